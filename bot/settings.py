@@ -1,0 +1,56 @@
+"""Configuration from the environment (or a ``.env`` file). Every setting is in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
+
+
+def _weeks(value: str) -> tuple[int, int]:
+    low, _, high = value.partition("-")
+    return int(low), int(high or low)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///data/cmm.sqlite3"
+    files_dir: Path = Path("data/files")
+    auto_migrate: bool = True
+    log_level: str = "INFO"
+
+    min_training_hours: float = 50
+    min_engagements: int = 10
+    cpm_cycle_years: int = 2
+    max_file_mb: int = 20
+    fee_member_usd: int = 450
+    fee_non_member_usd: int = 598
+    review_weeks_accredited: str = Field("4-6", pattern=r"^\d+(-\d+)?$")
+    review_weeks_endorsed: str = Field("6-8", pattern=r"^\d+(-\d+)?$")
+    review_weeks_non_accredited: str = Field("8-10", pattern=r"^\d+(-\d+)?$")
+
+    @field_validator("min_training_hours", "min_engagements", "cpm_cycle_years", "max_file_mb")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
+        return value
+
+    def policy(self) -> Policy:
+        return Policy(
+            min_training_hours=self.min_training_hours,
+            min_engagements=self.min_engagements,
+            cpm_cycle_years=self.cpm_cycle_years,
+            max_file_bytes=self.max_file_mb * 1024 * 1024,
+            member_fee_usd=self.fee_member_usd,
+            non_member_fee_usd=self.fee_non_member_usd,
+            review_weeks={
+                ACCREDITED: _weeks(self.review_weeks_accredited),
+                ENDORSED: _weeks(self.review_weeks_endorsed),
+                NON_ACCREDITED: _weeks(self.review_weeks_non_accredited),
+            },
+        )

@@ -1,0 +1,31 @@
+"""The numbers the eligibility rules and the fee quote depend on, in one place.
+
+Defaults follow the credential page and the product decisions in the requirements; staff change
+them through settings (see ``bot.settings``), never in the flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACCREDITED = "accredited"
+ENDORSED = "endorsed"
+NON_ACCREDITED = "non_accredited"
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_training_hours: float = 50
+    max_training_hours: float = 2000  # above this an answer is taken for a typo
+    min_engagements: int = 10
+    max_engagements: int = 10_000
+    cpm_cycle_years: int = 2
+    max_file_bytes: int = 20 * 1024 * 1024
+    member_fee_usd: int = 450
+    non_member_fee_usd: int = 598
+    review_weeks: dict[str, tuple[int, int]] = field(
+        default_factory=lambda: {ACCREDITED: (4, 6), ENDORSED: (6, 8), NON_ACCREDITED: (8, 10)}
+    )
+
+    def fee_usd(self, *, member: bool) -> int:
+        return self.member_fee_usd if member else self.non_member_fee_usd

@@ -1,0 +1,213 @@
+"""Pure parsers: the applicant's raw answer in, a clean value out, or ``Invalid``.
+
+Every ``Invalid`` message says what was expected and gives an example, so the engine can show
+it as it is and ask the same question again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+
+import filetype
+from dateutil import parser as date_parser
+from email_validator import EmailNotValidError, validate_email
+
+from conversations.messages import IncomingFile
+
+
+class Invalid(ValueError):
+    """An answer that cannot be used; ``str(error)`` is the message for the applicant."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a choice question. ``aliases`` are other words that pick it."""
+
+    value: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+YES_NO = (
+    Option("yes", "Yes", ("y", "yeah", "yep", "yes i do", "i do", "i agree", "agree", "true", "sure", "ok")),
+    Option("no", "No", ("n", "nope", "no i don't", "i don't", "i do not", "false", "not yet")),
+)
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def text(raw: str, *, max_length: int = 500, example: str = "") -> str:
+    value = " ".join(raw.split())
+    if not value:
+        raise Invalid(_with_example("This answer can't be empty.", example))
+    if len(value) > max_length:
+        raise Invalid(
+            _with_example(f"That is {len(value)} characters; please keep it to {max_length}.", example)
+        )
+    return value
+
+
+def person_name(raw: str, *, example: str = "Maria Gonzalez") -> str:
+    value = text(raw, max_length=120, example=example)
+    if len(value) < 2 or not _LETTER.search(value):
+        raise Invalid(_with_example("A name needs at least 2 characters, including letters.", example))
+    return value
+
+
+def email(raw: str, *, example: str = "maria@example.org") -> str:
+    candidate = raw.strip()
+    try:
+        checked = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid(_with_example(f"That doesn't look like an email address ({error}).", example)) from None
+    return checked.normalized
+
+
+def same_email(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.casefold() == b.casefold()
+
+
+# A date written only with numbers and separators, like 03/04/2024, is read day first.
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_DATE_EXAMPLE = "2024-03-01, 1 March 2024 or March 1 2024"
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: dt.date
+    ambiguous: bool  # the written form could have meant another date
+
+
+def date(raw: str) -> ParsedDate:
+    """Read ISO dates, written dates, and numeric dates day first (03/04/2024 is 3 April 2024)."""
+    cleaned = raw.strip()
+    if _ISO_DATE.match(cleaned):
+        year, month, day = (int(part) for part in cleaned.split("-"))
+        return ParsedDate(_calendar_date(year, month, day), ambiguous=False)
+    numeric = _NUMERIC_DATE.match(cleaned)
+    if numeric:
+        day, month, year = (int(part) for part in numeric.groups())
+        return ParsedDate(_calendar_date(year, month, day), ambiguous=day <= 12 and month <= 12 and day != month)
+    # Parse twice with different defaults: a part missing from the text shows up as a difference.
+    try:
+        first = date_parser.parse(cleaned, dayfirst=True, default=dt.datetime(2000, 1, 1))
+        second = date_parser.parse(cleaned, dayfirst=True, default=dt.datetime(2001, 2, 2))
+    except (ValueError, OverflowError):
+        raise Invalid(f"I couldn't read that as a date. Please write it like {_DATE_EXAMPLE}.") from None
+    if first != second or first.time() != dt.time():
+        raise Invalid(f"Please give a full date with day, month and year, like {_DATE_EXAMPLE}.")
+    return ParsedDate(first.date(), ambiguous=False)
+
+
+def _calendar_date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise Invalid(f"That is not a real calendar date. Please write it like {_DATE_EXAMPLE}.") from None
+
+
+def human_date(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
+_UNITS = re.compile(r"\s*(hours?|hrs?|h)\.?$", re.IGNORECASE)
+
+
+def number(raw: str, *, maximum: float, example: str) -> float:
+    cleaned = _UNITS.sub("", raw.strip()).replace(" ", "")
+    if _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif _DECIMAL.match(cleaned):
+        cleaned = cleaned.replace(",", ".")
+    else:
+        raise Invalid(_with_example("Please answer with a number; decimals are fine.", example))
+    value = float(cleaned)
+    if value > maximum:
+        raise Invalid(
+            _with_example(f"{format_number(value)} looks like a typo: the most this accepts is {format_number(maximum)}.", example)
+        )
+    return value
+
+
+def whole_number(raw: str, *, maximum: int, example: str) -> int:
+    cleaned = raw.strip().replace(",", "")
+    if not cleaned.isdigit():
+        raise Invalid(_with_example("Please answer with a whole number.", example))
+    value = int(cleaned)
+    if value > maximum:
+        raise Invalid(_with_example(f"{value} looks like a typo: the most this accepts is {maximum}.", example))
+    return value
+
+
+def format_number(value: float) -> str:
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def choice(raw: str, options: tuple[Option, ...]) -> str:
+    """Pick an option by its value, its number in the list, its label or an alias, typed loosely."""
+    typed = _loose(raw)
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1].value
+    for option in options:
+        if typed in {_loose(option.value), _loose(option.label), *map(_loose, option.aliases)}:
+            return option.value
+    words = set(typed.split())
+    containing = [option for option in options if words and words <= set(_loose(option.label).split())]
+    if len(containing) == 1:
+        return containing[0].value
+    labels = {_loose(option.label): option for option in options}
+    close = difflib.get_close_matches(typed, list(labels), n=2, cutoff=0.8)
+    if len(close) == 1:
+        return labels[close[0]].value
+    listed = "; ".join(f"{number}. {option.label}" for number, option in enumerate(options, start=1))
+    raise Invalid(f"Please pick one of: {listed}. You can type the number, e.g. 1.")
+
+
+def _loose(value: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", value.casefold()).split())
+
+
+_ACCEPTED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content: bytes
+    mime: str
+
+
+def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
+    """Accept PDF, JPEG or PNG up to ``max_bytes``, judged by the content, not the file name."""
+    size = len(upload.content)
+    if size == 0:
+        raise Invalid("That file is empty. Please send a PDF, JPEG or PNG, e.g. certificate.pdf.")
+    if size > max_bytes:
+        raise Invalid(
+            f"That file is {size / 1024 / 1024:.1f} MB; the limit is {max_bytes // 1024 // 1024} MB. "
+            "Please send a smaller PDF, JPEG or PNG (a scan at 150 dpi is usually enough)."
+        )
+    mime = filetype.guess_mime(upload.content)
+    if mime not in _ACCEPTED_TYPES:
+        raise Invalid(
+            "That file is not a PDF, JPEG or PNG (judged by its content, whatever its name). "
+            "Please send the certificate or letter as one of those, e.g. certificate.pdf."
+        )
+    return CheckedFile(name=safe_file_name(upload.name), content=upload.content, mime=mime)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name fit to show back: no folders, no control characters, not too long."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
+    return base[:100]
+
+
+def _with_example(message: str, example: str) -> str:
+    return f"{message} For example: {example}" if example else message

@@ -1,0 +1,28 @@
+"""Alembic environment: runs on the connection ``storage.migrate`` hands over, or on
+``DATABASE_URL`` when Alembic's own command line is used (``alembic -c alembic.ini ...``)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    from bot.settings import Settings
+    from storage.database import make_engine
+
+    with make_engine(Settings().database_url).begin() as connection:
+        _run(connection)

@@ -1,0 +1,109 @@
+"""The database tables. JSON columns hold answers exactly as the conversation saved them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _json_column(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(JsonType, nullable=False), **kwargs)
+
+
+def _time_column(*, nullable: bool = False) -> Any:
+    column = Column(DateTime(timezone=True), nullable=nullable)
+    if nullable:
+        return Field(default=None, sa_column=column)
+    return Field(default_factory=utcnow, sa_column=column)
+
+
+class Applicant(SQLModel, table=True):
+    """A person on one channel who has consented; created only after consent."""
+
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    channel_user_id: str = Field(max_length=128)
+    consented_at: dt.datetime = _time_column()
+    created_at: dt.datetime = _time_column()
+
+
+class Draft(SQLModel, table=True):
+    """Where one applicant is in the conversation, and every answer so far."""
+
+    applicant_id: int = Field(primary_key=True, foreign_key="applicant.id", ondelete="CASCADE")
+    state: str = Field(max_length=64)
+    answers: dict[str, Any] = _json_column(default_factory=dict)
+    context: dict[str, Any] = _json_column(default_factory=dict)  # navigation: where an edit returns to
+    updated_at: dt.datetime = _time_column()
+
+
+class Dossier(SQLModel, table=True):
+    """A submitted application, frozen: a numbered version per applicant."""
+
+    __table_args__ = (UniqueConstraint("applicant_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="applicant.id", index=True, ondelete="CASCADE")
+    version: int
+    status: str = Field(max_length=32)
+    content: dict[str, Any] = _json_column(default_factory=dict)
+    submitted_at: dt.datetime = _time_column()
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file an applicant sent, stored under its content hash."""
+
+    __table_args__ = (UniqueConstraint("applicant_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="applicant.id", index=True, ondelete="CASCADE")
+    sha256: str = Field(max_length=64, index=True)
+    mime: str = Field(max_length=64)
+    size: int
+    original_name: str = Field(max_length=255)
+    created_at: dt.datetime = _time_column()
+
+
+class ProcessedInbound(SQLModel, table=True):
+    """A channel message already applied, so a redelivery is not applied again."""
+
+    channel: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=128)
+    processed_at: dt.datetime = _time_column()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Work for other parts of the system (e.g. telling staff of a dossier), written in the same
+    transaction as the change it reports, and delivered later."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=64, index=True)
+    payload: dict[str, Any] = _json_column(default_factory=dict)
+    created_at: dt.datetime = _time_column()
+    delivered_at: dt.datetime | None = _time_column(nullable=True)
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class StatusChange(SQLModel, table=True):
+    """The history of a dossier's status: who changed it, when, and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
+    status: str = Field(max_length=32)
+    actor: str = Field(max_length=128)
+    note: str = ""
+    at: dt.datetime = _time_column()
