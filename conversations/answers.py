@@ -42,7 +42,10 @@ def parse(field: Field, inbound: Inbound, policy: Policy) -> Parsed:
             return Parsed(v.email(raw, example=field.example))
         case Kind.DATE:
             read = v.date(raw)
-            note = f"(read as {v.human_date(read.value)}: day, then month)" if read.ambiguous else ""
+            note = ""
+            if read.ambiguous:  # say which other date it could have been, and how to write that one
+                other = read.value.replace(day=read.value.month, month=read.value.day)
+                note = f"(read day first; if you meant {v.human_date(other)}, send {other.isoformat()})"
             return Parsed(read.value.isoformat(), note)
         case Kind.NUMBER:
             return Parsed(v.number(raw, maximum=policy.max_training_hours, example=field.example))

@@ -45,6 +45,7 @@ class Field:
     checks: tuple[Check, ...] = ()
     rules: tuple[Check, ...] = ()
     skip_note: str = ""  # said when the applicant skips this optional field
+    revisable: bool = True  # False for consent: withdrawing it is /cancel, not an edit
 
 
 @dataclass(frozen=True)

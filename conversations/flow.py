@@ -59,7 +59,7 @@ APPLICANT = Section("applicant", "About you", (
         "Everything is saved as you go, so you can stop and come back.\n\n"
         "Do you consent to IMC storing and processing the data you give here for the review of your "
         "credential application?"
-    ), options=YES_NO),
+    ), options=YES_NO, revisable=False),
     Field("full_name", Kind.TEXT, "Full name", "What is your full name, as it should appear on the credential?",
           example="Maria Gonzalez", validator=person_name),
     Field("email", Kind.EMAIL, "Email", "What is your email address? IMC sends its decision there.",

@@ -1,0 +1,423 @@
+"""The conversation engine: one applicant message in, the bot's reply out.
+
+For each message it takes the applicant's lock, opens one transaction (which also locks the
+applicant's row), skips a message it has seen before, restores the draft on the shared state
+machine, applies the message, and saves the draft, the message id and any dossier in that same
+transaction, before the reply is returned. Nothing here knows which channel is talking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from conversations import prompts
+from conversations.answers import parse, show
+from conversations.flow import CONSENT, Flow
+from conversations.keyed_lock import KeyedLocks
+from conversations.machine import (
+    CONFIRM_CANCEL,
+    CONFIRM_RESTART,
+    EDIT_FIELD,
+    EDIT_GROUP,
+    REVIEW,
+    SUBMITTED,
+    Conversation,
+    build_machine,
+)
+from conversations.messages import Inbound, Outbound
+from conversations.policy import Policy
+from conversations.review import dossier_content, ineligibility, issues, refusal, summary
+from conversations.validators import YES_NO, Invalid, choice
+from storage.models import Applicant
+from storage.repository import Storage, Transaction
+
+log = logging.getLogger(__name__)
+
+# States an edit or a confirmation can be started from, and so returned to.
+_RETURNABLE_AWAY = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
+
+
+@dataclass
+class Turn:
+    """One message being handled: the draft on the machine, and the notes for the reply."""
+
+    conversation: Conversation
+    inbound: Inbound
+    tx: Transaction
+    applicant: Applicant | None
+    notes: list[str] = field(default_factory=list)
+    forgotten: bool = False  # the applicant withdrew: nothing is saved back
+    orphan_files: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str
+
+
+def parse_command(text: str) -> Command | None:
+    """``/edit training hours`` -> Command("edit", "training hours"); ``/help@SomeBot`` -> help."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) == 1:
+        return None
+    word, _, argument = stripped[1:].partition(" ")
+    return Command(word.split("@", 1)[0].casefold(), argument.strip())
+
+
+class Engine:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        policy: Policy,
+        flow: Flow | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.storage = storage
+        self.policy = policy
+        self.flow = flow or Flow()
+        self.machine = build_machine(self.flow)
+        self.today = today
+        self._locks = KeyedLocks()
+        self._commands: dict[str, Callable[[Turn, str], None]] = {
+            "start": self._start,
+            "help": self._help,
+            "back": self._back,
+            "skip": self._skip,
+            "keep": self._keep,
+            "summary": self._summary,
+            "edit": self._edit,
+            "status": self._status,
+            "cancel": self._cancel,
+            "restart": self._restart,
+        }
+
+    def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Apply one message and return the reply; a message seen before returns nothing."""
+        with self._locks.hold((inbound.channel, inbound.user_id)):
+            try:
+                return self._handle(inbound)
+            except IntegrityError:
+                # Another process applied a message of this applicant (or this very message) at
+                # the same moment; run again on what it committed.
+                log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
+                return self._handle(inbound)
+
+    def _handle(self, inbound: Inbound) -> list[Outbound]:
+        with self.storage.transaction() as tx:
+            if tx.is_processed(inbound.channel, inbound.event_id):
+                return []
+            applicant = tx.applicant(inbound.channel, inbound.user_id)
+            if applicant is None:
+                turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={})
+                self._on_machine(turn, self._before_consent)
+            else:
+                draft = tx.draft(applicant.id)
+                turn = self._new_turn(
+                    inbound, tx, applicant, state=draft.state, answers=dict(draft.answers), context=dict(draft.context)
+                )
+                self._on_machine(turn, self._dispatch)
+            if turn.applicant is not None:
+                tx.mark_processed(inbound.channel, inbound.event_id)
+                if not turn.forgotten:
+                    conversation = turn.conversation
+                    tx.save_draft(
+                        turn.applicant.id,
+                        state=conversation.state,
+                        answers=conversation.answers,
+                        context=conversation.context,
+                    )
+            reply = prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)
+        for sha256 in turn.orphan_files:  # only once the deletion is committed
+            self.storage.files.delete(sha256)
+        return [reply]
+
+    def _new_turn(self, inbound: Inbound, tx: Transaction, applicant: Applicant | None, *, state: str,
+                  answers: dict, context: dict) -> Turn:
+        conversation = Conversation(self.flow, answers=answers, context=context, today=self.today(), policy=self.policy)
+        conversation.state = state
+        return Turn(conversation, inbound, tx, applicant)
+
+    def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
+        conversation = turn.conversation
+        self.machine.add_model(conversation, initial=conversation.state)
+        try:
+            action(turn)
+        finally:
+            self.machine.remove_model(conversation)
+
+    # -- before consent: nothing is stored until the applicant says yes ---------------------
+
+    def _before_consent(self, turn: Turn) -> None:
+        text = turn.inbound.text
+        if turn.inbound.file is not None or parse_command(text) or not text.strip():
+            return
+        try:
+            consent = choice(text, YES_NO)
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        if consent == "no":
+            turn.notes.append(prompts.NO_CONSENT)
+            turn.forgotten = True
+            return
+        turn.applicant = turn.tx.add_applicant(turn.inbound.channel, turn.inbound.user_id)
+        turn.conversation.answers[CONSENT] = "yes"
+        turn.notes.append("Thank you. Let's begin.")
+        turn.conversation.trigger("next")
+
+    # -- after consent ----------------------------------------------------------------------
+
+    def _dispatch(self, turn: Turn) -> None:
+        command = parse_command(turn.inbound.text) if turn.inbound.file is None else None
+        if command is not None:
+            handler = self._commands.get(command.name)
+            if handler is None:
+                turn.notes.append(prompts.unknown_command(command.name))
+            else:
+                handler(turn, command.argument)
+            return
+        state = turn.conversation.state
+        if turn.conversation.step is not None:
+            self._answer(turn)
+        elif state == REVIEW:
+            self._review_choice(turn)
+        elif state == EDIT_GROUP:
+            self._pick_group(turn)
+        elif state == EDIT_FIELD:
+            self._pick_field(turn)
+        elif state in (CONFIRM_CANCEL, CONFIRM_RESTART):
+            self._confirm(turn)
+        # In SUBMITTED any message is answered with the status, which the question shows.
+
+    def _answer(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        step = conversation.step
+        try:
+            parsed = parse(step.field, turn.inbound, self.policy)
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        today = conversation.today
+        if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
+            turn.notes.append(message)
+            return
+        value = parsed.value
+        if parsed.file is not None:
+            sha256 = self.storage.files.put(parsed.file.content)
+            turn.tx.record_evidence(
+                turn.applicant.id, sha256=sha256, mime=parsed.file.mime, size=len(parsed.file.content),
+                name=parsed.file.name,
+            )
+            value = {**value, "sha256": sha256}
+        conversation.answers[step.key] = value
+        turn.notes.append(prompts.saved(step.field.label, show(step.field, value), parsed.note))
+        problems = ineligibility(self.flow, step, value, conversation.answers, today=today, policy=self.policy)
+        if problems:
+            turn.notes.append(prompts.ineligible(problems))
+        self._advance(turn)
+
+    def _advance(self, turn: Turn) -> None:
+        if turn.conversation.context.get("editing"):
+            self._return(turn)
+        else:
+            turn.conversation.trigger("next")
+
+    def _return(self, turn: Turn) -> None:
+        """Leave an edit or a menu for where the applicant was. Questions the change made
+        necessary (say, who wrote a letter that is now given) are asked first."""
+        conversation = turn.conversation
+        context = conversation.context
+        back_to = context.pop("return_to", REVIEW)
+        context.pop("editing", None)
+        context.pop("edit_group", None)
+        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
+        order = [step.key for step in self.flow.steps]
+        limit = order.index(back_to) if back_to in order else len(order)
+        newly_needed = next(
+            (step for step in applicable if step.key not in conversation.answers and order.index(step.key) < limit), None
+        )
+        if newly_needed is not None:
+            conversation.go(newly_needed.key)
+            return
+        conversation.go(back_to)
+        if conversation.step is not None and not conversation.applies(conversation.step):
+            conversation.trigger("next")
+
+    def _remember_position(self, turn: Turn) -> None:
+        context = turn.conversation.context
+        if turn.conversation.state not in _RETURNABLE_AWAY and "return_to" not in context:
+            context["return_to"] = turn.conversation.state
+
+    # -- review and submission --------------------------------------------------------------
+
+    def _review_choice(self, turn: Turn) -> None:
+        try:
+            picked = choice(turn.inbound.text, prompts.REVIEW_OPTIONS)
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        if picked == "edit":
+            self._edit(turn, "")
+            return
+        conversation = turn.conversation
+        if not conversation.trigger("submit"):
+            turn.notes.append("The application can't be submitted yet; see what is left below.")
+            return
+        content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
+        dossier = turn.tx.submit(turn.applicant.id, content)
+        turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def _start(self, turn: Turn, _argument: str) -> None:
+        turn.notes.append("Welcome back! Everything you entered is saved; let's carry on.")
+
+    def _help(self, turn: Turn, _argument: str) -> None:
+        turn.notes.append(prompts.help_text(turn.conversation))
+
+    def _back(self, turn: Turn, _argument: str) -> None:
+        conversation = turn.conversation
+        if conversation.state == SUBMITTED:
+            turn.notes.append("Your application is submitted, so there is nothing to go back to.")
+        elif conversation.state in _RETURNABLE_AWAY or conversation.context.get("editing"):
+            self._return(turn)
+        elif not conversation.trigger("back"):
+            turn.notes.append("This is the first question, so there is nothing before it.")
+
+    def _skip(self, turn: Turn, _argument: str) -> None:
+        step = turn.conversation.step
+        if step is None:
+            turn.notes.append("There is no question to skip here.")
+        elif not step.field.optional:
+            turn.notes.append("This question is required, so it can't be skipped.")
+        else:
+            turn.conversation.answers[step.key] = None
+            turn.notes.append(step.field.skip_note or f"Skipped: {step.field.label}.")
+            self._advance(turn)
+
+    def _keep(self, turn: Turn, _argument: str) -> None:
+        conversation = turn.conversation
+        step = conversation.step
+        if step is None or step.key not in conversation.answers:
+            turn.notes.append("There is no saved answer to keep for this question yet.")
+            return
+        turn.notes.append(prompts.saved(step.field.label, show(step.field, conversation.answers[step.key]), "(kept)"))
+        self._advance(turn)
+
+    def _summary(self, turn: Turn, _argument: str) -> None:
+        conversation = turn.conversation
+        turn.notes.append(summary(self.flow, conversation.answers, today=conversation.today, policy=self.policy))
+
+    def _edit(self, turn: Turn, argument: str) -> None:
+        conversation = turn.conversation
+        if conversation.state == SUBMITTED:
+            turn.notes.append("Your application is submitted and frozen, so it can't be edited here.")
+            return
+        self._remember_position(turn)
+        if argument:
+            step = prompts.find_answered_step(conversation, argument)
+            if step is not None:
+                self._start_editing(turn, step.key)
+                return
+            turn.notes.append(f"I couldn't find an answered question called “{argument}”. Pick one below.")
+        conversation.context.pop("editing", None)
+        conversation.go(EDIT_GROUP)
+
+    def _pick_group(self, turn: Turn) -> None:
+        try:
+            group = choice(turn.inbound.text, prompts.edit_groups(turn.conversation))
+        except Invalid as error:
+            step = prompts.find_answered_step(turn.conversation, turn.inbound.text)
+            if step is not None:  # the applicant named the question itself
+                self._start_editing(turn, step.key)
+            else:
+                turn.notes.append(str(error))
+            return
+        turn.conversation.context["edit_group"] = group
+        turn.conversation.go(EDIT_FIELD)
+
+    def _pick_field(self, turn: Turn) -> None:
+        try:
+            key = choice(turn.inbound.text, prompts.edit_fields(turn.conversation))
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        self._start_editing(turn, key)
+
+    def _start_editing(self, turn: Turn, key: str) -> None:
+        context = turn.conversation.context
+        context["editing"] = True
+        context.pop("edit_group", None)
+        turn.conversation.go(key)
+
+    def _status(self, turn: Turn, _argument: str) -> None:
+        if turn.conversation.state != SUBMITTED:  # when submitted, the question shows the status
+            turn.notes.append(prompts.draft_status(turn.conversation))
+
+    def _cancel(self, turn: Turn, _argument: str) -> None:
+        self._confirm_first(turn, CONFIRM_CANCEL, "withdraw it")
+
+    def _restart(self, turn: Turn, _argument: str) -> None:
+        self._confirm_first(turn, CONFIRM_RESTART, "start a new one")
+
+    def _confirm_first(self, turn: Turn, state: str, what: str) -> None:
+        if turn.conversation.state == SUBMITTED:
+            turn.notes.append(
+                f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
+            )
+            return
+        self._remember_position(turn)
+        turn.conversation.context.pop("editing", None)
+        turn.conversation.go(state)
+
+    def _confirm(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        try:
+            confirmed = choice(turn.inbound.text, YES_NO) == "yes"
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        if not confirmed:
+            turn.notes.append("Nothing was changed.")
+            self._return(turn)
+        elif conversation.state == CONFIRM_CANCEL:
+            turn.orphan_files = turn.tx.forget_applicant(turn.applicant)
+            turn.forgotten = True
+            turn.notes.append(prompts.WITHDRAWN)
+        else:
+            turn.orphan_files = turn.tx.drop_evidence(turn.applicant.id)
+            conversation.answers.clear()
+            conversation.answers[CONSENT] = "yes"
+            conversation.context.clear()
+            conversation.go(CONSENT)
+            conversation.trigger("next")
+            turn.notes.append("Your answers were cleared. Starting over.")
+
+    # -- the question that ends every reply -------------------------------------------------
+
+    def _question(self, turn: Turn) -> Outbound:
+        conversation = turn.conversation
+        if turn.applicant is None:
+            return prompts.question(conversation, self.flow.steps[0])
+        state = conversation.state
+        if conversation.step is not None:
+            return prompts.question(conversation, conversation.step)
+        if state == REVIEW:
+            return prompts.review(conversation)
+        if state == SUBMITTED:
+            dossier = turn.tx.latest_dossier(turn.applicant.id)
+            return prompts.submitted_status(dossier, turn.tx.history(dossier.id))
+        if state == EDIT_GROUP:
+            return prompts.choose("Which part would you like to change? (/back returns)", prompts.edit_groups(conversation))
+        if state == EDIT_FIELD:
+            return prompts.choose("Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation))
+        assert state in (CONFIRM_CANCEL, CONFIRM_RESTART), state
+        return prompts.choose(prompts.CONFIRMATIONS[state], YES_NO)
+
