@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/cmm.sqlite3"
     files_dir: Path = Path("data/files")
     auto_migrate: bool = True
-    log_level: str = "INFO"
+    log_level: str | None = None  # default: WARNING in the terminal channel, INFO elsewhere
 
     min_training_hours: float = 50
     min_engagements: int = 10

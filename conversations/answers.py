@@ -45,7 +45,7 @@ def parse(field: Field, inbound: Inbound, policy: Policy) -> Parsed:
             note = ""
             if read.ambiguous:  # say which other date it could have been, and how to write that one
                 other = read.value.replace(day=read.value.month, month=read.value.day)
-                note = f"(read day first; if you meant {v.human_date(other)}, send {other.isoformat()})"
+                note = f"(read day first; if you meant {v.human_date(other)}, send /back, then {other.isoformat()})"
             return Parsed(read.value.isoformat(), note)
         case Kind.NUMBER:
             return Parsed(v.number(raw, maximum=policy.max_training_hours, example=field.example))

@@ -1,0 +1,67 @@
+"""``python -m bot <command>``: run a channel, apply migrations, or export a dossier."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from bot.app import StartupError, build_engine, build_storage, open_database
+from bot.settings import Settings
+from conversations.dossier_export import to_json, to_text
+from conversations.flow import Flow
+from conversations.prompts import dossier_number
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="The IMC CMM applicant assistant.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    console = commands.add_parser("console", help="apply in this terminal (reads a pipe too)")
+    console.add_argument("--user", default="local", help="who is applying (one draft per user; default: local)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("dossiers", help="list submitted dossiers")
+    export = commands.add_parser("export", help="print one submitted dossier")
+    export.add_argument("dossier_id", type=int, help="the dossier's id (see `dossiers`)")
+    export.add_argument("--format", choices=("json", "text"), default="json")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    default_level = "WARNING" if args.command == "console" else "INFO"  # keep the terminal for the conversation
+    logging.basicConfig(level=settings.log_level or default_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change at INFO
+    try:
+        return _run(args, settings)
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "migrate":
+        open_database(settings.model_copy(update={"auto_migrate": True}))
+        print("The database schema is up to date.")
+        return 0
+    if args.command == "console":
+        from bot.channels.console import ConsoleChannel
+
+        return ConsoleChannel(build_engine(settings), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user).run()
+    storage = build_storage(settings)
+    if args.command == "dossiers":
+        for dossier in storage.dossiers():
+            print(f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
+                  f"{dossier.submitted_at:%Y-%m-%d %H:%M}")
+        return 0
+    dossier = storage.dossier(args.dossier_id)
+    if dossier is None:
+        print(f"There is no dossier {args.dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(to_json(dossier), indent=2, ensure_ascii=False))
+    else:
+        print(to_text(dossier, flow=Flow(), policy=settings.policy()), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The composition root: settings -> database -> storage -> engine. Entry points start here."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine as DatabaseEngine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from bot.settings import Settings
+from conversations.engine import Engine
+from storage.database import is_sqlite, make_engine, normalize_url
+from storage.files import FileStore
+from storage.migrate import is_current, upgrade
+from storage.repository import Storage
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(SystemExit):
+    """A problem the operator must fix before the bot can run; the message says how."""
+
+
+def open_database(settings: Settings) -> DatabaseEngine:
+    """The database engine, with the schema brought up to date (or a clear stop).
+
+    SQLite is always migrated in place. PostgreSQL is too unless ``AUTO_MIGRATE=false``, in
+    which case an out-of-date schema stops the bot with the command to run.
+    """
+    database = make_engine(settings.database_url)
+    shown = make_url(normalize_url(settings.database_url)).render_as_string(hide_password=True)
+    try:
+        if settings.auto_migrate or is_sqlite(settings.database_url):
+            upgrade(database)
+        elif not is_current(database):
+            raise StartupError(
+                f"The database schema at {shown} is not up to date. Run `python -m bot migrate` (or `make migrate`)."
+            )
+    except OperationalError as error:
+        raise StartupError(f"Can't open the database at {shown}: {error.orig}. Check DATABASE_URL.") from None
+    return database
+
+
+def build_storage(settings: Settings) -> Storage:
+    return Storage(open_database(settings), FileStore(settings.files_dir))
+
+
+def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
+    return Engine(storage or build_storage(settings), policy=settings.policy())

@@ -1,0 +1,168 @@
+"""Shared fixtures: a fixed "today", a real database (SQLite, and PostgreSQL where marked),
+the storage and the engine on it, and an ``Applicant`` that talks to the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from conversations.engine import Engine
+from conversations.messages import IncomingFile, Inbound, Outbound
+from conversations.policy import Policy
+from storage.database import make_engine
+from storage.files import FileStore
+from storage.migrate import upgrade
+from storage.repository import Storage
+
+TODAY = dt.date(2026, 11, 28)
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return Policy()
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a fresh schema, dropped afterwards.
+
+    With CI=true an unreachable PostgreSQL fails the test instead of skipping it.
+    """
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable at {POSTGRES_URL}: {error.orig}")
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path: Path) -> Iterator[str]:
+    """Each test using this runs twice: on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cmm.sqlite3'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cmm.sqlite3'}"
+
+
+def open_storage(url: str, files_dir: Path) -> Storage:
+    database = make_engine(url)
+    upgrade(database)
+    return Storage(database, FileStore(files_dir))
+
+
+@pytest.fixture
+def storage(database_url: str, tmp_path: Path) -> Iterator[Storage]:
+    opened = open_storage(database_url, tmp_path / "files")
+    yield opened
+    opened.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_storage(sqlite_url: str, tmp_path: Path) -> Iterator[Storage]:
+    opened = open_storage(sqlite_url, tmp_path / "files")
+    yield opened
+    opened.engine.dispose()
+
+
+def make_engine_on(storage: Storage, policy: Policy | None = None) -> Engine:
+    return Engine(storage, policy=policy or Policy(), today=lambda: TODAY)
+
+
+_event_ids = itertools.count(1)
+
+
+class Applicant:
+    """Someone talking to the engine: ``say`` sends a text, ``send`` a file; both return the reply."""
+
+    def __init__(self, engine: Engine, user_id: str = "applicant-1", channel: str = "test") -> None:
+        self.engine = engine
+        self.user_id = user_id
+        self.channel = channel
+        self.last: Outbound | None = None
+
+    def inbound(self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None) -> Inbound:
+        return Inbound(self.channel, self.user_id, event_id or f"e{next(_event_ids)}", text=text, file=file)
+
+    def deliver(self, inbound: Inbound) -> str:
+        replies = self.engine.handle(inbound)
+        if replies:
+            self.last = replies[-1]
+        return "\n\n".join(reply.text for reply in replies)
+
+    def say(self, text: str) -> str:
+        return self.deliver(self.inbound(text))
+
+    def send(self, content: bytes, name: str = "certificate.pdf") -> str:
+        return self.deliver(self.inbound(file=IncomingFile(name, content)))
+
+    def answer_all(self, answers: list) -> None:
+        for answer in answers:
+            if isinstance(answer, bytes):
+                self.send(answer)
+            else:
+                self.say(answer)
+
+
+def reference_answers(number: int, *, letter: bool = False) -> list:
+    answers: list = [f"Mentee {number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", "external"]
+    return answers + ([PDF, "mentee", "no"] if letter else ["/skip"])
+
+
+APPLICANT_ANSWERS = ["yes", "Maria Gonzalez", "maria@example.org", "no"]
+TRAINING_ANSWERS = [
+    "Global Mentoring Academy", "accredited", "Foundations of Professional Mentoring", "52.5", "hybrid",
+    "2024-01-10", "2024-03-20", "Dr. Amal Haddad", "amal@academy.example", PDF,
+]
+EXPERIENCE_ANSWERS = ["yes", "CPM-2019-0457", "1 March 2023", "12"] + [
+    answer for number in range(1, 6) for answer in reference_answers(number, letter=number == 1)
+]
+SUPERVISION_ANSWERS = [
+    "Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "both", "yes", "yes", "yes",
+]
+FULL_APPLICATION = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS
+
+
+@pytest.fixture
+def engine(sqlite_storage: Storage) -> Engine:
+    """The engine on SQLite; tests of storage and durability use ``storage`` (both databases)."""
+    return make_engine_on(sqlite_storage)
+
+
+@pytest.fixture
+def applicant(engine: Engine) -> Applicant:
+    return Applicant(engine)
