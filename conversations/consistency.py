@@ -15,7 +15,10 @@ from conversations.validators import human_date, same_email
 def not_in_future(value: str, scope: Scope) -> str | None:
     day = as_date(value)
     if day and day > scope.today:
-        return f"{human_date(day)} is in the future; please give a date up to today ({human_date(scope.today)})."
+        return (
+            f"{human_date(day)} is in the future; please give a date up to today. "
+            f"For example: {scope.today.isoformat()}"
+        )
     return None
 
 

@@ -234,8 +234,7 @@ class Engine:
         necessary (say, who wrote a letter that is now given) are asked first."""
         conversation = turn.conversation
         context = conversation.context
-        back_to = context.pop("return_to", REVIEW)
-        context.pop("editing", None)
+        back_to = context.get("return_to", REVIEW)
         context.pop("edit_group", None)
         applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
         order = [step.key for step in self.flow.steps]
@@ -244,8 +243,11 @@ class Engine:
             (step for step in applicable if step.key not in conversation.answers and order.index(step.key) < limit), None
         )
         if newly_needed is not None:
+            context["editing"] = True  # answering it returns here again
             conversation.go(newly_needed.key)
             return
+        context.pop("return_to", None)
+        context.pop("editing", None)
         conversation.go(back_to)
         if conversation.step is not None and not conversation.applies(conversation.step):
             conversation.trigger("next")
@@ -288,7 +290,7 @@ class Engine:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
         elif conversation.state in _RETURNABLE_AWAY or conversation.context.get("editing"):
             self._return(turn)
-        elif not conversation.trigger("back"):
+        elif not (conversation.may_trigger("back") and conversation.trigger("back")):
             turn.notes.append("This is the first question, so there is nothing before it.")
 
     def _skip(self, turn: Turn, _argument: str) -> None:

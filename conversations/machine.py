@@ -61,6 +61,7 @@ class Conversation:
 
     # Bound by the machine when the conversation is added to it.
     trigger: Callable[..., bool]
+    may_trigger: Callable[..., bool]
 
 
 def _applies(step: Step) -> Callable[[EventData], bool]:

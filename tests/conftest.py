@@ -166,3 +166,10 @@ def engine(sqlite_storage: Storage) -> Engine:
 @pytest.fixture
 def applicant(engine: Engine) -> Applicant:
     return Applicant(engine)
+
+
+def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = "test"):
+    """The draft as committed in the database (state and answers), or None."""
+    with storage.transaction() as tx:
+        found = tx.applicant(channel, user_id)
+        return None if found is None else tx.draft(found.id)

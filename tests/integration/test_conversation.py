@@ -1,0 +1,151 @@
+"""A whole application through the engine on a real database, with bad input on the way."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from conversations.engine import Engine
+from conversations.machine import REVIEW, SUBMITTED
+from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
+from storage.repository import Storage
+from tests.conftest import (
+    APPLICANT_ANSWERS,
+    EXPERIENCE_ANSWERS,
+    FULL_APPLICATION,
+    JPEG,
+    PDF,
+    SUPERVISION_ANSWERS,
+    TRAINING_ANSWERS,
+    Applicant as Talker,
+    stored_draft,
+)
+
+# One bad answer of every kind, for the question it is given at, with what the reply must say.
+BAD_INPUT = {
+    "full_name": [("7", "at least 2 characters, including letters")],
+    "email": [("maria at example", "doesn't look like an email address")],
+    "is_member": [("perhaps", "Please pick one of: 1. Yes; 2. No")],
+    "center_type": [("university", "Please pick one of")],
+    "training_hours": [("fifty", "Please answer with a number"), ("5000", "looks like a typo")],
+    "training_start_date": [("someday", "couldn't read that as a date"), ("2027-01-01", "is in the future")],
+    "training_end_date": [("2024-01-01", "can't be before the start date"), ("31/02/2024", "not a real calendar date")],
+    "instructor_email": [("", "doesn't look like an email address")],
+    "engagements": [("ten", "whole number"), ("10.5", "whole number")],
+    "training_evidence": [("here it is", "needs a file")],
+}
+
+
+def _key(storage: Storage) -> str:
+    return stored_draft(storage).state
+
+
+def test_complete_application_with_bad_input_of_every_kind(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    tried = set()
+    for answer in FULL_APPLICATION:
+        if stored_draft(sqlite_storage) is not None:
+            state = _key(sqlite_storage)
+            for bad, expected in BAD_INPUT.get(state, []):
+                tried.add(state)
+                before = stored_draft(sqlite_storage).answers
+                reply = talker.say(bad)
+                assert expected in reply
+                assert re.search(r"For example|e\.g\.|like 2024-03-01", reply), f"no example in: {reply}"
+                after = stored_draft(sqlite_storage)
+                assert after.answers == before, f"bad input at {state} changed the answers"
+                assert after.state == state, "bad input must ask the same question again"
+        if stored_draft(sqlite_storage) is not None and _key(sqlite_storage) == "training_evidence":
+            before = stored_draft(sqlite_storage).answers
+            reply = talker.send(b"just some text, not a certificate", name="certificate.pdf")
+            assert "not a PDF, JPEG or PNG" in reply
+            assert stored_draft(sqlite_storage).answers == before
+        talker.answer_all([answer])
+    assert tried == set(BAD_INPUT)
+    assert _key(sqlite_storage) == REVIEW
+    review = talker.last
+    assert "Application fee: 598 USD" in review.text  # not a member
+    assert "about 4–6 weeks" in review.text  # accredited center
+    assert [choice.value for choice in review.choices] == ["submit", "edit"]
+
+    reply = talker.say("submit")
+    assert "Submitted" in reply and "CMM-" in reply
+    with Session(sqlite_storage.engine) as session:
+        dossier = session.exec(select(Dossier)).one()
+        assert dossier.status == "submitted" and dossier.version == 1
+        assert dossier.content["training"]["training_hours"] == 52.5
+        assert len(dossier.content["experience"]["ref"]) == 5
+        assert dossier.content["experience"]["ref"][0]["letter_author"] == "mentee"
+        assert "letter_author" not in dossier.content["experience"]["ref"][1]  # no letter, not asked
+        assert dossier.content["fee"] == {"amount": 598, "currency": "USD"}
+        outbox = session.exec(select(OutboxMessage)).one()
+        assert outbox.payload["dossier_id"] == dossier.id and outbox.delivered_at is None
+        assert [change.status for change in session.exec(select(StatusChange))] == ["submitted"]
+        evidence = session.exec(select(EvidenceFile)).all()
+        assert len(evidence) == 1  # the same PDF twice is one stored file
+        assert sqlite_storage.files.path(evidence[0].sha256).read_bytes() == PDF
+    assert _key(sqlite_storage) == SUBMITTED
+    assert "is submitted" in talker.say("/status")
+
+
+def test_consent_no_stores_nothing(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    assert "consent" in talker.say("hello")
+    assert "Nothing has been stored" in talker.say("no")
+    with Session(sqlite_storage.engine) as session:
+        assert session.exec(select(Applicant)).all() == []
+    assert "consent" in talker.say("/start")
+
+
+def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
+    reply = talker.say("42")
+    assert "You have 42 hours of mentoring training; the credential needs 50, so 8 more." in reply
+    assert "/back" in reply
+    assert stored_draft(sqlite_storage).answers["training_hours"] == 42
+    assert stored_draft(sqlite_storage).state == "training_mode"  # carries on
+    talker.answer_all(TRAINING_ANSWERS[4:] + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
+    assert stored_draft(sqlite_storage).state == REVIEW
+    assert [choice.value for choice in talker.last.choices] == ["edit"]
+    assert "so 8 more" in talker.last.text
+    assert "can't be submitted yet" in talker.say("submit")
+    assert stored_draft(sqlite_storage).state == REVIEW
+    talker.say("/edit training hours")
+    reply = talker.say("50")
+    assert "✓ Training hours: 50" in reply
+    assert stored_draft(sqlite_storage).state == REVIEW
+    assert [choice.value for choice in talker.last.choices] == ["submit", "edit"]
+
+
+def test_member_pays_member_fee_and_is_asked_for_the_number(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(["yes", "Maria Gonzalez", "maria@example.org", "yes"])
+    assert stored_draft(sqlite_storage).state == "membership_number"
+    talker.say("IMC-104233")
+    talker.answer_all(TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
+    assert "Application fee: 450 USD" in talker.last.text
+
+
+def test_cross_field_rules_refuse_contradictions(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:4])
+    talker.say("Mentee One")
+    reply = talker.say("MARIA@example.org")
+    assert "That is your own email address" in reply
+    talker.say("mentee1@example.com")
+    talker.answer_all(["2023-01-01", "2023-06-30", "internal", "/skip", "Mentee Two"])
+    reply = talker.say("Mentee1@Example.com")
+    assert "Reference 1 already has the mentee" in reply
+    assert stored_draft(sqlite_storage).state == "ref2_mentee_email"
+
+
+def test_evidence_accepts_images_and_names_them_safely(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
+    reply = talker.send(JPEG, name="../../secret/scan.jpg")
+    assert "✓ Evidence: scan.jpg" in reply
+    saved = stored_draft(sqlite_storage).answers["training_evidence"]
+    assert saved["mime"] == "image/jpeg" and saved["name"] == "scan.jpg"
+    assert sqlite_storage.files.path(saved["sha256"]).read_bytes() == JPEG

@@ -1,0 +1,227 @@
+"""The commands every applicant expects: /back, /skip, /keep, /summary, /edit, /status, /help,
+/cancel, /restart, and the progress line on every question."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from conversations.engine import Engine, parse_command
+from conversations.machine import REVIEW
+from storage.models import Applicant, EvidenceFile
+from storage.repository import Storage
+from tests.conftest import (
+    APPLICANT_ANSWERS,
+    EXPERIENCE_ANSWERS,
+    FULL_APPLICATION,
+    PDF,
+    SUPERVISION_ANSWERS,
+    TRAINING_ANSWERS,
+    Applicant as Talker,
+    stored_draft,
+)
+
+
+@pytest.fixture
+def talker(engine: Engine) -> Talker:
+    return Talker(engine)
+
+
+def state(storage: Storage) -> str:
+    return stored_draft(storage).state
+
+
+def answers(storage: Storage) -> dict:
+    return stored_draft(storage).answers
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "argument"),
+    [("/back", "back", ""), ("/edit training hours", "edit", "training hours"), ("/HELP@CmmBot", "help", ""),
+     ("back", None, None), ("/", None, None)],
+)
+def test_parse_command(text, name, argument):
+    command = parse_command(text)
+    assert (command.name, command.argument) == (name, argument) if name else command is None
+
+
+def test_progress_line_on_every_question(talker: Talker):
+    assert "Section 1 of 4 · About you · question 1 of 4" in talker.say("hi")
+    assert "Section 1 of 4 · About you · question 2 of 4" in talker.say("yes")
+    talker.answer_all(["Maria Gonzalez", "maria@example.org"])
+    assert "Section 2 of 4 · Training · question 1 of 10" in talker.say("no")
+    talker.answer_all(TRAINING_ANSWERS)
+    reply = talker.say("yes")
+    assert "Section 3 of 4 · Experience · question 2 of " in reply
+    talker.answer_all(EXPERIENCE_ANSWERS[1:4])
+    assert "Reference 1 of 5" in talker.last.text
+
+
+def test_back_goes_to_the_previous_question_keeping_the_answer(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
+    assert state(sqlite_storage) == "program_name"
+    reply = talker.say("/back")
+    assert state(sqlite_storage) == "center_type"
+    assert "Saved answer: Accredited Training Center (send /keep to keep it)" in reply
+    assert talker.last.choices[-1].value == "/keep"
+    assert "✓ Center type: Accredited Training Center (kept)" in talker.say("/keep")
+    assert state(sqlite_storage) == "program_name"
+    talker.say("/back")
+    talker.say("endorsed")
+    assert answers(sqlite_storage)["center_type"] == "endorsed"
+    assert state(sqlite_storage) == "program_name"
+
+
+def test_back_skips_questions_that_do_not_apply(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)  # not a member: no membership number question
+    talker.say("/back")
+    assert state(sqlite_storage) == "is_member"
+
+
+def test_back_at_the_first_question(talker: Talker, sqlite_storage: Storage):
+    talker.say("yes")
+    assert "first question" in talker.say("/back")
+    assert state(sqlite_storage) == "full_name"
+
+
+def test_skip_only_optional_questions(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(["yes", "Maria Gonzalez"])
+    assert "required" in talker.say("/skip")
+    assert state(sqlite_storage) == "email"
+    talker.answer_all(["maria@example.org", "yes"])
+    assert state(sqlite_storage) == "membership_number"
+    talker.say("/skip")
+    assert answers(sqlite_storage)["membership_number"] is None
+    assert state(sqlite_storage) == "center_name"
+
+
+def test_skipping_a_letter_says_imc_may_contact_the_mentee(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:4])
+    talker.answer_all(["Mentee 1", "mentee1@example.com", "2023-01-01", "2023-06-30", "internal"])
+    reply = talker.say("/skip")
+    assert "IMC may contact the mentee to verify" in reply
+    assert state(sqlite_storage) == "ref2_mentee_name"  # no author or confidentiality questions
+
+
+def test_summary_lists_answers_by_section(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:4])
+    reply = talker.say("/summary")
+    assert "About you\n  Full name: Maria Gonzalez" in reply
+    assert "Training\n  Training center: Global Mentoring Academy" in reply
+    assert "Training hours: 52.5" in reply
+    assert state(sqlite_storage) == "training_mode"  # and the question is asked again
+    assert reply.endswith("How was the program delivered?")
+
+
+def test_edit_any_answer_and_return(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:5])
+    assert state(sqlite_storage) == "training_start_date"
+    talker.say("/edit")
+    assert [choice.label for choice in talker.last.choices] == ["About you", "Training"]
+    talker.say("About you")
+    assert "Full name: Maria Gonzalez" in talker.last.choices[0].label
+    talker.say("1")
+    assert state(sqlite_storage) == "full_name"
+    assert "✓ Full name: Maria G. Gonzalez" in talker.say("Maria G. Gonzalez")
+    assert state(sqlite_storage) == "training_start_date"
+    assert answers(sqlite_storage)["full_name"] == "Maria G. Gonzalez"
+
+
+def test_edit_by_name_and_back_cancels_the_edit(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:5])
+    talker.say("/edit training_hours")
+    assert state(sqlite_storage) == "training_hours"
+    talker.say("/back")
+    assert state(sqlite_storage) == "training_start_date"
+    assert answers(sqlite_storage)["training_hours"] == 52.5
+    assert "couldn't find" in talker.say("/edit shoe size")
+
+
+def test_edit_reruns_dependent_checks(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:7])
+    talker.say("/edit training_start_date")
+    reply = talker.say("2024-04-01")  # after the saved end date, 20 March 2024
+    assert "after the training end date you gave, 20 March 2024" in reply
+    assert answers(sqlite_storage)["training_start_date"] == "2024-01-10"
+    assert state(sqlite_storage) == "training_start_date"
+    talker.say("/back")
+    talker.say("/edit training_end_date")
+    talker.say("2024-05-01")
+    talker.say("/edit training_start_date")
+    talker.say("2024-04-01")
+    assert answers(sqlite_storage)["training_start_date"] == "2024-04-01"
+    assert state(sqlite_storage) == "instructor_name"
+
+
+def test_edit_that_opens_new_questions_asks_them_before_returning(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
+    assert state(sqlite_storage) == REVIEW
+    talker.say("/edit")
+    talker.say("Reference 2")
+    talker.say("Reference letter")
+    talker.send(PDF, name="letter.pdf")
+    assert state(sqlite_storage) == "ref2_letter_author"
+    talker.say("manager")
+    talker.say("yes")
+    assert state(sqlite_storage) == REVIEW
+    saved = answers(sqlite_storage)
+    assert (saved["ref2_letter_author"], saved["ref2_confidentiality"]) == ("manager", "yes")
+
+
+def test_edit_from_the_review_and_membership_change_updates_the_fee(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(FULL_APPLICATION)
+    assert "Application fee: 598 USD" in talker.last.text
+    talker.say("edit")
+    talker.say("About you")
+    talker.say("IMC member")
+    talker.say("yes")
+    assert state(sqlite_storage) == "membership_number"  # newly applicable, asked before returning
+    talker.say("/skip")
+    assert state(sqlite_storage) == REVIEW
+    assert "Application fee: 450 USD" in talker.last.text
+
+
+def test_status_and_help(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
+    talker.say("40")
+    reply = talker.say("/status")
+    assert "Status: draft" in reply and "section 2 of 4 (Training)" in reply
+    assert "the credential needs 50, so 10 more" in reply
+    reply = talker.say("/help")
+    assert "One of: In person, Online (live), Hybrid, Self-paced online" in reply
+    assert "/edit" in reply and "/cancel" in reply
+    assert "I don't know /dance" in talker.say("/dance")
+    assert state(sqlite_storage) == "training_mode"
+
+
+def test_cancel_asks_first_then_deletes_everything(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS)
+    evidence = answers(sqlite_storage)["training_evidence"]["sha256"]
+    talker.say("/cancel")
+    assert "Nothing was changed" in talker.say("no")
+    assert state(sqlite_storage) == "holds_cpm"
+    talker.say("/cancel")
+    assert "withdrawn" in talker.say("yes")
+    assert stored_draft(sqlite_storage) is None
+    with Session(sqlite_storage.engine) as session:
+        assert session.exec(select(Applicant)).all() == []
+        assert session.exec(select(EvidenceFile)).all() == []
+    assert not sqlite_storage.files.path(evidence).exists()
+    assert "consent" in talker.say("hello")
+
+
+def test_restart_clears_answers_but_keeps_consent(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
+    talker.say("/restart")
+    assert "Please pick one of" in talker.say("maybe")
+    talker.say("yes")
+    assert answers(sqlite_storage) == {"consent": "yes"}
+    assert state(sqlite_storage) == "full_name"
+
+
+def test_submitted_application_is_frozen(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(FULL_APPLICATION + ["submit"])
+    assert "frozen" in talker.say("/edit")
+    assert "already submitted" in talker.say("/cancel")
+    assert "already submitted" in talker.say("/restart")
+    assert "is submitted" in talker.say("anything")
