@@ -1,0 +1,148 @@
+"""Durability on SQLite and on PostgreSQL: resume after a restart, a redelivered message
+applied once, one applicant's messages one at a time (in one process and across processes),
+and a submission written whole or not at all."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from conversations.machine import REVIEW, SUBMITTED
+from storage.models import Applicant, Dossier, OutboxMessage, StatusChange
+from storage.repository import Storage, Transaction
+from tests.conftest import (
+    APPLICANT_ANSWERS,
+    EXPERIENCE_ANSWERS,
+    SUPERVISION_ANSWERS,
+    TRAINING_ANSWERS,
+    Applicant as Talker,
+    make_engine_on,
+    open_storage,
+    stored_draft,
+)
+
+
+def test_resume_after_restart(storage: Storage, database_url: str, tmp_path: Path):
+    first = Talker(make_engine_on(storage))
+    first.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS)
+    storage.engine.dispose()
+
+    reopened = open_storage(database_url, tmp_path / "files")  # a new process, same database
+    second = Talker(make_engine_on(reopened))
+    reply = second.say("/start")
+    assert "Welcome back" in reply
+    assert "Do you hold the Certified Professional Mentor (CPM) credential?" in reply
+    assert stored_draft(reopened).answers["training_hours"] == 52.5
+    second.answer_all(EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
+    assert stored_draft(reopened).state == REVIEW
+    assert "Submitted" in second.say("submit")
+    assert stored_draft(reopened).state == SUBMITTED
+    reopened.engine.dispose()
+
+
+def test_a_redelivered_message_is_applied_once(storage: Storage, database_url: str, tmp_path: Path):
+    talker = Talker(make_engine_on(storage))
+    talker.answer_all(["yes"])
+    message = talker.inbound("Maria Gonzalez", event_id="update-1001")
+    assert "✓ Full name" in talker.deliver(message)
+    talker.say("maria@example.org")
+    assert talker.engine.handle(message) == []  # the same update again: nothing happens
+    other_process = make_engine_on(open_storage(database_url, tmp_path / "files"))
+    assert other_process.handle(message) == []
+    draft = stored_draft(storage)
+    assert draft.state == "is_member"
+    assert (draft.answers["full_name"], draft.answers["email"]) == ("Maria Gonzalez", "maria@example.org")
+    other_process.storage.engine.dispose()
+
+
+def _slow_first_save(monkeypatch) -> threading.Event:
+    """Make the first draft save pause, so a second message arrives while the first is handled."""
+    inside = threading.Event()
+    original = Transaction.save_draft
+    calls = []
+
+    def slow(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            inside.set()
+            threading.Event().wait(0.5)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Transaction, "save_draft", slow)
+    return inside
+
+
+@pytest.mark.parametrize("processes", ["one engine", "two engines"])
+def test_one_applicants_messages_apply_one_at_a_time_in_order(
+    storage: Storage, database_url: str, tmp_path: Path, monkeypatch, processes: str
+):
+    engine = make_engine_on(storage)
+    Talker(engine).say("yes")
+    second_engine = engine if processes == "one engine" else make_engine_on(open_storage(database_url, tmp_path / "f"))
+    inside = _slow_first_save(monkeypatch)
+    first, second = Talker(engine), Talker(second_engine)
+    replies: dict[str, str] = {}
+    name = threading.Thread(target=lambda: replies.update(name=first.say("Maria Gonzalez")))
+    name.start()
+    assert inside.wait(5)
+    email = threading.Thread(target=lambda: replies.update(email=second.say("maria@example.org")))
+    email.start()
+    name.join(10)
+    email.join(10)
+    assert "✓ Full name: Maria Gonzalez" in replies["name"]
+    assert "✓ Email: maria@example.org" in replies["email"]
+    draft = stored_draft(storage)
+    assert (draft.answers["full_name"], draft.answers["email"], draft.state) == (
+        "Maria Gonzalez", "maria@example.org", "is_member"
+    )
+
+
+def test_same_consent_delivered_to_two_processes_at_once_creates_one_applicant(
+    storage: Storage, database_url: str, tmp_path: Path
+):
+    engines = [make_engine_on(storage), make_engine_on(open_storage(database_url, tmp_path / "f"))]
+    message = Talker(engines[0]).inbound("yes", event_id="update-1")
+    start = threading.Barrier(2)
+    replies = []
+
+    def deliver(engine):
+        start.wait()
+        replies.append(engine.handle(message))
+
+    threads = [threading.Thread(target=deliver, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(len(reply) for reply in replies) == [0, 1]
+    with Session(storage.engine) as session:
+        assert len(session.exec(select(Applicant)).all()) == 1
+    assert stored_draft(storage).answers == {"consent": "yes"}
+
+
+def test_submission_is_written_whole_or_not_at_all(storage: Storage):
+    with storage.transaction() as tx:
+        applicant = tx.add_applicant("test", "someone")
+    with pytest.raises(RuntimeError), storage.transaction() as tx:
+        tx.submit(applicant.id, {"schema_version": 1})
+        raise RuntimeError("the process dies before the commit")
+    with Session(storage.engine) as session:
+        assert session.exec(select(Dossier)).all() == []
+        assert session.exec(select(OutboxMessage)).all() == []
+        assert session.exec(select(StatusChange)).all() == []
+    with storage.transaction() as tx:
+        first = tx.submit(applicant.id, {"schema_version": 1})
+    with storage.transaction() as tx:
+        second = tx.submit(applicant.id, {"schema_version": 1})
+        assert tx.latest_dossier(applicant.id).id == second.id
+        assert [change.status for change in tx.history(second.id)] == ["submitted"]
+    assert (first.version, second.version) == (1, 2)
+    with Session(storage.engine) as session:
+        payloads = [row.payload for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert payloads == [
+        {"dossier_id": first.id, "applicant_id": applicant.id, "version": 1},
+        {"dossier_id": second.id, "applicant_id": applicant.id, "version": 2},
+    ]
