@@ -102,12 +102,18 @@ class Engine:
         """Apply one message and return the reply; a message seen before returns nothing."""
         with self._locks.hold((inbound.channel, inbound.user_id)):
             try:
-                return self._handle(inbound)
-            except IntegrityError:
-                # Another process applied a message of this applicant (or this very message) at
-                # the same moment; run again on what it committed.
-                log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
-                return self._handle(inbound)
+                try:
+                    return self._handle(inbound)
+                except IntegrityError:
+                    # Another process applied a message of this applicant (or this very message)
+                    # at the same moment; run again on what it committed.
+                    log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
+                    return self._handle(inbound)
+            except Exception:
+                # Nothing of this message was committed, so nothing is half-saved; the applicant
+                # hears so instead of silence, and the message may be sent (or redelivered) again.
+                log.exception("could not handle message %s/%s", inbound.channel, inbound.event_id)
+                return [Outbound(prompts.TRY_AGAIN)]
 
     def _handle(self, inbound: Inbound) -> list[Outbound]:
         with self.storage.transaction() as tx:

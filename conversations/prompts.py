@@ -34,6 +34,10 @@ WITHDRAWN = (
     "Your draft has been withdrawn and everything you entered here has been deleted. "
     "Send any message if you want to start a new application."
 )
+TRY_AGAIN = (
+    "Sorry, something went wrong on our side and that message was not saved. Everything you saved "
+    "before is safe. Please send it again in a moment."
+)
 CONFIRMATIONS = {
     CONFIRM_CANCEL: "Withdraw your application? Everything you entered, files included, will be deleted. "
     "This can't be undone.",

@@ -70,9 +70,10 @@ def same_email(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a.casefold() == b.casefold()
 
 
-# A date written only with numbers and separators, like 03/04/2024, is read day first.
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+# A date written only with numbers, like 03/04/2024 or 03.04.24, is read day first; one that starts
+# with a 4-digit year, like 2024/03/01, is read year, month, day. A 2-digit year is 20YY.
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4}|\d{2})\s*$", re.ASCII)
+_YEAR_FIRST_DATE = re.compile(r"^\s*(\d{4})[./\- ](\d{1,2})[./\- ](\d{1,2})\s*$", re.ASCII)
 _DATE_EXAMPLE = "2024-03-01, 1 March 2024 or March 1 2024"
 
 
@@ -85,12 +86,14 @@ class ParsedDate:
 def date(raw: str) -> ParsedDate:
     """Read ISO dates, written dates, and numeric dates day first (03/04/2024 is 3 April 2024)."""
     cleaned = raw.strip()
-    if _ISO_DATE.match(cleaned):
-        year, month, day = (int(part) for part in cleaned.split("-"))
+    year_first = _YEAR_FIRST_DATE.match(cleaned)
+    if year_first:
+        year, month, day = (int(part) for part in year_first.groups())
         return ParsedDate(_calendar_date(year, month, day), ambiguous=False)
     numeric = _NUMERIC_DATE.match(cleaned)
     if numeric:
         day, month, year = (int(part) for part in numeric.groups())
+        year += 2000 if year < 100 else 0
         return ParsedDate(_calendar_date(year, month, day), ambiguous=day <= 12 and month <= 12 and day != month)
     # Parse twice with different defaults: a part missing from the text shows up as a difference.
     try:
@@ -114,8 +117,9 @@ def human_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
+_DECIMAL = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
+_WHOLE = re.compile(r"^\d+$|^\d{1,3}(,\d{3})+$", re.ASCII)
 _UNITS = re.compile(r"\s*(hours?|hrs?|h)\.?$", re.IGNORECASE)
 
 
@@ -128,31 +132,35 @@ def number(raw: str, *, maximum: float, example: str) -> float:
     else:
         raise Invalid(_with_example("Please answer with a number; decimals are fine.", example))
     value = float(cleaned)
-    if value > maximum:
-        raise Invalid(
-            _with_example(f"{format_number(value)} looks like a typo: the most this accepts is {format_number(maximum)}.", example)
-        )
+    if not value <= maximum:  # also catches a number too long to be finite
+        raise Invalid(_too_large(cleaned, format_number(maximum), example))
     return value
 
 
 def whole_number(raw: str, *, maximum: int, example: str) -> int:
-    cleaned = raw.strip().replace(",", "")
-    if not cleaned.isdigit():
+    cleaned = raw.strip()
+    if not _WHOLE.match(cleaned):
         raise Invalid(_with_example("Please answer with a whole number.", example))
-    value = int(cleaned)
+    value = int(cleaned.replace(",", ""))
     if value > maximum:
-        raise Invalid(_with_example(f"{value} looks like a typo: the most this accepts is {maximum}.", example))
+        raise Invalid(_too_large(cleaned, str(maximum), example))
     return value
 
 
+def _too_large(typed: str, maximum: str, example: str) -> str:
+    shown = typed if len(typed) <= 15 else "That number"
+    return _with_example(f"{shown} looks like a typo: the most this accepts is {maximum}.", example)
+
+
 def format_number(value: float) -> str:
-    return f"{value:g}" if value != int(value) else str(int(value))
+    """52.5 -> "52.5", 50.0 -> "50", 0.1000000001 -> "0.1" (at most 6 decimals)."""
+    return f"{value:f}".rstrip("0").rstrip(".")
 
 
 def choice(raw: str, options: tuple[Option, ...]) -> str:
     """Pick an option by its value, its number in the list, its label or an alias, typed loosely."""
     typed = _loose(raw)
-    if typed.isdigit() and 1 <= int(typed) <= len(options):
+    if typed.isdecimal() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1].value
     for option in options:
         if typed in {_loose(option.value), _loose(option.label), *map(_loose, option.aliases)}:

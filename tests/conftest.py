@@ -173,3 +173,8 @@ def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = 
     with storage.transaction() as tx:
         found = tx.applicant(channel, user_id)
         return None if found is None else tx.draft(found.id)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _postgres_schema_url()

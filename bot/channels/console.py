@@ -7,6 +7,7 @@ the rest.
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,8 @@ from conversations.engine import Engine
 from conversations.messages import IncomingFile, Inbound, Outbound
 
 CHANNEL = "console"
+# A command is a first word like /skip; a path like /home/maria/certificate.pdf has more slashes.
+_COMMAND = re.compile(r"/[^/\s]+(\s.*)?")
 
 
 class ConsoleChannel:
@@ -45,7 +48,7 @@ class ConsoleChannel:
         stripped = line.strip()
         if last and stripped.isdigit() and 1 <= int(stripped) <= len(last.choices):
             self._send(text=last.choices[int(stripped) - 1].value)
-        elif last and last.expects_file and stripped and not stripped.startswith("/"):
+        elif last and last.expects_file and stripped and not _COMMAND.fullmatch(stripped):
             path = Path(stripped).expanduser()
             try:
                 content = path.read_bytes()

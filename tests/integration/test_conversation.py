@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from conversations.engine import Engine
 from conversations.machine import REVIEW, SUBMITTED
 from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
+from conversations.messages import IncomingFile
 from storage.repository import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
@@ -149,3 +150,20 @@ def test_evidence_accepts_images_and_names_them_safely(engine: Engine, sqlite_st
     saved = stored_draft(sqlite_storage).answers["training_evidence"]
     assert saved["mime"] == "image/jpeg" and saved["name"] == "scan.jpg"
     assert sqlite_storage.files.path(saved["sha256"]).read_bytes() == JPEG
+
+
+def test_a_failure_while_saving_loses_nothing_and_says_so(engine: Engine, sqlite_storage: Storage, monkeypatch):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
+    before = stored_draft(sqlite_storage)
+
+    def disk_full(_content: bytes) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sqlite_storage.files, "put", disk_full)
+    message = talker.inbound(file=IncomingFile("certificate.pdf", PDF))
+    assert "something went wrong on our side" in talker.deliver(message)
+    after = stored_draft(sqlite_storage)
+    assert (after.state, after.answers) == (before.state, before.answers)
+    monkeypatch.undo()
+    assert "✓ Evidence: certificate.pdf" in talker.deliver(message)  # the same message, redelivered, now applies

@@ -1,0 +1,91 @@
+"""The terminal channel as a person uses it: ``python -m bot console`` in a subprocess, typed
+line by line through a pipe, then the dossier exported from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import JPEG, PDF
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "FILES_DIR": str(tmp_path / "files"),
+    }
+
+
+def application_lines(tmp_path: Path) -> list[str]:
+    certificate = tmp_path / "certificate.pdf"
+    certificate.write_bytes(PDF)
+    letter = tmp_path / "letter.jpg"
+    letter.write_bytes(JPEG)
+    lines = ["1", "Maria Gonzalez", "maria@example.org", "2",
+             "Global Mentoring Academy", "2", "Foundations of Professional Mentoring", "52.5", "hybrid",
+             "10 January 2024", "March 20 2024", "Dr. Amal Haddad", "amal@academy.example",
+             str(tmp_path / "missing.pdf"), str(certificate),
+             "yes", "CPM-2019-0457", "2020-03-01", "12"]
+    for number in range(1, 6):
+        lines += [f"Mentee {number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", "1"]
+        lines += [str(letter), "2", "no"] if number == 1 else ["/skip"]
+    lines += ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "3", "yes", "yes", "yes"]
+    return lines
+
+
+def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_path: Path):
+    lines = application_lines(tmp_path)
+    done = run_bot("console", env=env, stdin="\n".join(lines + ["1"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "  1. Yes\n  2. No" in out  # choices as numbered lines
+    assert "I can't read a file at" in out and "missing.pdf" in out
+    assert "✓ Evidence: certificate.pdf" in out
+    assert "✓ Reference letter: letter.jpg" in out
+    assert "✓ Letter from: The mentee's manager" in out
+    assert "Application fee: 598 USD" in out and "about 6–8 weeks" in out
+    assert "✓ Submitted. Your dossier CMM-000001 (version 1)" in out
+
+    listed = run_bot("dossiers", env=env)
+    assert listed.stdout.startswith("1\tCMM-000001\tv1\tsubmitted\t")
+    exported = json.loads(run_bot("export", "1", env=env).stdout)
+    assert exported["export_schema_version"] == 1
+    assert exported["dossier"]["status"] == "submitted"
+    content = exported["content"]
+    assert content["schema_version"] == 1
+    assert content["applicant"]["full_name"] == "Maria Gonzalez"
+    assert content["training"]["training_start_date"] == "2024-01-10"
+    assert content["training"]["training_evidence"]["mime"] == "application/pdf"
+    assert [reference["mentee_email"] for reference in content["experience"]["ref"]] == [
+        f"mentee{number}@example.com" for number in range(1, 6)
+    ]
+    text = run_bot("export", "1", "--format", "text", env=env).stdout
+    assert "application CMM-000001, version 1" in text
+    assert "Experience · Reference 5\n  Mentee: Mentee 5" in text
+    assert "Supervisor address: 12 Harbour Road, Dublin" in text
+    missing = run_bot("export", "7", env=env)
+    assert missing.returncode == 1 and "There is no dossier 7" in missing.stderr
+
+
+def test_the_terminal_resumes_where_the_applicant_stopped(env: dict[str, str], tmp_path: Path):
+    run_bot("console", env=env, stdin="yes\nMaria Gonzalez\n")
+    again = run_bot("console", env=env, stdin="/summary\n")
+    assert "Welcome back" in again.stdout
+    assert "Full name: Maria Gonzalez" in again.stdout
+    assert again.stdout.rstrip().endswith("What is your email address? IMC sends its decision there.")

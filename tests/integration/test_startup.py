@@ -1,0 +1,56 @@
+"""Entry points on an empty database: migrations applied, or a clear stop naming the command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from storage.database import make_engine
+from storage.migrate import is_current, upgrade
+from tests.e2e.test_console import run_bot
+
+TABLES = {"applicant", "draft", "dossier", "evidencefile", "processedinbound", "outboxmessage", "statuschange"}
+
+
+def test_migrations_create_the_schema_once(database_url: str):
+    database = make_engine(database_url)
+    assert not is_current(database)
+    upgrade(database)
+    upgrade(database)  # a second run changes nothing
+    assert is_current(database)
+    assert TABLES <= set(inspect(database).get_table_names())
+    database.dispose()
+
+
+def test_sqlite_entry_point_migrates_an_empty_database(tmp_path: Path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new' / 'bot.sqlite3'}"}
+    done = run_bot("dossiers", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert TABLES <= set(inspect(make_engine(env["DATABASE_URL"])).get_table_names())
+
+
+def test_postgres_without_auto_migrate_stops_with_the_command_to_run(postgres_url: str):
+    env = {**os.environ, "DATABASE_URL": postgres_url, "AUTO_MIGRATE": "false"}
+    stopped = run_bot("dossiers", env=env)
+    assert stopped.returncode == 2
+    assert "not up to date" in stopped.stderr and "python -m bot migrate" in stopped.stderr
+    migrated = run_bot("migrate", env=env)
+    assert migrated.returncode == 0 and "up to date" in migrated.stdout
+    assert run_bot("dossiers", env=env).returncode == 0
+
+
+def test_postgres_entry_point_migrates_by_default(postgres_url: str):
+    done = run_bot("dossiers", env={**os.environ, "DATABASE_URL": postgres_url})
+    assert done.returncode == 0, done.stderr
+    assert is_current(make_engine(postgres_url))
+
+
+def test_unreachable_database_is_a_clear_stop():
+    env = {**os.environ, "DATABASE_URL": "postgresql://cmm:secret@127.0.0.1:1/cmm"}
+    stopped = run_bot("dossiers", env=env)
+    assert stopped.returncode == 2
+    assert "Can't open the database at postgresql+psycopg://cmm:***@127.0.0.1:1/cmm" in stopped.stderr
+    assert "secret" not in stopped.stderr
