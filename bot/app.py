@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import Engine as DatabaseEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -14,8 +12,6 @@ from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
 from storage.repository import Storage
-
-log = logging.getLogger(__name__)
 
 
 class StartupError(SystemExit):

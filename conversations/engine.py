@@ -31,15 +31,15 @@ from conversations.machine import (
 )
 from conversations.messages import Inbound, Outbound
 from conversations.policy import Policy
-from conversations.review import dossier_content, ineligibility, issues, refusal, summary
+from conversations.review import dossier_content, ineligibility, refusal, summary
 from conversations.validators import YES_NO, Invalid, choice
 from storage.models import Applicant
 from storage.repository import Storage, Transaction
 
 log = logging.getLogger(__name__)
 
-# States an edit or a confirmation can be started from, and so returned to.
-_RETURNABLE_AWAY = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
+# Menus and confirmations: places the applicant passes through, never a place to return to.
+_MENUS = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
 
 
 @dataclass
@@ -260,7 +260,7 @@ class Engine:
 
     def _remember_position(self, turn: Turn) -> None:
         context = turn.conversation.context
-        if turn.conversation.state not in _RETURNABLE_AWAY and "return_to" not in context:
+        if turn.conversation.state not in _MENUS and "return_to" not in context:
             context["return_to"] = turn.conversation.state
 
     # -- review and submission --------------------------------------------------------------
@@ -294,7 +294,7 @@ class Engine:
         conversation = turn.conversation
         if conversation.state == SUBMITTED:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
-        elif conversation.state in _RETURNABLE_AWAY or conversation.context.get("editing"):
+        elif conversation.state in _MENUS or conversation.context.get("editing"):
             self._return(turn)
         elif not (conversation.may_trigger("back") and conversation.trigger("back")):
             turn.notes.append("This is the first question, so there is nothing before it.")
