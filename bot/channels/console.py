@@ -31,14 +31,17 @@ class ConsoleChannel:
     def run(self) -> int:
         interactive = self.stdin.isatty()
         self._send(text="/start")  # shows where the applicant is: the first question, or a welcome back
-        while True:
-            if interactive:
-                self.stdout.write("> ")
-                self.stdout.flush()
-            line = self.stdin.readline()
-            if not line:
-                break
-            self._on_line(line.rstrip("\r\n"))
+        try:
+            while True:
+                if interactive:
+                    self.stdout.write("> ")
+                    self.stdout.flush()
+                line = self.stdin.readline()
+                if not line:
+                    break
+                self._on_line(line.rstrip("\r\n"))
+        except KeyboardInterrupt:  # Ctrl-C ends the session like Ctrl-D; what was answered is saved
+            pass
         if interactive:
             self.stdout.write("\nBye for now. Your answers are saved; run this again to carry on.\n")
         return 0

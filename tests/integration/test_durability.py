@@ -4,6 +4,7 @@ and a submission written whole or not at all."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -146,3 +147,20 @@ def test_submission_is_written_whole_or_not_at_all(storage: Storage):
         {"dossier_id": first.id, "applicant_id": applicant.id, "version": 1},
         {"dossier_id": second.id, "applicant_id": applicant.id, "version": 2},
     ]
+
+
+async def test_many_applicants_at_once_from_async_channels(storage: Storage):
+    """Channels run on asyncio and hand each message to a worker thread; applicants proceed side
+    by side and each one's messages still apply in order."""
+    engine = make_engine_on(storage)
+    talkers = [Talker(engine, user_id=f"applicant-{number}") for number in range(12)]
+
+    async def apply(talker: Talker) -> None:
+        for text in ["yes", f"Applicant {talker.user_id}", f"{talker.user_id}@example.org"]:
+            await asyncio.to_thread(talker.say, text)
+
+    await asyncio.gather(*(apply(talker) for talker in talkers))
+    for talker in talkers:
+        draft = stored_draft(storage, user_id=talker.user_id)
+        assert draft.state == "is_member"
+        assert draft.answers["email"] == f"{talker.user_id}@example.org"
