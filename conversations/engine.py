@@ -125,9 +125,9 @@ class Engine:
                 self._on_machine(turn, self._before_consent)
             else:
                 draft = tx.draft(applicant.id)
-                turn = self._new_turn(
-                    inbound, tx, applicant, state=draft.state, answers=dict(draft.answers), context=dict(draft.context)
-                )
+                answers = dict(draft.answers)
+                state = draft.state if draft.state in self.machine.states else self._resume_point(answers)
+                turn = self._new_turn(inbound, tx, applicant, state=state, answers=answers, context=dict(draft.context))
                 self._on_machine(turn, self._dispatch)
             if turn.applicant is not None:
                 tx.mark_processed(inbound.channel, inbound.event_id)
@@ -143,6 +143,15 @@ class Engine:
         for sha256 in turn.orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
         return [reply]
+
+    def _resume_point(self, answers: dict) -> str:
+        """Where a draft saved at a question that no longer exists (the flow changed) goes on:
+        the first question still unanswered, or the review."""
+        today = self.today()
+        unanswered = (
+            step.key for step in self.flow.applicable(answers, today=today, policy=self.policy) if step.key not in answers
+        )
+        return next(unanswered, REVIEW)
 
     def _new_turn(self, inbound: Inbound, tx: Transaction, applicant: Applicant | None, *, state: str,
                   answers: dict, context: dict) -> Turn:
@@ -285,7 +294,10 @@ class Engine:
     # -- commands ---------------------------------------------------------------------------
 
     def _start(self, turn: Turn, _argument: str) -> None:
-        turn.notes.append("Welcome back! Everything you entered is saved; let's carry on.")
+        if turn.conversation.state == SUBMITTED:
+            turn.notes.append("Welcome back!")
+        else:
+            turn.notes.append("Welcome back! Everything you entered is saved; let's carry on.")
 
     def _help(self, turn: Turn, _argument: str) -> None:
         turn.notes.append(prompts.help_text(turn.conversation))

@@ -167,3 +167,16 @@ def test_a_failure_while_saving_loses_nothing_and_says_so(engine: Engine, sqlite
     assert (after.state, after.answers) == (before.state, before.answers)
     monkeypatch.undo()
     assert "✓ Evidence: certificate.pdf" in talker.deliver(message)  # the same message, redelivered, now applies
+
+
+def test_a_draft_saved_at_a_question_that_no_longer_exists_goes_on(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
+    with sqlite_storage.transaction() as tx:
+        found = tx.applicant("test", talker.user_id)
+        draft = tx.draft(found.id)
+        tx.save_draft(found.id, state="favourite_colour", answers=draft.answers, context=draft.context)
+    reply = talker.say("/start")
+    assert "What is the name of the mentor training program?" in reply
+    talker.say("Foundations")
+    assert stored_draft(sqlite_storage).state == "training_hours"
