@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import IntegrityError
 
@@ -171,7 +171,7 @@ class Engine:
 
     def _before_consent(self, turn: Turn) -> None:
         text = turn.inbound.text
-        if turn.inbound.file is not None or parse_command(text) or not text.strip():
+        if self._unusable(turn) or turn.inbound.file is not None or parse_command(text) or not text.strip():
             return
         try:
             consent = choice(text, YES_NO)
@@ -190,6 +190,8 @@ class Engine:
     # -- after consent ----------------------------------------------------------------------
 
     def _dispatch(self, turn: Turn) -> None:
+        if self._unusable(turn):
+            return
         command = parse_command(turn.inbound.text) if turn.inbound.file is None else None
         if command is not None:
             handler = self._commands.get(command.name)
@@ -210,6 +212,17 @@ class Engine:
         elif state in (CONFIRM_CANCEL, CONFIRM_RESTART):
             self._confirm(turn)
         # In SUBMITTED any message is answered with the status, which the question shows.
+
+    def _unusable(self, turn: Turn) -> bool:
+        """Say so, and change nothing, for what can't be read or a button of an earlier question."""
+        inbound = turn.inbound
+        if inbound.unsupported:
+            turn.notes.append(prompts.unsupported(inbound.unsupported))
+            return True
+        if inbound.choice_for is not None and inbound.choice_for != turn.conversation.state:
+            turn.notes.append(prompts.STALE_BUTTON)
+            return True
+        return False
 
     def _answer(self, turn: Turn) -> None:
         conversation = turn.conversation
@@ -423,6 +436,10 @@ class Engine:
     # -- the question that ends every reply -------------------------------------------------
 
     def _question(self, turn: Turn) -> Outbound:
+        question = self._current_question(turn)
+        return replace(question, question=turn.conversation.state) if question.choices else question
+
+    def _current_question(self, turn: Turn) -> Outbound:
         conversation = turn.conversation
         if turn.applicant is None:
             return prompts.question(conversation, self.flow.steps[0])

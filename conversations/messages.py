@@ -11,10 +11,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class IncomingFile:
-    """A file the applicant sent. ``name`` is only shown back, never trusted."""
+    """A file the applicant sent. ``name`` is only shown back, never trusted.
+
+    ``content`` is None when the channel did not fetch the file because the platform says it is
+    too large to fetch; ``size`` then carries the size the platform declared.
+    """
 
     name: str
-    content: bytes
+    content: bytes | None
+    size: int | None = None
+
+    @property
+    def byte_size(self) -> int:
+        return self.size if self.content is None and self.size is not None else len(self.content or b"")
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ class Inbound:
     event_id: str
     text: str = ""
     file: IncomingFile | None = None
+    choice_for: str | None = None  # a pressed button: the question it was shown with
+    unsupported: str = ""  # what the applicant sent that the bot can't read, e.g. "stickers"
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class Outbound:
-    """One bot message: text, optional buttons, and whether a file is the expected answer."""
+    """One bot message: text, optional buttons, and whether a file is the expected answer.
+
+    ``question`` names the question the buttons belong to; a channel sends it back as
+    ``Inbound.choice_for`` so a button pressed under an old question is not taken for an answer
+    to the current one.
+    """
 
     text: str
     choices: tuple[Choice, ...] = ()
     expects_file: bool = False
+    question: str = ""

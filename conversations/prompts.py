@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from conversations.answers import expectation, show
@@ -50,11 +51,21 @@ REVIEW_OPTIONS = (
 _LABEL_LIMIT = 60
 
 
+STALE_BUTTON = "That button belongs to an earlier question, so I didn't use it. Here is the current one."
+
+
+def unsupported(what: str) -> str:
+    return (
+        f"Sorry, I can't use {what}. Please type your answer, press a button, or send a PDF, JPEG or PNG file. "
+        "To change an earlier answer, use /edit."
+    )
+
+
 def reply(notes: Sequence[str], question: Outbound | None) -> Outbound:
     """The notes of this turn, then the question the applicant is asked now, as one message."""
     if question is None:
         return Outbound("\n\n".join(notes))
-    return Outbound("\n\n".join([*notes, question.text]), question.choices, question.expects_file)
+    return replace(question, text="\n\n".join([*notes, question.text]))
 
 
 def choose(text: str, options: Sequence[Option]) -> Outbound:

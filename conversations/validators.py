@@ -193,7 +193,9 @@ class CheckedFile:
 
 def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
     """Accept PDF, JPEG or PNG up to ``max_bytes``, judged by the content, not the file name."""
-    size = len(upload.content)
+    size = upload.byte_size
+    if upload.content is None and size <= max_bytes:
+        raise Invalid("I couldn't fetch that file. Please send it again as a PDF, JPEG or PNG, e.g. certificate.pdf.")
     if size == 0:
         raise Invalid("That file is empty. Please send a PDF, JPEG or PNG, e.g. certificate.pdf.")
     if size > max_bytes:

@@ -115,8 +115,9 @@ class Applicant:
         self.channel = channel
         self.last: Outbound | None = None
 
-    def inbound(self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None) -> Inbound:
-        return Inbound(self.channel, self.user_id, event_id or f"e{next(_event_ids)}", text=text, file=file)
+    def inbound(self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None,
+                **extra) -> Inbound:
+        return Inbound(self.channel, self.user_id, event_id or f"e{next(_event_ids)}", text=text, file=file, **extra)
 
     def deliver(self, inbound: Inbound) -> str:
         replies = self.engine.handle(inbound)

@@ -180,3 +180,37 @@ def test_a_draft_saved_at_a_question_that_no_longer_exists_goes_on(engine: Engin
     assert "What is the name of the mentor training program?" in reply
     talker.say("Foundations")
     assert stored_draft(sqlite_storage).state == "training_hours"
+
+
+def test_buttons_carry_their_question_and_an_old_button_changes_nothing(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.say("hello")
+    assert talker.last.question == "consent"
+    talker.deliver(talker.inbound("yes", choice_for="consent"))
+    talker.answer_all(["Maria Gonzalez", "maria@example.org"])
+    assert talker.last.question == "is_member"
+    talker.say("no")
+    before = stored_draft(sqlite_storage)
+    reply = talker.deliver(talker.inbound("yes", choice_for="is_member"))  # pressed under the old question
+    assert "belongs to an earlier question" in reply
+    after = stored_draft(sqlite_storage)
+    assert (after.state, after.answers) == (before.state, before.answers)
+    assert talker.last.question == ""  # a typed question has no buttons to tie
+
+
+def test_what_cannot_be_read_is_said_and_changes_nothing(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    assert "I can't use stickers" in talker.deliver(talker.inbound(unsupported="stickers"))
+    talker.say("yes")
+    before = stored_draft(sqlite_storage)
+    reply = talker.deliver(talker.inbound(unsupported="voice messages"))
+    assert "I can't use voice messages" in reply and reply.endswith("as it should appear on the credential?")
+    assert stored_draft(sqlite_storage).answers == before.answers
+
+
+def test_a_file_too_large_for_the_channel_to_fetch(engine: Engine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
+    reply = talker.deliver(talker.inbound(file=IncomingFile("scan.pdf", None, size=25 * 1024 * 1024)))
+    assert "That file is 25.0 MB; the limit is 20 MB" in reply
+    assert stored_draft(sqlite_storage).state == "training_evidence"
