@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conversations.validators import MEGABYTE
 from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 
 
@@ -45,7 +46,7 @@ class Settings(BaseSettings):
             min_training_hours=self.min_training_hours,
             min_engagements=self.min_engagements,
             cpm_cycle_years=self.cpm_cycle_years,
-            max_file_bytes=self.max_file_mb * 1024 * 1024,
+            max_file_bytes=self.max_file_mb * MEGABYTE,
             member_fee_usd=self.fee_member_usd,
             non_member_fee_usd=self.fee_non_member_usd,
             review_weeks={

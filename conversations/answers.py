@@ -73,9 +73,9 @@ def show(field: Field, value: Any) -> str:
 
 
 def _size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
+    if size < v.MEGABYTE:
+        return f"{max(1, round(size / 1000))} KB"
+    return v.megabytes(size)
 
 
 def expectation(field: Field, policy: Policy) -> str:
@@ -95,5 +95,5 @@ def expectation(field: Field, policy: Policy) -> str:
             listed = ", ".join(option.label for option in field.options)
             return f"One of: {listed}. Press a button, type its number, or type the answer."
         case Kind.FILE:
-            return f"A PDF, JPEG or PNG file of at most {policy.max_file_bytes // 1024 // 1024} MB."
+            return f"A PDF, JPEG or PNG file of at most {v.megabytes(policy.max_file_bytes)}."
     raise AssertionError(f"no expectation for {field.kind}")

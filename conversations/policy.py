@@ -20,7 +20,7 @@ class Policy:
     min_engagements: int = 10
     max_engagements: int = 10_000
     cpm_cycle_years: int = 2
-    max_file_bytes: int = 20 * 1024 * 1024
+    max_file_bytes: int = 20_000_000  # Telegram's bot download limit: 20 MB
     member_fee_usd: int = 450
     non_member_fee_usd: int = 598
     review_weeks: dict[str, tuple[int, int]] = field(

@@ -181,6 +181,7 @@ def _loose(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", value.casefold()).split())
 
 
+MEGABYTE = 1_000_000
 _ACCEPTED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
 
@@ -200,7 +201,7 @@ def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
         raise Invalid("That file is empty. Please send a PDF, JPEG or PNG, e.g. certificate.pdf.")
     if size > max_bytes:
         raise Invalid(
-            f"That file is {size / 1024 / 1024:.1f} MB; the limit is {max_bytes // 1024 // 1024} MB. "
+            f"That file is {megabytes(size)}; the limit is {megabytes(max_bytes)}. "
             "Please send a smaller PDF, JPEG or PNG (a scan at 150 dpi is usually enough)."
         )
     mime = filetype.guess_mime(upload.content)
@@ -210,6 +211,11 @@ def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
             "Please send the certificate or letter as one of those, e.g. certificate.pdf."
         )
     return CheckedFile(name=safe_file_name(upload.name), content=upload.content, mime=mime)
+
+
+def megabytes(size: int) -> str:
+    """Sizes in decimal megabytes, as Telegram states its 20 MB limit (20,000,000 bytes)."""
+    return f"{size / MEGABYTE:.1f}".removesuffix(".0") + " MB"
 
 
 def safe_file_name(name: str) -> str:

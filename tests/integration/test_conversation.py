@@ -211,6 +211,6 @@ def test_what_cannot_be_read_is_said_and_changes_nothing(engine: Engine, sqlite_
 def test_a_file_too_large_for_the_channel_to_fetch(engine: Engine, sqlite_storage: Storage):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
-    reply = talker.deliver(talker.inbound(file=IncomingFile("scan.pdf", None, size=25 * 1024 * 1024)))
-    assert "That file is 25.0 MB; the limit is 20 MB" in reply
+    reply = talker.deliver(talker.inbound(file=IncomingFile("scan.pdf", None, size=25_000_000)))
+    assert "That file is 25 MB; the limit is 20 MB" in reply
     assert stored_draft(sqlite_storage).state == "training_evidence"

@@ -14,7 +14,7 @@ from conversations.messages import IncomingFile, Inbound
 from conversations.policy import Policy
 from tests.conftest import JPEG, PDF, PNG
 
-MB = 1024 * 1024
+MB = 1_000_000  # sizes are decimal megabytes, as Telegram states its limit
 
 
 # --- text --------------------------------------------------------------------------------------
