@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 
+from pydantic import ValidationError
+
 from bot.app import StartupError, build_engine, build_storage, open_database
 from bot.settings import Settings
 from conversations.dossier_export import to_json, to_text
@@ -19,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     console = commands.add_parser("console", help="apply in this terminal (reads a pipe too)")
     console.add_argument("--user", default="local", help="who is applying (one draft per user; default: local)")
+    commands.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("dossiers", help="list submitted dossiers")
     export = commands.add_parser("export", help="print one submitted dossier")
@@ -26,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--format", choices=("json", "text"), default="json")
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"Configuration error (see the README's Configuration section):\n{error}", file=sys.stderr)
+        return 2
     default_level = "WARNING" if args.command == "console" else "INFO"  # keep the terminal for the conversation
     logging.basicConfig(level=settings.log_level or default_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change at INFO
@@ -46,6 +53,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.channels.console import ConsoleChannel
 
         return ConsoleChannel(build_engine(settings), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user).run()
+    if args.command == "telegram":
+        from bot.telegram_main import run_telegram
+
+        return run_telegram(settings)
     storage = build_storage(settings)
     if args.command == "dossiers":
         for dossier in storage.dossiers():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.validators import MEGABYTE
@@ -24,6 +25,14 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     log_level: str | None = None  # default: WARNING in the terminal channel, INFO elsewhere
 
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_chat_messages_per_second: float = Field(1.0, gt=0)
+    listen_host: str = "0.0.0.0"
+    port: int = 8080
+
     min_training_hours: float = 50
     min_engagements: int = 10
     cpm_cycle_years: int = 2
@@ -33,6 +42,13 @@ class Settings(BaseSettings):
     review_weeks_accredited: str = Field("4-6", pattern=r"^\d+(-\d+)?$")
     review_weeks_endorsed: str = Field("6-8", pattern=r"^\d+(-\d+)?$")
     review_weeks_non_accredited: str = Field("8-10", pattern=r"^\d+(-\d+)?$")
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("min_training_hours", "min_engagements", "cpm_cycle_years", "max_file_mb")
     @classmethod

@@ -1,0 +1,295 @@
+"""The Telegram channel, on python-telegram-bot: updates in, the engine's messages out.
+
+It only translates. A message, a pressed button, a document or a photo becomes an ``Inbound``
+(the update id is its event id, so a redelivered update is applied once); the engine's
+``Outbound`` becomes plain-text messages (no parse mode, so nothing an applicant typed can be
+taken for formatting), split below Telegram's 4,096 characters, with choices as inline buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+from urllib.parse import urlparse
+
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, FileSizeLimit, MessageLimit
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+
+from conversations.engine import Engine
+from conversations.keyed_lock import AsyncKeyedLocks
+from conversations.messages import IncomingFile, Inbound, Outbound
+from conversations.prompts import COMMANDS
+
+CHANNEL = "telegram"
+log = logging.getLogger(__name__)
+
+# What the applicant sent, for "Sorry, I can't use ..." (Message attribute -> words).
+_UNSUPPORTED = {
+    "sticker": "stickers",
+    "voice": "voice messages",
+    "audio": "audio files",
+    "video": "videos",
+    "video_note": "video messages",
+    "animation": "GIFs",
+    "location": "locations",
+    "venue": "locations",
+    "contact": "contacts",
+    "poll": "polls",
+    "dice": "dice",
+}
+_CALLBACK_SEPARATOR = "|"
+
+
+def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split at line boundaries into parts of at most ``limit`` characters (a longer line is cut)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def callback_data(question: str, value: str) -> str:
+    data = f"{question}{_CALLBACK_SEPARATOR}{value}"
+    if len(data.encode()) > 64:  # Telegram's limit; the flow's keys and values are far shorter
+        raise ValueError(f"callback data over 64 bytes: {data!r}")
+    return data
+
+
+def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
+    if not outbound.choices:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(choice.label, callback_data=callback_data(outbound.question, choice.value))]
+         for choice in outbound.choices]
+    )
+
+
+class DeliveryLimiter(AIORateLimiter):
+    """Telegram's limits on what the bot sends: about 30 messages a second overall and 20 a
+    minute per group (``AIORateLimiter``, which also waits out a 429's ``retry_after``), plus at
+    most ``per_chat_rate`` messages a second in one private chat; failed connections and
+    timeouts are retried with backoff."""
+
+    def __init__(self, *, per_chat_rate: float = 1.0, retries: int = 3) -> None:
+        super().__init__(max_retries=retries)
+        self._per_chat_rate = per_chat_rate
+        self._retries = retries
+        self._chat_limiters: dict[int, AsyncLimiter] = {}
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        if len(self._chat_limiters) > 1024:  # forget idle chats, as AIORateLimiter does for groups
+            busy = {key: limiter for key, limiter in self._chat_limiters.items() if not limiter.has_capacity()}
+            self._chat_limiters = busy
+        if chat_id not in self._chat_limiters:
+            # One message every 1/rate seconds, no bursts.
+            self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._per_chat_rate)
+        return self._chat_limiters[chat_id]
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
+        chat_id = data.get("chat_id")
+        private_send = endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda error: isinstance(error, NetworkError) and not isinstance(error, BadRequest)),
+            stop=stop_after_attempt(self._retries + 1),
+            wait=wait_exponential(multiplier=0.5, max=8),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                if private_send:
+                    async with self._chat_limiter(chat_id):
+                        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        raise AssertionError("unreachable: tenacity reraises")
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; those of one chat one at a time, in order.
+
+    (``concurrent_updates=True`` alone gives no per-chat order.)"""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._chats = AsyncKeyedLocks()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        async with self._chats.hold(chat.id):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+class TelegramChannel:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        if chat.type != ChatType.PRIVATE:
+            await self._point_to_private_chat(update, context)
+            return
+        inbound = await self._inbound(update, str(user.id))
+        if inbound is None:
+            return
+        for outbound in await asyncio.to_thread(self.engine.handle, inbound):
+            await self.send(context.bot, chat.id, outbound)
+
+    async def send(self, bot, chat_id: int, outbound: Outbound) -> None:
+        parts = split_message(outbound.text)
+        for number, part in enumerate(parts, start=1):
+            await bot.send_message(
+                chat_id,
+                part,
+                reply_markup=keyboard(outbound) if number == len(parts) else None,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+
+    async def _inbound(self, update: Update, user_id: str) -> Inbound | None:
+        event_id = str(update.update_id)
+        if update.callback_query is not None:
+            query = update.callback_query
+            await query.answer()
+            question, _, value = (query.data or "").partition(_CALLBACK_SEPARATOR)
+            await self._close_keyboard(query)
+            return Inbound(CHANNEL, user_id, event_id, text=value, choice_for=question)
+        if update.edited_message is not None:
+            return Inbound(CHANNEL, user_id, event_id, unsupported="edits of earlier messages")
+        message = update.message
+        if message is None:
+            return None
+        if message.text is not None:
+            return Inbound(CHANNEL, user_id, event_id, text=message.text)
+        if message.document is not None:
+            document = message.document
+            file = await self._fetch(message, document.file_id, document.file_name or "document", document.file_size)
+            return Inbound(CHANNEL, user_id, event_id, file=file, text=message.caption or "")
+        if message.photo:
+            photo = message.photo[-1]  # the largest size
+            file = await self._fetch(message, photo.file_id, "photo.jpg", photo.file_size)
+            return Inbound(CHANNEL, user_id, event_id, file=file)
+        what = next((words for attribute, words in _UNSUPPORTED.items() if getattr(message, attribute, None)),
+                    "that kind of message")
+        return Inbound(CHANNEL, user_id, event_id, unsupported=what)
+
+    async def _fetch(self, message: Message, file_id: str, name: str, size: int | None) -> IncomingFile:
+        """Download a file through getFile, unless Telegram would refuse it for its size."""
+        if size is not None and size > FileSizeLimit.FILESIZE_DOWNLOAD:
+            return IncomingFile(name, None, size=size)
+        try:
+            telegram_file = await message.get_bot().get_file(file_id)
+            content = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("could not download file %s: %s", file_id, error)
+            return IncomingFile(name, None, size=size or 0)
+        return IncomingFile(name, content)
+
+    async def _close_keyboard(self, query: CallbackQuery) -> None:
+        """Show the chosen answer under the question and take its buttons away."""
+        message = query.message
+        if not isinstance(message, Message) or message.reply_markup is None:
+            return
+        chosen = next(
+            (button.text for row in message.reply_markup.inline_keyboard for button in row
+             if button.callback_data == query.data),
+            None,
+        )
+        text = message.text or ""
+        try:
+            if chosen and len(text) + len(chosen) + 3 <= MessageLimit.MAX_TEXT_LENGTH:
+                await query.edit_message_text(f"{text}\n\n→ {chosen}", reply_markup=None)
+            else:
+                await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest as error:  # e.g. the message is too old to edit; the answer still counts
+            log.info("could not close the keyboard: %s", error)
+
+    async def _point_to_private_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        if update.message is None:
+            return
+        await context.bot.send_message(
+            update.message.chat_id,
+            "I take credential applications in a private chat only, to keep your details private. "
+            f"Please message me directly: https://t.me/{context.bot.username}",
+        )
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling an update", exc_info=context.error)
+
+
+async def register_commands(application: Application) -> None:
+    commands = [BotCommand("start", "begin or resume your application")]
+    commands += [BotCommand(command.lstrip("/"), what) for command, what in COMMANDS]
+    await application.bot.set_my_commands(commands)
+
+
+def build_application(engine: Engine, *, token: str, api_url: str, per_chat_rate: float) -> Application:
+    api = api_url.rstrip("/")
+    channel = TelegramChannel(engine)
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(DeliveryLimiter(per_chat_rate=per_chat_rate))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(register_commands)
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, channel.on_update))
+    application.add_error_handler(channel.on_error)
+    return application
+
+
+def run(application: Application, *, webhook_url: str | None, webhook_secret: str | None,
+        listen: str, port: int) -> None:
+    """Long polling by default; a webhook when ``webhook_url`` is given."""
+    if webhook_url is None:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    application.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=urlparse(webhook_url).path.lstrip("/"),
+        webhook_url=webhook_url,
+        secret_token=webhook_secret,
+        allowed_updates=Update.ALL_TYPES,
+    )

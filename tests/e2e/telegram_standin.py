@@ -1,0 +1,229 @@
+"""A stand-in for the Telegram Bot API, served on 127.0.0.1 for the end-to-end tests.
+
+It answers the methods the bot uses the way Telegram does, records every call, serves files
+for download, and lets a test inject updates (messages, documents, photos, button presses),
+make a method fail (429 with ``retry_after``, 502), or redeliver an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "CMM Assistant", "username": "cmm_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+
+
+@dataclass
+class TelegramStandIn:
+    token: str
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict]]] = field(default_factory=lambda: defaultdict(list))
+    files: dict[str, bytes] = field(default_factory=dict)
+    sent: dict[int, dict] = field(default_factory=dict)  # message_id -> message the bot sent
+    download_delay: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict] = []
+        self._redeliveries: list[dict] = []
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- serving -----------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._method)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        if self.failures[method]:
+            status, body = self.failures[method].pop(0)
+            await self._record(Call(method, params, status))
+            return web.json_response(body, status=status)
+        if method == "getUpdates":
+            result = await self._get_updates(params)
+        else:
+            result = self._answer(method, params)
+        await self._record(Call(method, params))
+        return web.json_response({"ok": True, "result": result})
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post()
+        # The library JSON-encodes values that are not strings (markup, ids, numbers).
+        return {key: _maybe_json(value) for key, value in form.items()}
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+        async with self._changed:  # look and wait under the lock, so no push is missed in between
+            # As Telegram does, an offset confirms the updates before it: they are never sent again.
+            self._updates = [update for update in self._updates if update["update_id"] >= offset]
+            while True:
+                ready = [update for update in self._updates if update["update_id"] >= offset] + self._redeliveries
+                if ready or time.monotonic() >= deadline:
+                    self._redeliveries = []
+                    return ready
+                try:
+                    await asyncio.wait_for(self._changed.wait(), max(0.01, deadline - time.monotonic()))
+                except TimeoutError:
+                    pass
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "sendMessage":
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
+                "chat": _chat(chat_id), "text": params["text"],
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            self.sent[message["message_id"]] = message
+            return message
+        if method == "editMessageText":
+            message = dict(self.sent[int(params["message_id"])], text=params["text"])
+            message.pop("reply_markup", None)
+            self.sent[message["message_id"]] = message
+            return message
+        if method == "editMessageReplyMarkup":
+            message = dict(self.sent[int(params["message_id"])])
+            message.pop("reply_markup", None)
+            self.sent[message["message_id"]] = message
+            return message
+        if method == "getFile":
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
+                    "file_path": f"documents/{file_id}"}
+        return True  # setMyCommands, deleteWebhook, setWebhook, answerCallbackQuery, ...
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        await asyncio.sleep(self.download_delay)
+        await self._record(Call("download", {"file_id": file_id}))
+        return web.Response(body=self.files[file_id])
+
+    # -- updates a test injects --------------------------------------------------------------
+
+    async def push(self, **content: Any) -> dict:
+        update = {"update_id": next(self._update_ids), **content}
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+        return update
+
+    async def redeliver(self, update: dict) -> None:
+        """Hand an update out again, as Telegram does when it thinks it was not received."""
+        async with self._changed:
+            self._redeliveries.append(update)
+            self._changed.notify_all()
+
+    def message(self, chat_id: int, *, chat_type: str = "private", **content: Any) -> dict:
+        return {"message_id": next(self._message_ids), "date": int(time.time()), "from": _user(chat_id),
+                "chat": _chat(chat_id, chat_type), **content}
+
+    async def text(self, chat_id: int, text: str, *, chat_type: str = "private") -> dict:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):  # Telegram marks commands, and the library relies on it
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return await self.push(message=self.message(chat_id, chat_type=chat_type, **content))
+
+    async def document(self, chat_id: int, content: bytes, name: str, mime: str, *, declared_size: int | None = None) -> dict:
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name, "mime_type": mime,
+                    "file_size": declared_size or len(content)}
+        return await self.push(message=self.message(chat_id, document=document))
+
+    async def photo(self, chat_id: int, content: bytes) -> dict:
+        file_id = f"photo{len(self.files) + 1}"
+        self.files[file_id] = content
+        self.files[f"{file_id}-small"] = content[:10]
+        sizes = [{"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 10},
+                 {"file_id": file_id, "file_unique_id": "l", "width": 1280, "height": 960, "file_size": len(content)}]
+        return await self.push(message=self.message(chat_id, photo=sizes))
+
+    async def press(self, chat_id: int, label: str) -> dict:
+        """Press the button labelled ``label`` on the newest message to ``chat_id`` that has it."""
+        for message in sorted(self.sent.values(), key=lambda m: -m["message_id"]):
+            if message["chat"]["id"] != chat_id or "reply_markup" not in message:
+                continue
+            for row in message["reply_markup"]["inline_keyboard"]:
+                for button in row:
+                    if button["text"] == label:
+                        return await self.push(callback_query={
+                            "id": f"cb{next(self._message_ids)}", "from": _user(chat_id), "chat_instance": "c1",
+                            "data": button["callback_data"], "message": message,
+                        })
+        raise AssertionError(f"no button {label!r} in chat {chat_id}")
+
+    # -- what the bot did --------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method and call.status == 200]
+
+    def replies(self, chat_id: int) -> list[str]:
+        return [call.params["text"] for call in self.calls_to("sendMessage") if int(call.params["chat_id"]) == chat_id]
+
+    async def wait_until(self, condition, timeout: float = 20) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _user(user_id: int) -> dict:
+    return {"id": user_id, "is_bot": False, "first_name": "Maria", "language_code": "en"}
+
+
+def _chat(chat_id: int, chat_type: str = "private") -> dict:
+    if chat_type == "private":
+        return {"id": chat_id, "type": "private", "first_name": "Maria"}
+    return {"id": chat_id, "type": chat_type, "title": "Mentors"}

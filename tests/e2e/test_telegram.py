@@ -1,0 +1,370 @@
+"""The Telegram channel end to end: ``python -m bot telegram`` runs as in production, with the
+real python-telegram-bot, against a Bot API stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlmodel import Session, select
+
+from storage.database import make_engine
+from storage.files import FileStore
+from storage.models import Applicant, Dossier
+from storage.repository import Storage
+from tests.conftest import JPEG, PDF, stored_draft
+from tests.e2e.telegram_standin import TelegramStandIn
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:TEST-token"
+CHAT = 5551001
+
+
+class BotProcess:
+    """``python -m bot telegram`` in a subprocess, its output in a log file."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "telegram", env=self.env, cwd=ROOT, stdout=out, stderr=out
+            )
+
+    async def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 15)
+            except TimeoutError:
+                await self.kill()
+        print(self.log.read_text(errors="replace")[-5000:])  # shown when a test fails
+
+
+async def accepting(port: int) -> None:
+    """Wait (at most 20 s) until something listens on ``port``."""
+    for _ in range(200):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        return
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+async def standin():
+    api = TelegramStandIn(TOKEN)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def bot_env(tmp_path: Path, standin: TelegramStandIn) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "FILES_DIR": str(tmp_path / "files"),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": standin.url,
+        "TELEGRAM_CHAT_MESSAGES_PER_SECOND": "50",  # keep the tests quick; production default is 1
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture
+def storage(bot_env: dict[str, str], tmp_path: Path) -> Storage:
+    return Storage(make_engine(bot_env["DATABASE_URL"]), FileStore(tmp_path / "files"))
+
+
+async def started(standin: TelegramStandIn, env: dict[str, str], log: Path) -> BotProcess:
+    process = BotProcess(env, log)
+    await process.start()
+    polls = len(standin.calls_to("getUpdates"))
+    await standin.wait_until(lambda: len(standin.calls_to("getUpdates")) > polls)
+    return process
+
+
+@pytest.fixture
+async def bot(standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path):
+    process = await started(standin, bot_env, tmp_path / "bot.log")
+    yield process
+    await process.stop()
+
+
+class Chat:
+    """The applicant's side of a private chat with the bot."""
+
+    def __init__(self, standin: TelegramStandIn, chat_id: int = CHAT) -> None:
+        self.api = standin
+        self.chat_id = chat_id
+
+    async def _reply_to(self, action) -> str:
+        before = len(self.api.replies(self.chat_id))
+        await action
+        await self.api.wait_until(lambda: len(self.api.replies(self.chat_id)) > before)
+        return self.api.replies(self.chat_id)[before]
+
+    async def say(self, text: str) -> str:
+        return await self._reply_to(self.api.text(self.chat_id, text))
+
+    async def press(self, label: str) -> str:
+        return await self._reply_to(self.api.press(self.chat_id, label))
+
+    async def document(self, content: bytes, name: str, mime: str = "application/pdf", **kwargs) -> str:
+        return await self._reply_to(self.api.document(self.chat_id, content, name, mime, **kwargs))
+
+    async def photo(self, content: bytes) -> str:
+        return await self._reply_to(self.api.photo(self.chat_id, content))
+
+    async def answer(self, answers: list) -> None:
+        for answer in answers:
+            if isinstance(answer, tuple):  # ("press", label)
+                await self.press(answer[1])
+            else:
+                await self.say(answer)
+
+
+def press(label: str) -> tuple[str, str]:
+    return ("press", label)
+
+
+ABOUT_YOU = [press("Yes"), "Maria Gonzalez", "maria@example.org", press("No")]
+TRAINING_BEFORE_EVIDENCE = [
+    "Global Mentoring Academy", press("Accredited Training Center"), "Foundations of Professional Mentoring",
+    "52.5", "hybrid", "10 January 2024", "2024-03-20", "Dr. Amal Haddad", "amal@academy.example",
+]
+SUPERVISION = ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", press("Both"),
+               press("Yes"), press("Yes"), press("Yes")]
+
+
+def reference(number: int) -> list:
+    return [f"Mentee {number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", press("Internal (mentoring at work)"), "/skip"]
+
+
+async def test_a_complete_application_in_telegram(standin: TelegramStandIn, bot: BotProcess, storage: Storage):
+    chat = Chat(standin)
+    reply = await chat.say("/start")
+    assert "Do you consent" in reply
+    commands = standin.calls_to("setMyCommands")[0].params["commands"]
+    assert {"command": "edit", "description": "change any answer"} in commands
+    await chat.answer(ABOUT_YOU + TRAINING_BEFORE_EVIDENCE)
+    assert standin.calls_to("answerCallbackQuery")  # every press is answered
+    closed = [call.params["text"] for call in standin.calls_to("editMessageText")]
+    assert any(text.endswith("→ Accredited Training Center") for text in closed)
+    assert "✓ Evidence: certificate.pdf" in await chat.document(PDF, "certificate.pdf")
+
+    reply = await chat.say("/back")
+    assert "Saved answer: certificate.pdf" in reply
+    await chat.press("Keep the saved answer")
+    await chat.answer([press("Yes"), "/skip", "1 March 2023", "12"])
+    await chat.answer(["Mentee 1", "mentee1@example.com", "2023-01-01", "2023-06-30", press("External")])
+    assert "✓ Reference letter: photo.jpg" in await chat.photo(JPEG)
+    await chat.answer([press("The mentee"), press("No")])
+    for number in range(2, 6):
+        await chat.answer(reference(number))
+    await chat.answer(SUPERVISION)
+    assert "Please review your application" in standin.replies(CHAT)[-1]
+
+    await chat.say("/edit")
+    await chat.press("Training")
+    await chat.press("Training hours: 52.5")
+    reply = await chat.say("60")
+    assert "✓ Training hours: 60" in reply and "Please review your application" in reply
+    reply = await chat.press("Submit the application")
+    assert "✓ Submitted. Your dossier CMM-000001" in reply
+
+    with Session(storage.engine) as session:
+        dossier = session.exec(select(Dossier)).one()
+    assert dossier.content["training"]["training_hours"] == 60
+    letter = dossier.content["experience"]["ref"][0]["letter"]
+    assert (letter["name"], letter["mime"]) == ("photo.jpg", "image/jpeg")
+    assert storage.files.read(letter["sha256"]) == JPEG
+    assert all("parse_mode" not in call.params for call in standin.calls_to("sendMessage"))
+
+
+async def test_bad_input_unsafe_text_and_what_cannot_be_read(standin: TelegramStandIn, bot: BotProcess, storage: Storage):
+    chat = Chat(standin)
+    await chat.say("hello")
+    assert "Please pick one of: 1. Yes; 2. No" in await chat.say("maybe")
+    await chat.press("Yes")
+    tricky = "Maria *_[`\\ <b>Gonzalez</b>"
+    assert f"✓ Full name: {tricky}" in await chat.say(tricky)
+    assert "doesn't look like an email address" in await chat.say("maria at example")
+    await chat.say("maria@example.org")
+    await chat.press("No")
+    reply = await chat.say("x" * 5000)
+    assert "That is 5000 characters; please keep it to 500." in reply
+    await chat.answer(TRAINING_BEFORE_EVIDENCE)
+
+    downloads = len(standin.calls_to("getFile"))
+    reply = await chat.document(PDF, "huge.pdf", declared_size=25_000_000)
+    assert "That file is 25 MB; the limit is 20 MB" in reply
+    assert len(standin.calls_to("getFile")) == downloads  # too large for Telegram to hand over: not asked
+    assert "not a PDF, JPEG or PNG" in await chat.document(b"plain text, not a certificate", "certificate.pdf")
+
+    assert "I can't use stickers" in await chat._reply_to(
+        standin.push(message=standin.message(CHAT, sticker={"file_id": "s1", "file_unique_id": "s1", "width": 1,
+                                                              "height": 1, "is_animated": False, "is_video": False,
+                                                              "type": "regular"})))
+    assert "I can't use edits of earlier messages" in await chat._reply_to(
+        standin.push(edited_message={**standin.message(CHAT, text="Maria"), "edit_date": 1}))
+    assert stored_draft(storage, str(CHAT), "telegram").state == "training_evidence"
+
+    group = Chat(standin, chat_id=-100777)
+    assert "private chat only" in await group._reply_to(standin.text(-100777, "/start", chat_type="group"))
+    with Session(storage.engine) as session:
+        assert [a.channel_user_id for a in session.exec(select(Applicant))] == [str(CHAT)]
+    assert all(len(text) <= 4096 for text in standin.replies(CHAT))
+
+
+async def test_long_replies_are_split_at_line_boundaries(standin: TelegramStandIn, bot: BotProcess):
+    chat = Chat(standin)
+    await chat.say("/start")
+    long = "Mentoring " * 49  # 490 characters, under the 500 allowed
+    name = "Maria " * 19  # 114 characters, under the 120 allowed for a name
+    await chat.answer([press("Yes"), name, "maria@example.org", press("Yes"), long, long,
+                       press("Endorsed Training Provider"), long, "52", "hybrid", "2024-01-10", "2024-03-20", name,
+                       "amal@academy.example"])
+    await chat.document(PDF, "certificate.pdf")
+    await chat.answer([press("Yes"), long, "2020-01-01", "12"])
+    for number in range(1, 6):
+        await chat.answer([f"{name}{number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30",
+                           press("External"), "/skip"])
+    await chat.answer([name, "sam.okafor@example.net", long] + SUPERVISION[3:-1])
+    before = len(standin.replies(CHAT))
+    await standin.press(CHAT, "Yes")
+    await standin.wait_until(lambda: standin.replies(CHAT)[-1].endswith("Submit, or edit an answer first."))
+    parts = [call for call in standin.calls_to("sendMessage") if int(call.params["chat_id"]) == CHAT][before:]
+    assert len(parts) >= 2
+    assert all(len(call.params["text"]) <= 4096 for call in parts)
+    assert all("reply_markup" not in call.params for call in parts[:-1])
+    assert parts[-1].params["reply_markup"]["inline_keyboard"][0][0]["text"] == "Submit the application"
+    joined = "\n".join(call.params["text"] for call in parts)
+    assert "Continuous learning: Yes" in joined and "Application fee: 450 USD" in joined
+
+
+async def test_killed_mid_application_resumes_with_nothing_lost(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
+):
+    first = await started(standin, bot_env, tmp_path / "first.log")
+    chat = Chat(standin)
+    await chat.say("/start")
+    await chat.answer(ABOUT_YOU + TRAINING_BEFORE_EVIDENCE)
+    await chat.document(PDF, "certificate.pdf")
+    await first.kill()
+
+    second = await started(standin, bot_env, tmp_path / "second.log")
+    try:
+        reply = await chat.say("/start")
+        assert "Welcome back" in reply
+        assert "Do you hold the Certified Professional Mentor (CPM) credential?" in reply
+        draft = stored_draft(storage, str(CHAT), "telegram")
+        assert draft.answers["training_evidence"]["name"] == "certificate.pdf"
+        assert draft.answers["training_hours"] == 52.5
+        assert "✓ Holds the CPM: Yes" in await chat.press("Yes")
+    finally:
+        await second.stop()
+
+
+async def test_redelivered_update_rate_limit_and_network_errors(standin: TelegramStandIn, bot: BotProcess, storage: Storage):
+    chat = Chat(standin)
+    await chat.say("/start")
+    await chat.press("Yes")
+    update = await standin.text(CHAT, "Maria Gonzalez")
+    await standin.wait_until(lambda: "✓ Full name: Maria Gonzalez" in standin.replies(CHAT)[-1])
+    sent = len(standin.replies(CHAT))
+    await standin.redeliver(update)
+    await chat.say("maria@example.org")  # handled after the redelivered update
+    assert len(standin.replies(CHAT)) == sent + 1  # the redelivered update got no second reply
+    assert stored_draft(storage, str(CHAT), "telegram").state == "is_member"
+
+    standin.failures["sendMessage"].append(
+        (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+               "parameters": {"retry_after": 1}})
+    )
+    standin.failures["sendMessage"].append((502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}))
+    reply = await chat.press("No")
+    assert "✓ IMC member: No" in reply
+    refused = [call.status for call in standin.calls if call.method == "sendMessage" and call.status != 200]
+    assert refused == [429, 502]
+    assert stored_draft(storage, str(CHAT), "telegram").answers["is_member"] == "no"
+
+
+async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
+):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env = {**bot_env, "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
+           "PORT": str(port), "LISTEN_HOST": "127.0.0.1"}
+    process = BotProcess(env, tmp_path / "webhook.log")
+    await process.start()
+    try:
+        await standin.wait_until(lambda: standin.calls_to("setWebhook"))
+        await accepting(port)  # the library registers the webhook, then starts listening
+        registered = standin.calls_to("setWebhook")[0].params
+        assert (registered["url"], registered["secret_token"]) == (url, "s3cret-Token_1")
+        update = {"update_id": 77, "message": standin.message(CHAT, text="yes")}
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+            assert standin.replies(CHAT) == []
+            good = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            for _ in range(2):  # Telegram retries a webhook call it thinks failed
+                async with http.post(url, json=update, headers=good) as response:
+                    assert response.status == 200
+            await standin.wait_until(lambda: len(standin.replies(CHAT)) >= 1)
+            second = {"update_id": 78, "message": standin.message(CHAT, text="Maria Gonzalez")}
+            async with http.post(url, json=second, headers=good) as response:
+                assert response.status == 200
+            await standin.wait_until(lambda: len(standin.replies(CHAT)) >= 2)
+        assert "Thank you. Let's begin." in standin.replies(CHAT)[0]
+        assert "✓ Full name: Maria Gonzalez" in standin.replies(CHAT)[1]
+        assert len(standin.replies(CHAT)) == 2
+        assert stored_draft(storage, str(CHAT), "telegram").state == "email"
+    finally:
+        await process.stop()
+
+
+async def test_one_chats_updates_in_order_while_chats_run_side_by_side(
+    standin: TelegramStandIn, bot: BotProcess, storage: Storage
+):
+    chat_ids = [5551001, 5551002]
+    for chat_id in chat_ids:
+        chat = Chat(standin, chat_id)
+        await chat.say("/start")
+        await chat.answer(ABOUT_YOU + TRAINING_BEFORE_EVIDENCE)
+    standin.download_delay = 0.5  # a slow download, so a later text could overtake the document
+    for chat_id in chat_ids:  # sent at once, without waiting for replies
+        await standin.document(chat_id, PDF, "certificate.pdf", "application/pdf")
+        await standin.text(chat_id, "yes")
+    counts = {chat_id: len(standin.replies(chat_id)) for chat_id in chat_ids}
+    await standin.wait_until(lambda: all(len(standin.replies(c)) >= counts[c] + 2 for c in chat_ids))
+    for chat_id in chat_ids:
+        assert "✓ Evidence: certificate.pdf" in standin.replies(chat_id)[-2]
+        assert "✓ Holds the CPM: Yes" in standin.replies(chat_id)[-1]
+        assert stored_draft(storage, str(chat_id), "telegram").state == "cpm_number"
