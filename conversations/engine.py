@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from conversations import prompts
 from conversations.answers import parse, show
 from conversations.flow import CONSENT, Flow
+from conversations.forms import Form, FormResult, build_form, form_steps
 from conversations.keyed_lock import KeyedLocks
 from conversations.machine import (
     CONFIRM_CANCEL,
@@ -31,7 +32,7 @@ from conversations.machine import (
 )
 from conversations.messages import Inbound, Outbound
 from conversations.policy import Policy
-from conversations.review import dossier_content, ineligibility, refusal, summary
+from conversations.review import dossier_content, ineligibility, refusal, section_progress, summary
 from conversations.validators import YES_NO, Invalid, choice
 from storage.models import Applicant
 from storage.repository import Storage, Transaction
@@ -52,7 +53,19 @@ class Turn:
     applicant: Applicant | None
     notes: list[str] = field(default_factory=list)
     forgotten: bool = False  # the applicant withdrew: nothing is saved back
+    silent: bool = False  # no reply (a form with errors answers through its errors)
+    form_errors: dict[str, str] = field(default_factory=dict)
     orphan_files: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """``status``: "not started", "draft", or the submitted dossier's status;
+    ``progress``: (section title, questions answered, questions that apply) per section."""
+
+    status: str
+    progress: list[tuple[str, int, int]]
+    dossier: str | None
 
 
 @dataclass(frozen=True)
@@ -100,25 +113,61 @@ class Engine:
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
         """Apply one message and return the reply; a message seen before returns nothing."""
+        replies, _ = self._guarded(inbound, self._dispatch)
+        return replies
+
+    def submit_form(self, inbound: Inbound, key: str, values: dict[str, str]) -> FormResult:
+        """Answer the questions of form ``key`` at once (``values``: question key -> raw text).
+
+        Either every answer passes and all are saved, or nothing is saved and ``errors`` says,
+        per question, what is wrong."""
+        replies, errors = self._guarded(inbound, lambda turn: self._submit_form(turn, key, values))
+        return FormResult(errors, replies)
+
+    def form(self, channel: str, user_id: str, key: str) -> Form | None:
+        """The questions of form ``key`` with their saved answers, or None if it can't be filled now."""
+        with self.storage.transaction() as tx:
+            applicant = tx.applicant(channel, user_id)
+            draft = tx.draft(applicant.id) if applicant else None
+            if draft is None or draft.state == SUBMITTED:
+                return None
+            steps = form_steps(self.flow, key, draft.answers, today=self.today(), policy=self.policy)
+            return build_form(key, steps, draft.answers) if steps else None
+
+    def overview(self, channel: str, user_id: str) -> Overview:
+        """Where an applicant stands, for a channel's home screen."""
+        with self.storage.transaction() as tx:
+            applicant = tx.applicant(channel, user_id)
+            draft = tx.draft(applicant.id) if applicant else None
+            answers = dict(draft.answers) if draft else {}
+            dossier = tx.latest_dossier(applicant.id) if applicant else None
+        progress = section_progress(self.flow, answers, today=self.today(), policy=self.policy)
+        if draft is None:
+            return Overview("not started", progress, None)
+        if dossier is not None and draft.state == SUBMITTED:
+            return Overview(dossier.status, progress, prompts.dossier_number(dossier))
+        return Overview("draft", progress, None)
+
+    def _guarded(self, inbound: Inbound, action: Callable[[Turn], None]) -> tuple[list[Outbound], dict[str, str]]:
         with self._locks.hold((inbound.channel, inbound.user_id)):
             try:
                 try:
-                    return self._handle(inbound)
+                    return self._handle(inbound, action)
                 except IntegrityError:
                     # Another process applied a message of this applicant (or this very message)
                     # at the same moment; run again on what it committed.
                     log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
-                    return self._handle(inbound)
+                    return self._handle(inbound, action)
             except Exception:
                 # Nothing of this message was committed, so nothing is half-saved; the applicant
                 # hears so instead of silence, and the message may be sent (or redelivered) again.
                 log.exception("could not handle message %s/%s", inbound.channel, inbound.event_id)
-                return [Outbound(prompts.TRY_AGAIN)]
+                return [Outbound(prompts.TRY_AGAIN)], {}
 
-    def _handle(self, inbound: Inbound) -> list[Outbound]:
+    def _handle(self, inbound: Inbound, action: Callable[[Turn], None]) -> tuple[list[Outbound], dict[str, str]]:
         with self.storage.transaction() as tx:
             if tx.is_processed(inbound.channel, inbound.event_id):
-                return []
+                return [], {}
             applicant = tx.applicant(inbound.channel, inbound.user_id)
             if applicant is None:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={})
@@ -128,7 +177,7 @@ class Engine:
                 answers = dict(draft.answers)
                 state = draft.state if draft.state in self.machine.states else self._resume_point(answers)
                 turn = self._new_turn(inbound, tx, applicant, state=state, answers=answers, context=dict(draft.context))
-                self._on_machine(turn, self._dispatch)
+                self._on_machine(turn, action)
             if turn.applicant is not None:
                 tx.mark_processed(inbound.channel, inbound.event_id)
                 if not turn.forgotten:
@@ -139,10 +188,12 @@ class Engine:
                         answers=conversation.answers,
                         context=conversation.context,
                     )
-            reply = prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)
+            replies = [] if turn.silent else [
+                prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)
+            ]
         for sha256 in turn.orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
-        return [reply]
+        return replies, turn.form_errors
 
     def _resume_point(self, answers: dict) -> str:
         """Where a draft saved at a question that no longer exists (the flow changed) goes on:
@@ -250,6 +301,62 @@ class Engine:
         if problems:
             turn.notes.append(prompts.ineligible(problems))
         self._advance(turn)
+
+    def _submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
+        conversation = turn.conversation
+        if conversation.state == SUBMITTED:
+            turn.notes.append("Your application is submitted and frozen, so it can't be changed here.")
+            return
+        today = conversation.today
+        steps = form_steps(self.flow, key, conversation.answers, today=today, policy=self.policy)
+        values: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        for step in steps:
+            text = (raw.get(step.key) or "").strip()
+            if not text and step.field.optional:
+                values[step.key] = None
+                continue
+            try:
+                values[step.key] = parse(step.field, replace(turn.inbound, text=text, file=None), self.policy).value
+            except Invalid as error:
+                errors[step.key] = str(error)
+        if not errors:  # checks between answers, the form's own ones included
+            candidate = {**conversation.answers, **values}
+            for step in steps:
+                if values[step.key] is not None and (
+                    message := refusal(self.flow, step, values[step.key], candidate, today=today, policy=self.policy)
+                ):
+                    errors[step.key] = message
+        if errors or not steps:
+            turn.form_errors = errors or {"": "This form is not available now."}
+            turn.silent = True
+            return
+        conversation.answers.update(values)
+        turn.notes.append(f"✓ {steps[0].group} saved.")
+        for step in steps:
+            problems = ineligibility(self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy)
+            if problems:
+                turn.notes.append(prompts.ineligible(problems))
+        self._after_form(turn, steps)
+
+    def _after_form(self, turn: Turn, steps: list) -> None:
+        """Carry on from the form: at the first question of the form's part still unanswered
+        (e.g. the reference letter), or after it, if the applicant was within the form's part."""
+        conversation = turn.conversation
+        if conversation.context.get("editing"):
+            self._return(turn)
+            return
+        current = conversation.step
+        if current is None or current.form != steps[0].form:
+            return  # filled in ahead (or from a menu): the current question stays
+        order = [step.key for step in self.flow.steps]
+        start = order.index(steps[0].key)
+        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
+        pending = next(
+            (step.key for step in applicable if order.index(step.key) >= start and step.key not in conversation.answers),
+            REVIEW,
+        )
+        conversation.go(pending)
 
     def _advance(self, turn: Turn) -> None:
         if turn.conversation.context.get("editing"):

@@ -56,6 +56,7 @@ class Repeated:
     title: str
     fields: tuple[Field, ...]
     count: int
+    form: bool = False  # each repeat can also be filled in one form, where the channel has forms
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Section:
     key: str
     title: str
     items: tuple[Field | Repeated, ...]
+    form: bool = False  # the section can also be filled in one form, where the channel has forms
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,15 @@ class Step:
     section_number: int
     repeat: Repeated | None = None
     number: int | None = None  # which repeat, from 1
+
+    @property
+    def form(self) -> str | None:
+        """The form this question can also be answered in (files are always asked in the chat)."""
+        if self.field.kind is Kind.FILE:
+            return None
+        if self.repeat is not None:
+            return f"{self.repeat.key}{self.number}" if self.repeat.form else None
+        return self.section.key if self.section.form else None
 
     @property
     def group(self) -> str:

@@ -114,7 +114,7 @@ REFERENCES = Repeated("ref", "Reference", (
     Field("confidentiality", Kind.YES_NO, "Confidentiality agreement",
           "Is the engagement under a confidentiality agreement? (If so, the letter may leave details out.)",
           options=YES_NO, when=_has_letter),
-), count=5)
+), count=5, form=True)
 
 EXPERIENCE = Section("experience", "Experience", (
     Field("holds_cpm", Kind.YES_NO, "Holds the CPM",
@@ -147,7 +147,7 @@ SUPERVISION = Section("supervision", "Supervision", (
     Field("continuous_learning", Kind.YES_NO, "Continuous learning", (
         "Do you declare your commitment to continuous learning and development as a mentor, as IMC requires?"
     ), options=YES_NO, rules=(e.declares_continuous_learning,)),
-))
+), form=True)
 
 SECTIONS = (APPLICANT, TRAINING, EXPERIENCE, SUPERVISION)
 

@@ -48,6 +48,14 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class FormOffer:
+    """Sent with a question that can also be answered in a form: the channel may offer a button."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Outbound:
     """One bot message: text, optional buttons, and whether a file is the expected answer.
 
@@ -60,3 +68,4 @@ class Outbound:
     choices: tuple[Choice, ...] = ()
     expects_file: bool = False
     question: str = ""
+    form: FormOffer | None = None

@@ -9,7 +9,7 @@ from typing import Any
 from conversations.answers import expectation, show
 from conversations.fields import Kind, Step
 from conversations.machine import CONFIRM_CANCEL, CONFIRM_RESTART, Conversation
-from conversations.messages import Choice, Outbound
+from conversations.messages import Choice, FormOffer, Outbound
 from conversations.policy import Policy
 from conversations.review import issues, quote, summary
 from conversations.validators import Option
@@ -116,7 +116,8 @@ def question(conversation: Conversation, step: Step) -> Outbound:
     choices = [Choice(option.value, option.label) for option in field.options]
     if step.key in conversation.answers and field.revisable:
         choices.append(Choice("/keep", "Keep the saved answer"))
-    return Outbound("\n".join(lines), tuple(choices), expects_file=field.kind is Kind.FILE)
+    form = FormOffer(step.form, step.group) if step.form else None
+    return Outbound("\n".join(lines), tuple(choices), expects_file=field.kind is Kind.FILE, form=form)
 
 
 def help_text(conversation: Conversation) -> str:

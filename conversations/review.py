@@ -55,6 +55,17 @@ def issues(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Po
     return found
 
 
+def section_progress(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> list[tuple[str, int, int]]:
+    """(section title, questions answered, questions that apply) for each section."""
+    applicable = flow.applicable(answers, today=today, policy=policy)
+    return [
+        (section.title,
+         sum(1 for step in applicable if step.section is section and step.key in answers),
+         sum(1 for step in applicable if step.section is section))
+        for section in flow.sections
+    ]
+
+
 @dataclass(frozen=True)
 class Quote:
     fee_usd: int | None  # None until membership is known
