@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     console = commands.add_parser("console", help="apply in this terminal (reads a pipe too)")
     console.add_argument("--user", default="local", help="who is applying (one draft per user; default: local)")
     commands.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN; Socket Mode with SLACK_APP_TOKEN)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("dossiers", help="list submitted dossiers")
     export = commands.add_parser("export", help="print one submitted dossier")
@@ -57,6 +58,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.telegram_main import run_telegram
 
         return run_telegram(settings)
+    if args.command == "slack":
+        from bot.slack_main import run_slack
+
+        return run_slack(settings)
     storage = build_storage(settings)
     if args.command == "dossiers":
         for dossier in storage.dossiers():

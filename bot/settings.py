@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_chat_messages_per_second: float = Field(1.0, gt=0)
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com"
     listen_host: str = "0.0.0.0"
     port: int = 8080
 

@@ -178,7 +178,7 @@ class Engine:
                 state = draft.state if draft.state in self.machine.states else self._resume_point(answers)
                 turn = self._new_turn(inbound, tx, applicant, state=state, answers=answers, context=dict(draft.context))
                 self._on_machine(turn, action)
-            if turn.applicant is not None:
+            if turn.applicant is not None and not turn.form_errors:  # a refused form applied nothing
                 tx.mark_processed(inbound.channel, inbound.event_id)
                 if not turn.forgotten:
                     conversation = turn.conversation

@@ -29,6 +29,7 @@ from telegram.constants import ChatType, FileSizeLimit, MessageLimit
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.channels.text import split_message
 from conversations.engine import Engine
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import IncomingFile, Inbound, Outbound
@@ -52,28 +53,6 @@ _UNSUPPORTED = {
     "dice": "dice",
 }
 _CALLBACK_SEPARATOR = "|"
-
-
-def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at line boundaries into parts of at most ``limit`` characters (a longer line is cut)."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
 
 
 def callback_data(question: str, value: str) -> str:
@@ -173,7 +152,7 @@ class TelegramChannel:
             await self.send(context.bot, chat.id, outbound)
 
     async def send(self, bot, chat_id: int, outbound: Outbound) -> None:
-        parts = split_message(outbound.text)
+        parts = split_message(outbound.text, limit=MessageLimit.MAX_TEXT_LENGTH)
         for number, part in enumerate(parts, start=1):
             await bot.send_message(
                 chat_id,

@@ -3,11 +3,7 @@ real python-telegram-bot, against a Bot API stand-in on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import socket
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -19,58 +15,11 @@ from storage.files import FileStore
 from storage.models import Applicant, Dossier
 from storage.repository import Storage
 from tests.conftest import JPEG, PDF, stored_draft
+from tests.e2e.processes import BotProcess, accepting, free_port
 from tests.e2e.telegram_standin import TelegramStandIn
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token"
 CHAT = 5551001
-
-
-class BotProcess:
-    """``python -m bot telegram`` in a subprocess, its output in a log file."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env = env
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "telegram", env=self.env, cwd=ROOT, stdout=out, stderr=out
-            )
-
-    async def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        if self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 15)
-            except TimeoutError:
-                await self.kill()
-        print(self.log.read_text(errors="replace")[-5000:])  # shown when a test fails
-
-
-async def accepting(port: int) -> None:
-    """Wait (at most 20 s) until something listens on ``port``."""
-    for _ in range(200):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.1)
-            continue
-        writer.close()
-        return
-    raise AssertionError(f"nothing listens on port {port}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -100,7 +49,7 @@ def storage(bot_env: dict[str, str], tmp_path: Path) -> Storage:
 
 
 async def started(standin: TelegramStandIn, env: dict[str, str], log: Path) -> BotProcess:
-    process = BotProcess(env, log)
+    process = BotProcess("telegram", env, log)
     await process.start()
     polls = len(standin.calls_to("getUpdates"))
     await standin.wait_until(lambda: len(standin.calls_to("getUpdates")) > polls)
@@ -320,7 +269,7 @@ async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
     url = f"http://127.0.0.1:{port}/telegram/hook"
     env = {**bot_env, "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
            "PORT": str(port), "LISTEN_HOST": "127.0.0.1"}
-    process = BotProcess(env, tmp_path / "webhook.log")
+    process = BotProcess("telegram", env, tmp_path / "webhook.log")
     await process.start()
     try:
         await standin.wait_until(lambda: standin.calls_to("setWebhook"))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram import callback_data, keyboard, split_message
+from bot.channels.telegram import callback_data, keyboard
+from bot.channels.text import split_message
 from conversations.flow import Flow
 from conversations.machine import NAVIGATION_STATES
 from conversations.messages import Choice, Outbound
 
 
 def test_short_text_is_one_part():
-    assert split_message("one\ntwo") == ["one\ntwo"]
+    assert split_message("one\ntwo", limit=4096) == ["one\ntwo"]
 
 
 def test_long_text_is_split_at_line_boundaries():

@@ -1,0 +1,310 @@
+"""The Slack channel, on slack-bolt's ``AsyncApp``: the conversation happens in the app's direct
+messages; choices are Block Kit buttons; a reference or the supervision section can also be
+filled in one modal; the App Home shows where the application stands.
+
+It only translates. Every request is acknowledged at once and the work goes on after; each
+request's id (the event id, or the interaction's trigger id) is the event id the engine applies
+once, so an event Slack retries changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.text import split_message
+from conversations.engine import Engine, Overview
+from conversations.fields import Kind
+from conversations.forms import Form, FormField
+from conversations.keyed_lock import AsyncKeyedLocks
+from conversations.messages import IncomingFile, Inbound, Outbound
+
+CHANNEL = "slack"
+# Words an applicant may type in the DM, or after /cmm, instead of the slash command.
+COMMAND_WORDS = {"help", "status", "summary", "edit", "back", "cancel", "skip", "keep", "restart", "start"}
+FORM_CALLBACK = "cmm-form"
+_SECTION_LIMIT = 3000  # characters in one section block
+_SEPARATOR = "|"
+# Message subtypes that are not something the applicant said to the bot.
+_IGNORED_SUBTYPES = {"bot_message", "message_deleted", "channel_join", "channel_leave", "message_replied"}
+log = logging.getLogger(__name__)
+
+
+def as_command(text: str) -> str:
+    """``help`` -> ``/help``: the bare command words work in the DM too."""
+    word = text.strip().casefold()
+    return f"/{word}" if word in COMMAND_WORDS else text
+
+
+def blocks_for(outbound: Outbound) -> list[dict]:
+    """Plain-text sections (nothing typed is taken for formatting), then buttons."""
+    blocks: list[dict] = [
+        {"type": "section", "text": {"type": "plain_text", "text": part, "emoji": False}}
+        for part in split_message(outbound.text, limit=_SECTION_LIMIT) if part.strip()
+    ]
+    buttons = [
+        {"type": "button", "action_id": f"choice-{number}", "text": {"type": "plain_text", "text": choice.label[:75]},
+         "value": f"{outbound.question}{_SEPARATOR}{choice.value}"}
+        for number, choice in enumerate(outbound.choices)
+    ]
+    if outbound.form is not None:
+        buttons.append({"type": "button", "action_id": "open-form", "value": outbound.form.key,
+                        "text": {"type": "plain_text", "text": f"Fill in {outbound.form.title} in one form"[:75]}})
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    return blocks
+
+
+def modal_for(form: Form) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "private_metadata": form.key,
+        "title": {"type": "plain_text", "text": form.title[:24]},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [_input_block(field) for field in form.fields],
+    }
+
+
+def _input_block(field: FormField) -> dict:
+    element: dict[str, Any]
+    if field.kind is Kind.DATE:
+        element = {"type": "datepicker"}
+        if field.value:
+            element["initial_date"] = field.value
+    elif field.kind in (Kind.CHOICE, Kind.YES_NO):
+        options = [{"text": {"type": "plain_text", "text": option.label[:75]}, "value": option.value}
+                   for option in field.options]
+        element = {"type": "static_select", "options": options}
+        chosen = next((option for option in options if option["value"] == field.value), None)
+        if chosen:
+            element["initial_option"] = chosen
+    else:
+        element = {"type": "plain_text_input"}
+        if field.value is not None:
+            element["initial_value"] = str(field.value)
+        if field.example:
+            element["placeholder"] = {"type": "plain_text", "text": f"e.g. {field.example}"[:150]}
+    element["action_id"] = "value"
+    return {"type": "input", "block_id": field.key, "optional": field.optional,
+            "label": {"type": "plain_text", "text": field.label[:2000]},
+            "hint": {"type": "plain_text", "text": field.prompt[:2000]}, "element": element}
+
+
+def form_values(view: dict) -> dict[str, str]:
+    """The raw answers of a submitted modal, by question key."""
+    values = {}
+    for block_id, actions in view["state"]["values"].items():
+        state = actions.get("value", {})
+        values[block_id] = (
+            state.get("value")
+            or state.get("selected_date")
+            or (state.get("selected_option") or {}).get("value")
+            or ""
+        )
+    return values
+
+
+def home_view(overview: Overview) -> dict:
+    if overview.dossier:
+        status = f"Your application {overview.dossier} is {overview.status}."
+    elif overview.status == "draft":
+        status = "Your application is a draft: everything you entered is saved."
+    else:
+        status = "You have not started an application yet."
+    lines = [f"{title}: {answered} of {total} questions" for title, answered, total in overview.progress]
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Certified Master Mentor application"}},
+        {"type": "section", "text": {"type": "plain_text", "text": status}},
+        {"type": "section", "text": {"type": "plain_text", "text": "\n".join(lines)}},
+    ]
+    label = {"not started": "Start", "draft": "Continue"}.get(overview.status, "Show status")
+    blocks.append({"type": "actions", "elements": [
+        {"type": "button", "action_id": "home-continue", "style": "primary",
+         "text": {"type": "plain_text", "text": label}}]})
+    return {"type": "home", "blocks": blocks}
+
+
+class SlackChannel:
+    def __init__(self, engine: Engine, client: AsyncWebClient, *, max_file_bytes: int) -> None:
+        self.engine = engine
+        self.client = client
+        self.max_file_bytes = max_file_bytes
+        self._users = AsyncKeyedLocks()
+        self._dm_channels: dict[str, str] = {}
+
+    # -- applying messages -------------------------------------------------------------------
+
+    async def apply(self, inbound: Inbound, dm_channel: str | None = None) -> None:
+        """Hand one message to the engine, then post the reply in the DM; one user at a time."""
+        async with self._users.hold(inbound.user_id):
+            await self._apply(inbound, dm_channel)
+
+    async def _apply(self, inbound: Inbound, dm_channel: str | None) -> None:
+        replies = await asyncio.to_thread(self.engine.handle, inbound)
+        await self.post(inbound.user_id, replies, dm_channel)
+
+    async def post(self, user_id: str, replies: list[Outbound], dm_channel: str | None = None) -> None:
+        channel = dm_channel or await self._dm(user_id)
+        for outbound in replies:
+            blocks = blocks_for(outbound)
+            await self.client.chat_postMessage(channel=channel, text=outbound.text[:_SECTION_LIMIT], blocks=blocks)
+
+    async def _dm(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            opened = await self.client.conversations_open(users=user_id)
+            self._dm_channels[user_id] = opened["channel"]["id"]
+        return self._dm_channels[user_id]
+
+    # -- listeners ---------------------------------------------------------------------------
+
+    async def on_message(self, event: dict, body: dict) -> None:
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or event.get("bot_id") or subtype in _IGNORED_SUBTYPES:
+            return
+        user_id = event.get("user") or (event.get("message") or {}).get("user")
+        if not user_id:
+            return
+        event_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
+        self._dm_channels[user_id] = event["channel"]
+        async with self._users.hold(user_id):  # before a download, so a later message can't overtake
+            if subtype == "message_changed":
+                inbound = Inbound(CHANNEL, user_id, event_id, unsupported="edits of earlier messages")
+            elif event.get("files"):
+                inbound = Inbound(CHANNEL, user_id, event_id, file=await self._fetch(event["files"][0]))
+            else:
+                inbound = Inbound(CHANNEL, user_id, event_id, text=as_command(event.get("text") or ""))
+            await self._apply(inbound, event["channel"])
+
+    async def _fetch(self, shared: dict) -> IncomingFile:
+        """Look the file up with files.info and download it with the bot token. Anything but the
+        file itself (Slack answers a missing token with an HTML sign-in page) counts as not fetched."""
+        try:
+            info = (await self.client.files_info(file=shared["id"]))["file"]
+        except SlackApiError as error:
+            log.warning("file %s could not be looked up: %s", shared["id"], error)
+            return IncomingFile(shared.get("name") or "file", None, size=0)
+        name = info.get("name") or "file"
+        size = int(info.get("size") or 0)
+        if size > self.max_file_bytes:
+            return IncomingFile(name, None, size=size)
+        url = info.get("url_private_download") or info.get("url_private")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        try:
+            async with aiohttp.ClientSession() as http, http.get(url, headers=headers) as response:
+                if response.status != 200 or response.content_type == "text/html":
+                    log.warning("file %s: got %s %s instead of the file", shared["id"], response.status,
+                                response.content_type)
+                    return IncomingFile(name, None, size=0)
+                content = await response.content.read(self.max_file_bytes + 1)
+        except aiohttp.ClientError as error:
+            log.warning("file %s could not be downloaded: %s", shared["id"], error)
+            return IncomingFile(name, None, size=0)
+        return IncomingFile(name, content)
+
+    async def on_command(self, ack: AsyncAck, command: dict) -> None:
+        await ack()
+        text = command.get("text", "").strip() or "help"
+        inbound = Inbound(CHANNEL, command["user_id"], f"command:{command['trigger_id']}", text=as_command(text))
+        await self.apply(inbound)
+
+    async def on_choice(self, ack: AsyncAck, body: dict, action: dict) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        question, _, value = action["value"].partition(_SEPARATOR)
+        await self._close_buttons(body, action)
+        inbound = Inbound(CHANNEL, user_id, f"action:{body['trigger_id']}", text=value, choice_for=question)
+        await self.apply(inbound, (body.get("channel") or {}).get("id"))
+
+    async def _close_buttons(self, body: dict, action: dict) -> None:
+        """Show the chosen answer under the question and take its buttons away."""
+        message, channel = body.get("message"), (body.get("channel") or {}).get("id")
+        if not message or not channel:
+            return
+        blocks = [block for block in message.get("blocks", []) if block.get("type") != "actions"]
+        blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": f"→ {action['text']['text']}"}]})
+        await self.client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks)
+
+    async def on_open_form(self, ack: AsyncAck, body: dict, action: dict) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        form = await asyncio.to_thread(self.engine.form, CHANNEL, user_id, action["value"])
+        if form is None:
+            await self.post(user_id, [Outbound("That form can't be filled in now; please answer in the chat.")],
+                            (body.get("channel") or {}).get("id"))
+            return
+        await self.client.views_open(trigger_id=body["trigger_id"], view=modal_for(form))
+
+    async def on_form_submitted(self, ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        inbound = Inbound(CHANNEL, user_id, f"form:{body.get('trigger_id') or view['id'] + view.get('hash', '')}")
+        async with self._users.hold(user_id):
+            result = await asyncio.to_thread(self.engine.submit_form, inbound, view["private_metadata"], form_values(view))
+            if result.errors:
+                first = next(iter(view["state"]["values"]), "")
+                errors = {key or first: message for key, message in result.errors.items()}
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            await self.post(user_id, result.replies)
+
+    async def on_home_opened(self, event: dict) -> None:
+        overview = await asyncio.to_thread(self.engine.overview, CHANNEL, event["user"])
+        await self.client.views_publish(user_id=event["user"], view=home_view(overview))
+
+    async def on_home_continue(self, ack: AsyncAck, body: dict) -> None:
+        await ack()
+        await self.apply(Inbound(CHANNEL, body["user"]["id"], f"action:{body['trigger_id']}", text="/start"))
+
+
+async def _acknowledge(ack: AsyncAck) -> None:
+    await ack()
+
+
+async def _ignore() -> None:
+    """Events the app does not act on are still acknowledged, or Slack would retry them."""
+
+
+def web_client(token: str, api_url: str, *, retries: int = 3) -> AsyncWebClient:
+    client = AsyncWebClient(token=token, base_url=f"{api_url.rstrip('/')}/api/")  # the SDK wants the trailing /
+    client.retry_handlers = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=retries),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=retries),  # waits out 429's Retry-After
+    ]
+    return client
+
+
+def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str | None, max_file_bytes: int) -> AsyncApp:
+    client = web_client(token, api_url)
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
+    )
+    channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes)
+    app.event("message")(channel.on_message)
+    app.event("app_home_opened")(channel.on_home_opened)
+    app.command("/cmm")(channel.on_command)
+    app.action(re.compile(r"^choice-\d+$"))(channel.on_choice)
+    app.action("open-form")(channel.on_open_form)
+    app.action("home-continue")(channel.on_home_continue)
+    app.view(FORM_CALLBACK)(channel.on_form_submitted)
+    # Last: whatever else arrives is acknowledged (a 404 makes Slack retry, and disable the app).
+    app.event(re.compile(".*"))(_ignore)
+    app.action(re.compile(".*"))(_acknowledge)
+    app.view(re.compile(".*"))(_acknowledge)
+    app.shortcut(re.compile(".*"))(_acknowledge)
+    app.command(re.compile(".*"))(_acknowledge)
+    return app

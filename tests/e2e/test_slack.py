@@ -1,0 +1,265 @@
+"""The Slack channel end to end: ``python -m bot slack`` runs as in production, with the real
+slack-bolt ``AsyncApp``, against a Slack stand-in on 127.0.0.1, sent signed requests as Slack
+sends them."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from storage.database import make_engine
+from storage.files import FileStore
+from storage.models import Dossier
+from storage.repository import Storage
+from tests.conftest import JPEG, PDF, stored_draft
+from tests.e2e.processes import BotProcess, accepting, free_port
+from tests.e2e.slack_standin import SlackStandIn, SlackUser, buttons_of, text_of
+
+TOKEN = "xoxb-test-token"
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+USER = "U0MARIA"
+
+
+@pytest.fixture
+async def standin():
+    api = SlackStandIn(TOKEN)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def bot_env(tmp_path: Path, standin: SlackStandIn, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "FILES_DIR": str(tmp_path / "files"),
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": standin.url,
+        "PORT": str(port),
+        "LISTEN_HOST": "127.0.0.1",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture
+def storage(bot_env: dict[str, str], tmp_path: Path) -> Storage:
+    return Storage(make_engine(bot_env["DATABASE_URL"]), FileStore(tmp_path / "files"))
+
+
+async def started(env: dict[str, str], log: Path, port: int) -> BotProcess:
+    process = BotProcess("slack", env, log)
+    await process.start()
+    await accepting(port)
+    return process
+
+
+@pytest.fixture
+async def bot(bot_env: dict[str, str], tmp_path: Path, port: int):
+    process = await started(bot_env, tmp_path / "bot.log", port)
+    yield process
+    await process.stop()
+
+
+@pytest.fixture
+def user(standin: SlackStandIn, port: int) -> SlackUser:
+    return SlackUser(standin, f"http://127.0.0.1:{port}/slack/events", SECRET, USER)
+
+
+def draft(storage: Storage):
+    return stored_draft(storage, USER, "slack")
+
+
+ABOUT_YOU = ["Yes", "Maria Gonzalez", "maria@example.org", "No"]
+TRAINING = ["Global Mentoring Academy", "Accredited Training Center", "Foundations of Professional Mentoring",
+            "52.5", "hybrid", "10 January 2024", "2024-03-20", "Dr. Amal Haddad", "amal@academy.example"]
+BUTTONS = {"Yes", "No", "Accredited Training Center", "External", "Internal (mentoring at work)", "Both",
+           "The mentee", "Submit the application"}
+
+
+async def answer(user: SlackUser, answers: list[str]) -> None:
+    for text in answers:
+        if text in BUTTONS:
+            await user.press(text)
+        else:
+            await user.say(text)
+
+
+def reference_values(number: int) -> dict[str, str]:
+    return {f"ref{number}_mentee_name": f"Mentee {number}", f"ref{number}_mentee_email": f"mentee{number}@example.com",
+            f"ref{number}_start_date": "2023-01-01", f"ref{number}_end_date": "2023-06-30",
+            f"ref{number}_setting": "external"}
+
+
+async def test_a_complete_application_in_a_direct_message(standin: SlackStandIn, bot: BotProcess, user: SlackUser,
+                                                         storage: Storage):
+    assert "Do you consent" in await user.say("hello")
+    consent = standin.posts(user.channel)[-1]
+    assert [button["text"]["text"] for button in buttons_of(consent)] == ["Yes", "No"]
+    await answer(user, ABOUT_YOU + TRAINING)
+    updated = standin.calls_to("chat.update")[0].params
+    assert updated["blocks"][-1] == {"type": "context", "elements": [{"type": "plain_text", "text": "→ Yes"}]}
+    assert all(block["type"] != "actions" for block in updated["blocks"])
+    assert "✓ Evidence: certificate.pdf" in await user.share_file(PDF, "certificate.pdf", "application/pdf")
+    await answer(user, ["Yes", "CPM-2019-0457", "1 March 2023", "12"])
+
+    view = await user.open_form("Fill in Reference 1 in one form")
+    assert view["title"]["text"] == "Reference 1"
+    assert [block["block_id"] for block in view["blocks"]] == list(reference_values(1))
+    assert view["blocks"][2]["element"]["type"] == "datepicker"
+    status, body = await user.submit_form(view, reference_values(1))
+    assert (status, body) == (200, "")
+    await standin.wait_until(lambda: "✓ Reference 1 saved." in text_of(standin.posts(user.channel)[-1]))
+    assert "✓ Reference letter: letter.jpg" in await user.share_file(JPEG, "letter.jpg", "image/jpeg")
+    await answer(user, ["The mentee", "No"])
+    for number in range(2, 6):
+        values = reference_values(number)
+        await answer(user, [values[f"ref{number}_mentee_name"], values[f"ref{number}_mentee_email"], "2023-01-01",
+                            "2023-06-30", "External"])
+        await user.say("skip")  # the bare word works like /skip
+    await answer(user, ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "Both", "Yes", "Yes"])
+    assert "Please review your application" in await user.press("Yes")
+
+    assert "Status: draft, not submitted yet. 57 of 57 questions answered." in await user.command("status")
+    summary = await user.command("summary")
+    assert "Reference 1\n  Mentee: Mentee 1" in summary
+    assert "✓ Submitted. Your dossier CMM-000001" in await user.press("Submit the application")
+    with Session(storage.engine) as session:
+        dossier = session.exec(select(Dossier)).one()
+    assert dossier.content["experience"]["ref"][0]["mentee_email"] == "mentee1@example.com"
+    assert storage.files.read(dossier.content["experience"]["ref"][0]["letter"]["sha256"]) == JPEG
+
+    assert await user.send_event(user.event({"type": "app_home_opened", "user": USER, "tab": "home"})) == 200
+    await standin.wait_until(lambda: standin.calls_to("views.publish"))
+    home = standin.calls_to("views.publish")[-1].params
+    assert home["user_id"] == USER
+    home_text = json.dumps(home["view"])
+    assert "CMM-000001 is submitted" in home_text and "Supervision: 7 of 7 questions" in home_text
+
+
+async def test_bad_input_in_chat_and_in_the_modal(standin: SlackStandIn, bot: BotProcess, user: SlackUser,
+                                                  storage: Storage):
+    await user.say("hi")
+    await answer(user, ABOUT_YOU)
+    await answer(user, TRAINING[:5])
+    assert "couldn't read that as a date" in await user.say("someday")
+    await answer(user, TRAINING[5:])
+    reply = await user.share_file(b"<html>not a file</html>", "certificate.pdf", "text/html")
+    assert "I couldn't fetch that file" in reply
+    reply = await user.share_file(b"plain text, not a certificate", "certificate.pdf", "text/plain")
+    assert "not a PDF, JPEG or PNG" in reply
+    await user.share_file(PDF, "certificate.pdf", "application/pdf")
+    await answer(user, ["Yes", "CPM-2019-0457", "1 March 2023", "12"])
+    before = draft(storage)
+
+    view = await user.open_form("Fill in Reference 1 in one form")
+    bad = {**reference_values(1), "ref1_mentee_email": "maria@example.org", "ref1_end_date": "2022-12-31",
+           "ref1_mentee_name": ""}
+    status, body = await user.submit_form(view, bad)
+    assert status == 200
+    response = json.loads(body)
+    assert response["response_action"] == "errors"
+    assert set(response["errors"]) == {"ref1_mentee_name"}  # unreadable answers first
+    status, body = await user.submit_form(view, {**bad, "ref1_mentee_name": "Mentee 1"})
+    errors = json.loads(body)["errors"]
+    assert "your own email address" in errors["ref1_mentee_email"]
+    assert "can't be before the start date" in errors["ref1_end_date"]
+    after = draft(storage)
+    assert (after.state, after.answers) == (before.state, before.answers)
+    status, body = await user.submit_form(view, reference_values(1))  # the same modal, corrected
+    assert (status, body) == (200, "")
+    await standin.wait_until(lambda: draft(storage).state == "ref1_letter")
+
+
+async def test_requests_not_from_slack_are_refused_and_retries_apply_once(
+    standin: SlackStandIn, bot: BotProcess, user: SlackUser, storage: Storage
+):
+    body = user.event(user.message_event("yes"))
+    assert (await user.post(body, "application/json"))[0] == 401
+    assert (await user.post(body, "application/json", user.signed(body, secret="not-the-secret")))[0] == 401
+    stale = int(time.time()) - 10 * 60
+    assert (await user.post(body, "application/json", user.signed(body, timestamp=stale)))[0] == 401
+    assert standin.calls_to("chat.postMessage") == []
+    assert draft(storage) is None
+
+    await user.say("hello")
+    first = user.event(user.message_event("yes"), event_id="EvRETRIED")
+    assert await user.send_event(first) == 200
+    await standin.wait_until(lambda: len(standin.posts(user.channel)) == 2)
+    assert await user.send_event(first, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}) == 200
+    assert "✓ Full name: Maria" in await user.say("Maria")  # answered after the retry was handled
+    assert len(standin.posts(user.channel)) == 3  # the retried event got no reply of its own
+    assert draft(storage).answers == {"consent": "yes", "full_name": "Maria"}
+
+    own = user.message_event("I am the bot", user="UBOT001", bot_id="B0001")
+    assert await user.send_event(user.event(own)) == 200
+    assert await user.send_event(user.event({"type": "reaction_added", "user": USER, "reaction": "tada"})) == 200
+    assert await user.say("maria@example.org")  # the next reply is to this, nothing came in between
+    assert draft(storage).state == "is_member"
+
+
+async def test_rate_limited_post_is_retried_and_a_restart_resumes(
+    standin: SlackStandIn, bot_env: dict[str, str], user: SlackUser, storage: Storage, tmp_path: Path, port: int
+):
+    first = await started(bot_env, tmp_path / "first.log", port)
+    await user.say("hello")
+    standin.failures["chat.postMessage"].append((429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}))
+    assert "Thank you. Let's begin." in await user.press("Yes")
+    assert [call.status for call in standin.calls if call.method == "chat.postMessage"][-2:] == [429, 200]
+    await answer(user, ["Maria Gonzalez", "maria@example.org"])
+    await first.kill()
+
+    second = await started(bot_env, tmp_path / "second.log", port)
+    try:
+        reply = await user.say("status")
+        assert "Status: draft" in reply and "Are you an IMC member?" in reply
+        assert draft(storage).answers["email"] == "maria@example.org"
+        assert "✓ IMC member: No" in await user.press("No")
+    finally:
+        await second.stop()
+
+
+async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage):
+    env = {**bot_env, "SLACK_APP_TOKEN": "xapp-1-test"}
+    env.pop("SLACK_SIGNING_SECRET")
+    process = BotProcess("slack", env, tmp_path / "socket.log")
+    await process.start()
+    try:
+        await standin.wait_until(lambda: standin.calls_to("apps.connections.open"))
+        user = SlackUser(standin, "unused", SECRET, USER)
+        payload = json.loads(user.event(user.message_event("hello"), event_id="EvSOCKET1"))
+        await standin.send_over_socket({"envelope_id": "env-1", "type": "events_api",
+                                        "accepts_response_payload": False, "payload": payload})
+        await standin.wait_until(lambda: any(ack.get("envelope_id") == "env-1" for ack in standin.socket_acks))
+        await standin.wait_until(lambda: standin.posts(user.channel))
+        assert "Do you consent" in text_of(standin.posts(user.channel)[0])
+    finally:
+        await process.stop()
+
+
+async def test_one_users_events_apply_in_order(standin: SlackStandIn, bot: BotProcess, user: SlackUser,
+                                                 storage: Storage):
+    await user.say("hello")
+    await answer(user, ABOUT_YOU + TRAINING)
+    standin.download_delay = 0.5  # a slow download, so the next message could overtake the file
+    standin.files["F9001"] = ("certificate.pdf", PDF, "application/pdf")
+    before = len(standin.posts(user.channel))
+    file_event = user.message_event("", subtype="file_share", files=[{"id": "F9001"}])
+    assert await user.send_event(user.event(file_event)) == 200
+    assert await user.send_event(user.event(user.message_event("yes"))) == 200  # without waiting
+    await standin.wait_until(lambda: len(standin.posts(user.channel)) >= before + 2)
+    replies = [text_of(call) for call in standin.posts(user.channel)[before:]]
+    assert "✓ Evidence: certificate.pdf" in replies[0]
+    assert "✓ Holds the CPM: Yes" in replies[1]
+    assert draft(storage).state == "cpm_number"
