@@ -17,55 +17,34 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.e2e.recording import Call, RecordingServer
+
 BOT_USER = "UBOT001"
 
 
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    status: int = 200
-
-
-@dataclass
-class SlackStandIn:
+@dataclass(kw_only=True)
+class SlackStandIn(RecordingServer):
     token: str
-    calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=lambda: defaultdict(list))
     files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # id -> (name, content, mimetype)
     socket_acks: list[dict] = field(default_factory=list)
     download_delay: float = 0.0
 
     def __post_init__(self) -> None:
-        self._changed = asyncio.Condition()
+        super().__post_init__()
         self._ts = itertools.count(1)
-        self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
-        self.url = ""
 
-    async def start(self) -> str:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._method)
         app.router.add_get("/api/{method}", self._method)  # e.g. files.info is a GET
         app.router.add_get("/files/{file_id}", self._download)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-        return self.url
 
     async def stop(self) -> None:
         for socket in self._sockets:
             await socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _record(self, call: Call) -> None:
-        async with self._changed:
-            self.calls.append(call)
-            self._changed.notify_all()
+        await super().stop()
 
     async def _method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -140,15 +119,8 @@ class SlackStandIn:
         await self.wait_until(lambda: self._sockets)
         await self._sockets[-1].send_json(envelope)
 
-    def calls_to(self, method: str) -> list[Call]:
-        return [call for call in self.calls if call.method == method and call.status == 200]
-
     def posts(self, channel: str) -> list[Call]:
         return [call for call in self.calls_to("chat.postMessage") if call.params["channel"] == channel]
-
-    async def wait_until(self, condition, timeout: float = 20) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
 
 
 def text_of(call: Call) -> str:

@@ -17,52 +17,32 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.e2e.recording import Call, RecordingServer
+
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "CMM Assistant", "username": "cmm_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    status: int = 200
-
-
-@dataclass
-class TelegramStandIn:
+@dataclass(kw_only=True)
+class TelegramStandIn(RecordingServer):
     token: str
-    calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict]]] = field(default_factory=lambda: defaultdict(list))
     files: dict[str, bytes] = field(default_factory=dict)
     sent: dict[int, dict] = field(default_factory=dict)  # message_id -> message the bot sent
     download_delay: float = 0.0
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         self._updates: list[dict] = []
         self._redeliveries: list[dict] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
-        self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
     # -- serving -----------------------------------------------------------------------------
 
-    async def start(self) -> str:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._method)
         app.router.add_get("/file/bot{token}/{path:.*}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self.url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     async def _method(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -86,11 +66,6 @@ class TelegramStandIn:
         form = await request.post()
         # The library JSON-encodes values that are not strings (markup, ids, numbers).
         return {key: _maybe_json(value) for key, value in form.items()}
-
-    async def _record(self, call: Call) -> None:
-        async with self._changed:
-            self.calls.append(call)
-            self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         offset = int(params.get("offset") or 0)
@@ -199,15 +174,8 @@ class TelegramStandIn:
 
     # -- what the bot did --------------------------------------------------------------------
 
-    def calls_to(self, method: str) -> list[Call]:
-        return [call for call in self.calls if call.method == method and call.status == 200]
-
     def replies(self, chat_id: int) -> list[str]:
         return [call.params["text"] for call in self.calls_to("sendMessage") if int(call.params["chat_id"]) == chat_id]
-
-    async def wait_until(self, condition, timeout: float = 20) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
 
 
 def _maybe_json(value: Any) -> Any:

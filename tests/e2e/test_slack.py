@@ -27,7 +27,7 @@ USER = "U0MARIA"
 
 @pytest.fixture
 async def standin():
-    api = SlackStandIn(TOKEN)
+    api = SlackStandIn(token=TOKEN)
     await api.start()
     yield api
     await api.stop()

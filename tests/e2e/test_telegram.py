@@ -24,7 +24,7 @@ CHAT = 5551001
 
 @pytest.fixture
 async def standin():
-    api = TelegramStandIn(TOKEN)
+    api = TelegramStandIn(token=TOKEN)
     await api.start()
     yield api
     await api.stop()

@@ -1,0 +1,57 @@
+"""What the platform stand-ins share: an aiohttp server on 127.0.0.1 that records each call the
+bot makes and lets a test wait until the calls show what it expects."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+
+
+@dataclass(kw_only=True)
+class RecordingServer:
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def add_routes(self, app: web.Application) -> None:
+        raise NotImplementedError
+
+    async def start(self) -> str:
+        app = web.Application()
+        self.add_routes(app)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def calls_to(self, method: str) -> list[Call]:
+        """The calls of ``method`` that succeeded."""
+        return [call for call in self.calls if call.method == method and call.status == 200]
+
+    async def wait_until(self, condition, timeout: float = 20) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
