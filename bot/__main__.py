@@ -6,10 +6,12 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import StartupError, build_engine, build_storage, open_database
+from bot.app import StartupError, build_desk, build_engine, build_storage, open_database
+from bot.staff_cli import console_dispatcher, list_outbox, run_staff_command
 from bot.settings import Settings
 from conversations.dossier_export import to_json, to_text
 from conversations.flow import Flow
@@ -24,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN; Socket Mode with SLACK_APP_TOKEN)")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    staff = commands.add_parser("staff", help="staff commands: queue, show N, export N, review N, request N ..., "
+                                              "approve N, reject N, paid N")
+    staff.add_argument("words", nargs="*", help="the command, e.g. `queue` or `approve 1 Well documented`")
+    staff.add_argument("--out", type=Path, default=Path("."), help="where `export` writes its files")
+    commands.add_parser("outbox", help="list notifications not delivered yet, with their errors")
     commands.add_parser("dossiers", help="list submitted dossiers")
     export = commands.add_parser("export", help="print one submitted dossier")
     export.add_argument("dossier_id", type=int, help="the dossier's id (see `dossiers`)")
@@ -53,7 +60,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "console":
         from bot.channels.console import ConsoleChannel
 
-        return ConsoleChannel(build_engine(settings), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user).run()
+        storage = build_storage(settings)
+        channel = ConsoleChannel(build_engine(settings, storage), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user)
+        dispatcher = console_dispatcher(settings, storage, echo=channel.notice)
+        return channel.run(deliver=dispatcher.deliver_due)
     if args.command == "telegram":
         from bot.telegram_main import run_telegram
 
@@ -63,6 +73,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_slack(settings)
     storage = build_storage(settings)
+    if args.command == "staff":
+        return run_staff_command(build_desk(settings, storage), " ".join(args.words), out=args.out)
+    if args.command == "outbox":
+        return list_outbox(storage)
     if args.command == "dossiers":
         for dossier in storage.dossiers():
             print(f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.settings import Settings
 from conversations.engine import Engine
+from conversations.staff import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
@@ -43,4 +44,9 @@ def build_storage(settings: Settings) -> Storage:
 
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
-    return Engine(storage or build_storage(settings), policy=settings.policy())
+    return Engine(storage or build_storage(settings), policy=settings.policy(),
+                  staff_destinations=settings.staff_destinations())
+
+
+def build_desk(settings: Settings, storage: Storage) -> StaffDesk:
+    return StaffDesk(storage, policy=settings.policy())

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com"
+    telegram_staff_chat_id: int | None = None
+    slack_staff_channel: str | None = None
+    staff_telegram_user_ids: str = ""  # comma-separated
+    staff_slack_user_ids: str = ""  # comma-separated
+    staff_folder: Path | None = None
     listen_host: str = "0.0.0.0"
     port: int = 8080
 
@@ -60,6 +65,25 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("must be greater than 0")
         return value
+
+    def staff_destinations(self) -> list[str]:
+        """Where dossiers go: the Slack channel and/or Telegram group configured, and the folder
+        when one is set or when no chat destination is."""
+        destinations = []
+        if self.slack_staff_channel:
+            destinations.append("staff:slack")
+        if self.telegram_staff_chat_id:
+            destinations.append("staff:telegram")
+        if self.staff_folder or not destinations:
+            destinations.append("staff:folder")
+        return destinations
+
+    def staff_folder_path(self) -> Path:
+        return self.staff_folder or Path("data/staff")
+
+    @staticmethod
+    def ids(listed: str) -> frozenset[str]:
+        return frozenset(item.strip() for item in listed.split(",") if item.strip())
 
     def policy(self) -> Policy:
         return Policy(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import IntegrityError
 
-from conversations import prompts
+from conversations import lifecycle, prompts
 from conversations.answers import parse, show
 from conversations.flow import CONSENT, Flow
 from conversations.forms import Form, FormResult, build_form, form_steps
@@ -32,10 +32,10 @@ from conversations.machine import (
 )
 from conversations.messages import Inbound, Outbound
 from conversations.policy import Policy
-from conversations.review import dossier_content, ineligibility, refusal, section_progress, summary
+from conversations.review import dossier_content, flatten, ineligibility, refusal, section_progress, summary
 from conversations.validators import YES_NO, Invalid, choice
 from storage.models import Applicant
-from storage.repository import Storage, Transaction
+from storage.repository import STAFF_FOLDER, Storage, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,10 @@ class Engine:
         policy: Policy,
         flow: Flow | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        staff_destinations: Sequence[str] = (STAFF_FOLDER,),
     ) -> None:
         self.storage = storage
+        self.staff_destinations = tuple(staff_destinations)
         self.policy = policy
         self.flow = flow or Flow()
         self.machine = build_machine(self.flow)
@@ -359,10 +361,28 @@ class Engine:
         conversation.go(pending)
 
     def _advance(self, turn: Turn) -> None:
-        if turn.conversation.context.get("editing"):
+        conversation = turn.conversation
+        if conversation.context.get("editing"):
             self._return(turn)
+        elif conversation.context.get("reopened"):
+            self._next_reopened(turn)
         else:
-            turn.conversation.trigger("next")
+            conversation.trigger("next")
+
+    def _next_reopened(self, turn: Turn) -> None:
+        """While IMC asks for information, only the questions it named (and any the new answers
+        make necessary) are asked, in order; then the review, to resubmit."""
+        conversation = turn.conversation
+        reopened = conversation.context["reopened"]
+        order = [step.key for step in self.flow.steps]
+        here = order.index(conversation.state) if conversation.state in order else -1
+        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
+        pending = next(
+            (step.key for step in applicable
+             if order.index(step.key) > here and (step.key in reopened or step.key not in conversation.answers)),
+            REVIEW,
+        )
+        conversation.go(pending)
 
     def _return(self, turn: Turn) -> None:
         """Leave an edit or a menu for where the applicant was. Questions the change made
@@ -408,8 +428,16 @@ class Engine:
             turn.notes.append("The application can't be submitted yet; see what is left below.")
             return
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
-        dossier = turn.tx.submit(turn.applicant.id, content)
-        turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
+        if conversation.context.pop("reopened", None) is None:
+            dossier = turn.tx.submit(turn.applicant.id, content, destinations=self.staff_destinations)
+            turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
+            return
+        previous = turn.tx.latest_dossier(turn.applicant.id)
+        changes = prompts.changes(self.flow, flatten(self.flow, previous.content), conversation.answers,
+                                  today=conversation.today, policy=self.policy)
+        dossier = turn.tx.submit(turn.applicant.id, content, destinations=self.staff_destinations,
+                                 status=lifecycle.advance(previous.status, "resubmit"), changes=changes)
+        turn.notes.append(prompts.resubmitted(dossier, changes))
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -428,8 +456,20 @@ class Engine:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
         elif conversation.state in _MENUS or conversation.context.get("editing"):
             self._return(turn)
+        elif conversation.context.get("reopened"):
+            self._back_reopened(turn)
         elif not (conversation.may_trigger("back") and conversation.trigger("back")):
             turn.notes.append("This is the first question, so there is nothing before it.")
+
+    def _back_reopened(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        order = [step.key for step in self.flow.steps]
+        here = order.index(conversation.state) if conversation.state in order else len(order)
+        earlier = [key for key in conversation.context["reopened"] if order.index(key) < here]
+        if earlier:
+            conversation.go(max(earlier, key=order.index))
+        else:
+            turn.notes.append("This is the first question IMC asked about, so there is nothing before it.")
 
     def _skip(self, turn: Turn, _argument: str) -> None:
         step = turn.conversation.step
@@ -508,7 +548,7 @@ class Engine:
         self._confirm_first(turn, CONFIRM_RESTART, "start a new one")
 
     def _confirm_first(self, turn: Turn, state: str, what: str) -> None:
-        if turn.conversation.state == SUBMITTED:
+        if turn.conversation.state == SUBMITTED or turn.conversation.context.get("reopened"):
             turn.notes.append(
                 f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
             )
@@ -557,7 +597,7 @@ class Engine:
             return prompts.review(conversation)
         if state == SUBMITTED:
             dossier = turn.tx.latest_dossier(turn.applicant.id)
-            return prompts.submitted_status(dossier, turn.tx.history(dossier.id))
+            return prompts.submitted_status(dossier, turn.tx.application_history(turn.applicant.id))
         if state == EDIT_GROUP:
             return prompts.choose("Which part would you like to change? (/back returns)", prompts.edit_groups(conversation))
         if state == EDIT_FIELD:

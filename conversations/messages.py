@@ -6,7 +6,7 @@ platform. A pressed button arrives as ``Inbound.text`` holding the choice's ``va
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,19 @@ class Outbound:
     expects_file: bool = False
     question: str = ""
     form: FormOffer | None = None
+
+
+def outbound_to_dict(outbound: Outbound) -> dict:
+    """A message kept for later delivery (in the outbox) as JSON."""
+    return asdict(outbound)
+
+
+def outbound_from_dict(data: dict) -> Outbound:
+    form = data.get("form")
+    return Outbound(
+        text=data["text"],
+        choices=tuple(Choice(**choice) for choice in data.get("choices", ())),
+        expects_file=data.get("expects_file", False),
+        question=data.get("question", ""),
+        form=FormOffer(**form) if form else None,
+    )

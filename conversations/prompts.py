@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from conversations import lifecycle
 from conversations.answers import expectation, show
+from conversations.flow import Flow
 from conversations.fields import Kind, Step
 from conversations.machine import CONFIRM_CANCEL, CONFIRM_RESTART, Conversation
 from conversations.messages import Choice, FormOffer, Outbound
@@ -45,7 +47,7 @@ CONFIRMATIONS = {
     CONFIRM_RESTART: "Start over? Your answers and files will be cleared (your consent is kept).",
 }
 REVIEW_OPTIONS = (
-    Option("submit", "Submit the application", ("submit", "send", "send it", "submit it")),
+    Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
     Option("edit", "Edit an answer", ("edit", "change")),
 )
 _LABEL_LIMIT = 60
@@ -144,9 +146,13 @@ def review(conversation: Conversation) -> Outbound:
     ), ""]
     lines.extend(quote(conversation.answers, conversation.policy).lines())
     problems = _issue_lines(conversation)
+    reopened = conversation.context.get("reopened")
     if problems:
         lines += ["", "Before you can submit, please fix (use /edit):", *problems]
         options: Sequence[Option] = REVIEW_OPTIONS[1:]
+    elif reopened:
+        lines += ["", "These are the answers IMC asked about. Resubmit, or change one of them first."]
+        options = (Option("submit", "Resubmit the application", ("resubmit", "submit", "send")), REVIEW_OPTIONS[1])
     else:
         lines += ["", "Everything needed is here. Submit, or edit an answer first."]
         options = REVIEW_OPTIONS
@@ -167,8 +173,13 @@ def draft_status(conversation: Conversation) -> str:
 
 
 def _group_steps(conversation: Conversation) -> dict[str, list[Step]]:
+    """Answered questions the applicant may change, by group (only the reopened ones while IMC
+    asks for information)."""
+    reopened = conversation.context.get("reopened")
     groups: dict[str, list[Step]] = {}
     for step in conversation.flow.applicable(conversation.answers, today=conversation.today, policy=conversation.policy):
+        if reopened is not None and step.key not in reopened:
+            continue
         if step.field.revisable and step.key in conversation.answers:
             groups.setdefault(step.group, []).append(step)
     return groups
@@ -202,7 +213,24 @@ def _shorten(text: str) -> str:
 
 
 def dossier_number(dossier: Dossier) -> str:
-    return f"CMM-{dossier.id:06d}"
+    """The application's number: the same for every version of it."""
+    return f"CMM-{dossier.applicant_id:06d}"
+
+
+def changes(flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, today, policy: Policy) -> list[str]:
+    """What a new version changed, one line per answer: "Training · Training hours: 42 → 52"."""
+    lines = []
+    for step in flow.applicable(after, today=today, policy=policy):
+        old, new = before.get(step.key), after.get(step.key)
+        if old != new:
+            lines.append(f"{step.group} · {step.field.label}: {show(step.field, old)} → {show(step.field, new)}")
+    return lines
+
+
+def resubmitted(dossier: Dossier, changed: Sequence[str]) -> str:
+    listed = "\n".join(f"  • {line}" for line in changed) or "  (no answer changed)"
+    return (f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
+            f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}")
 
 
 def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> str:
@@ -226,10 +254,11 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> s
 
 def submitted_status(dossier: Dossier, history: Sequence[StatusChange]) -> Outbound:
     lines = [
-        f"Your application {dossier_number(dossier)} (version {dossier.version}) is {dossier.status}.",
+        f"Your application {dossier_number(dossier)} (version {dossier.version}) is "
+        f"{lifecycle.WORDS.get(dossier.status, dossier.status)}. Application fee: {dossier.fee_status}.",
         "History:",
-        *(f"  {change.at:%d %B %Y %H:%M} UTC — {change.status}" + (f": {change.note}" if change.note else "")
-          for change in history),
+        *(f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"
+          + (f": {change.note}" if change.note else "") for change in history),
     ]
     weeks = dossier.content.get("review_weeks")
     if weeks:

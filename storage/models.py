@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -38,6 +39,8 @@ class Applicant(SQLModel, table=True):
     channel_user_id: str = Field(max_length=128)
     consented_at: dt.datetime = _time_column()
     created_at: dt.datetime = _time_column()
+    time_zone: str | None = Field(default=None, max_length=64)  # IANA name, when the channel tells it
+    reminders: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class Draft(SQLModel, table=True):
@@ -61,6 +64,9 @@ class Dossier(SQLModel, table=True):
     status: str = Field(max_length=32)
     content: dict[str, Any] = _json_column(default_factory=dict)
     submitted_at: dt.datetime = _time_column()
+    fee_status: str = Field(default="due", max_length=16, sa_column_kwargs={"server_default": "due"})
+    # The questions staff asked about, while information is requested.
+    requested: list[str] = Field(default_factory=list, sa_column=Column(JsonType, nullable=False, server_default="[]"))
 
 
 class EvidenceFile(SQLModel, table=True):
@@ -91,11 +97,21 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=64, index=True)
+    # Who receives it: "staff:slack", "staff:telegram", "staff:folder", or "applicant".
+    destination: str = Field(default="staff:folder", max_length=32, index=True,
+                             sa_column_kwargs={"server_default": "staff:folder"})
     payload: dict[str, Any] = _json_column(default_factory=dict)
     created_at: dt.datetime = _time_column()
     delivered_at: dt.datetime | None = _time_column(nullable=True)
     attempts: int = 0
     last_error: str | None = None
+    next_attempt_at: dt.datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+    claimed_until: dt.datetime | None = _time_column(nullable=True)  # a sender is at work on it until then
+    # Messages with the same key are delivered in the order written (e.g. one applicant's notices).
+    order_key: str | None = Field(default=None, max_length=64, index=True)
 
 
 class StatusChange(SQLModel, table=True):

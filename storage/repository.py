@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +24,8 @@ from storage.models import (
 
 SUBMITTED = "submitted"
 DOSSIER_SUBMITTED_TOPIC = "dossier.submitted"
+APPLICANT_MESSAGE_TOPIC = "applicant.message"
+STAFF_FOLDER = "staff:folder"
 
 
 class Storage:
@@ -91,26 +94,120 @@ class Transaction:
                 EvidenceFile(applicant_id=applicant_id, sha256=sha256, mime=mime, size=size, original_name=name)
             )
 
-    def submit(self, applicant_id: int, content: dict[str, Any]) -> Dossier:
-        """Freeze the dossier as the next version, record the status and the staff handoff, together."""
-        latest = self.session.exec(
-            select(func.max(Dossier.version)).where(Dossier.applicant_id == applicant_id)
-        ).one()
+    def submit(
+        self,
+        applicant_id: int,
+        content: dict[str, Any],
+        *,
+        destinations: Sequence[str] = (STAFF_FOLDER,),
+        status: str = SUBMITTED,
+        changes: Sequence[str] = (),
+    ) -> Dossier:
+        """Freeze the dossier as the next version, and record its status and the handoff to each
+        staff destination, together. A later version keeps the fee status of the one before."""
+        previous = self.latest_dossier(applicant_id)
         now = utcnow()
         dossier = Dossier(
-            applicant_id=applicant_id, version=(latest or 0) + 1, status=SUBMITTED, content=content, submitted_at=now
+            applicant_id=applicant_id, version=(previous.version if previous else 0) + 1, status=status,
+            content=content, submitted_at=now, fee_status=previous.fee_status if previous else "due",
         )
         self.session.add(dossier)
         self.session.flush()
-        self.session.add(StatusChange(dossier_id=dossier.id, status=SUBMITTED, actor="applicant", at=now))
-        self.session.add(
-            OutboxMessage(
-                topic=DOSSIER_SUBMITTED_TOPIC,
-                payload={"dossier_id": dossier.id, "applicant_id": applicant_id, "version": dossier.version},
-                created_at=now,
+        self.session.add(StatusChange(dossier_id=dossier.id, status=status, actor="applicant", at=now))
+        for destination in destinations:
+            self.enqueue(
+                DOSSIER_SUBMITTED_TOPIC,
+                destination,
+                {"dossier_id": dossier.id, "applicant_id": applicant_id, "version": dossier.version,
+                 "changes": list(changes)},
             )
-        )
         return dossier
+
+    def enqueue(self, topic: str, destination: str, payload: dict[str, Any], *, order_key: str | None = None) -> None:
+        self.session.add(OutboxMessage(topic=topic, destination=destination, payload=payload, order_key=order_key))
+
+    def claim(self, destinations: Sequence[str], *, now: dt.datetime, lease: dt.timedelta,
+              limit: int = 20) -> list[OutboxMessage]:
+        """Due messages for ``destinations``, each taken for ``lease`` so no other sender takes it
+        meanwhile; one whose ``order_key`` has an earlier message still undelivered waits for it."""
+        query = (
+            select(OutboxMessage)
+            .where(col(OutboxMessage.destination).in_(destinations), col(OutboxMessage.delivered_at).is_(None),
+                   col(OutboxMessage.next_attempt_at) <= now,
+                   col(OutboxMessage.claimed_until).is_(None) | (col(OutboxMessage.claimed_until) < now))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for message in self.session.exec(query):
+            if message.order_key and self._earliest_undelivered(message.order_key) != message.id:
+                continue
+            message.claimed_until = now + lease
+            self.session.add(message)
+            claimed.append(message)
+        return claimed
+
+    def _earliest_undelivered(self, order_key: str) -> int | None:
+        return self.session.exec(
+            select(func.min(OutboxMessage.id)).where(OutboxMessage.order_key == order_key,
+                                                     col(OutboxMessage.delivered_at).is_(None))
+        ).one()
+
+    def settle(self, message_id: int, *, now: dt.datetime, error: str | None = None,
+               retry_at: dt.datetime | None = None) -> None:
+        """Record a delivery (``error`` None) or a failed attempt to retry at ``retry_at``."""
+        message = self.session.get(OutboxMessage, message_id)
+        message.claimed_until = None
+        if error is None:
+            message.delivered_at = now
+        else:
+            message.attempts += 1
+            message.last_error = error[:1000]
+            message.next_attempt_at = retry_at or now
+        self.session.add(message)
+
+    def undelivered(self) -> list[OutboxMessage]:
+        query = select(OutboxMessage).where(col(OutboxMessage.delivered_at).is_(None)).order_by(col(OutboxMessage.id))
+        return list(self.session.exec(query))
+
+    def dossier(self, dossier_id: int) -> Dossier | None:
+        """A dossier version, row-locked until the transaction ends (on PostgreSQL)."""
+        return self.session.exec(select(Dossier).where(Dossier.id == dossier_id).with_for_update()).first()
+
+    def applicant_by_id(self, applicant_id: int) -> Applicant | None:
+        return self.session.get(Applicant, applicant_id)
+
+    def record_status(self, dossier: Dossier, status: str, *, actor: str, note: str = "") -> None:
+        dossier.status = status
+        self.session.add(dossier)
+        self.session.add(StatusChange(dossier_id=dossier.id, status=status, actor=actor, note=note, at=utcnow()))
+
+    def application_history(self, applicant_id: int) -> list[StatusChange]:
+        """Every status change of every version of the applicant's dossier, oldest first."""
+        query = (
+            select(StatusChange)
+            .join(Dossier, col(Dossier.id) == col(StatusChange.dossier_id))
+            .where(Dossier.applicant_id == applicant_id)
+            .order_by(col(StatusChange.at), col(StatusChange.id))
+        )
+        return list(self.session.exec(query))
+
+    def latest_dossiers(self) -> list[Dossier]:
+        """The newest version of every application."""
+        newest = (
+            select(Dossier.applicant_id, func.max(Dossier.version).label("version"))
+            .group_by(Dossier.applicant_id)
+            .subquery()
+        )
+        query = select(Dossier).join(
+            newest, (col(Dossier.applicant_id) == newest.c.applicant_id) & (col(Dossier.version) == newest.c.version)
+        )
+        return list(self.session.exec(query))
+
+    def evidence(self, applicant_id: int) -> list[EvidenceFile]:
+        query = select(EvidenceFile).where(EvidenceFile.applicant_id == applicant_id).order_by(col(EvidenceFile.id))
+        return list(self.session.exec(query))
 
     def latest_dossier(self, applicant_id: int) -> Dossier | None:
         query = select(Dossier).where(Dossier.applicant_id == applicant_id).order_by(col(Dossier.version).desc())

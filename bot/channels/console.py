@@ -7,8 +7,10 @@ the rest.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -27,9 +29,13 @@ class ConsoleChannel:
         self.stdout = stdout
         self.user_id = user_id
         self._last: Outbound | None = None
+        self._deliver: Callable[[], Awaitable[int]] | None = None
 
-    def run(self) -> int:
+    def run(self, deliver: Callable[[], Awaitable[int]] | None = None) -> int:
+        """Read lines until the input ends. ``deliver`` sends what waits in the outbox (notices
+        from IMC, dossiers for the staff folder); it runs after every line."""
         interactive = self.stdin.isatty()
+        self._deliver = deliver
         self._send(text="/start")  # shows where the applicant is: the first question, or a welcome back
         try:
             while True:
@@ -68,6 +74,12 @@ class ConsoleChannel:
         for outbound in self.engine.handle(inbound):
             self._render(outbound)
             self._last = outbound
+        if self._deliver is not None:
+            asyncio.run(self._deliver())
+
+    def notice(self, text: str) -> None:
+        """Something from outside the conversation: a notice from IMC, a staff line."""
+        self._print(text)
 
     def _render(self, outbound: Outbound) -> None:
         lines = [outbound.text]

@@ -29,6 +29,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         "FILES_DIR": str(tmp_path / "files"),
+        "STAFF_FOLDER": str(tmp_path / "staff"),
     }
 
 
@@ -61,6 +62,11 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     assert "✓ Letter from: The mentee's manager" in out
     assert "Application fee: 598 USD" in out and "about 6–8 weeks" in out
     assert "✓ Submitted. Your dossier CMM-000001 (version 1)" in out
+    assert f"[staff] CMM-000001 version 1 is in {tmp_path / 'staff' / 'CMM-000001-v1'}" in out
+    staff = tmp_path / "staff" / "CMM-000001-v1"
+    assert (staff / "dossier.pdf").read_bytes().startswith(b"%PDF")
+    assert "New application CMM-000001 (version 1)" in (staff / "notification.txt").read_text()
+
 
     listed = run_bot("dossiers", env=env)
     assert listed.stdout.startswith("1\tCMM-000001\tv1\tsubmitted\t")
@@ -81,6 +87,14 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     assert "Supervisor address: 12 Harbour Road, Dublin" in text
     missing = run_bot("export", "7", env=env)
     assert missing.returncode == 1 and "There is no dossier 7" in missing.stderr
+
+    assert "Nothing waiting" not in run_bot("staff", "queue", env=env).stdout
+    approved = run_bot("staff", "approve", "CMM-000001", "Well", "documented", env=env)
+    assert "CMM-000001 is approved" in approved.stdout
+    told = run_bot("console", env=env, stdin="/status\n")
+    assert "[IMC] Congratulations! Your application CMM-000001 is approved" in told.stdout
+    assert "Note from IMC: Well documented" in told.stdout
+    assert "Everything has been delivered." in run_bot("outbox", env=env).stdout
 
 
 def test_the_terminal_resumes_where_the_applicant_stopped(env: dict[str, str], tmp_path: Path):

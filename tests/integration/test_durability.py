@@ -144,8 +144,8 @@ def test_submission_is_written_whole_or_not_at_all(storage: Storage):
     with Session(storage.engine) as session:
         payloads = [row.payload for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]
     assert payloads == [
-        {"dossier_id": first.id, "applicant_id": applicant.id, "version": 1},
-        {"dossier_id": second.id, "applicant_id": applicant.id, "version": 2},
+        {"dossier_id": first.id, "applicant_id": applicant.id, "version": 1, "changes": []},
+        {"dossier_id": second.id, "applicant_id": applicant.id, "version": 2, "changes": []},
     ]
 
 

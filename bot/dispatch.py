@@ -1,0 +1,85 @@
+"""Delivering the outbox: staff notifications and applicant notices, written in the same
+transaction as the change they report, are sent here, later, until each gets through.
+
+Each process runs a dispatcher for the destinations it can reach (the Telegram process for
+``staff:telegram`` and ``applicant:telegram``, ...). A message is taken under a lease, sent, then
+marked delivered; a failure is retried with exponential backoff; a message that is delivered is
+never sent again. (If a process dies between sending and marking, the lease runs out and the
+message is sent once more: delivery is at least once, and the window is one send wide.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from storage.models import OutboxMessage, utcnow
+from storage.repository import Storage
+
+log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    async def deliver(self, message: OutboxMessage) -> None:
+        """Send ``message``; raise to have it retried later."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        storage: Storage,
+        senders: dict[str, Sender],
+        *,
+        now: Callable[[], dt.datetime] = utcnow,
+        lease: dt.timedelta = dt.timedelta(minutes=2),
+        first_retry: dt.timedelta = dt.timedelta(seconds=5),
+        longest_wait: dt.timedelta = dt.timedelta(minutes=30),
+    ) -> None:
+        self.storage = storage
+        self.senders = senders
+        self.now = now
+        self.lease = lease
+        self.first_retry = first_retry
+        self.longest_wait = longest_wait
+
+    def backoff(self, attempts: int) -> dt.timedelta:
+        return min(self.first_retry * 2 ** (attempts - 1), self.longest_wait)
+
+    async def deliver_due(self) -> int:
+        """Send what is due now; return how many got through."""
+        if not self.senders:
+            return 0
+        messages = await asyncio.to_thread(self._claim)
+        delivered = 0
+        for message in messages:
+            try:
+                await self.senders[message.destination].deliver(message)
+            except Exception as error:  # any failure: keep it, and try again later
+                log.warning("outbox %s to %s failed (attempt %s): %s", message.id, message.destination,
+                            message.attempts + 1, error)
+                retry_at = self.now() + self.backoff(message.attempts + 1)
+                await asyncio.to_thread(self._settle, message.id, f"{type(error).__name__}: {error}", retry_at)
+            else:
+                await asyncio.to_thread(self._settle, message.id, None, None)
+                delivered += 1
+        return delivered
+
+    async def run(self, *, every: float = 1.0) -> None:
+        """Deliver forever (until cancelled)."""
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception:  # the database may be away for a moment; the loop must live on
+                log.exception("outbox delivery round failed")
+            await asyncio.sleep(every)
+
+    def _claim(self) -> list[OutboxMessage]:
+        with self.storage.transaction() as tx:
+            return tx.claim(list(self.senders), now=self.now(), lease=self.lease)
+
+    def _settle(self, message_id: int, error: str | None, retry_at: dt.datetime | None) -> None:
+        with self.storage.transaction() as tx:
+            tx.settle(message_id, now=self.now(), error=error, retry_at=retry_at)

@@ -1,0 +1,43 @@
+"""Outbox senders that need no chat platform: the staff folder and the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conversations.messages import outbound_from_dict
+from conversations.staff import StaffDesk, number_of
+from storage.models import OutboxMessage
+
+
+class FolderStaffSender:
+    """Staff destination of the terminal setup: each dossier version as PDF, JSON and an evidence
+    zip in a folder of its own, and a line in the terminal."""
+
+    def __init__(self, folder: Path, desk: StaffDesk, echo: Callable[[str], None] | None = None) -> None:
+        self.folder = folder
+        self.desk = desk
+        self.echo = echo
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        dossier = self.desk.dossier(message.payload["dossier_id"])
+        changes = message.payload.get("changes", [])
+        export = self.desk.export_of(dossier, changes)
+        target = self.folder / f"{number_of(dossier)}-v{dossier.version}"
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "dossier.pdf").write_bytes(export.pdf)
+        (target / "dossier.json").write_bytes(export.json)
+        (target / "evidence.zip").write_bytes(export.evidence_zip)
+        (target / "notification.txt").write_text(self.desk.notification(dossier, changes) + "\n")
+        if self.echo:
+            self.echo(f"[staff] {number_of(dossier)} version {dossier.version} is in {target}")
+
+
+class ConsoleApplicantSender:
+    """Notices for applicants of the terminal channel: printed, if the terminal is open."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        self.echo(f"[IMC] {outbound_from_dict(message.payload['outbound']).text}")

@@ -1,0 +1,93 @@
+"""The review of a submitted dossier, as a state machine, and what the applicant is told at
+each step.
+
+    submitted ──start_review──> in_review ──approve──> approved
+        │                          │  └──────reject───> rejected
+        └──request_information─────┴──> info_requested ──resubmit──> resubmitted ──(as submitted)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from transitions.extensions import LockedMachine
+
+SUBMITTED = "submitted"
+IN_REVIEW = "in_review"
+INFO_REQUESTED = "info_requested"
+RESUBMITTED = "resubmitted"
+APPROVED = "approved"
+REJECTED = "rejected"
+STATUSES = (SUBMITTED, IN_REVIEW, INFO_REQUESTED, RESUBMITTED, APPROVED, REJECTED)
+OPEN = (SUBMITTED, IN_REVIEW, RESUBMITTED)  # staff can act on these
+WORDS = {
+    SUBMITTED: "submitted",
+    IN_REVIEW: "in review",
+    INFO_REQUESTED: "waiting for information from you",
+    RESUBMITTED: "resubmitted",
+    APPROVED: "approved",
+    REJECTED: "not approved",
+}
+
+TRANSITIONS = [
+    {"trigger": "start_review", "source": [SUBMITTED, RESUBMITTED], "dest": IN_REVIEW},
+    {"trigger": "request_information", "source": list(OPEN), "dest": INFO_REQUESTED},
+    {"trigger": "resubmit", "source": INFO_REQUESTED, "dest": RESUBMITTED},
+    {"trigger": "approve", "source": list(OPEN), "dest": APPROVED},
+    {"trigger": "reject", "source": list(OPEN), "dest": REJECTED},
+]
+
+
+_DOING = {"start_review": "taken into review", "request_information": "sent back for information",
+          "resubmit": "resubmitted", "approve": "approved", "reject": "rejected"}
+
+
+class NotAllowed(Exception):
+    """The step does not follow from the dossier's status; the message says why."""
+
+
+class _Review:
+    state: str
+
+
+_MACHINE = LockedMachine(model=None, states=list(STATUSES), transitions=TRANSITIONS, initial=SUBMITTED,
+                         auto_transitions=False)
+
+
+def advance(status: str, action: str) -> str:
+    """The status after ``action``, or ``NotAllowed``."""
+    review = _Review()
+    _MACHINE.add_model(review, initial=status)
+    try:
+        if action not in _MACHINE.events or not review.may_trigger(action):
+            doing = _DOING.get(action, action.replace("_", " "))
+            raise NotAllowed(f"It is {WORDS.get(status, status)}, so it can't be {doing} now.")
+        review.trigger(action)
+        return review.state
+    finally:
+        _MACHINE.remove_model(review)
+
+
+def applicant_message(status: str, *, number: str, note: str = "", weeks: Sequence[int] | None = None,
+                      requested: Sequence[str] = ()) -> str:
+    """What the applicant is told when their dossier reaches ``status``, in plain words."""
+    said_by_staff = f"\nNote from IMC: {note}" if note else ""
+    if status == IN_REVIEW:
+        window = f" The review takes about {weeks[0]}–{weeks[1]} weeks from submission." if weeks else ""
+        return (f"IMC has started reviewing your application {number}.{window} IMC will contact your references, "
+                f"and may contact you.{said_by_staff}")
+    if status == INFO_REQUESTED:
+        asked = "\n".join(f"  • {label}" for label in requested)
+        return (f"IMC needs more information on your application {number}:\n{asked}{said_by_staff}\n"
+                "Only these answers are open; everything else stays as submitted. Answer below, then resubmit.")
+    if status == APPROVED:
+        return (f"Congratulations! Your application {number} is approved: you are a Certified Master Mentor. "
+                "IMC confirms it by email; as a paid member your badges appear on your IMC Mentor Profile. "
+                "The credential is valid for 2 years from issue; renewing it needs 5 mentoring supervision "
+                f"sessions a year.{said_by_staff}")
+    if status == REJECTED:
+        return (f"Your application {number} was not approved.{said_by_staff}\n"
+                "If you have questions, please contact IMC's credentialing support.")
+    if status == "paid":
+        return f"IMC has received your application fee for {number}. Thank you."
+    return f"Your application {number} is now {WORDS.get(status, status)}.{said_by_staff}"

@@ -1,0 +1,154 @@
+"""Staff take a submitted dossier through review; the applicant is told of each step and, when
+asked for information, can change exactly the answers staff named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from sqlmodel import Session, col, select
+
+from conversations import lifecycle
+from conversations.engine import Engine
+from conversations.machine import REVIEW, SUBMITTED
+from conversations.messages import outbound_from_dict
+from conversations.policy import Policy
+from conversations.staff import StaffDesk, StaffError
+from storage.models import Dossier, OutboxMessage, StatusChange
+from storage.repository import Storage
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, PDF, TRAINING_ANSWERS, Applicant as Talker, stored_draft
+
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def desk(sqlite_storage: Storage) -> StaffDesk:
+    return StaffDesk(sqlite_storage, policy=Policy(), now=lambda: NOW)
+
+
+@pytest.fixture
+def submitted(engine: Engine) -> Talker:
+    talker = Talker(engine)
+    talker.answer_all(FULL_APPLICATION + ["submit"])
+    return talker
+
+
+def applicant_messages(storage: Storage) -> list[str]:
+    with Session(storage.engine) as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "applicant.message")
+                            .order_by(col(OutboxMessage.id)))
+        return [outbound_from_dict(row.payload["outbound"]).text for row in rows]
+
+
+@pytest.mark.parametrize(("status", "action", "after"), [
+    ("submitted", "start_review", "in_review"), ("in_review", "approve", "approved"),
+    ("in_review", "request_information", "info_requested"), ("info_requested", "resubmit", "resubmitted"),
+    ("resubmitted", "start_review", "in_review"), ("submitted", "reject", "rejected"),
+])
+def test_lifecycle_allows(status, action, after):
+    assert lifecycle.advance(status, action) == after
+
+
+@pytest.mark.parametrize(("status", "action"), [
+    ("approved", "approve"), ("rejected", "start_review"), ("in_review", "start_review"),
+    ("info_requested", "approve"), ("submitted", "resubmit"), ("submitted", "delete"),
+])
+def test_lifecycle_refuses(status, action):
+    with pytest.raises(lifecycle.NotAllowed):
+        lifecycle.advance(status, action)
+
+
+def test_queue_start_review_and_approve_tell_the_applicant(submitted: Talker, desk: StaffDesk,
+                                                           sqlite_storage: Storage):
+    [entry] = desk.queue()
+    assert (entry.number, entry.version, entry.status, entry.applicant) == ("CMM-000001", 1, "submitted", "Maria Gonzalez")
+    assert entry.waiting > dt.timedelta(0)
+    desk.start_review("CMM-000001", actor="staff:ana")
+    assert desk.queue("in_review")[0].number == "CMM-000001"
+    desk.approve(1, actor="staff:ana", note="Well documented.")
+    messages = applicant_messages(sqlite_storage)
+    assert "IMC has started reviewing your application CMM-000001" in messages[0]
+    assert "about 4–6 weeks" in messages[0]
+    assert "Congratulations!" in messages[1] and "Note from IMC: Well documented." in messages[1]
+    with Session(sqlite_storage.engine) as session:
+        changes = [(c.status, c.actor) for c in session.exec(select(StatusChange).order_by(col(StatusChange.id)))]
+    assert changes == [("submitted", "applicant"), ("in_review", "staff:ana"), ("approved", "staff:ana")]
+    assert "approved" in submitted.say("/status")
+    with pytest.raises(StaffError, match="already|can't be approved"):
+        desk.approve(1, actor="staff:ana")  # a replayed press changes nothing
+    assert len(applicant_messages(sqlite_storage)) == 2
+
+
+def test_a_button_for_an_old_version_or_an_unknown_dossier_is_refused(submitted: Talker, desk: StaffDesk):
+    with pytest.raises(StaffError, match="version 2 of CMM-000001; version 1 is the current one"):
+        desk.start_review("CMM-000001", actor="staff:ana", version=2)
+    with pytest.raises(StaffError, match="no dossier"):
+        desk.start_review("CMM-000042", actor="staff:ana")
+    with pytest.raises(StaffError, match="not a dossier number"):
+        desk.start_review("drop table", actor="staff:ana")
+
+
+def test_request_information_reopens_only_the_named_answers_then_resubmit(
+    submitted: Talker, desk: StaffDesk, sqlite_storage: Storage
+):
+    desk.start_review(1, actor="staff:ana")
+    with pytest.raises(StaffError, match="not a question of this dossier"):
+        desk.request_information(1, ["shoe size"], actor="staff:ana")
+    desk.request_information(1, ["training hours", "Reference 2"], actor="staff:ana",
+                             note="Please confirm the hours and the second reference.")
+    message = applicant_messages(sqlite_storage)[-1]
+    assert "Training · Training hours" in message and "Reference 2 · Mentee email" in message
+    assert message.endswith("How many hours of mentoring training did you complete?\nSaved answer: 52.5 (send /keep to keep it)")
+    assert stored_draft(sqlite_storage).state == "training_hours"
+
+    assert "first question IMC asked about" in submitted.say("/back")
+    assert "already submitted" in submitted.say("/cancel")
+    submitted.say("/edit")
+    assert [choice.label for choice in submitted.last.choices] == ["Training", "Reference 2"]
+    submitted.say("/back")
+    submitted.say("60")
+    assert stored_draft(sqlite_storage).state == "ref2_mentee_name"  # nothing in between is asked
+    submitted.answer_all(["/keep", "jordan@example.com", "/keep", "/keep", "/keep"])
+    assert stored_draft(sqlite_storage).state == "ref2_letter"
+    submitted.send(PDF, name="letter2.pdf")
+    submitted.answer_all(["manager", "no"])  # newly needed by the letter
+    assert stored_draft(sqlite_storage).state == REVIEW
+    assert [choice.label for choice in submitted.last.choices] == ["Resubmit the application", "Edit an answer"]
+    reply = submitted.say("Resubmit")
+    assert "✓ Resubmitted. Version 2 of your application CMM-000001" in reply
+    assert "Training · Training hours: 52.5 → 60" in reply
+    assert "Reference 2 · Mentee email: mentee2@example.com → jordan@example.com" in reply
+    assert stored_draft(sqlite_storage).state == SUBMITTED
+    with Session(sqlite_storage.engine) as session:
+        versions = session.exec(select(Dossier).order_by(col(Dossier.version))).all()
+        staff_rows = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "dossier.submitted")
+                                  .order_by(col(OutboxMessage.id))).all()
+    assert [(d.version, d.status) for d in versions] == [(1, "info_requested"), (2, "resubmitted")]
+    assert versions[1].content["training"]["training_hours"] == 60
+    assert versions[1].content["training"]["program_name"] == versions[0].content["training"]["program_name"]
+    assert staff_rows[-1].payload["changes"][0] == "Training · Training hours: 52.5 → 60"
+    desk.start_review(1, actor="staff:ana", version=2)
+    desk.approve(1, actor="staff:ana")
+    assert "approved" in submitted.say("/status")
+
+
+def test_marking_the_fee_paid(submitted: Talker, desk: StaffDesk, sqlite_storage: Storage):
+    desk.mark_paid("CMM-000001", actor="staff:ana")
+    assert "received your application fee" in applicant_messages(sqlite_storage)[-1]
+    assert "Application fee: paid" in submitted.say("/status")
+    with pytest.raises(StaffError, match="already marked paid"):
+        desk.mark_paid(1, actor="staff:ana")
+
+
+def test_describe_and_export(submitted: Talker, desk: StaffDesk):
+    text = desk.describe("CMM-000001")
+    assert text.startswith("Status: submitted · fee due")
+    assert "No reference letter for references 2, 3, 4 and 5" in text
+    assert "Full name: Maria Gonzalez" in text
+    export = desk.export(1)
+    assert export.pdf.startswith(b"%PDF")
+    assert b'"number": "CMM-000001"' in export.json
+    with zipfile.ZipFile(io.BytesIO(export.evidence_zip)) as archive:
+        assert archive.namelist() == ["01-certificate.pdf"]
