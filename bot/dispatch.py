@@ -54,13 +54,19 @@ class Dispatcher:
             return 0
         messages = await asyncio.to_thread(self._claim)
         delivered = 0
+        held_up: set[str] = set()  # order keys whose earlier message failed in this round
         for message in messages:
+            if message.order_key in held_up:
+                await asyncio.to_thread(self._release, message.id)
+                continue
             try:
                 await self.senders[message.destination].deliver(message)
             except Exception as error:  # any failure: keep it, and try again later
                 log.warning("outbox %s to %s failed (attempt %s): %s", message.id, message.destination,
                             message.attempts + 1, error)
                 retry_at = self.now() + self.backoff(message.attempts + 1)
+                if message.order_key:
+                    held_up.add(message.order_key)
                 await asyncio.to_thread(self._settle, message.id, f"{type(error).__name__}: {error}", retry_at)
             else:
                 await asyncio.to_thread(self._settle, message.id, None, None)
@@ -79,6 +85,10 @@ class Dispatcher:
     def _claim(self) -> list[OutboxMessage]:
         with self.storage.transaction() as tx:
             return tx.claim(list(self.senders), now=self.now(), lease=self.lease)
+
+    def _release(self, message_id: int) -> None:
+        with self.storage.transaction() as tx:
+            tx.release([message_id])
 
     def _settle(self, message_id: int, error: str | None, retry_at: dt.datetime | None) -> None:
         with self.storage.transaction() as tx:

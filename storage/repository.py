@@ -141,7 +141,9 @@ class Transaction:
         )
         claimed = []
         for message in self.session.exec(query):
-            if message.order_key and self._earliest_undelivered(message.order_key) != message.id:
+            key = message.order_key
+            follows = key and any(earlier.order_key == key for earlier in claimed)
+            if key and not follows and self._earliest_undelivered(key) != message.id:
                 continue
             message.claimed_until = now + lease
             self.session.add(message)
@@ -166,6 +168,13 @@ class Transaction:
             message.last_error = error[:1000]
             message.next_attempt_at = retry_at or now
         self.session.add(message)
+
+    def release(self, message_ids: Sequence[int]) -> None:
+        """Give back messages taken but not tried, to be taken again at once."""
+        for message_id in message_ids:
+            message = self.session.get(OutboxMessage, message_id)
+            message.claimed_until = None
+            self.session.add(message)
 
     def undelivered(self) -> list[OutboxMessage]:
         query = select(OutboxMessage).where(col(OutboxMessage.delivered_at).is_(None)).order_by(col(OutboxMessage.id))
