@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from sqlalchemy import Engine as DatabaseEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot.dispatch import Dispatcher, Sender
+from bot.senders import FolderStaffSender
 from bot.settings import Settings
 from conversations.engine import Engine
 from conversations.staff import StaffDesk
@@ -50,3 +55,11 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
 
 def build_desk(settings: Settings, storage: Storage) -> StaffDesk:
     return StaffDesk(storage, policy=settings.policy())
+
+
+def outbox_dispatcher(settings: Settings, storage: Storage, desk: StaffDesk, senders: dict[str, Sender],
+                      echo: Callable[[str], None] | None = None) -> Dispatcher:
+    """A dispatcher for ``senders``, plus the staff folder when dossiers go there."""
+    if "staff:folder" in settings.staff_destinations():
+        senders = {**senders, "staff:folder": FolderStaffSender(settings.staff_folder_path(), desk, echo)}
+    return Dispatcher(storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds))

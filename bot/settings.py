@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     staff_telegram_user_ids: str = ""  # comma-separated
     staff_slack_user_ids: str = ""  # comma-separated
     staff_folder: Path | None = None
+    outbox_poll_seconds: float = Field(1.0, gt=0)
+    outbox_first_retry_seconds: float = Field(5.0, gt=0)
     listen_host: str = "0.0.0.0"
     port: int = 8080
 

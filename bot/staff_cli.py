@@ -7,9 +7,9 @@ import getpass
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.app import build_desk
+from bot.app import build_desk, outbox_dispatcher
 from bot.dispatch import Dispatcher
-from bot.senders import ConsoleApplicantSender, FolderStaffSender
+from bot.senders import ConsoleApplicantSender
 from bot.settings import Settings
 from conversations import staff_commands
 from conversations.staff import StaffDesk
@@ -42,6 +42,4 @@ def list_outbox(storage: Storage) -> int:
 def console_dispatcher(settings: Settings, storage: Storage, *, echo: Callable[[str], None]) -> Dispatcher:
     """In the terminal setup, dossiers go to the staff folder and notices to the terminal."""
     senders = {"applicant:console": ConsoleApplicantSender(echo)}
-    if "staff:folder" in settings.staff_destinations():
-        senders["staff:folder"] = FolderStaffSender(settings.staff_folder_path(), build_desk(settings, storage), echo)
-    return Dispatcher(storage, senders)
+    return outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo)

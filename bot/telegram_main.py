@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.app import StartupError, build_engine
+from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels import telegram
+from bot.channels.telegram_staff import ApplicantSender, TelegramStaff
+from bot.dispatch import Dispatcher
 from bot.settings import Settings
 
 
@@ -17,11 +19,27 @@ def run_telegram(settings: Settings) -> int:
         raise StartupError(
             "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -."
         )
+    storage = build_storage(settings)
+    desk = build_desk(settings, storage)
+    staff = None
+    if settings.telegram_staff_chat_id:
+        staff = TelegramStaff(desk, chat_id=settings.telegram_staff_chat_id,
+                              staff_ids=settings.ids(settings.staff_telegram_user_ids))
+
+    def outbox(channel: telegram.TelegramChannel, bot) -> Dispatcher:
+        senders: dict = {"applicant:telegram": ApplicantSender(channel, bot)}
+        if staff is not None:
+            senders["staff:telegram"] = staff.sender(bot)
+        return outbox_dispatcher(settings, storage, desk, senders)
+
     application = telegram.build_application(
-        build_engine(settings),
+        build_engine(settings, storage),
         token=token,
         api_url=settings.telegram_api_url,
         per_chat_rate=settings.telegram_chat_messages_per_second,
+        staff=staff,
+        outbox=outbox,
+        outbox_every=settings.outbox_poll_seconds,
     )
     secret = settings.telegram_webhook_secret
     telegram.run(

@@ -121,15 +121,18 @@ class StaffDesk:
             dossier = self._latest(tx, reference)
         return self.export_of(dossier)
 
-    def export_of(self, dossier: Dossier, changes: Sequence[str] = ()) -> Export:
+    def evidence_files(self, dossier: Dossier) -> list[tuple[str, bytes]]:
+        """The applicant's evidence, numbered so that two files of the same name stay apart."""
         with self.storage.transaction() as tx:
             evidence = tx.evidence(dossier.applicant_id)
+        return [(f"{number:02d}-{item.original_name}", self.storage.files.read(item.sha256))
+                for number, item in enumerate(evidence, start=1) if self.storage.files.path(item.sha256).exists()]
+
+    def export_of(self, dossier: Dossier, changes: Sequence[str] = ()) -> Export:
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as files:
-            for number, item in enumerate(evidence, start=1):
-                path = self.storage.files.path(item.sha256)
-                if path.exists():
-                    files.write(path, f"{number:02d}-{item.original_name}")
+            for name, content in self.evidence_files(dossier):
+                files.writestr(name, content)
         document = json.dumps(to_json(dossier), indent=2, ensure_ascii=False).encode()
         return Export(self.pdf(dossier, changes), document, archive.getvalue())
 

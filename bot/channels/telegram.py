@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 from telegram import (
+    Bot,
     BotCommand,
     CallbackQuery,
     InlineKeyboardButton,
@@ -29,7 +30,9 @@ from telegram.constants import ChatType, FileSizeLimit, MessageLimit
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.channels.telegram_staff import TelegramStaff
 from bot.channels.text import split_message
+from bot.dispatch import Dispatcher
 from conversations.engine import Engine
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import IncomingFile, Inbound, Outbound
@@ -135,12 +138,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramChannel:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, staff: TelegramStaff | None = None) -> None:
         self.engine = engine
+        self.staff = staff
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
+            return
+        if self.staff is not None and chat.id == self.staff.chat_id:
+            await self.staff.on_update(update, context)
             return
         if chat.type != ChatType.PRIVATE:
             await self._point_to_private_chat(update, context)
@@ -240,9 +247,32 @@ async def register_commands(application: Application) -> None:
     await application.bot.set_my_commands(commands)
 
 
-def build_application(engine: Engine, *, token: str, api_url: str, per_chat_rate: float) -> Application:
+def build_application(
+    engine: Engine,
+    *,
+    token: str,
+    api_url: str,
+    per_chat_rate: float,
+    staff: TelegramStaff | None = None,
+    outbox: Callable[[TelegramChannel, Bot], Dispatcher] | None = None,
+    outbox_every: float = 1.0,
+) -> Application:
+    """The bot. ``outbox`` builds the dispatcher that delivers notices (to applicants here and to
+    the staff group) once the bot is connected; it runs until the bot stops."""
     api = api_url.rstrip("/")
-    channel = TelegramChannel(engine)
+    channel = TelegramChannel(engine, staff)
+
+    async def start(application: Application) -> None:
+        await register_commands(application)
+        if outbox is not None:
+            dispatcher = outbox(channel, application.bot)
+            application.bot_data["outbox"] = asyncio.create_task(dispatcher.run(every=outbox_every))
+
+    async def stop(application: Application) -> None:
+        task = application.bot_data.get("outbox")
+        if task is not None:
+            task.cancel()
+
     application = (
         Application.builder()
         .token(token)
@@ -250,7 +280,8 @@ def build_application(engine: Engine, *, token: str, api_url: str, per_chat_rate
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(DeliveryLimiter(per_chat_rate=per_chat_rate))
         .concurrent_updates(PerChatUpdateProcessor())
-        .post_init(register_commands)
+        .post_init(start)
+        .post_stop(stop)
         .build()
     )
     application.add_handler(TypeHandler(Update, channel.on_update))

@@ -30,6 +30,7 @@ class TelegramStandIn(RecordingServer):
     files: dict[str, bytes] = field(default_factory=dict)
     sent: dict[int, dict] = field(default_factory=dict)  # message_id -> message the bot sent
     download_delay: float = 0.0
+    down_chats: set[int] = field(default_factory=set)  # every call about these chats answers 500
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -53,6 +54,10 @@ class TelegramStandIn(RecordingServer):
             status, body = self.failures[method].pop(0)
             await self._record(Call(method, params, status))
             return web.json_response(body, status=status)
+        if str(params.get("chat_id")) in {str(chat) for chat in self.down_chats}:
+            await self._record(Call(method, params, 500))
+            return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                                     status=500)
         if method == "getUpdates":
             result = await self._get_updates(params)
         else:
@@ -64,8 +69,10 @@ class TelegramStandIn(RecordingServer):
         if request.content_type == "application/json":
             return await request.json()
         form = await request.post()
-        # The library JSON-encodes values that are not strings (markup, ids, numbers).
-        return {key: _maybe_json(value) for key, value in form.items()}
+        # The library JSON-encodes values that are not strings (markup, ids, numbers); files come
+        # as multipart parts.
+        return {key: {"filename": value.filename, "content": value.file.read()} if isinstance(value, web.FileField)
+                else _maybe_json(value) for key, value in form.items()}
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         offset = int(params.get("offset") or 0)
@@ -86,12 +93,17 @@ class TelegramStandIn(RecordingServer):
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method == "sendMessage":
+        if method in ("sendMessage", "sendDocument"):
             chat_id = int(params["chat_id"])
             message = {
                 "message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
-                "chat": _chat(chat_id), "text": params["text"],
+                "chat": _chat(chat_id, "private" if chat_id > 0 else "supergroup"),
             }
+            if method == "sendMessage":
+                message["text"] = params["text"]
+            else:
+                message["document"] = {"file_id": f"sent{message['message_id']}", "file_unique_id": "x",
+                                       "file_name": params["document"]["filename"]}
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             self.sent[message["message_id"]] = message
@@ -133,15 +145,15 @@ class TelegramStandIn(RecordingServer):
             self._redeliveries.append(update)
             self._changed.notify_all()
 
-    def message(self, chat_id: int, *, chat_type: str = "private", **content: Any) -> dict:
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "from": _user(chat_id),
+    def message(self, chat_id: int, *, chat_type: str = "private", user_id: int | None = None, **content: Any) -> dict:
+        return {"message_id": next(self._message_ids), "date": int(time.time()), "from": _user(user_id or chat_id),
                 "chat": _chat(chat_id, chat_type), **content}
 
-    async def text(self, chat_id: int, text: str, *, chat_type: str = "private") -> dict:
+    async def text(self, chat_id: int, text: str, *, chat_type: str = "private", user_id: int | None = None) -> dict:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):  # Telegram marks commands, and the library relies on it
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return await self.push(message=self.message(chat_id, chat_type=chat_type, **content))
+        return await self.push(message=self.message(chat_id, chat_type=chat_type, user_id=user_id, **content))
 
     async def document(self, chat_id: int, content: bytes, name: str, mime: str, *, declared_size: int | None = None) -> dict:
         file_id = f"doc{len(self.files) + 1}"
@@ -158,7 +170,7 @@ class TelegramStandIn(RecordingServer):
                  {"file_id": file_id, "file_unique_id": "l", "width": 1280, "height": 960, "file_size": len(content)}]
         return await self.push(message=self.message(chat_id, photo=sizes))
 
-    async def press(self, chat_id: int, label: str) -> dict:
+    async def press(self, chat_id: int, label: str, *, user_id: int | None = None) -> dict:
         """Press the button labelled ``label`` on the newest message to ``chat_id`` that has it."""
         for message in sorted(self.sent.values(), key=lambda m: -m["message_id"]):
             if message["chat"]["id"] != chat_id or "reply_markup" not in message:
@@ -167,12 +179,17 @@ class TelegramStandIn(RecordingServer):
                 for button in row:
                     if button["text"] == label:
                         return await self.push(callback_query={
-                            "id": f"cb{next(self._message_ids)}", "from": _user(chat_id), "chat_instance": "c1",
+                            "id": f"cb{next(self._message_ids)}", "from": _user(user_id or chat_id),
+                            "chat_instance": "c1",
                             "data": button["callback_data"], "message": message,
                         })
         raise AssertionError(f"no button {label!r} in chat {chat_id}")
 
     # -- what the bot did --------------------------------------------------------------------
+
+    def documents(self, chat_id: int) -> list[dict]:
+        return [call.params["document"] for call in self.calls_to("sendDocument")
+                if int(call.params["chat_id"]) == chat_id]
 
     def replies(self, chat_id: int) -> list[str]:
         return [call.params["text"] for call in self.calls_to("sendMessage") if int(call.params["chat_id"]) == chat_id]

@@ -317,3 +317,84 @@ async def test_one_chats_updates_in_order_while_chats_run_side_by_side(
         assert "✓ Evidence: certificate.pdf" in standin.replies(chat_id)[-2]
         assert "✓ Holds the CPM: Yes" in standin.replies(chat_id)[-1]
         assert stored_draft(storage, str(chat_id), "telegram").state == "cpm_number"
+
+
+STAFF_CHAT = -100500
+STAFF = 777
+OUTSIDER = 888
+
+
+async def complete_application(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.answer(ABOUT_YOU + TRAINING_BEFORE_EVIDENCE)
+    await chat.document(PDF, "certificate.pdf")
+    await chat.answer([press("Yes"), "/skip", "1 March 2023", "12"])
+    for number in range(1, 6):
+        await chat.answer(reference(number))
+    await chat.answer(SUPERVISION)
+    await chat.press("Submit the application")
+
+
+async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
+):
+    env = {**bot_env, "TELEGRAM_STAFF_CHAT_ID": str(STAFF_CHAT), "STAFF_TELEGRAM_USER_IDS": f"{STAFF}, 779",
+           "OUTBOX_POLL_SECONDS": "0.2", "OUTBOX_FIRST_RETRY_SECONDS": "0.3"}
+    process = await started(standin, env, tmp_path / "staff.log")
+    applicant = Chat(standin)
+
+    def staff_said(text: str) -> bool:
+        return any(text in reply for reply in standin.replies(STAFF_CHAT))
+
+    def applicant_told(text: str) -> bool:
+        return any(text in reply for reply in standin.replies(CHAT))
+
+    try:
+        standin.down_chats.add(STAFF_CHAT)  # the staff group can't be reached when the dossier comes in
+        await complete_application(applicant)
+        await standin.wait_until(lambda: any(call.status == 500 for call in standin.calls))
+        standin.down_chats.clear()
+        await standin.wait_until(lambda: len(standin.documents(STAFF_CHAT)) == 2)  # the PDF, then the evidence
+        [notification] = standin.replies(STAFF_CHAT)  # delivered once, though the first try failed
+        assert "New application CMM-000001 (version 1)" in notification
+        assert "Applicant: Maria Gonzalez <maria@example.org>" in notification
+        assert "Not a member · fee 598 USD (due)" in notification and "review about 4–6 weeks" in notification
+        assert "No reference letter for references 1, 2, 3, 4 and 5" in notification
+        dossier_pdf, evidence = standin.documents(STAFF_CHAT)
+        assert dossier_pdf["filename"] == "CMM-000001-v1.pdf" and dossier_pdf["content"].startswith(b"%PDF")
+        assert evidence["filename"] == "01-certificate.pdf" and evidence["content"] == PDF
+
+        await standin.press(STAFF_CHAT, "Approve", user_id=OUTSIDER)
+        await standin.wait_until(lambda: any(call.params.get("show_alert") for call in standin.calls_to("answerCallbackQuery")))
+        refused = [call.params for call in standin.calls_to("answerCallbackQuery") if call.params.get("show_alert")]
+        assert refused[0]["text"] == "Only IMC credentialing staff can do that."
+        await standin.text(STAFF_CHAT, "/approve CMM-000001", chat_type="supergroup", user_id=OUTSIDER)
+        await standin.wait_until(lambda: staff_said("Only IMC credentialing staff can do that."))
+        with Session(storage.engine) as session:
+            assert session.exec(select(Dossier)).one().status == "submitted"
+
+        await standin.press(STAFF_CHAT, "Start review", user_id=STAFF)
+        await standin.wait_until(lambda: applicant_told("IMC has started reviewing your application CMM-000001"))
+        assert staff_said("CMM-000001 (version 1) is now in review")
+
+        await standin.text(STAFF_CHAT, "/request CMM-000001 training hours, Reference 2 mentee email -- Please confirm",
+                           chat_type="supergroup", user_id=STAFF)
+        await standin.wait_until(lambda: applicant_told("IMC needs more information"))
+        asked = standin.replies(CHAT)[-1]
+        assert "Note from IMC: Please confirm" in asked and asked.endswith("(send /keep to keep it)")
+        assert "Reference 2 of 5\nWhat is the mentee's email address?" in await applicant.say("60")
+        assert "Resubmit" in await applicant.say("jordan@example.com")
+        assert "✓ Resubmitted. Version 2" in await applicant.press("Resubmit the application")
+
+        await standin.wait_until(lambda: staff_said("Resubmitted application CMM-000001 (version 2)"))
+        assert staff_said("Training · Training hours: 52.5 → 60")
+        await standin.wait_until(lambda: len(standin.documents(STAFF_CHAT)) == 4)
+        await standin.press(STAFF_CHAT, "Approve", user_id=STAFF)  # on the version 2 message
+        await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
+        await standin.text(STAFF_CHAT, "/queue", chat_type="supergroup", user_id=STAFF)
+        await standin.wait_until(lambda: staff_said("Nothing waiting."))
+        with Session(storage.engine) as session:
+            versions = session.exec(select(Dossier).order_by(Dossier.version)).all()
+        assert [(d.version, d.status) for d in versions] == [(1, "info_requested"), (2, "approved")]
+    finally:
+        await process.stop()
