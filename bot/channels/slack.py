@@ -23,12 +23,15 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.slack_staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.text import split_message
 from conversations.engine import Engine, Overview
 from conversations.fields import Kind
 from conversations.forms import Form, FormField
 from conversations.keyed_lock import AsyncKeyedLocks
-from conversations.messages import IncomingFile, Inbound, Outbound
+from conversations.messages import IncomingFile, Inbound, Outbound, outbound_from_dict
+from conversations.staff import StaffDesk
+from storage.models import OutboxMessage
 
 CHANNEL = "slack"
 # Words an applicant may type in the DM, or after /cmm, instead of the slash command.
@@ -138,10 +141,12 @@ def home_view(overview: Overview) -> dict:
 
 
 class SlackChannel:
-    def __init__(self, engine: Engine, client: AsyncWebClient, *, max_file_bytes: int) -> None:
+    def __init__(self, engine: Engine, client: AsyncWebClient, *, max_file_bytes: int,
+                 staff: SlackStaff | None = None) -> None:
         self.engine = engine
         self.client = client
         self.max_file_bytes = max_file_bytes
+        self.staff = staff
         self._users = AsyncKeyedLocks()
         self._dm_channels: dict[str, str] = {}
 
@@ -216,6 +221,9 @@ class SlackChannel:
 
     async def on_command(self, ack: AsyncAck, command: dict) -> None:
         await ack()
+        if self.staff is not None and command.get("channel_id") == self.staff.channel:
+            await self.staff.on_command(command)
+            return
         text = command.get("text", "").strip() or "help"
         inbound = Inbound(CHANNEL, command["user_id"], f"command:{command['trigger_id']}", text=as_command(text))
         await self.apply(inbound)
@@ -268,6 +276,12 @@ class SlackChannel:
         await ack()
         await self.apply(Inbound(CHANNEL, body["user"]["id"], f"action:{body['trigger_id']}", text="/start"))
 
+    async def deliver(self, message: OutboxMessage) -> None:
+        """The outbox sender for "applicant:slack": a notice in the applicant's DM."""
+        user_id = message.payload["user_id"]
+        async with self._users.hold(user_id):
+            await self.post(user_id, [outbound_from_dict(message.payload["outbound"])])
+
 
 async def _acknowledge(ack: AsyncAck) -> None:
     await ack()
@@ -286,14 +300,22 @@ def web_client(token: str, api_url: str, *, retries: int = 3) -> AsyncWebClient:
     return client
 
 
-def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str | None, max_file_bytes: int) -> AsyncApp:
+def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str | None, max_file_bytes: int,
+              desk: StaffDesk | None = None, staff_channel: str | None = None,
+              staff_ids: frozenset[str] = frozenset()) -> tuple[AsyncApp, SlackChannel]:
+    """The app, and the channel (which also delivers notices to applicants, and to staff when a
+    staff channel is set)."""
     client = web_client(token, api_url)
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
     )
-    channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes)
+    staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if desk and staff_channel else None
+    channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes, staff=staff)
+    if staff is not None:
+        app.action(re.compile(r"^staff-"))(staff.on_button)
+        app.view(REQUEST_CALLBACK)(staff.on_request_submitted)
     app.event("message")(channel.on_message)
     app.event("app_home_opened")(channel.on_home_opened)
     app.command("/cmm")(channel.on_command)
@@ -307,4 +329,4 @@ def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str |
     app.view(re.compile(".*"))(_acknowledge)
     app.shortcut(re.compile(".*"))(_acknowledge)
     app.command(re.compile(".*"))(_acknowledge)
-    return app
+    return app, channel

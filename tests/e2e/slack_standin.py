@@ -29,6 +29,8 @@ class SlackStandIn(RecordingServer):
     files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # id -> (name, content, mimetype)
     socket_acks: list[dict] = field(default_factory=list)
     download_delay: float = 0.0
+    down_channels: set[str] = field(default_factory=set)  # every call about these channels answers 500
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> bytes uploaded by the app
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -40,6 +42,7 @@ class SlackStandIn(RecordingServer):
         app.router.add_get("/api/{method}", self._method)  # e.g. files.info is a GET
         app.router.add_get("/files/{file_id}", self._download)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
 
     async def stop(self) -> None:
         for socket in self._sockets:
@@ -58,6 +61,9 @@ class SlackStandIn(RecordingServer):
         for key in ("blocks", "view"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
+        if {params.get("channel"), params.get("channel_id")} & self.down_channels:
+            await self._record(Call(method, params, 500))
+            return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         if self.failures[method]:
             status, headers, body = self.failures[method].pop(0)
             await self._record(Call(method, params, status))
@@ -87,9 +93,29 @@ class SlackStandIn(RecordingServer):
             return {"ok": True, "file": {"id": params["file"], "name": name, "size": len(content),
                                          "mimetype": mimetype,
                                          "url_private_download": f"{self.url}/files/{params['file']}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"FUP{next(self._ts)}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = params["files"] if isinstance(params["files"], list) else json.loads(params["files"])
+            return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in files]}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"{self.url.replace('http', 'ws')}/socket"}
         return {"ok": True}  # chat.update, ...
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        await self._record(Call("upload", {"file_id": request.match_info["file_id"]}))
+        return web.Response(text="OK")
+
+    def uploaded(self, channel: str) -> list[tuple[str, bytes]]:
+        """(title, bytes) of the files the app shared in ``channel``."""
+        shared = []
+        for call in self.calls_to("files.completeUploadExternal"):
+            if call.params.get("channel_id") == channel:
+                files = call.params["files"] if isinstance(call.params["files"], list) else json.loads(call.params["files"])
+                shared += [(item.get("title"), self.uploads.get(item["id"], b"")) for item in files]
+        return shared
 
     async def _download(self, request: web.Request) -> web.Response:
         name, content, mimetype = self.files[request.match_info["file_id"]]
@@ -224,13 +250,15 @@ class SlackUser:
         await self.api.wait_until(lambda: len(self.api.calls_to("views.open")) > opened)
         return self.api.calls_to("views.open")[-1].params["view"]
 
-    async def submit_form(self, view: dict, answers: dict[str, str]) -> tuple[int, str]:
+    async def submit_form(self, view: dict, answers: dict) -> tuple[int, str]:
         values = {}
         for block in view["blocks"]:
             kind = block["element"]["type"]
             raw = answers.get(block["block_id"], "")
             if kind == "datepicker":
                 state = {"type": kind, "selected_date": raw or None}
+            elif kind == "multi_static_select":
+                state = {"type": kind, "selected_options": [{"value": value} for value in raw]}
             elif kind == "static_select":
                 state = {"type": kind, "selected_option": {"value": raw} if raw else None}
             else:

@@ -263,3 +263,73 @@ async def test_one_users_events_apply_in_order(standin: SlackStandIn, bot: BotPr
     assert "✓ Evidence: certificate.pdf" in replies[0]
     assert "✓ Holds the CPM: Yes" in replies[1]
     assert draft(storage).state == "cpm_number"
+
+
+STAFF_CHANNEL = "C0STAFF"
+
+
+async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
+    standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, storage: Storage
+):
+    env = {**bot_env, "SLACK_STAFF_CHANNEL": STAFF_CHANNEL, "STAFF_SLACK_USER_IDS": "U0ANA",
+           "OUTBOX_POLL_SECONDS": "0.2", "OUTBOX_FIRST_RETRY_SECONDS": "0.3"}
+    process = await started(env, tmp_path / "staff.log", port)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    applicant = SlackUser(standin, url, SECRET, USER)
+    ana, bob = SlackUser(standin, url, SECRET, "U0ANA"), SlackUser(standin, url, SECRET, "U0BOB")
+    ana.channel = bob.channel = STAFF_CHANNEL
+
+    def staff_said(text: str) -> bool:
+        return any(text in text_of(call) or text in call.params.get("text", "") for call in standin.posts(STAFF_CHANNEL))
+
+    def applicant_told(text: str) -> bool:
+        return any(text in text_of(call) for call in standin.posts(applicant.channel))
+
+    try:
+        standin.down_channels.add(STAFF_CHANNEL)  # the staff channel can't be reached at submission
+        await applicant.say("hello")
+        await answer(applicant, ABOUT_YOU + TRAINING)
+        await applicant.share_file(PDF, "certificate.pdf", "application/pdf")
+        await answer(applicant, ["Yes", "CPM-2019-0457", "1 March 2023", "12"])
+        for number in range(1, 6):
+            values = reference_values(number)
+            await answer(applicant, [values[f"ref{number}_mentee_name"], values[f"ref{number}_mentee_email"],
+                                     "2023-01-01", "2023-06-30", "External", "skip"])
+        await answer(applicant, ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "Both", "Yes",
+                                 "Yes", "Yes", "Submit the application"])
+        await standin.wait_until(lambda: any(call.status == 500 for call in standin.calls))
+        standin.down_channels.clear()
+        await standin.wait_until(lambda: len(standin.uploaded(STAFF_CHANNEL)) == 2)
+        [notification] = standin.posts(STAFF_CHANNEL)  # once, though the first try failed
+        assert "New application CMM-000001 (version 1)" in text_of(notification)
+        assert [button["text"]["text"] for button in buttons_of(notification)] == [
+            "Start review", "Request information", "Approve", "Reject"]
+        (pdf_title, pdf), (evidence_title, evidence) = standin.uploaded(STAFF_CHANNEL)
+        assert pdf_title == "CMM-000001-v1.pdf" and pdf.startswith(b"%PDF")
+        assert (evidence_title, evidence) == ("01-certificate.pdf", PDF)
+
+        status, _ = await bob.interact(await bob._press_payload("Approve"))
+        assert status == 200
+        await standin.wait_until(lambda: standin.calls_to("chat.postEphemeral"))
+        assert standin.calls_to("chat.postEphemeral")[0].params["text"] == "Only IMC credentialing staff can do that."
+        with Session(storage.engine) as session:
+            assert session.exec(select(Dossier)).one().status == "submitted"
+
+        await ana.press("Start review")
+        await standin.wait_until(lambda: applicant_told("IMC has started reviewing your application CMM-000001"))
+        modal = await ana.open_form("Request information")
+        status, body = await ana.submit_form(modal, {"questions": ["training_hours", "ref2_mentee_email"],
+                                                     "note": "Please confirm these two."})
+        assert (status, body) == (200, "")
+        await standin.wait_until(lambda: applicant_told("IMC needs more information"))
+        assert "Reference 2 of 5" in await applicant.say("60")
+        assert "Resubmit" in await applicant.say("jordan@example.com")
+        assert "✓ Resubmitted. Version 2" in await applicant.press("Submit the application")  # value "submit"
+
+        await standin.wait_until(lambda: staff_said("Resubmitted application CMM-000001 (version 2)"))
+        assert staff_said("Training · Training hours: 52.5 → 60")
+        await ana.press("Approve")  # on the version 2 message
+        await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
+        assert "Nothing waiting." in await ana.command("queue")
+    finally:
+        await process.stop()
