@@ -13,6 +13,7 @@ from bot.dispatch import Dispatcher, Sender
 from bot.senders import FolderStaffSender
 from bot.settings import Settings
 from conversations.engine import Engine
+from conversations.reminders import Reminders
 from conversations.staff import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
@@ -62,4 +63,6 @@ def outbox_dispatcher(settings: Settings, storage: Storage, desk: StaffDesk, sen
     """A dispatcher for ``senders``, plus the staff folder when dossiers go there."""
     if "staff:folder" in settings.staff_destinations():
         senders = {**senders, "staff:folder": FolderStaffSender(settings.staff_folder_path(), desk, echo)}
-    return Dispatcher(storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds))
+    reminders = Reminders(storage, policy=settings.reminder_policy())
+    return Dispatcher(storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds),
+                      schedule=reminders.send_due)

@@ -37,19 +37,30 @@ class Dispatcher:
         lease: dt.timedelta = dt.timedelta(minutes=2),
         first_retry: dt.timedelta = dt.timedelta(seconds=5),
         longest_wait: dt.timedelta = dt.timedelta(minutes=30),
+        schedule: Callable[[], int] | None = None,
+        schedule_every: dt.timedelta = dt.timedelta(minutes=1),
     ) -> None:
+        """``schedule`` (e.g. queueing reminders that are due) runs before a round, at most once
+        every ``schedule_every``."""
         self.storage = storage
         self.senders = senders
         self.now = now
         self.lease = lease
         self.first_retry = first_retry
         self.longest_wait = longest_wait
+        self.schedule = schedule
+        self.schedule_every = schedule_every
+        self._scheduled_at: dt.datetime | None = None
 
     def backoff(self, attempts: int) -> dt.timedelta:
         return min(self.first_retry * 2 ** (attempts - 1), self.longest_wait)
 
     async def deliver_due(self) -> int:
         """Send what is due now; return how many got through."""
+        now = self.now()
+        if self.schedule and (self._scheduled_at is None or now - self._scheduled_at >= self.schedule_every):
+            self._scheduled_at = now
+            await asyncio.to_thread(self.schedule)
         if not self.senders:
             return 0
         messages = await asyncio.to_thread(self._claim)

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.validators import MEGABYTE
+from conversations.reminders import ReminderPolicy
 from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 
 
@@ -39,6 +40,10 @@ class Settings(BaseSettings):
     staff_telegram_user_ids: str = ""  # comma-separated
     staff_slack_user_ids: str = ""  # comma-separated
     staff_folder: Path | None = None
+    credential_validity_years: int = Field(2, gt=0)
+    reminder_idle_days: str = Field("2,7", pattern=r"^\d+(,\d+)*$")
+    reminder_renewal_days: str = Field("90,30", pattern=r"^\d+(,\d+)*$")
+    reminder_quiet_hours: str = Field("21-8", pattern=r"^\d{1,2}-\d{1,2}$")
     outbox_poll_seconds: float = Field(1.0, gt=0)
     outbox_first_retry_seconds: float = Field(5.0, gt=0)
     listen_host: str = "0.0.0.0"
@@ -86,6 +91,16 @@ class Settings(BaseSettings):
     @staticmethod
     def ids(listed: str) -> frozenset[str]:
         return frozenset(item.strip() for item in listed.split(",") if item.strip())
+
+    def reminder_policy(self) -> ReminderPolicy:
+        quiet_from, _, quiet_until = self.reminder_quiet_hours.partition("-")
+        return ReminderPolicy(
+            idle_days=tuple(sorted(int(days) for days in self.reminder_idle_days.split(","))),
+            renewal_days=tuple(sorted((int(days) for days in self.reminder_renewal_days.split(",")), reverse=True)),
+            validity_years=self.credential_validity_years,
+            quiet_from=int(quiet_from),
+            quiet_until=int(quiet_until),
+        )
 
     def policy(self) -> Policy:
         return Policy(

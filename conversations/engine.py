@@ -111,6 +111,8 @@ class Engine:
             "status": self._status,
             "cancel": self._cancel,
             "restart": self._restart,
+            "stop_reminders": self._stop_reminders,
+            "start_reminders": self._start_reminders,
         }
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
@@ -175,6 +177,8 @@ class Engine:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={})
                 self._on_machine(turn, self._before_consent)
             else:
+                if inbound.time_zone and inbound.time_zone != applicant.time_zone:
+                    applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
                 draft = tx.draft(applicant.id)
                 answers = dict(draft.answers)
                 state = draft.state if draft.state in self.machine.states else self._resume_point(answers)
@@ -540,6 +544,14 @@ class Engine:
     def _status(self, turn: Turn, _argument: str) -> None:
         if turn.conversation.state != SUBMITTED:  # when submitted, the question shows the status
             turn.notes.append(prompts.draft_status(turn.conversation))
+
+    def _stop_reminders(self, turn: Turn, _argument: str) -> None:
+        turn.tx.set_reminders(turn.applicant, on=False)
+        turn.notes.append("Reminders are off. (/start_reminders turns them on again.)")
+
+    def _start_reminders(self, turn: Turn, _argument: str) -> None:
+        turn.tx.set_reminders(turn.applicant, on=True)
+        turn.notes.append("Reminders are on.")
 
     def _cancel(self, turn: Turn, _argument: str) -> None:
         self._confirm_first(turn, CONFIRM_CANCEL, "withdraw it")

@@ -37,6 +37,7 @@ class Inbound:
     file: IncomingFile | None = None
     choice_for: str | None = None  # a pressed button: the question it was shown with
     unsupported: str = ""  # what the applicant sent that the bot can't read, e.g. "stickers"
+    time_zone: str | None = None  # the applicant's IANA time zone, when the platform tells it
 
 
 @dataclass(frozen=True)

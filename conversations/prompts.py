@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -27,6 +28,7 @@ COMMANDS = (
     ("/status", "where your application stands"),
     ("/cancel", "withdraw your draft and delete it"),
     ("/restart", "clear your answers and start over"),
+    ("/stop_reminders", "no more reminders"),
 )
 
 NO_CONSENT = (
@@ -261,7 +263,10 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange]) -> Outbo
           + (f": {change.note}" if change.note else "") for change in history),
     ]
     weeks = dossier.content.get("review_weeks")
-    if weeks:
-        lines.append(f"Expected review time: about {weeks[0]}–{weeks[1]} weeks from submission.")
+    if weeks and history and dossier.status not in (lifecycle.APPROVED, lifecycle.REJECTED):
+        submitted_on = history[0].at.date()
+        earliest, latest = (submitted_on + dt.timedelta(weeks=weeks[0]), submitted_on + dt.timedelta(weeks=weeks[1]))
+        lines.append(f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y} "
+                     f"({weeks[0]}–{weeks[1]} weeks from submission on {submitted_on:%d %B %Y}).")
     lines.append("You will hear here and by email when anything changes.")
     return Outbound("\n".join(lines))

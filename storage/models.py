@@ -123,3 +123,16 @@ class StatusChange(SQLModel, table=True):
     actor: str = Field(max_length=128)
     note: str = ""
     at: dt.datetime = _time_column()
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder given, so it is given once: ``marker`` tells which occasion it was for (the idle
+    period's start, or the credential's expiry date)."""
+
+    __table_args__ = (UniqueConstraint("applicant_id", "kind", "marker"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="applicant.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    marker: str = Field(max_length=64)
+    sent_at: dt.datetime = _time_column()

@@ -18,6 +18,7 @@ from storage.models import (
     EvidenceFile,
     OutboxMessage,
     ProcessedInbound,
+    ReminderSent,
     StatusChange,
     utcnow,
 )
@@ -168,6 +169,38 @@ class Transaction:
             message.last_error = error[:1000]
             message.next_attempt_at = retry_at or now
         self.session.add(message)
+
+    def idle_drafts(self) -> list[tuple[Applicant, Draft]]:
+        """Drafts not submitted, of applicants who want reminders."""
+        query = (
+            select(Applicant, Draft)
+            .join(Draft, col(Draft.applicant_id) == col(Applicant.id))
+            .where(col(Applicant.reminders).is_(True), Draft.state != SUBMITTED)
+        )
+        return list(self.session.exec(query))
+
+    def approvals(self) -> list[tuple[Applicant, Dossier, dt.datetime]]:
+        """Applicants whose application is approved, with the newest dossier and when it was approved."""
+        found = []
+        for dossier in self.latest_dossiers():
+            if dossier.status != "approved":
+                continue
+            approved_at = max(change.at for change in self.history(dossier.id) if change.status == "approved")
+            found.append((self.session.get(Applicant, dossier.applicant_id), dossier, approved_at))
+        return found
+
+    def reminded(self, applicant_id: int, kind: str, marker: str) -> bool:
+        query = select(ReminderSent).where(ReminderSent.applicant_id == applicant_id, ReminderSent.kind == kind,
+                                           ReminderSent.marker == marker)
+        return self.session.exec(query).first() is not None
+
+    def mark_reminded(self, applicant_id: int, kind: str, marker: str) -> None:
+        self.session.add(ReminderSent(applicant_id=applicant_id, kind=kind, marker=marker))
+        self.session.flush()
+
+    def set_reminders(self, applicant: Applicant, *, on: bool) -> None:
+        applicant.reminders = on
+        self.session.add(applicant)
 
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -149,6 +150,17 @@ class SlackChannel:
         self.staff = staff
         self._users = AsyncKeyedLocks()
         self._dm_channels: dict[str, str] = {}
+        self._time_zones: dict[str, str | None] = {}
+
+    async def time_zone(self, user_id: str) -> str | None:
+        """The user's time zone from their Slack profile (asked once per user), for reminders."""
+        if user_id not in self._time_zones:
+            try:
+                self._time_zones[user_id] = (await self.client.users_info(user=user_id))["user"].get("tz")
+            except SlackApiError as error:
+                log.info("no time zone for %s: %s", user_id, error)
+                self._time_zones[user_id] = None
+        return self._time_zones[user_id]
 
     # -- applying messages -------------------------------------------------------------------
 
@@ -191,6 +203,7 @@ class SlackChannel:
                 inbound = Inbound(CHANNEL, user_id, event_id, file=await self._fetch(event["files"][0]))
             else:
                 inbound = Inbound(CHANNEL, user_id, event_id, text=as_command(event.get("text") or ""))
+            inbound = replace(inbound, time_zone=await self.time_zone(user_id))
             await self._apply(inbound, event["channel"])
 
     async def _fetch(self, shared: dict) -> IncomingFile:

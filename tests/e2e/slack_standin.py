@@ -84,6 +84,8 @@ class SlackStandIn(RecordingServer):
             return {"ok": True, "channel": params["channel"], "ts": ts,
                     "message": {"type": "message", "user": BOT_USER, "ts": ts, "text": params.get("text", ""),
                                 "blocks": params.get("blocks", [])}}
+        if method == "users.info":
+            return {"ok": True, "user": {"id": params["user"], "name": "maria", "tz": "Europe/Dublin"}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{params['users']}"}}
         if method in ("views.open", "views.publish"):

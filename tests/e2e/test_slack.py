@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from storage.database import make_engine
 from storage.files import FileStore
-from storage.models import Dossier
+from storage.models import Applicant, Dossier
 from storage.repository import Storage
 from tests.conftest import JPEG, PDF, stored_draft
 from tests.e2e.processes import BotProcess, accepting, free_port
@@ -207,6 +207,8 @@ async def test_requests_not_from_slack_are_refused_and_retries_apply_once(
     assert await user.send_event(user.event({"type": "reaction_added", "user": USER, "reaction": "tada"})) == 200
     assert await user.say("maria@example.org")  # the next reply is to this, nothing came in between
     assert draft(storage).state == "is_member"
+    with Session(storage.engine) as session:  # the profile's time zone, for reminders at sensible hours
+        assert session.exec(select(Applicant)).one().time_zone == "Europe/Dublin"
 
 
 async def test_rate_limited_post_is_retried_and_a_restart_resumes(

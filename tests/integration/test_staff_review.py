@@ -62,6 +62,10 @@ def test_lifecycle_refuses(status, action):
 
 def test_queue_start_review_and_approve_tell_the_applicant(submitted: Talker, desk: StaffDesk,
                                                            sqlite_storage: Storage):
+    status = submitted.say("/status")
+    day = dt.datetime.now(dt.timezone.utc).date()
+    earliest, latest = day + dt.timedelta(weeks=4), day + dt.timedelta(weeks=6)
+    assert f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y}" in status
     [entry] = desk.queue()
     assert (entry.number, entry.version, entry.status, entry.applicant) == ("CMM-000001", 1, "submitted", "Maria Gonzalez")
     assert entry.waiting > dt.timedelta(0)
