@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
 
 from conversations.engine import Engine
-from conversations.messages import IncomingFile, Inbound, Outbound
+from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
 from conversations.policy import Policy
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
+from storage.models import OutboxMessage
 from storage.repository import Storage
 
 TODAY = dt.date(2026, 11, 28)
@@ -179,3 +181,11 @@ def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     yield from _postgres_schema_url()
+
+
+def applicant_notices(storage: Storage) -> list[str]:
+    """The texts queued for applicants (status changes, reminders), oldest first."""
+    with Session(storage.engine) as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "applicant.message")
+                            .order_by(col(OutboxMessage.id)))
+        return [outbound_from_dict(row.payload["outbound"]).text for row in rows]

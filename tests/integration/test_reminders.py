@@ -8,16 +8,16 @@ import datetime as dt
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from conversations.engine import Engine
-from conversations.messages import outbound_from_dict
 from conversations.policy import Policy
 from conversations.reminders import ReminderPolicy, Reminders, is_quiet
 from conversations.staff import StaffDesk
-from storage.models import Applicant, Draft, OutboxMessage
+from storage.models import Applicant, Draft
 from storage.repository import Storage
-from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, Applicant as Talker
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, applicant_notices
+from tests.conftest import Applicant as Talker
 
 LAST_ANSWER = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc)
 
@@ -32,13 +32,6 @@ class Clock:
     def at(self, **delta) -> Clock:
         self.now = LAST_ANSWER + dt.timedelta(**delta)
         return self
-
-
-def reminders_sent(storage: Storage) -> list[str]:
-    with Session(storage.engine) as session:
-        rows = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "applicant.message")
-                            .order_by(col(OutboxMessage.id)))
-        return [outbound_from_dict(row.payload["outbound"]).text for row in rows]
 
 
 def idle_since(storage: Storage, moment: dt.datetime, time_zone: str | None = None) -> None:
@@ -74,7 +67,7 @@ def test_idle_nudges_after_two_and_seven_days_once_each(waiting: Talker, sqlite_
     assert reminders.send_due() == 1
     clock.at(days=30)
     assert reminders.send_due() == 0
-    first, last = reminders_sent(sqlite_storage)
+    first, last = applicant_notices(sqlite_storage)
     assert "Your CMM application is waiting for you (2 days" in first
     assert last.startswith("A last reminder: your CMM application has waited 7 days.")
 
@@ -86,7 +79,7 @@ def test_an_answer_starts_a_new_idle_period(waiting: Talker, sqlite_storage: Sto
     idle_since(sqlite_storage, LAST_ANSWER + dt.timedelta(days=3))
     clock.at(days=5)
     assert Reminders(sqlite_storage, now=clock).send_due() == 1
-    assert len(reminders_sent(sqlite_storage)) == 2
+    assert len(applicant_notices(sqlite_storage)) == 2
 
 
 def test_not_at_night_in_the_applicants_time_zone(waiting: Talker, sqlite_storage: Storage):
@@ -120,7 +113,7 @@ def test_after_a_restart_only_the_reminder_now_due_goes_out(waiting: Talker, sql
     # The bot was down from day 1 to day 8: the 2-day nudge is not sent late, the last one is.
     assert Reminders(sqlite_storage, now=Clock(LAST_ANSWER).at(days=8)).send_due() == 1
     assert Reminders(sqlite_storage, now=Clock(LAST_ANSWER).at(days=9)).send_due() == 0
-    [only] = reminders_sent(sqlite_storage)
+    [only] = applicant_notices(sqlite_storage)
     assert only.startswith("A last reminder")
 
 
@@ -129,7 +122,7 @@ def test_renewal_reminders_before_the_credential_expires(engine: Engine, sqlite_
     approved_at = dt.datetime.now(dt.timezone.utc)
     StaffDesk(sqlite_storage, policy=Policy()).approve(1, actor="staff:ana")
     expires = (approved_at + relativedelta(years=2)).date()
-    before = len(reminders_sent(sqlite_storage))
+    before = len(applicant_notices(sqlite_storage))
     clock = Clock(approved_at + dt.timedelta(days=600))
     reminders = Reminders(sqlite_storage, now=clock)
     assert reminders.send_due() == 0
@@ -138,6 +131,6 @@ def test_renewal_reminders_before_the_credential_expires(engine: Engine, sqlite_
     assert reminders.send_due() == 0
     clock.now += dt.timedelta(days=60)
     assert reminders.send_due() == 1
-    texts = reminders_sent(sqlite_storage)[before:]
+    texts = applicant_notices(sqlite_storage)[before:]
     assert f"expires on {expires:%d %B %Y}, in about 90 days" in texts[0]
     assert "5 mentoring supervision sessions" in texts[0] and "in about 30 days" in texts[1]

@@ -13,12 +13,17 @@ from sqlmodel import Session, col, select
 from conversations import lifecycle
 from conversations.engine import Engine
 from conversations.machine import REVIEW, SUBMITTED
-from conversations.messages import outbound_from_dict
 from conversations.policy import Policy
 from conversations.staff import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage, StatusChange
 from storage.repository import Storage
-from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, PDF, TRAINING_ANSWERS, Applicant as Talker, stored_draft
+from tests.conftest import (
+    FULL_APPLICATION,
+    PDF,
+    applicant_notices,
+    stored_draft,
+)
+from tests.conftest import Applicant as Talker
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -33,13 +38,6 @@ def submitted(engine: Engine) -> Talker:
     talker = Talker(engine)
     talker.answer_all(FULL_APPLICATION + ["submit"])
     return talker
-
-
-def applicant_messages(storage: Storage) -> list[str]:
-    with Session(storage.engine) as session:
-        rows = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "applicant.message")
-                            .order_by(col(OutboxMessage.id)))
-        return [outbound_from_dict(row.payload["outbound"]).text for row in rows]
 
 
 @pytest.mark.parametrize(("status", "action", "after"), [
@@ -72,7 +70,7 @@ def test_queue_start_review_and_approve_tell_the_applicant(submitted: Talker, de
     desk.start_review("CMM-000001", actor="staff:ana")
     assert desk.queue("in_review")[0].number == "CMM-000001"
     desk.approve(1, actor="staff:ana", note="Well documented.")
-    messages = applicant_messages(sqlite_storage)
+    messages = applicant_notices(sqlite_storage)
     assert "IMC has started reviewing your application CMM-000001" in messages[0]
     assert "about 4–6 weeks" in messages[0]
     assert "Congratulations!" in messages[1] and "Note from IMC: Well documented." in messages[1]
@@ -82,7 +80,7 @@ def test_queue_start_review_and_approve_tell_the_applicant(submitted: Talker, de
     assert "approved" in submitted.say("/status")
     with pytest.raises(StaffError, match="already|can't be approved"):
         desk.approve(1, actor="staff:ana")  # a replayed press changes nothing
-    assert len(applicant_messages(sqlite_storage)) == 2
+    assert len(applicant_notices(sqlite_storage)) == 2
 
 
 def test_a_button_for_an_old_version_or_an_unknown_dossier_is_refused(submitted: Talker, desk: StaffDesk):
@@ -102,7 +100,7 @@ def test_request_information_reopens_only_the_named_answers_then_resubmit(
         desk.request_information(1, ["shoe size"], actor="staff:ana")
     desk.request_information(1, ["training hours", "Reference 2"], actor="staff:ana",
                              note="Please confirm the hours and the second reference.")
-    message = applicant_messages(sqlite_storage)[-1]
+    message = applicant_notices(sqlite_storage)[-1]
     assert "Training · Training hours" in message and "Reference 2 · Mentee email" in message
     assert message.endswith("How many hours of mentoring training did you complete?\nSaved answer: 52.5 (send /keep to keep it)")
     assert stored_draft(sqlite_storage).state == "training_hours"
@@ -140,7 +138,7 @@ def test_request_information_reopens_only_the_named_answers_then_resubmit(
 
 def test_marking_the_fee_paid(submitted: Talker, desk: StaffDesk, sqlite_storage: Storage):
     desk.mark_paid("CMM-000001", actor="staff:ana")
-    assert "received your application fee" in applicant_messages(sqlite_storage)[-1]
+    assert "received your application fee" in applicant_notices(sqlite_storage)[-1]
     assert "Application fee: paid" in submitted.say("/status")
     with pytest.raises(StaffError, match="already marked paid"):
         desk.mark_paid(1, actor="staff:ana")
