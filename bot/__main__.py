@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, open_database
-from bot.staff_cli import console_dispatcher, list_outbox, run_staff_command
+from bot.staff_cli import console_dispatcher, list_outbox, print_faq_report, run_staff_command, run_support_command
 from bot.settings import Settings
 from conversations.dossier_export import to_json, to_text
 from conversations.flow import Flow
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("words", nargs="*", help="the command, e.g. `queue` or `approve 1 Well documented`")
     staff.add_argument("--out", type=Path, default=Path("."), help="where `export` writes its files")
     commands.add_parser("outbox", help="list notifications not delivered yet, with their errors")
+    commands.add_parser("faq-report", help="questions the bot could not answer, most frequent first")
+    support = commands.add_parser("support", help="answer applicants' questions: list | answer N text | "
+                                                  "faq-add question -- answer")
+    support.add_argument("words", nargs="*")
     commands.add_parser("dossiers", help="list submitted dossiers")
     export = commands.add_parser("export", help="print one submitted dossier")
     export.add_argument("dossier_id", type=int, help="the dossier's id (see `dossiers`)")
@@ -77,6 +81,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_staff_command(build_desk(settings, storage), " ".join(args.words), out=args.out)
     if args.command == "outbox":
         return list_outbox(storage)
+    if args.command == "faq-report":
+        return print_faq_report(storage)
+    if args.command == "support":
+        return run_support_command(storage, args.words)
     if args.command == "dossiers":
         for dossier in storage.dossiers():
             print(f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"

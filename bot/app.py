@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from bot.dispatch import Dispatcher, Sender
 from bot.senders import FolderStaffSender
 from bot.settings import Settings
+from conversations.asking import Asking
 from conversations.engine import Engine
 from conversations.reminders import Reminders
 from conversations.staff import StaffDesk
@@ -51,7 +52,8 @@ def build_storage(settings: Settings) -> Storage:
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
     return Engine(storage or build_storage(settings), policy=settings.policy(),
-                  staff_destinations=settings.staff_destinations())
+                  staff_destinations=settings.staff_destinations(),
+                  asking=Asking(support_destinations=settings.support_destinations()))
 
 
 def build_desk(settings: Settings, storage: Storage) -> StaffDesk:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     staff_telegram_user_ids: str = ""  # comma-separated
     staff_slack_user_ids: str = ""  # comma-separated
     staff_folder: Path | None = None
+    telegram_support_chat_id: int | None = None
+    slack_support_channel: str | None = None
     credential_validity_years: int = Field(2, gt=0)
     reminder_idle_days: str = Field("2,7", pattern=r"^\d+(,\d+)*$")
     reminder_renewal_days: str = Field("90,30", pattern=r"^\d+(,\d+)*$")
@@ -84,6 +86,12 @@ class Settings(BaseSettings):
         if self.staff_folder or not destinations:
             destinations.append("staff:folder")
         return destinations
+
+    def support_destinations(self) -> list[str]:
+        """Where questions for a person go; with none, support answers from the terminal
+        (``python -m bot support``)."""
+        return (["support:slack"] if self.slack_support_channel else []) + (
+            ["support:telegram"] if self.telegram_support_chat_id else [])
 
     def staff_folder_path(self) -> Path:
         return self.staff_folder or Path("data/staff")

@@ -38,10 +38,13 @@ def run_slack(settings: Settings) -> int:
         desk=desk,
         staff_channel=settings.slack_staff_channel,
         staff_ids=settings.ids(settings.staff_slack_user_ids),
+        support_channel=settings.slack_support_channel,
     )
     senders: dict = {"applicant:slack": channel}
     if channel.staff is not None:
         senders["staff:slack"] = channel.staff
+    if channel.support is not None:
+        senders["support:slack"] = channel.support
     dispatcher = outbox_dispatcher(settings, storage, desk, senders)
 
     def start_delivery() -> asyncio.Task:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels import telegram
 from bot.channels.telegram_staff import ApplicantSender, TelegramStaff
+from bot.channels.telegram_support import TelegramSupport
 from bot.dispatch import Dispatcher
 from bot.settings import Settings
 
@@ -26,10 +27,16 @@ def run_telegram(settings: Settings) -> int:
         staff = TelegramStaff(desk, chat_id=settings.telegram_staff_chat_id,
                               staff_ids=settings.ids(settings.staff_telegram_user_ids))
 
+    support = None
+    if settings.telegram_support_chat_id:
+        support = TelegramSupport(storage, chat_id=settings.telegram_support_chat_id)
+
     def outbox(channel: telegram.TelegramChannel, bot) -> Dispatcher:
         senders: dict = {"applicant:telegram": ApplicantSender(channel, bot)}
         if staff is not None:
             senders["staff:telegram"] = staff.sender(bot)
+        if support is not None:
+            senders["support:telegram"] = support.sender(bot)
         return outbox_dispatcher(settings, storage, desk, senders)
 
     application = telegram.build_application(
@@ -38,6 +45,7 @@ def run_telegram(settings: Settings) -> int:
         api_url=settings.telegram_api_url,
         per_chat_rate=settings.telegram_chat_messages_per_second,
         staff=staff,
+        support=support,
         outbox=outbox,
         outbox_every=settings.outbox_poll_seconds,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations import lifecycle, prompts
 from conversations.answers import parse, show
+from conversations.asking import Asking
 from conversations.flow import CONSENT, Flow
 from conversations.forms import Form, FormResult, build_form, form_steps
 from conversations.keyed_lock import KeyedLocks
@@ -52,6 +53,7 @@ class Turn:
     tx: Transaction
     applicant: Applicant | None
     notes: list[str] = field(default_factory=list)
+    extra: list[Outbound] = field(default_factory=list)  # messages before the question (e.g. an answer)
     forgotten: bool = False  # the applicant withdrew: nothing is saved back
     silent: bool = False  # no reply (a form with errors answers through its errors)
     form_errors: dict[str, str] = field(default_factory=dict)
@@ -92,9 +94,11 @@ class Engine:
         flow: Flow | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         staff_destinations: Sequence[str] = (STAFF_FOLDER,),
+        asking: Asking | None = None,
     ) -> None:
         self.storage = storage
         self.staff_destinations = tuple(staff_destinations)
+        self.asking = asking or Asking()
         self.policy = policy
         self.flow = flow or Flow()
         self.machine = build_machine(self.flow)
@@ -111,6 +115,8 @@ class Engine:
             "status": self._status,
             "cancel": self._cancel,
             "restart": self._restart,
+            "faq": self._faq,
+            "human": self._human,
             "stop_reminders": self._stop_reminders,
             "start_reminders": self._start_reminders,
         }
@@ -195,7 +201,7 @@ class Engine:
                         context=conversation.context,
                     )
             replies = [] if turn.silent else [
-                prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)
+                *turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)
             ]
         for sha256 in turn.orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
@@ -228,7 +234,14 @@ class Engine:
 
     def _before_consent(self, turn: Turn) -> None:
         text = turn.inbound.text
-        if self._unusable(turn) or turn.inbound.file is not None or parse_command(text) or not text.strip():
+        command = parse_command(text)
+        if command is not None and command.name == "faq":
+            turn.extra += self.asking.faq_command(turn.tx, None, command.argument)
+            return
+        if self.asking.question_in(turn.inbound, self.flow.steps[0], self.policy):
+            turn.extra += self.asking.answer(turn.tx, None, text)
+            return
+        if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():
             return
         try:
             consent = choice(text, YES_NO)
@@ -257,6 +270,9 @@ class Engine:
             else:
                 handler(turn, command.argument)
             return
+        if self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
+            turn.extra += self.asking.answer(turn.tx, turn.applicant.id, turn.inbound.text.strip())
+            return
         state = turn.conversation.state
         if turn.conversation.step is not None:
             self._answer(turn)
@@ -276,7 +292,8 @@ class Engine:
         if inbound.unsupported:
             turn.notes.append(prompts.unsupported(inbound.unsupported))
             return True
-        if inbound.choice_for is not None and inbound.choice_for != turn.conversation.state:
+        asks = inbound.text.startswith(("/faq", "/human"))  # these buttons mean the same under any question
+        if inbound.choice_for is not None and inbound.choice_for != turn.conversation.state and not asks:
             turn.notes.append(prompts.STALE_BUTTON)
             return True
         return False
@@ -544,6 +561,15 @@ class Engine:
     def _status(self, turn: Turn, _argument: str) -> None:
         if turn.conversation.state != SUBMITTED:  # when submitted, the question shows the status
             turn.notes.append(prompts.draft_status(turn.conversation))
+
+    def _faq(self, turn: Turn, argument: str) -> None:
+        turn.extra += self.asking.faq_command(turn.tx, turn.applicant.id, argument)
+
+    def _human(self, turn: Turn, argument: str) -> None:
+        conversation = turn.conversation
+        step = conversation.step
+        where = f"at {step.group} · {step.field.label}" if step else f"at {conversation.state}"
+        turn.extra += self.asking.to_person(turn.tx, turn.applicant, argument, where)
 
     def _stop_reminders(self, turn: Turn, _argument: str) -> None:
         turn.tx.set_reminders(turn.applicant, on=False)

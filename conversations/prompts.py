@@ -28,6 +28,8 @@ COMMANDS = (
     ("/status", "where your application stands"),
     ("/cancel", "withdraw your draft and delete it"),
     ("/restart", "clear your answers and start over"),
+    ("/faq", "questions and answers about the credential"),
+    ("/human", "ask a person at IMC's credentialing support"),
     ("/stop_reminders", "no more reminders"),
 )
 

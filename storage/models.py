@@ -136,3 +136,38 @@ class ReminderSent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     marker: str = Field(max_length=64)
     sent_at: dt.datetime = _time_column()
+
+
+class FaqQuestion(SQLModel, table=True):
+    """A question an applicant asked: answered, not understood, or passed to a person. Those not
+    answered are what the knowledge base should learn next (``python -m bot faq-report``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True, ondelete="CASCADE")
+    text: str = Field(max_length=2000)
+    matched: str | None = Field(default=None, max_length=64)  # the closest entry
+    score: float = 0.0
+    outcome: str = Field(max_length=16, index=True)  # answered | unsure | escalated
+    answer: str | None = None  # a person's answer, once given
+    asked_at: dt.datetime = _time_column()
+
+
+class FaqEntry(SQLModel, table=True):
+    """A knowledge-base entry added from the chat by support (``/faq_add``), used at once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=64)
+    question: str = Field(max_length=500)
+    answer: str
+    added_by: str = Field(max_length=128)
+    added_at: dt.datetime = _time_column()
+
+
+class SupportThread(SQLModel, table=True):
+    """Where a question passed to a person was posted, so a reply there reaches the applicant."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="faqquestion.id", index=True, ondelete="CASCADE")
+    applicant_id: int = Field(foreign_key="applicant.id", index=True, ondelete="CASCADE")
+    destination: str = Field(max_length=32)
+    message_ref: str = Field(max_length=128, index=True)  # Telegram message id, Slack message ts

@@ -16,10 +16,13 @@ from storage.models import (
     Dossier,
     Draft,
     EvidenceFile,
+    FaqEntry,
+    FaqQuestion,
     OutboxMessage,
     ProcessedInbound,
     ReminderSent,
     StatusChange,
+    SupportThread,
     utcnow,
 )
 
@@ -201,6 +204,48 @@ class Transaction:
     def set_reminders(self, applicant: Applicant, *, on: bool) -> None:
         applicant.reminders = on
         self.session.add(applicant)
+
+    def record_question(self, applicant_id: int | None, text: str, *, matched: str | None, score: float,
+                        outcome: str) -> FaqQuestion:
+        question = FaqQuestion(applicant_id=applicant_id, text=text[:2000], matched=matched, score=score,
+                               outcome=outcome)
+        self.session.add(question)
+        self.session.flush()
+        return question
+
+    def last_unanswered_question(self, applicant_id: int) -> FaqQuestion | None:
+        query = (select(FaqQuestion)
+                 .where(FaqQuestion.applicant_id == applicant_id, FaqQuestion.outcome == "unsure")
+                 .order_by(col(FaqQuestion.id).desc()))
+        return self.session.exec(query).first()
+
+    def question(self, question_id: int) -> FaqQuestion | None:
+        return self.session.get(FaqQuestion, question_id)
+
+    def unanswered_questions(self) -> list[FaqQuestion]:
+        query = select(FaqQuestion).where(col(FaqQuestion.outcome).in_(("unsure", "escalated")))
+        return list(self.session.exec(query.order_by(col(FaqQuestion.id))))
+
+    def faq_entries(self) -> list[FaqEntry]:
+        return list(self.session.exec(select(FaqEntry).order_by(col(FaqEntry.id))))
+
+    def add_faq_entry(self, *, topic: str, question: str, answer: str, added_by: str) -> FaqEntry:
+        entry = FaqEntry(topic=topic, question=question, answer=answer, added_by=added_by)
+        self.session.add(entry)
+        self.session.flush()
+        return entry
+
+    def newest_faq_entry_id(self) -> int:
+        return self.session.exec(select(func.max(FaqEntry.id))).one() or 0
+
+    def add_support_thread(self, *, question_id: int, applicant_id: int, destination: str, message_ref: str) -> None:
+        self.session.add(SupportThread(question_id=question_id, applicant_id=applicant_id, destination=destination,
+                                       message_ref=message_ref))
+
+    def support_thread(self, destination: str, message_ref: str) -> SupportThread | None:
+        query = select(SupportThread).where(SupportThread.destination == destination,
+                                            SupportThread.message_ref == message_ref)
+        return self.session.exec(query).first()
 
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""

@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack_staff import REQUEST_CALLBACK, SlackStaff
+from bot.channels.slack_support import SlackSupport
 from bot.channels.text import split_message
 from conversations.engine import Engine, Overview
 from conversations.fields import Kind
@@ -143,11 +144,12 @@ def home_view(overview: Overview) -> dict:
 
 class SlackChannel:
     def __init__(self, engine: Engine, client: AsyncWebClient, *, max_file_bytes: int,
-                 staff: SlackStaff | None = None) -> None:
+                 staff: SlackStaff | None = None, support: SlackSupport | None = None) -> None:
         self.engine = engine
         self.client = client
         self.max_file_bytes = max_file_bytes
         self.staff = staff
+        self.support = support
         self._users = AsyncKeyedLocks()
         self._dm_channels: dict[str, str] = {}
         self._time_zones: dict[str, str | None] = {}
@@ -188,6 +190,9 @@ class SlackChannel:
     # -- listeners ---------------------------------------------------------------------------
 
     async def on_message(self, event: dict, body: dict) -> None:
+        if self.support is not None and event.get("channel") == self.support.channel:
+            await self.support.on_message(event)
+            return
         subtype = event.get("subtype")
         if event.get("channel_type") != "im" or event.get("bot_id") or subtype in _IGNORED_SUBTYPES:
             return
@@ -315,7 +320,7 @@ def web_client(token: str, api_url: str, *, retries: int = 3) -> AsyncWebClient:
 
 def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str | None, max_file_bytes: int,
               desk: StaffDesk | None = None, staff_channel: str | None = None,
-              staff_ids: frozenset[str] = frozenset()) -> tuple[AsyncApp, SlackChannel]:
+              staff_ids: frozenset[str] = frozenset(), support_channel: str | None = None) -> tuple[AsyncApp, SlackChannel]:
     """The app, and the channel (which also delivers notices to applicants, and to staff when a
     staff channel is set)."""
     client = web_client(token, api_url)
@@ -325,7 +330,8 @@ def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str |
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
     )
     staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if desk and staff_channel else None
-    channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes, staff=staff)
+    support = SlackSupport(engine.storage, client, channel=support_channel) if support_channel else None
+    channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes, staff=staff, support=support)
     if staff is not None:
         app.action(re.compile(r"^staff-"))(staff.on_button)
         app.view(REQUEST_CALLBACK)(staff.on_request_submitted)

@@ -31,6 +31,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.channels.telegram_staff import TelegramStaff
+from bot.channels.telegram_support import TelegramSupport
 from bot.channels.text import split_message
 from bot.dispatch import Dispatcher
 from conversations.engine import Engine
@@ -138,9 +139,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramChannel:
-    def __init__(self, engine: Engine, staff: TelegramStaff | None = None) -> None:
+    def __init__(self, engine: Engine, staff: TelegramStaff | None = None,
+                 support: TelegramSupport | None = None) -> None:
         self.engine = engine
         self.staff = staff
+        self.support = support
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user
@@ -148,6 +151,9 @@ class TelegramChannel:
             return
         if self.staff is not None and chat.id == self.staff.chat_id:
             await self.staff.on_update(update, context)
+            return
+        if self.support is not None and chat.id == self.support.chat_id:
+            await self.support.on_update(update, context)
             return
         if chat.type != ChatType.PRIVATE:
             await self._point_to_private_chat(update, context)
@@ -254,13 +260,14 @@ def build_application(
     api_url: str,
     per_chat_rate: float,
     staff: TelegramStaff | None = None,
+    support: TelegramSupport | None = None,
     outbox: Callable[[TelegramChannel, Bot], Dispatcher] | None = None,
     outbox_every: float = 1.0,
 ) -> Application:
     """The bot. ``outbox`` builds the dispatcher that delivers notices (to applicants here and to
     the staff group) once the bot is connected; it runs until the bot stops."""
     api = api_url.rstrip("/")
-    channel = TelegramChannel(engine, staff)
+    channel = TelegramChannel(engine, staff, support)
 
     async def start(application: Application) -> None:
         await register_commands(application)

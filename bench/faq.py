@@ -1,0 +1,74 @@
+"""How well and how fast the bot answers questions, on the labelled set in tests/data.
+
+    .venv/bin/python bench/faq.py [--questions tests/data/faq_questions.yaml] [--misses]
+
+Reports top-1 accuracy on in-scope questions (the right entry answered), how many out-of-scope
+questions were wrongly answered instead of escalated, how many in-scope ones were escalated,
+and the latency per question (p50, p95) on one core. Targets: top-1 >= 95%, wrong answers to
+out-of-scope questions <= 5%, p95 <= 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from conversations.faq import FaqIndex, load  # noqa: E402
+
+
+def evaluate(index: FaqIndex, labelled: list[dict]) -> dict:
+    timings, right, wrong_answers, escalated_in_scope, misses = [], 0, 0, 0, []
+    in_scope = [item for item in labelled if item["expected"]]
+    out_of_scope = [item for item in labelled if not item["expected"]]
+    for item in labelled:
+        started = time.perf_counter()
+        result = index.ask(item["q"])
+        timings.append((time.perf_counter() - started) * 1000)
+        got = result.answer.id if result.answer else None
+        if item["expected"] and got == item["expected"]:
+            right += 1
+        elif item["expected"] and got is None:
+            escalated_in_scope += 1
+            misses.append((item["q"], item["expected"], got, result.score))
+        elif item["expected"]:
+            misses.append((item["q"], item["expected"], got, result.score))
+        elif got is not None:
+            wrong_answers += 1
+            misses.append((item["q"], None, got, result.score))
+    timings.sort()
+    return {
+        "in_scope": len(in_scope), "out_of_scope": len(out_of_scope),
+        "top1": right / len(in_scope), "wrong_out_of_scope": wrong_answers / len(out_of_scope),
+        "escalated_in_scope": escalated_in_scope / len(in_scope),
+        "p50": statistics.median(timings), "p95": timings[int(len(timings) * 0.95)], "misses": misses,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, default=ROOT / "tests/data/faq_questions.yaml")
+    parser.add_argument("--misses", action="store_true", help="list the questions it got wrong")
+    args = parser.parse_args()
+    index = FaqIndex(load())
+    index.ask("warm up")
+    report = evaluate(index, yaml.safe_load(args.questions.read_text()))
+    print(f"questions        {report['in_scope']} in scope, {report['out_of_scope']} out of scope")
+    print(f"top-1 accuracy   {report['top1']:.1%} of in-scope questions (target >= 95%)")
+    print(f"escalated        {report['escalated_in_scope']:.1%} of in-scope questions went to a person")
+    print(f"wrong answers    {report['wrong_out_of_scope']:.1%} of out-of-scope questions (target <= 5%)")
+    print(f"latency          p50 {report['p50']:.2f} ms, p95 {report['p95']:.2f} ms (target p95 <= 20 ms)")
+    if args.misses:
+        for question, expected, got, score in report["misses"]:
+            print(f"  {score:.2f}  expected {expected or 'escalation'}, got {got or 'escalation'}: {question}")
+
+
+if __name__ == "__main__":
+    main()

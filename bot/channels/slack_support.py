@@ -1,0 +1,46 @@
+"""Support in a Slack channel (``SLACK_SUPPORT_CHANNEL``): questions the bot could not answer
+arrive there with the applicant's context; a reply in the question's thread reaches the
+applicant in their DM; ``/faq_add`` at the start of the reply also adds it to the FAQ."""
+
+from __future__ import annotations
+
+import asyncio
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from conversations import support
+from storage.models import OutboxMessage
+from storage.repository import Storage
+
+DESTINATION = "support:slack"
+
+
+def _plain(text: str) -> list[dict]:
+    return [{"type": "section", "text": {"type": "plain_text", "text": text[:3000]}}]
+
+
+class SlackSupport:
+    def __init__(self, storage: Storage, client: AsyncWebClient, *, channel: str) -> None:
+        self.storage = storage
+        self.client = client
+        self.channel = channel
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        """The outbox sender for "support:slack"."""
+        text = support.forwarded(message.payload, "Reply in this thread to answer")
+        posted = await self.client.chat_postMessage(channel=self.channel, text=text[:3000], blocks=_plain(text))
+        await asyncio.to_thread(support.remember_thread, self.storage, message.payload,
+                                destination=DESTINATION, message_ref=posted["ts"])
+
+    async def on_message(self, event: dict) -> None:
+        """A message in the support channel: a reply in a question's thread answers it."""
+        thread_ts, text = event.get("thread_ts"), (event.get("text") or "").strip()
+        if not thread_ts or thread_ts == event.get("ts") or not text or event.get("bot_id"):
+            return
+        try:
+            done = await asyncio.to_thread(support.reply_in_thread, self.storage, destination=DESTINATION,
+                                           message_ref=thread_ts, text=text, by=f"slack:{event.get('user')}")
+        except support.SupportError as error:
+            done = str(error)
+        if done:
+            await self.client.chat_postMessage(channel=self.channel, thread_ts=thread_ts, text=done, blocks=_plain(done))

@@ -1,0 +1,140 @@
+"""Answering applicants' questions from the knowledge base (``faq_knowledge.yaml``).
+
+Retrieval is lexical: each entry's question and its variants are indexed with TF-IDF on words
+(unigrams and bigrams) and on character n-grams within words (3 to 5 characters, which forgives
+typos such as "certifcate"); a question's score for an entry is the best cosine similarity with
+any of its phrasings, averaging the two views. An answer is given only when the best score is
+high enough; otherwise the closest topics are offered, with a person. The method and the
+thresholds were chosen by measurement on the labelled questions in ``tests/data`` (``bench/faq.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+KNOWLEDGE = Path(__file__).with_name("faq_knowledge.yaml")
+# A score at or above this answers; below it the bot offers topics and a person instead.
+ANSWER_THRESHOLD = 0.42
+_SUGGESTION_THRESHOLD = 0.15
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    question: str
+    answer: str
+    variants: tuple[str, ...] = ()
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.variants)
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """``answer`` is the entry to answer with, or None; ``closest`` are the best matches."""
+
+    answer: Entry | None
+    closest: list[Match] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.closest[0].score if self.closest else 0.0
+
+
+def load(path: Path = KNOWLEDGE) -> list[Entry]:
+    with path.open(encoding="utf-8") as source:
+        return [Entry(item["id"], item["topic"], item["question"], item["answer"].strip(),
+                      tuple(item.get("variants") or ())) for item in yaml.safe_load(source)]
+
+
+_CONTRACTIONS = {"whats": "what is", "hows": "how is", "im": "i am", "cant": "can not", "dont": "do not",
+                 "doesnt": "does not", "isnt": "is not", "ive": "i have", "wont": "will not", "didnt": "did not"}
+
+
+def normalize(text: str) -> str:
+    words = re.sub(r"[^\w\s]", " ", text.casefold().replace("'", "")).split()
+    return " ".join(_CONTRACTIONS.get(word, word) for word in words)
+
+
+class FaqIndex:
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: list[Entry] = []
+        self._owners: list[int] = []
+        self.rebuild(entries)
+
+    def rebuild(self, entries: Iterable[Entry]) -> None:
+        """Index ``entries`` (also after support adds one)."""
+        self.entries = list(entries)
+        texts, self._owners = [], []
+        for number, entry in enumerate(self.entries):
+            for phrasing in entry.phrasings:
+                texts.append(normalize(phrasing))
+                self._owners.append(number)
+        self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self._word_matrix = self._words.fit_transform(texts)
+        self._char_matrix = self._chars.fit_transform(texts)
+        self._owner_array = np.array(self._owners)
+
+    def search(self, question: str, *, limit: int = 3) -> list[Match]:
+        text = normalize(question)
+        if not text:
+            return []
+        words = (self._word_matrix @ self._words.transform([text]).T).toarray().ravel()
+        chars = (self._char_matrix @ self._chars.transform([text]).T).toarray().ravel()
+        scores = (words + chars) / 2
+        best = np.zeros(len(self.entries))
+        np.maximum.at(best, self._owner_array, scores)
+        order = np.argsort(-best)[:limit]
+        return [Match(self.entries[i], float(best[i])) for i in order if best[i] > 0]
+
+    def ask(self, question: str) -> Result:
+        closest = self.search(question)
+        if closest and closest[0].score >= ANSWER_THRESHOLD:
+            return Result(closest[0].entry, closest)
+        return Result(None, [match for match in closest if match.score >= _SUGGESTION_THRESHOLD])
+
+    def topics(self) -> list[str]:
+        return list(dict.fromkeys(entry.topic for entry in self.entries))
+
+    def in_topic(self, topic: str) -> list[Entry]:
+        return [entry for entry in self.entries if entry.topic == topic]
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((entry for entry in self.entries if entry.id == entry_id), None)
+
+
+_QUESTION_START = re.compile(
+    r"^(what|whats|what's|how|when|where|why|who|whom|which|can|could|do|does|did|is|are|am|should|will|would|"
+    r"may|might|must|shall|have|has|any|tell me|i want to know|i wonder)\b", re.IGNORECASE)
+
+
+def looks_like_question(text: str) -> bool:
+    """Worded as a question: it ends with "?", or starts like one ("how much", "can I", ...)."""
+    stripped = text.strip()
+    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
+
+
+def looks_like_a_title(text: str) -> bool:
+    """Written like a name or title ("What Mentors Need?"): most words capitalised."""
+    words = [word for word in re.findall(r"[^\W\d_]+", text) if len(word) > 3]
+    return len(words) >= 2 and sum(word[0].isupper() for word in words) / len(words) >= 0.6
+
+
+def suggestion_ids(result: Result) -> Sequence[str]:
+    return [match.entry.id for match in result.closest]

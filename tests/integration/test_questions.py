@@ -1,0 +1,140 @@
+"""Questions in the middle of the application: answered without losing the place, never stored
+as answers; unsure ones offered topics and a person; a person's answer relayed; support adds
+entries that are used at once; what went unanswered is reported."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from conversations import support
+from conversations.asking import Asking
+from conversations.engine import Engine
+from conversations.faq import Entry
+from conversations.policy import Policy
+from storage.models import Applicant, FaqQuestion, OutboxMessage
+from storage.repository import Storage
+from tests.conftest import (
+    APPLICANT_ANSWERS,
+    TODAY,
+    TRAINING_ANSWERS,
+    applicant_notices,
+    make_engine_on,
+    stored_draft,
+)
+from tests.conftest import Applicant as Talker
+
+ENTRIES = [
+    Entry("fee-amount", "Fees and validity", "How much does the CMM application cost?",
+          "The fee is 450 USD for IMC members and 598 USD for non-members.",
+          ("what is the fee", "how much is the fee", "price of the application", "cost for non members")),
+    Entry("online-training", "Training", "Does online training count?",
+          "Online and hybrid programs can be entered; the center must have delivered it as mentoring training.",
+          ("can the training be online", "is virtual training accepted", "do online courses count")),
+    Entry("review-time", "Applying and review", "How long does the review take?",
+          "The review takes 4 to 10 weeks depending on the type of training center.",
+          ("how long is the review", "when will I hear back", "review duration")),
+]
+
+
+@pytest.fixture
+def engine(sqlite_storage: Storage) -> Engine:
+    return Engine(sqlite_storage, policy=Policy(), today=lambda: TODAY,
+                  asking=Asking(ENTRIES, support_destinations=["support:telegram"]))
+
+
+@pytest.fixture
+def talker(engine: Engine) -> Talker:
+    return Talker(engine)
+
+
+def state(storage: Storage) -> str:
+    return stored_draft(storage).state
+
+
+def test_a_question_at_a_text_prompt_is_answered_and_the_question_asked_again(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
+    before = stored_draft(sqlite_storage).answers
+    replies = talker.engine.handle(talker.inbound("how much is the fee?"))
+    assert replies[0].text.startswith("The fee is 450 USD for IMC members")
+    assert replies[-1].text.endswith("What is the name of the mentor training program?")
+    assert stored_draft(sqlite_storage).answers == before and state(sqlite_storage) == "program_name"
+
+
+def test_a_title_that_reads_like_a_question_is_an_answer(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
+    assert "✓ Program: What Mentors Need?" in talker.say("What Mentors Need?")
+    assert stored_draft(sqlite_storage).answers["program_name"] == "What Mentors Need?"
+
+
+@pytest.mark.parametrize(("answers", "text", "kind"), [
+    (APPLICANT_ANSWERS[:3], "yes", "a yes/no answer"),
+    (APPLICANT_ANSWERS + TRAINING_ANSWERS[:3], "52", "a number"),
+])
+def test_a_valid_answer_is_never_taken_for_a_question(talker: Talker, sqlite_storage: Storage, answers, text, kind):
+    talker.answer_all(answers)
+    before = state(sqlite_storage)
+    talker.say(text)
+    assert state(sqlite_storage) != before, kind
+
+
+def test_a_question_at_a_choice_prompt(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:4])
+    assert state(sqlite_storage) == "training_mode"
+    reply = talker.say("can the training be done online?")
+    assert reply.startswith("Online and hybrid programs can be entered")
+    assert state(sqlite_storage) == "training_mode"
+
+
+def test_unsure_offers_topics_and_a_person_and_is_kept_for_the_report(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    replies = talker.engine.handle(talker.inbound("who won the football world cup?"))
+    unsure = replies[0]
+    assert "I'm not sure I have the answer" in unsure.text
+    assert unsure.choices[-1].value == "/human"
+    assert state(sqlite_storage) == "center_name"
+    reply = talker.say("/human")
+    assert "passed your question to IMC's credentialing support" in reply
+    with Session(sqlite_storage.engine) as session:
+        [asked] = session.exec(select(FaqQuestion)).all()
+        [row] = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "support.question")).all()
+    assert (asked.outcome, asked.text) == ("escalated", "who won the football world cup?")
+    assert (row.destination, row.payload["context"]) == ("support:telegram", "at Training · Training center")
+    assert row.payload["text"] == "who won the football world cup?"
+    lines = support.report(sqlite_storage)
+    assert [(line.question, line.times) for line in lines] == [("who won the football world cup?", 1)]
+
+
+def test_faq_topics_entries_and_answers_by_button(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    topics = talker.engine.handle(talker.inbound("/faq"))[0]
+    assert [choice.label for choice in topics.choices] == ["Fees and validity", "Training", "Applying and review"]
+    listed = talker.engine.handle(talker.inbound("/faq Training"))[0]
+    assert listed.choices[0].value == "/faq #online-training"
+    talker.say("Global Mentoring Academy")  # the applicant moves on; the old button still works
+    answer = talker.engine.handle(talker.inbound("/faq #online-training", choice_for="center_name"))[0]
+    assert answer.text.startswith("Online and hybrid programs")
+
+
+def test_a_persons_answer_reaches_the_applicant_and_faq_add_is_used_at_once(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    talker.say("/human can my supervisor live abroad?")
+    with sqlite_storage.transaction() as tx:
+        [question] = [q for q in tx.unanswered_questions()]
+        support.answer_question(tx, question.id, "Yes, the page sets no country rule.", by="support:ana")
+        support.add_entry(tx, question.text, "Yes, the page sets no country rule.", by="support:ana")
+    assert applicant_notices(sqlite_storage)[-1].endswith("Yes, the page sets no country rule.")
+    reply = talker.say("can my supervisor live abroad?")
+    assert reply.startswith("Yes, the page sets no country rule.")
+    other_process = make_engine_on(sqlite_storage)  # another process sees it too
+    other_process.asking = Asking(ENTRIES)
+    assert Talker(other_process).engine.handle(talker.inbound("can my supervisor live abroad?"))[0].text.startswith("Yes")
+
+
+def test_before_consent_a_question_is_answered_and_nothing_is_stored(talker: Talker, sqlite_storage: Storage):
+    replies = talker.engine.handle(talker.inbound("how long is the review?"))
+    assert replies[0].text.startswith("The review takes 4 to 10 weeks")
+    assert "Do you consent" in replies[-1].text
+    with Session(sqlite_storage.engine) as session:
+        assert session.exec(select(Applicant)).all() == []
+        assert session.exec(select(FaqQuestion)).all() == []
