@@ -149,8 +149,11 @@ class TelegramStandIn(RecordingServer):
         return {"message_id": next(self._message_ids), "date": int(time.time()), "from": _user(user_id or chat_id),
                 "chat": _chat(chat_id, chat_type), **content}
 
-    async def text(self, chat_id: int, text: str, *, chat_type: str = "private", user_id: int | None = None) -> dict:
+    async def text(self, chat_id: int, text: str, *, chat_type: str = "private", user_id: int | None = None,
+                   reply_to: dict | None = None) -> dict:
         content: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            content["reply_to_message"] = reply_to
         if text.startswith("/"):  # Telegram marks commands, and the library relies on it
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return await self.push(message=self.message(chat_id, chat_type=chat_type, user_id=user_id, **content))

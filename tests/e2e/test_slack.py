@@ -335,3 +335,38 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         assert "Nothing waiting." in await ana.command("queue")
     finally:
         await process.stop()
+
+
+async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread_reply_comes_back(
+    standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, storage: Storage
+):
+    env = {**bot_env, "SLACK_SUPPORT_CHANNEL": "C0SUPPORT", "OUTBOX_POLL_SECONDS": "0.2"}
+    process = await started(env, tmp_path / "support.log", port)
+    applicant = SlackUser(standin, f"http://127.0.0.1:{port}/slack/events", SECRET, USER)
+    try:
+        await applicant.say("hello")
+        await answer(applicant, ["Yes"])
+        question = "is there a dress code for the award ceremony?"
+        before = len(standin.posts(applicant.channel))
+        assert await applicant.send_event(applicant.event(applicant.message_event(question))) == 200
+        await standin.wait_until(lambda: len(standin.posts(applicant.channel)) >= before + 2)
+        unsure, again = (text_of(call) for call in standin.posts(applicant.channel)[before:before + 2])
+        assert "I'm not sure I have the answer to that" in unsure
+        assert again.endswith("What is your full name, as it should appear on the credential?")
+        assert "passed your question" in await applicant.press("Ask a person")
+        await standin.wait_until(lambda: standin.posts("C0SUPPORT"))
+        forwarded = standin.posts("C0SUPPORT")[0]
+        assert question in text_of(forwarded) and "(slack, at About you · Full name)" in text_of(forwarded)
+        before = len(standin.posts(applicant.channel))
+        reply = {"type": "message", "channel": "C0SUPPORT", "channel_type": "channel", "user": "U0SAM",
+                 "text": "No dress code: IMC announces its decision by email.", "ts": f"{time.time():.6f}",
+                 "thread_ts": forwarded.params["ts"]}
+        assert await applicant.send_event(applicant.event(reply)) == 200
+        await standin.wait_until(lambda: len(standin.posts(applicant.channel)) > before)
+        relayed = text_of(standin.posts(applicant.channel)[-1])
+        assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
+        assert "No dress code" in relayed
+        await standin.wait_until(lambda: any("Sent to the applicant." in text_of(call) for call in standin.posts("C0SUPPORT")))
+        assert draft(storage).state == "full_name"
+    finally:
+        await process.stop()

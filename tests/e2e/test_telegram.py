@@ -398,3 +398,43 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         assert [(d.version, d.status) for d in versions] == [(1, "info_requested"), (2, "approved")]
     finally:
         await process.stop()
+
+
+SUPPORT_CHAT = -100600
+
+
+async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_the_faq(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
+):
+    env = {**bot_env, "TELEGRAM_SUPPORT_CHAT_ID": str(SUPPORT_CHAT), "OUTBOX_POLL_SECONDS": "0.2"}
+    process = await started(standin, env, tmp_path / "support.log")
+    applicant = Chat(standin)
+    try:
+        await applicant.say("/start")
+        await applicant.answer([press("Yes"), "Maria Gonzalez"])
+        question = "is there a dress code for the award ceremony?"
+        before = len(standin.replies(CHAT))
+        await standin.text(CHAT, question)
+        await standin.wait_until(lambda: len(standin.replies(CHAT)) >= before + 2)
+        unsure, again = standin.replies(CHAT)[before:before + 2]
+        assert "I'm not sure I have the answer to that" in unsure
+        assert again.endswith("What is your email address? IMC sends its decision there.")  # the place is kept
+        assert "passed your question to IMC's credentialing support" in await applicant.press("Ask a person")
+        await standin.wait_until(lambda: standin.replies(SUPPORT_CHAT))
+        forwarded = [m for m in standin.sent.values() if m["chat"]["id"] == SUPPORT_CHAT][0]
+        assert question in forwarded["text"] and "(telegram, at About you · Email)" in forwarded["text"]
+
+        told = len(standin.replies(CHAT))
+        await standin.text(SUPPORT_CHAT, "/faq_add The page sets no dress code; IMC announces decisions by "
+                           "email.", chat_type="supergroup", user_id=555, reply_to=forwarded)
+        await standin.wait_until(lambda: len(standin.replies(CHAT)) > told)
+        relayed = standin.replies(CHAT)[-1]
+        assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
+        assert "The page sets no dress code" in relayed
+        assert any("added to the FAQ" in reply for reply in standin.replies(SUPPORT_CHAT))
+        assert stored_draft(storage, str(CHAT), "telegram").state == "email"  # the application untouched
+
+        answered = await applicant.say(question)
+        assert answered.startswith("The page sets no dress code")
+    finally:
+        await process.stop()
