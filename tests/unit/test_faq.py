@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conversations.faq import Entry, FaqIndex, load, looks_like_a_title, looks_like_question
+from conversations.faq import (
+    Entry,
+    FaqIndex,
+    load,
+    load_not_covered,
+    looks_like_a_title,
+    looks_like_question,
+    normalize,
+)
 
 LABELLED = yaml.safe_load((Path(__file__).parents[1] / "data" / "faq_questions.yaml").read_text())
 TOPICS = {"Eligibility", "Training", "Evidence", "Experience and references", "Supervision and learning",
@@ -21,6 +29,11 @@ TOPICS = {"Eligibility", "Training", "Evidence", "Experience and references", "S
 @pytest.fixture(scope="module")
 def index() -> FaqIndex:
     return FaqIndex(load())
+
+
+def test_what_is_not_covered_was_written_apart_from_the_labelled_set():
+    labelled = {normalize(item["q"]) for item in LABELLED}
+    assert not labelled & {normalize(text) for text in load_not_covered()}
 
 
 def test_the_knowledge_base_is_well_formed():
@@ -43,8 +56,8 @@ def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
     out_of_scope = [item for item in LABELLED if not item["expected"]]
     right = sum(1 for item in in_scope if (answer := index.ask(item["q"]).answer) and answer.id == item["expected"])
     wrongly_answered = sum(1 for item in out_of_scope if index.ask(item["q"]).answer is not None)
-    assert right / len(in_scope) >= 0.55
-    assert wrongly_answered / len(out_of_scope) <= 0.30
+    assert right / len(in_scope) >= 0.60
+    assert wrongly_answered / len(out_of_scope) <= 0.25
 
 
 @pytest.mark.parametrize(("text", "question"), [
