@@ -15,6 +15,7 @@ from bot.settings import Settings
 from conversations.asking import Asking
 from conversations.engine import Engine
 from conversations.reminders import Reminders
+from storage.models import utcnow
 from conversations.staff import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
@@ -66,5 +67,11 @@ def outbox_dispatcher(settings: Settings, storage: Storage, desk: StaffDesk, sen
     if "staff:folder" in settings.staff_destinations():
         senders = {**senders, "staff:folder": FolderStaffSender(settings.staff_folder_path(), desk, echo)}
     reminders = Reminders(storage, policy=settings.reminder_policy())
+
+    def housekeeping() -> int:
+        with storage.transaction() as tx:
+            tx.forget_processed(before=utcnow() - dt.timedelta(days=settings.processed_ids_kept_days))
+        return reminders.send_due()
+
     return Dispatcher(storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds),
-                      schedule=reminders.send_due)
+                      schedule=housekeeping)

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     reminder_renewal_days: str = Field("90,30", pattern=r"^\d+(,\d+)*$")
     reminder_quiet_hours: str = Field("21-8", pattern=r"^\d{1,2}-\d{1,2}$")
     outbox_poll_seconds: float = Field(1.0, gt=0)
+    processed_ids_kept_days: int = Field(30, gt=0)
     outbox_first_retry_seconds: float = Field(5.0, gt=0)
     listen_host: str = "0.0.0.0"
     port: int = 8080

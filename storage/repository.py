@@ -247,6 +247,12 @@ class Transaction:
                                             SupportThread.message_ref == message_ref)
         return self.session.exec(query).first()
 
+    def forget_processed(self, *, before: dt.datetime) -> int:
+        """Drop the ids of messages applied before ``before``: platforms redeliver within hours,
+        not weeks, so older ids only take room."""
+        result = self.session.exec(delete(ProcessedInbound).where(col(ProcessedInbound.processed_at) < before))
+        return result.rowcount or 0
+
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""
         for message_id in message_ids:

@@ -5,6 +5,7 @@ and a submission written whole or not at all."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from conversations.machine import REVIEW, SUBMITTED
-from storage.models import Applicant, Dossier, OutboxMessage, StatusChange
+from storage.models import Applicant, Dossier, OutboxMessage, ProcessedInbound, StatusChange, utcnow
 from storage.repository import Storage, Transaction
 from tests.conftest import (
     APPLICANT_ANSWERS,
@@ -164,3 +165,15 @@ async def test_many_applicants_at_once_from_async_channels(storage: Storage):
         draft = stored_draft(storage, user_id=talker.user_id)
         assert draft.state == "is_member"
         assert draft.answers["email"] == f"{talker.user_id}@example.org"
+
+
+def test_old_message_ids_are_forgotten(storage: Storage):
+    with storage.transaction() as tx:
+        tx.mark_processed("test", "old")
+        tx.mark_processed("test", "new")
+    with storage.transaction() as tx:
+        tx.session.get(ProcessedInbound, ("test", "old")).processed_at = utcnow() - dt.timedelta(days=40)
+    with storage.transaction() as tx:
+        assert tx.forget_processed(before=utcnow() - dt.timedelta(days=30)) == 1
+    with storage.transaction() as tx:
+        assert (tx.is_processed("test", "old"), tx.is_processed("test", "new")) == (False, True)
