@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.answers import parse
-from conversations.faq import Entry, FaqIndex, Result, load, looks_like_a_title, looks_like_question
+from conversations.faq import Entry, FaqIndex, Result, default_index, looks_like_a_title, looks_like_question
 from conversations.fields import Kind, Step
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.policy import Policy
@@ -41,8 +41,8 @@ class Asking:
     @property
     def faq(self) -> FaqIndex:
         if self._faq is None:
-            self._base = load() if self._base is None else self._base
-            self._faq = FaqIndex(self._base)
+            self._faq = default_index() if self._base is None else FaqIndex(self._base)
+            self._base = self._faq.entries
         return self._faq
 
     # -- is it a question? ---------------------------------------------------------------------
@@ -70,7 +70,8 @@ class Asking:
         newest = tx.newest_faq_entry_id()
         if newest != self._added_version:
             added = [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
-            self.faq.rebuild([*self._base, *added])
+            _ = self.faq  # learn the base entries first; the shared default index is never changed
+            self._faq = FaqIndex([*self._base, *added])
             self._added_version = newest
 
     def answer(self, tx: Transaction, applicant_id: int | None, text: str) -> list[Outbound]:

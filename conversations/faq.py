@@ -12,6 +12,7 @@ short of the targets.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,14 +85,16 @@ def load_not_covered(path: Path = NOT_COVERED) -> list[str]:
         return list(yaml.safe_load(source))
 
 
+@functools.cache
+def default_index() -> FaqIndex:
+    """The index of the knowledge base file, learned once per process (it takes seconds)."""
+    return FaqIndex(load())
+
+
 class FaqIndex:
     def __init__(self, entries: Iterable[Entry], not_covered: Sequence[str] | None = None) -> None:
-        self.entries: list[Entry] = []
+        """Learn ``entries`` (a new index is made when support adds one)."""
         self.not_covered = load_not_covered() if not_covered is None else list(not_covered)
-        self.rebuild(entries)
-
-    def rebuild(self, entries: Iterable[Entry]) -> None:
-        """Learn ``entries`` (also after support adds one)."""
         self.entries = list(entries)
         texts, owners = [], []
         for number, entry in enumerate(self.entries):

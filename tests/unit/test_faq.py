@@ -40,7 +40,7 @@ def test_the_knowledge_base_is_well_formed():
     entries = load()
     assert len({entry.id for entry in entries}) == len(entries) >= 45
     assert {entry.topic for entry in entries} == TOPICS
-    assert all(entry.answer and len(entry.variants) >= 3 for entry in entries)
+    assert all(entry.answer and len(entry.variants) >= 10 for entry in entries)
     ids = {entry.id for entry in entries}
     assert {item["expected"] for item in LABELLED if item["expected"]} <= ids
 
@@ -56,8 +56,8 @@ def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
     out_of_scope = [item for item in LABELLED if not item["expected"]]
     right = sum(1 for item in in_scope if (answer := index.ask(item["q"]).answer) and answer.id == item["expected"])
     wrongly_answered = sum(1 for item in out_of_scope if index.ask(item["q"]).answer is not None)
-    assert right / len(in_scope) >= 0.60
-    assert wrongly_answered / len(out_of_scope) <= 0.25
+    assert right / len(in_scope) >= 0.82
+    assert wrongly_answered / len(out_of_scope) <= 0.23
 
 
 @pytest.mark.parametrize(("text", "question"), [
