@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from conversations.engine import Engine, parse_command
+from conversations.engine import Engine
 from conversations.machine import REVIEW
+from conversations.turn import parse_command
 from storage.models import Applicant, EvidenceFile
 from storage.repository import Storage
 from tests.conftest import (
@@ -17,8 +18,10 @@ from tests.conftest import (
     PDF,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
-    Applicant as Talker,
     stored_draft,
+)
+from tests.conftest import (
+    Applicant as Talker,
 )
 
 

@@ -1,0 +1,50 @@
+"""One applicant message while it is handled, and the commands an applicant can type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conversations.machine import (
+    CONFIRM_CANCEL,
+    CONFIRM_RESTART,
+    EDIT_FIELD,
+    EDIT_GROUP,
+    Conversation,
+)
+from conversations.messages import Inbound, Outbound
+from storage.models import Applicant
+from storage.repository import Transaction
+
+# Menus and confirmations: places the applicant passes through, never a place to return to.
+MENUS = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
+
+
+@dataclass
+class Turn:
+    """One message being handled: the draft on the machine, and the notes for the reply."""
+
+    conversation: Conversation
+    inbound: Inbound
+    tx: Transaction
+    applicant: Applicant | None
+    notes: list[str] = field(default_factory=list)
+    extra: list[Outbound] = field(default_factory=list)  # messages before the question (e.g. an answer)
+    forgotten: bool = False  # the applicant withdrew: nothing is saved back
+    silent: bool = False  # no reply (a form with errors answers through its errors)
+    form_errors: dict[str, str] = field(default_factory=dict)
+    orphan_files: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str
+
+
+def parse_command(text: str) -> Command | None:
+    """``/edit training hours`` -> Command("edit", "training hours"); ``/help@SomeBot`` -> help."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) == 1:
+        return None
+    word, _, argument = stripped[1:].partition(" ")
+    return Command(word.split("@", 1)[0].casefold(), argument.strip())
