@@ -35,7 +35,7 @@ from conversations.messages import Inbound, Outbound
 from conversations.navigation import Navigation
 from conversations.policy import Policy
 from conversations.review import ineligibility, refusal, section_progress
-from conversations.turn import Turn, parse_command
+from conversations.turn import MENUS, Turn, parse_command
 from conversations.validators import YES_NO, Invalid, choice
 from storage.models import Applicant
 from storage.repository import STAFF_FOLDER, Storage, Transaction
@@ -214,7 +214,9 @@ class Engine:
         if command is not None:
             self.nav.run_command(turn, command)
             return
-        if self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
+        # In a menu or a confirmation the answer is one of its choices, never a question.
+        in_menu = turn.conversation.state in MENUS
+        if not in_menu and self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
             turn.extra += self.asking.answer(turn.tx, turn.applicant.id, turn.inbound.text.strip())
             return
         state = turn.conversation.state

@@ -129,3 +129,10 @@ def test_before_consent_a_question_is_answered_and_nothing_is_stored(talker: Tal
     with Session(sqlite_storage.engine) as session:
         assert session.exec(select(Applicant)).all() == []
         assert session.exec(select(FaqQuestion)).all() == []
+
+
+def test_in_a_confirmation_the_answer_is_a_choice_not_a_question(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    talker.say("/cancel")
+    assert "Nothing was changed" in talker.say("no?")
+    assert stored_draft(sqlite_storage).state == "center_name"
