@@ -14,7 +14,7 @@ from conversations.fields import Kind, Step
 from conversations.machine import CONFIRM_CANCEL, CONFIRM_RESTART, Conversation
 from conversations.messages import Choice, FormOffer, Outbound
 from conversations.policy import Policy
-from conversations.review import issues, quote, summary
+from conversations.review import issues, quote, section_progress, summary
 from conversations.validators import Option
 from storage.models import Dossier, StatusChange
 
@@ -138,9 +138,10 @@ def help_text(conversation: Conversation) -> str:
     return "\n".join(lines)
 
 
-def _issue_lines(conversation: Conversation) -> list[str]:
+def _issue_lines(conversation: Conversation, *, missing: bool = True) -> list[str]:
     found = issues(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy)
-    return [f"• {issue.step.group} · {issue.step.field.label}: {issue.message}" for issue in found]
+    return [f"• {issue.step.group} · {issue.step.field.label}: {issue.message}"
+            for issue in found if missing or not issue.missing]
 
 
 def review(conversation: Conversation) -> Outbound:
@@ -165,12 +166,12 @@ def review(conversation: Conversation) -> Outbound:
 
 def draft_status(conversation: Conversation) -> str:
     flow = conversation.flow
-    applicable = flow.applicable(conversation.answers, today=conversation.today, policy=conversation.policy)
-    answered = sum(1 for step in applicable if step.key in conversation.answers)
+    progress = section_progress(flow, conversation.answers, today=conversation.today, policy=conversation.policy)
+    answered, total = sum(done for _, done, _ in progress), sum(count for _, _, count in progress)
     step = conversation.step
     where = f" You are in section {step.section_number} of {len(flow.sections)} ({step.section.title})." if step else ""
-    lines = [f"Status: draft, not submitted yet. {answered} of {len(applicable)} questions answered.{where}"]
-    problems = [line for line in _issue_lines(conversation) if "not answered yet" not in line]
+    lines = [f"Status: draft, not submitted yet. {answered} of {total} questions answered.{where}"]
+    problems = _issue_lines(conversation, missing=False)
     if problems:
         lines += ["To fix before submitting:", *problems]
     return "\n".join(lines)

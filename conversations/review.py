@@ -22,6 +22,7 @@ class Issue:
 
     step: Step
     message: str
+    missing: bool = False  # not answered yet, rather than answered in a way that stops submission
 
 
 def refusal(flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> str | None:
@@ -44,7 +45,7 @@ def issues(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Po
     for step in flow.applicable(answers, today=today, policy=policy):
         if step.key not in answers:
             if not step.field.optional:
-                found.append(Issue(step, "not answered yet"))
+                found.append(Issue(step, "not answered yet", missing=True))
             continue
         value = answers[step.key]
         if value is None:
