@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     slack_staff_channel: str | None = None
     staff_telegram_user_ids: str = ""  # comma-separated
     staff_slack_user_ids: str = ""  # comma-separated
+    support_telegram_user_ids: str = ""  # comma-separated; empty: anyone in the support group
+    support_slack_user_ids: str = ""  # comma-separated; empty: anyone in the support channel
     staff_folder: Path | None = None
     telegram_support_chat_id: int | None = None
     slack_support_channel: str | None = None

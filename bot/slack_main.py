@@ -39,6 +39,7 @@ def run_slack(settings: Settings) -> int:
         staff_channel=settings.slack_staff_channel,
         staff_ids=settings.ids(settings.staff_slack_user_ids),
         support_channel=settings.slack_support_channel,
+        support_ids=settings.ids(settings.support_slack_user_ids),
     )
     senders: dict = {"applicant:slack": channel}
     if channel.staff is not None:

@@ -29,7 +29,8 @@ def run_telegram(settings: Settings) -> int:
 
     support = None
     if settings.telegram_support_chat_id:
-        support = TelegramSupport(storage, chat_id=settings.telegram_support_chat_id)
+        support = TelegramSupport(storage, chat_id=settings.telegram_support_chat_id,
+                                  support_ids=settings.ids(settings.support_telegram_user_ids))
 
     def outbox(channel: telegram.TelegramChannel, bot) -> Dispatcher:
         senders: dict = {"applicant:telegram": ApplicantSender(channel, bot)}

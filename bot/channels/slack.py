@@ -320,7 +320,8 @@ def web_client(token: str, api_url: str, *, retries: int = 3) -> AsyncWebClient:
 
 def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str | None, max_file_bytes: int,
               desk: StaffDesk | None = None, staff_channel: str | None = None,
-              staff_ids: frozenset[str] = frozenset(), support_channel: str | None = None) -> tuple[AsyncApp, SlackChannel]:
+              staff_ids: frozenset[str] = frozenset(), support_channel: str | None = None,
+              support_ids: frozenset[str] = frozenset()) -> tuple[AsyncApp, SlackChannel]:
     """The app, and the channel (which also delivers notices to applicants, and to staff when a
     staff channel is set)."""
     client = web_client(token, api_url)
@@ -330,7 +331,8 @@ def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str |
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
     )
     staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if desk and staff_channel else None
-    support = SlackSupport(engine.storage, client, channel=support_channel) if support_channel else None
+    support = (SlackSupport(engine.storage, client, channel=support_channel, support_ids=support_ids)
+               if support_channel else None)
     channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes, staff=staff, support=support)
     if staff is not None:
         app.action(re.compile(r"^staff-"))(staff.on_button)

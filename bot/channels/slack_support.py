@@ -5,6 +5,7 @@ applicant in their DM; ``/faq_add`` at the start of the reply also adds it to th
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -13,6 +14,7 @@ from storage.models import OutboxMessage
 from storage.repository import Storage
 
 DESTINATION = "support:slack"
+log = logging.getLogger(__name__)
 
 
 def _plain(text: str) -> list[dict]:
@@ -20,10 +22,12 @@ def _plain(text: str) -> list[dict]:
 
 
 class SlackSupport:
-    def __init__(self, storage: Storage, client: AsyncWebClient, *, channel: str) -> None:
+    def __init__(self, storage: Storage, client: AsyncWebClient, *, channel: str,
+                 support_ids: frozenset[str] = frozenset()) -> None:
         self.storage = storage
         self.client = client
         self.channel = channel
+        self.support_ids = support_ids  # empty: anyone in the channel may answer
 
     async def deliver(self, message: OutboxMessage) -> None:
         """The outbox sender for "support:slack"."""
@@ -36,6 +40,9 @@ class SlackSupport:
         """A message in the support channel: a reply in a question's thread answers it."""
         thread_ts, text = event.get("thread_ts"), (event.get("text") or "").strip()
         if not thread_ts or thread_ts == event.get("ts") or not text or event.get("bot_id"):
+            return
+        if self.support_ids and event.get("user") not in self.support_ids:
+            log.warning("refused a support answer from Slack user %s", event.get("user"))
             return
         try:
             done = await asyncio.to_thread(support.reply_in_thread, self.storage, destination=DESTINATION,

@@ -19,9 +19,10 @@ DESTINATION = "support:telegram"
 
 
 class TelegramSupport:
-    def __init__(self, storage: Storage, *, chat_id: int) -> None:
+    def __init__(self, storage: Storage, *, chat_id: int, support_ids: frozenset[str] = frozenset()) -> None:
         self.storage = storage
         self.chat_id = chat_id
+        self.support_ids = support_ids  # empty: anyone in the group may answer
 
     def sender(self, bot) -> SupportGroupSender:
         return SupportGroupSender(self, bot)
@@ -31,7 +32,12 @@ class TelegramSupport:
         replied = message.reply_to_message if message else None
         if message is None or replied is None or not message.text:
             return
-        by = f"telegram:{update.effective_user.id}" if update.effective_user else "telegram"
+        user = update.effective_user
+        if self.support_ids and (user is None or str(user.id) not in self.support_ids):
+            log.warning("refused a support answer from user %s", user and user.id)
+            await message.reply_text("Only IMC's support team can answer applicants.")
+            return
+        by = f"telegram:{user.id}" if user else "telegram"
         text = message.text.strip()
         try:
             done = await asyncio.to_thread(support.reply_in_thread, self.storage, destination=DESTINATION,

@@ -340,7 +340,8 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
 async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread_reply_comes_back(
     standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, storage: Storage
 ):
-    env = {**bot_env, "SLACK_SUPPORT_CHANNEL": "C0SUPPORT", "OUTBOX_POLL_SECONDS": "0.2"}
+    env = {**bot_env, "SLACK_SUPPORT_CHANNEL": "C0SUPPORT", "OUTBOX_POLL_SECONDS": "0.2",
+           "SUPPORT_SLACK_USER_IDS": "U0SAM"}
     process = await started(env, tmp_path / "support.log", port)
     applicant = SlackUser(standin, f"http://127.0.0.1:{port}/slack/events", SECRET, USER)
     try:
@@ -358,11 +359,15 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         forwarded = standin.posts("C0SUPPORT")[0]
         assert question in text_of(forwarded) and "(slack, at About you · Full name)" in text_of(forwarded)
         before = len(standin.posts(applicant.channel))
+        stranger = {"type": "message", "channel": "C0SUPPORT", "channel_type": "channel", "user": "U0EVE",
+                    "text": "anything goes", "ts": f"{time.time():.6f}", "thread_ts": forwarded.params["ts"]}
+        assert await applicant.send_event(applicant.event(stranger)) == 200  # not support: relayed to nobody
         reply = {"type": "message", "channel": "C0SUPPORT", "channel_type": "channel", "user": "U0SAM",
                  "text": "No dress code: IMC announces its decision by email.", "ts": f"{time.time():.6f}",
                  "thread_ts": forwarded.params["ts"]}
         assert await applicant.send_event(applicant.event(reply)) == 200
         await standin.wait_until(lambda: len(standin.posts(applicant.channel)) > before)
+        assert len(standin.posts(applicant.channel)) == before + 1  # only the support member's answer
         relayed = text_of(standin.posts(applicant.channel)[-1])
         assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
         assert "No dress code" in relayed

@@ -406,7 +406,8 @@ SUPPORT_CHAT = -100600
 async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_the_faq(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
 ):
-    env = {**bot_env, "TELEGRAM_SUPPORT_CHAT_ID": str(SUPPORT_CHAT), "OUTBOX_POLL_SECONDS": "0.2"}
+    env = {**bot_env, "TELEGRAM_SUPPORT_CHAT_ID": str(SUPPORT_CHAT), "OUTBOX_POLL_SECONDS": "0.2",
+           "SUPPORT_TELEGRAM_USER_IDS": "555"}
     process = await started(standin, env, tmp_path / "support.log")
     applicant = Chat(standin)
     try:
@@ -425,6 +426,9 @@ async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_t
         assert question in forwarded["text"] and "(telegram, at About you · Email)" in forwarded["text"]
 
         told = len(standin.replies(CHAT))
+        await standin.text(SUPPORT_CHAT, "anything goes!", chat_type="supergroup", user_id=556, reply_to=forwarded)
+        await standin.wait_until(lambda: any("Only IMC's support team" in r for r in standin.replies(SUPPORT_CHAT)))
+        assert len(standin.replies(CHAT)) == told  # nothing reached the applicant
         await standin.text(SUPPORT_CHAT, "/faq_add The page sets no dress code; IMC announces decisions by "
                            "email.", chat_type="supergroup", user_id=555, reply_to=forwarded)
         await standin.wait_until(lambda: len(standin.replies(CHAT)) > told)
