@@ -171,13 +171,13 @@ class StaffDesk:
     # -- acting -----------------------------------------------------------------------------
 
     def start_review(self, reference: str | int, *, actor: str, version: int | None = None) -> Dossier:
-        return self._act(reference, "start_review", actor=actor, version=version)
+        return self.act(reference, "start_review", actor=actor, version=version)
 
     def approve(self, reference: str | int, *, actor: str, note: str = "", version: int | None = None) -> Dossier:
-        return self._act(reference, "approve", actor=actor, note=note, version=version)
+        return self.act(reference, "approve", actor=actor, note=note, version=version)
 
     def reject(self, reference: str | int, *, actor: str, note: str = "", version: int | None = None) -> Dossier:
-        return self._act(reference, "reject", actor=actor, note=note, version=version)
+        return self.act(reference, "reject", actor=actor, note=note, version=version)
 
     def request_information(self, reference: str | int, wanted: Sequence[str], *, actor: str, note: str = "",
                             version: int | None = None) -> Dossier:
@@ -214,8 +214,9 @@ class StaffDesk:
                        Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))))
             return dossier
 
-    def _act(self, reference: str | int, action: str, *, actor: str, note: str = "",
-             version: int | None = None) -> Dossier:
+    def act(self, reference: str | int, action: str, *, actor: str, note: str = "",
+            version: int | None = None) -> Dossier:
+        """``start_review``, ``approve`` or ``reject`` the application (what a staff button does)."""
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference, version)
             status = self._advance(dossier, action)
@@ -242,8 +243,7 @@ class StaffDesk:
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
         """The newest version of the application ``reference`` names; with ``version`` (from a
         button), that version must still be the newest."""
-        applicant_id = _applicant_number(reference)
-        found = next((d for d in tx.latest_dossiers() if d.applicant_id == applicant_id), None)
+        found = tx.latest_dossier(_applicant_number(reference))
         if found is None:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
         if version is not None and version != found.version:

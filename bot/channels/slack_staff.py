@@ -100,10 +100,10 @@ class SlackStaff:
             modal = await asyncio.to_thread(request_modal, self.desk, dossier)
             await self.client.views_open(trigger_id=body["trigger_id"], view=modal)
             return
-        act = {"start_review": self.desk.start_review, "approve": self.desk.approve, "reject": self.desk.reject}[kind]
         actor = f"slack:{user_id}"
         try:
-            changed = await asyncio.to_thread(act, number_of(dossier), actor=actor, version=int(version))
+            changed = await asyncio.to_thread(
+                lambda: self.desk.act(number_of(dossier), kind, actor=actor, version=int(version)))
         except StaffError as error:
             await self.say(str(error), (body.get("message") or {}).get("ts"))
             return

@@ -101,9 +101,8 @@ class TelegramStaff:
                     f"/request {number} questions -- note\n"
                     "Questions can be sections (Training), references (Reference 2) or single questions: "
                     f"{keys}")
-        act = {"start_review": self.desk.start_review, "approve": self.desk.approve, "reject": self.desk.reject}[action]
         try:
-            changed = await asyncio.to_thread(act, number, actor=actor, version=int(version))
+            changed = await asyncio.to_thread(lambda: self.desk.act(number, action, actor=actor, version=int(version)))
         except StaffError as error:
             return str(error)
         return f"{number} (version {changed.version}) is now {changed.status.replace('_', ' ')}; the applicant is told."
