@@ -80,18 +80,13 @@ class StaffDesk:
     def queue(self, status: str | None = None) -> list[QueueEntry]:
         """Open applications (or those in ``status``), the longest waiting first."""
         wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.INFO_REQUESTED)
-        entries = []
         with self.storage.transaction() as tx:
-            for dossier in tx.latest_dossiers():
-                if dossier.status not in wanted:
-                    continue
-                history = tx.history(dossier.id)
-                since = history[-1].at if history else dossier.submitted_at
-                entries.append(QueueEntry(
-                    dossier.id, number_of(dossier), dossier.version, dossier.status,
-                    dossier.content.get("applicant", {}).get("full_name", "?"), dossier.fee_status,
-                    self.now() - _aware(since),
-                ))
+            dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
+            changed = tx.last_changes([dossier.id for dossier in dossiers])
+        entries = [QueueEntry(dossier.id, number_of(dossier), dossier.version, dossier.status,
+                              dossier.content.get("applicant", {}).get("full_name", "?"), dossier.fee_status,
+                              self.now() - _aware(changed.get(dossier.id, dossier.submitted_at)))
+                   for dossier in dossiers]
         return sorted(entries, key=lambda entry: entry.waiting, reverse=True)
 
     def describe(self, reference: str | int) -> str:

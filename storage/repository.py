@@ -184,13 +184,19 @@ class Transaction:
 
     def approvals(self) -> list[tuple[Applicant, Dossier, dt.datetime]]:
         """Applicants whose application is approved, with the newest dossier and when it was approved."""
-        found = []
-        for dossier in self.latest_dossiers():
-            if dossier.status != "approved":
-                continue
-            approved_at = max(change.at for change in self.history(dossier.id) if change.status == "approved")
-            found.append((self.session.get(Applicant, dossier.applicant_id), dossier, approved_at))
-        return found
+        approved = [dossier for dossier in self.latest_dossiers() if dossier.status == "approved"]
+        approved_at = self.last_changes([dossier.id for dossier in approved], status="approved")
+        applicants = {applicant.id: applicant for applicant in self.session.exec(
+            select(Applicant).where(col(Applicant.id).in_([dossier.applicant_id for dossier in approved])))}
+        return [(applicants[dossier.applicant_id], dossier, approved_at[dossier.id]) for dossier in approved]
+
+    def last_changes(self, dossier_ids: Sequence[int], status: str | None = None) -> dict[int, dt.datetime]:
+        """When each dossier last changed status (to ``status``, if given), in one query."""
+        query = (select(StatusChange.dossier_id, func.max(StatusChange.at))
+                 .where(col(StatusChange.dossier_id).in_(dossier_ids)).group_by(StatusChange.dossier_id))
+        if status is not None:
+            query = query.where(StatusChange.status == status)
+        return dict(self.session.exec(query).all())
 
     def reminded(self, applicant_id: int, kind: str, marker: str) -> bool:
         query = select(ReminderSent).where(ReminderSent.applicant_id == applicant_id, ReminderSent.kind == kind,
@@ -305,10 +311,6 @@ class Transaction:
     def latest_dossier(self, applicant_id: int) -> Dossier | None:
         query = select(Dossier).where(Dossier.applicant_id == applicant_id).order_by(col(Dossier.version).desc())
         return self.session.exec(query).first()
-
-    def history(self, dossier_id: int) -> list[StatusChange]:
-        query = select(StatusChange).where(StatusChange.dossier_id == dossier_id).order_by(col(StatusChange.id))
-        return list(self.session.exec(query))
 
     def drop_evidence(self, applicant_id: int) -> set[str]:
         """Forget the applicant's evidence records; return the hashes no one else refers to."""

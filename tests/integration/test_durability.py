@@ -140,7 +140,8 @@ def test_submission_is_written_whole_or_not_at_all(storage: Storage):
     with storage.transaction() as tx:
         second = tx.submit(applicant.id, {"schema_version": 1})
         assert tx.latest_dossier(applicant.id).id == second.id
-        assert [change.status for change in tx.history(second.id)] == ["submitted"]
+        assert [(change.dossier_id, change.status) for change in tx.application_history(applicant.id)] == [
+            (first.id, "submitted"), (second.id, "submitted")]
     assert (first.version, second.version) == (1, 2)
     with Session(storage.engine) as session:
         payloads = [row.payload for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]
