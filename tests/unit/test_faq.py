@@ -1,8 +1,8 @@
 """The knowledge base and the question classifier, measured on the labelled questions.
 
-The floors below guard against regressions; they are what the lexical classifier reaches today,
-well short of the targets (top-1 >= 95%, wrong answers to out-of-scope questions <= 5%) that
-``bench/faq.py`` reports against."""
+The floors below guard against regressions; they sit a little under what the classifier reaches
+today (top-1 90.5%, 9.3% of out-of-scope questions answered), which is still short of the targets
+(top-1 >= 95%, wrong answers to out-of-scope questions <= 5%) that ``bench/faq.py`` reports against."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import yaml
 from conversations.faq import (
     Entry,
     FaqIndex,
+    default_index,
     load,
     load_not_covered,
     looks_like_a_title,
@@ -28,12 +29,13 @@ TOPICS = {"Eligibility", "Training", "Evidence", "Experience and references", "S
 
 @pytest.fixture(scope="module")
 def index() -> FaqIndex:
-    return FaqIndex(load())
+    return default_index()
 
 
-def test_what_is_not_covered_was_written_apart_from_the_labelled_set():
+def test_nothing_the_classifier_learns_from_is_in_the_labelled_set():
     labelled = {normalize(item["q"]) for item in LABELLED}
-    assert not labelled & {normalize(text) for text in load_not_covered()}
+    learned = {normalize(text) for entry in load() for text in entry.phrasings} | set(map(normalize, load_not_covered()))
+    assert not labelled & learned
 
 
 def test_the_knowledge_base_is_well_formed():
@@ -56,8 +58,8 @@ def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
     out_of_scope = [item for item in LABELLED if not item["expected"]]
     right = sum(1 for item in in_scope if (answer := index.ask(item["q"]).answer) and answer.id == item["expected"])
     wrongly_answered = sum(1 for item in out_of_scope if index.ask(item["q"]).answer is not None)
-    assert right / len(in_scope) >= 0.82
-    assert wrongly_answered / len(out_of_scope) <= 0.23
+    assert right / len(in_scope) >= 0.88
+    assert wrongly_answered / len(out_of_scope) <= 0.12
 
 
 @pytest.mark.parametrize(("text", "question"), [
@@ -83,3 +85,33 @@ def test_support_entries_are_learned():
                   "Yes: the page sets no rule about where the supervisor lives.")
     local = FaqIndex([*base, added])
     assert local.ask("can my supervisor live in another country?").answer.id == "added-1"
+
+
+SMALL = [Entry("fee", "Fees", "How much is the fee?", "450 USD for members, 598 USD for others.",
+               ("what does it cost", "price of the application")),
+         Entry("hours", "Training", "How many training hours do I need?", "At least 50 hours.",
+               ("minimum training time", "hours of mentor training"))]
+NOT_COVERED = ["tell me a joke", "what's the weather tomorrow"]
+
+
+def test_a_learned_index_is_kept_reused_and_learned_again_when_its_file_is_broken(tmp_path, monkeypatch):
+    first = FaqIndex(SMALL, NOT_COVERED, cache=tmp_path)
+    [kept] = tmp_path.glob("faq-index-*.pickle")
+    with monkeypatch.context() as patched:
+        patched.setattr(FaqIndex, "_learn", lambda *_: pytest.fail("learned again instead of reusing the cache"))
+        second = FaqIndex(SMALL, NOT_COVERED, cache=tmp_path)
+    assert second.search("how much does it cost") == first.search("how much does it cost")
+    assert second.ask("how much does it cost").answer.id == "fee"
+
+    kept.write_bytes(b"cut short")
+    third = FaqIndex(SMALL, NOT_COVERED, cache=tmp_path)
+    assert third.ask("how much does it cost").answer.id == "fee"
+    assert FaqIndex(SMALL, NOT_COVERED, cache=tmp_path).search("price") == third.search("price")  # rewritten
+
+
+def test_the_cache_keeps_only_the_newest_indexes(tmp_path):
+    for number in range(5):
+        FaqIndex([*SMALL, Entry(f"added-{number}", "Added", f"Question {number}?", "Answer.")], NOT_COVERED,
+                 cache=tmp_path)
+    assert len(list(tmp_path.glob("faq-index-*.pickle"))) == 3
+    assert not list(tmp_path.glob("*.tmp"))
