@@ -49,7 +49,6 @@ class Asking:
         with self._making:
             if self._faq is None:
                 self._faq = default_index(self._cache) if self._base is None else FaqIndex(self._base, cache=self._cache)
-                self._base = self._faq.entries
             return self._faq
 
     def warm_up(self) -> None:
@@ -81,8 +80,8 @@ class Asking:
         newest = tx.newest_faq_entry_id()
         if newest != self._added_version:
             added = [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
-            _ = self.faq  # learn the base entries first; the shared default index is never changed
-            self._faq = FaqIndex([*self._base, *added], cache=self._cache)
+            learned = self.faq  # made first if need be; the shared default index is never changed
+            self._faq = learned.with_added(added)
             self._added_version = newest
 
     def answer(self, tx: Transaction, applicant_id: int | None, text: str) -> list[Outbound]:

