@@ -1,7 +1,7 @@
 """The knowledge base and the question classifier, measured on the labelled questions.
 
 The floors below guard against regressions; they sit a little under what the classifier reaches
-today (top-1 94.2%, 2.3% of out-of-scope questions answered); top-1 is still short of its target
+today (top-1 94.7%, 4.7% of out-of-scope questions answered); top-1 is still short of its target
 (>= 95%; wrong answers to out-of-scope questions <= 5%) that ``bench/faq.py`` reports against."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
     out_of_scope = [item for item in LABELLED if not item["expected"]]
     right = sum(1 for item in in_scope if (answer := index.ask(item["q"]).answer) and answer.id == item["expected"])
     wrongly_answered = sum(1 for item in out_of_scope if index.ask(item["q"]).answer is not None)
-    assert right / len(in_scope) >= 0.92
+    assert right / len(in_scope) >= 0.93
     assert wrongly_answered / len(out_of_scope) <= 0.07
 
 
