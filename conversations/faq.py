@@ -165,9 +165,9 @@ class Spelling:
 class FaqIndex:
     def __init__(self, entries: Iterable[Entry], not_covered: Sequence[str] | None = None,
                  embeddings: EmbeddingStore | None = None, cache: Path | None = None) -> None:
-        """Learn ``entries`` (a new index is made when support adds one). Learning takes about ten
-        seconds, so with a ``cache`` folder what was learned is kept there and reused by every
-        process for the same texts and settings."""
+        """Learn ``entries`` (entries support adds later join through ``with_added``). Learning
+        takes about ten seconds, so with a ``cache`` folder what was learned is kept there and
+        reused by every process for the same texts and settings."""
         self.not_covered = load_not_covered() if not_covered is None else list(not_covered)
         self.entries = list(entries)
         self._learned = self.entries
@@ -183,12 +183,13 @@ class FaqIndex:
                 _write(kept, learned)
         self._words, self._chars, self._model = learned
 
-    def _learn(self, texts: list[str], owners: list[int]) -> tuple[TfidfVectorizer, TfidfVectorizer, LogisticRegression]:
+    def _learn(self, texts: list[str], owners: list[int]) -> tuple[TfidfVectorizer, TfidfVectorizer,
+                                                                   LogisticRegression]:
         self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=_MOST_FEATURES).fit(texts)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                       max_features=_MOST_FEATURES).fit(texts)
-        model = LogisticRegression(C=C, max_iter=3000).fit(self._features(texts, self._embeddings.vectors(texts)), owners)
-        return self._words, self._chars, model
+        features = self._features(texts, self._embeddings.vectors(texts))
+        return self._words, self._chars, LogisticRegression(C=C, max_iter=3000).fit(features, owners)
 
     def _features(self, texts: list[str], embedded: np.ndarray):
         return hstack([self._words.transform(texts), self._chars.transform(texts),
