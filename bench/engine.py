@@ -9,23 +9,23 @@ the script reports per-message latency (p50, p95, max), throughput, and peak res
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conversations.engine import Engine  # noqa: E402
-from conversations.messages import IncomingFile, Inbound  # noqa: E402
-from conversations.policy import Policy  # noqa: E402
-from storage.database import make_engine  # noqa: E402
-from storage.files import FileStore  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.repository import Storage  # noqa: E402
-from tests.conftest import FULL_APPLICATION, TODAY  # noqa: E402
+from conversations.engine import Engine
+from conversations.messages import Inbound, IncomingFile
+from conversations.policy import Policy
+from storage.database import make_engine
+from storage.files import FileStore
+from storage.migrate import upgrade
+from storage.repository import Storage
+from tests.conftest import FULL_APPLICATION, TODAY
 
 
 def main() -> None:
@@ -44,7 +44,9 @@ def main() -> None:
     for applicant in range(args.applicants):
         for answer in FULL_APPLICATION + ["submit"]:
             event += 1
-            payload = {"file": IncomingFile("certificate.pdf", answer)} if isinstance(answer, bytes) else {"text": answer}
+            payload = (
+                {"file": IncomingFile("certificate.pdf", answer)} if isinstance(answer, bytes) else {"text": answer}
+            )
             inbound = Inbound("bench", f"applicant-{applicant}", f"bench-{event}", **payload)
             before = time.perf_counter()
             engine.handle(inbound)

@@ -47,11 +47,15 @@ def evaluate(index: FaqIndex, labelled: list[dict]) -> dict:
             misses.append((item["q"], None, got, result.score))
     timings.sort()
     return {
-        "in_scope": len(in_scope), "out_of_scope": len(out_of_scope),
-        "top1": right / len(in_scope), "wrong_out_of_scope": wrong_answers / len(out_of_scope),
+        "in_scope": len(in_scope),
+        "out_of_scope": len(out_of_scope),
+        "top1": right / len(in_scope),
+        "wrong_out_of_scope": wrong_answers / len(out_of_scope),
         "escalated_in_scope": escalated_in_scope / len(in_scope),
         "offered_right": offered_right / escalated_in_scope if escalated_in_scope else 1.0,
-        "p50": statistics.median(timings), "p95": timings[int(len(timings) * 0.95)], "misses": misses,
+        "p50": statistics.median(timings),
+        "p95": timings[int(len(timings) * 0.95)],
+        "misses": misses,
     }
 
 
@@ -66,8 +70,10 @@ def main() -> None:
         report = evaluate(index, yaml.safe_load(args.questions.read_text()))
     print(f"questions        {report['in_scope']} in scope, {report['out_of_scope']} out of scope")
     print(f"top-1 accuracy   {report['top1']:.1%} of in-scope questions (target >= 95%)")
-    print(f"escalated        {report['escalated_in_scope']:.1%} of in-scope questions went to a person; "
-          f"for {report['offered_right']:.0%} of those the right topic was among the ones offered")
+    print(
+        f"escalated        {report['escalated_in_scope']:.1%} of in-scope questions went to a person; "
+        f"for {report['offered_right']:.0%} of those the right topic was among the ones offered"
+    )
     print(f"wrong answers    {report['wrong_out_of_scope']:.1%} of out-of-scope questions (target <= 5%)")
     print(f"latency          p50 {report['p50']:.2f} ms, p95 {report['p95']:.2f} ms (target p95 <= 20 ms)")
     if args.misses:

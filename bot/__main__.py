@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, open_database
-from bot.staff_cli import console_dispatcher, list_outbox, print_faq_report, run_staff_command, run_support_command
 from bot.settings import Settings
+from bot.staff_cli import console_dispatcher, list_outbox, print_faq_report, run_staff_command, run_support_command
 from conversations.dossier_export import to_json, to_text
 from conversations.flow import Flow
 from conversations.prompts import dossier_number
@@ -26,14 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN; Socket Mode with SLACK_APP_TOKEN)")
     commands.add_parser("migrate", help="bring the database schema up to date")
-    staff = commands.add_parser("staff", help="staff commands: queue, show N, export N, review N, request N ..., "
-                                              "approve N, reject N, paid N")
+    staff = commands.add_parser(
+        "staff", help="staff commands: queue, show N, export N, review N, request N ..., approve N, reject N, paid N"
+    )
     staff.add_argument("words", nargs="*", help="the command, e.g. `queue` or `approve 1 Well documented`")
     staff.add_argument("--out", type=Path, default=Path("."), help="where `export` writes its files")
     commands.add_parser("outbox", help="list notifications not delivered yet, with their errors")
     commands.add_parser("faq-report", help="questions the bot could not answer, most frequent first")
-    support = commands.add_parser("support", help="answer applicants' questions: list | answer N text | "
-                                                  "faq-add question -- answer")
+    support = commands.add_parser(
+        "support", help="answer applicants' questions: list | answer N text | faq-add question -- answer"
+    )
     support.add_argument("words", nargs="*")
     commands.add_parser("dossiers", help="list submitted dossiers")
     export = commands.add_parser("export", help="print one submitted dossier")
@@ -47,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error (see the README's Configuration section):\n{error}", file=sys.stderr)
         return 2
     default_level = "WARNING" if args.command == "console" else "INFO"  # keep the terminal for the conversation
-    logging.basicConfig(level=settings.log_level or default_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level or default_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change at INFO
     try:
         return _run(args, settings)
@@ -87,8 +91,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_support_command(storage, args.words)
     if args.command == "dossiers":
         for dossier in storage.dossiers():
-            print(f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
-                  f"{dossier.submitted_at:%Y-%m-%d %H:%M}")
+            print(
+                f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
+                f"{dossier.submitted_at:%Y-%m-%d %H:%M}"
+            )
         return 0
     dossier = storage.dossier(args.dossier_id)
     if dossier is None:

@@ -55,16 +55,25 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
     """The engine of a chat channel; its FAQ index is made in the background from the start."""
     asking = Asking(support_destinations=settings.support_destinations(), cache=settings.faq_cache_dir)
     asking.warm_up()
-    return Engine(storage or build_storage(settings), policy=settings.policy(),
-                  staff_destinations=settings.staff_destinations(), asking=asking)
+    return Engine(
+        storage or build_storage(settings),
+        policy=settings.policy(),
+        staff_destinations=settings.staff_destinations(),
+        asking=asking,
+    )
 
 
 def build_desk(settings: Settings, storage: Storage) -> StaffDesk:
     return StaffDesk(storage, policy=settings.policy())
 
 
-def outbox_dispatcher(settings: Settings, storage: Storage, desk: StaffDesk, senders: dict[str, Sender],
-                      echo: Callable[[str], None] | None = None) -> Dispatcher:
+def outbox_dispatcher(
+    settings: Settings,
+    storage: Storage,
+    desk: StaffDesk,
+    senders: dict[str, Sender],
+    echo: Callable[[str], None] | None = None,
+) -> Dispatcher:
     """A dispatcher for ``senders``, plus the staff folder when dossiers go there."""
     if "staff:folder" in settings.staff_destinations():
         senders = {**senders, "staff:folder": FolderStaffSender(settings.staff_folder_path(), desk, echo)}
@@ -75,5 +84,6 @@ def outbox_dispatcher(settings: Settings, storage: Storage, desk: StaffDesk, sen
             tx.forget_processed(before=utcnow() - dt.timedelta(days=settings.processed_ids_kept_days))
         return reminders.send_due()
 
-    return Dispatcher(storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds),
-                      schedule=housekeeping)
+    return Dispatcher(
+        storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds), schedule=housekeeping
+    )

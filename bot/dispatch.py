@@ -73,8 +73,13 @@ class Dispatcher:
             try:
                 await self.senders[message.destination].deliver(message)
             except Exception as error:  # any failure: keep it, and try again later
-                log.warning("outbox %s to %s failed (attempt %s): %s", message.id, message.destination,
-                            message.attempts + 1, error)
+                log.warning(
+                    "outbox %s to %s failed (attempt %s): %s",
+                    message.id,
+                    message.destination,
+                    message.attempts + 1,
+                    error,
+                )
                 retry_at = self.now() + self.backoff(message.attempts + 1)
                 if message.order_key:
                     held_up.add(message.order_key)

@@ -8,9 +8,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from conversations.validators import MEGABYTE
-from conversations.reminders import ReminderPolicy
 from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
+from conversations.reminders import ReminderPolicy
+from conversations.validators import MEGABYTE
 
 
 def _weeks(value: str) -> tuple[int, int]:
@@ -95,7 +95,8 @@ class Settings(BaseSettings):
         """Where questions for a person go; with none, support answers from the terminal
         (``python -m bot support``)."""
         return (["support:slack"] if self.slack_support_channel else []) + (
-            ["support:telegram"] if self.telegram_support_chat_id else [])
+            ["support:telegram"] if self.telegram_support_chat_id else []
+        )
 
     def staff_folder_path(self) -> Path:
         return self.staff_folder or Path("data/staff")

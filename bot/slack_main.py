@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import web
-
 from pydantic import SecretStr
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
@@ -19,10 +18,14 @@ def _secret(value: SecretStr | None) -> str:
 
 def run_slack(settings: Settings) -> int:
     token, app_token, signing_secret = (
-        _secret(settings.slack_bot_token), _secret(settings.slack_app_token), _secret(settings.slack_signing_secret)
+        _secret(settings.slack_bot_token),
+        _secret(settings.slack_app_token),
+        _secret(settings.slack_signing_secret),
     )
     if not token:
-        raise StartupError("SLACK_BOT_TOKEN is not set: install the app from manifest.yml and copy its Bot User OAuth Token.")
+        raise StartupError(
+            "SLACK_BOT_TOKEN is not set: install the app from manifest.yml and copy its Bot User OAuth Token."
+        )
     if not app_token and not signing_secret:
         raise StartupError(
             "Set SLACK_APP_TOKEN (xapp-..., for Socket Mode) or SLACK_SIGNING_SECRET (for HTTP mode on PORT)."

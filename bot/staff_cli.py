@@ -32,10 +32,15 @@ def list_outbox(storage: Storage) -> int:
     if not pending:
         print("Everything has been delivered.")
     for message in pending:
-        state = f"failed {message.attempts}×, next try {message.next_attempt_at:%Y-%m-%d %H:%M:%S}" \
-            if message.attempts else "pending"
-        print(f"{message.id}\t{message.topic}\t{message.destination}\t{message.created_at:%Y-%m-%d %H:%M}\t{state}"
-              + (f"\t{message.last_error}" if message.last_error else ""))
+        state = (
+            f"failed {message.attempts}×, next try {message.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+            if message.attempts
+            else "pending"
+        )
+        print(
+            f"{message.id}\t{message.topic}\t{message.destination}\t{message.created_at:%Y-%m-%d %H:%M}\t{state}"
+            + (f"\t{message.last_error}" if message.last_error else "")
+        )
     return 0
 
 
@@ -75,7 +80,9 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
                 entry = support.add_entry(tx, question, answer, by=by)
                 print(f"Added entry added-{entry.id}; the bot uses it from now on.")
             else:
-                raise support.SupportError("Use: support list | support answer N text | support faq-add question -- answer")
+                raise support.SupportError(
+                    "Use: support list | support answer N text | support faq-add question -- answer"
+                )
     except support.SupportError as error:
         print(error)
         return 1

@@ -24,13 +24,17 @@ def run_telegram(settings: Settings) -> int:
     desk = build_desk(settings, storage)
     staff = None
     if settings.telegram_staff_chat_id:
-        staff = TelegramStaff(desk, chat_id=settings.telegram_staff_chat_id,
-                              staff_ids=settings.ids(settings.staff_telegram_user_ids))
+        staff = TelegramStaff(
+            desk, chat_id=settings.telegram_staff_chat_id, staff_ids=settings.ids(settings.staff_telegram_user_ids)
+        )
 
     support = None
     if settings.telegram_support_chat_id:
-        support = TelegramSupport(storage, chat_id=settings.telegram_support_chat_id,
-                                  support_ids=settings.ids(settings.support_telegram_user_ids))
+        support = TelegramSupport(
+            storage,
+            chat_id=settings.telegram_support_chat_id,
+            support_ids=settings.ids(settings.support_telegram_user_ids),
+        )
 
     def outbox(channel: telegram.TelegramChannel, bot) -> Dispatcher:
         senders: dict = {"applicant:telegram": ApplicantSender(channel, bot)}

@@ -86,7 +86,10 @@ def expectation(field: Field, policy: Policy) -> str:
         case Kind.EMAIL:
             return f"An email address, e.g. {field.example}."
         case Kind.DATE:
-            return "A date, e.g. 2024-03-01, 1 March 2024 or March 1 2024. Numbers only, like 03/04/2024, are read day first."
+            return (
+                "A date, e.g. 2024-03-01, 1 March 2024 or March 1 2024. "
+                "Numbers only, like 03/04/2024, are read day first."
+            )
         case Kind.NUMBER:
             return f"A number; decimals are fine, e.g. {field.example}."
         case Kind.WHOLE_NUMBER:

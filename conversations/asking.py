@@ -34,8 +34,13 @@ SUPPORT_TOPIC = "support.question"
 
 
 class Asking:
-    def __init__(self, entries: Sequence[Entry] | None = None, *, support_destinations: Sequence[str] = (),
-                 cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry] | None = None,
+        *,
+        support_destinations: Sequence[str] = (),
+        cache: Path | None = None,
+    ) -> None:
         """``cache``: a folder where the learned FAQ index is kept between runs and processes."""
         self._base = entries
         self._faq: FaqIndex | None = None  # made at the first question, or by warm_up()
@@ -48,7 +53,9 @@ class Asking:
     def faq(self) -> FaqIndex:
         with self._making:
             if self._faq is None:
-                self._faq = default_index(self._cache) if self._base is None else FaqIndex(self._base, cache=self._cache)
+                self._faq = (
+                    default_index(self._cache) if self._base is None else FaqIndex(self._base, cache=self._cache)
+                )
             return self._faq
 
     def warm_up(self) -> None:
@@ -90,8 +97,9 @@ class Asking:
         result = self.faq.ask(text)
         if applicant_id is not None:
             best = result.closest[0].entry.id if result.closest else None
-            tx.record_question(applicant_id, text, matched=best, score=result.score,
-                               outcome="answered" if result.answer else "unsure")
+            tx.record_question(
+                applicant_id, text, matched=best, score=result.score, outcome="answered" if result.answer else "unsure"
+            )
         return [self.render(result)]
 
     def render(self, result: Result) -> Outbound:
@@ -115,8 +123,12 @@ class Asking:
                 return [Outbound(f"{entry.answer}\n\n(More questions: /faq. A person: /human.)")]
         entries = self.faq.in_topic(argument)
         if entries:
-            return [Outbound(f"{argument}: pick a question.",
-                             tuple(Choice(f"/faq #{entry.id}", entry.question[:60]) for entry in entries))]
+            return [
+                Outbound(
+                    f"{argument}: pick a question.",
+                    tuple(Choice(f"/faq #{entry.id}", entry.question[:60]) for entry in entries),
+                )
+            ]
         return self.answer(tx, applicant_id, argument)
 
     # -- a person ----------------------------------------------------------------------------
@@ -129,15 +141,29 @@ class Asking:
         else:
             question = tx.last_unanswered_question(applicant.id)
             if question is None:
-                return [Outbound("What would you like to ask? Send /human followed by your question, "
-                                 "e.g. /human Can my supervisor be from another country?")]
+                return [
+                    Outbound(
+                        "What would you like to ask? Send /human followed by your question, "
+                        "e.g. /human Can my supervisor be from another country?"
+                    )
+                ]
             question.outcome = "escalated"
             tx.session.add(question)
         for destination in self.support_destinations:
-            tx.enqueue(SUPPORT_TOPIC, destination, {
-                "question_id": question.id, "applicant_id": applicant.id, "channel": applicant.channel,
-                "text": question.text, "context": context,
-            })
-        return [Outbound("I've passed your question to IMC's credentialing support; a person will answer here. "
-                         "Your application is untouched meanwhile, so you can carry on.")]
-
+            tx.enqueue(
+                SUPPORT_TOPIC,
+                destination,
+                {
+                    "question_id": question.id,
+                    "applicant_id": applicant.id,
+                    "channel": applicant.channel,
+                    "text": question.text,
+                    "context": context,
+                },
+            )
+        return [
+            Outbound(
+                "I've passed your question to IMC's credentialing support; a person will answer here. "
+                "Your application is untouched meanwhile, so you can carry on."
+            )
+        ]

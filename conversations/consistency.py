@@ -42,7 +42,10 @@ def _order(start_key: str, end_key: str, what: str, *, sibling: bool):
         start = as_date(other(scope, start_key))
         end = as_date(value)
         if start and end and end < start:
-            return f"The end date can't be before the start date, {human_date(start)}. For example: {start.isoformat()} or later."
+            return (
+                f"The end date can't be before the start date, {human_date(start)}. "
+                f"For example: {start.isoformat()} or later."
+            )
         return None
 
     return start_before_end, end_after_start
@@ -82,5 +85,7 @@ def own_email_not_taken(value: str, scope: Scope) -> str | None:
         return "That is the email you gave for your supervisor; please give your own email address."
     for number, other in scope.other_references("mentee_email"):
         if same_email(value, other):
-            return f"That is the email you gave for the mentee of reference {number}; please give your own email address."
+            return (
+                f"That is the email you gave for the mentee of reference {number}; please give your own email address."
+            )
     return None

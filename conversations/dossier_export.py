@@ -32,7 +32,9 @@ def to_text(dossier: Dossier, *, flow: Flow, policy: Policy) -> str:
     # The dossier is judged as it was submitted: "today" is the submission date.
     body = summary(flow, answers, today=dossier.submitted_at.date(), policy=policy)
     weeks = dossier.content.get("review_weeks")
-    frozen_quote = Quote(fee_usd=dossier.content.get("fee", {}).get("amount"), review_weeks=tuple(weeks) if weeks else None)
+    frozen_quote = Quote(
+        fee_usd=dossier.content.get("fee", {}).get("amount"), review_weeks=tuple(weeks) if weeks else None
+    )
     lines = [
         f"IMC Certified Master Mentor application {dossier_number(dossier)}, version {dossier.version}",
         f"Status: {dossier.status} · submitted {dossier.submitted_at:%d %B %Y %H:%M} UTC",

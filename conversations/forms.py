@@ -51,8 +51,16 @@ def form_steps(flow: Flow, key: str, answers: Mapping[str, Any], *, today: dt.da
 
 def build_form(key: str, steps: list[Step], answers: Mapping[str, Any]) -> Form:
     fields = tuple(
-        FormField(step.key, step.field.kind, step.field.label, step.field.prompt, step.field.example,
-                  step.field.optional, step.field.options, answers.get(step.key))
+        FormField(
+            step.key,
+            step.field.kind,
+            step.field.label,
+            step.field.prompt,
+            step.field.example,
+            step.field.optional,
+            step.field.options,
+            answers.get(step.key),
+        )
         for step in steps
     )
     return Form(key, steps[0].group, fields)

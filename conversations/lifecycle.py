@@ -38,8 +38,13 @@ TRANSITIONS = [
 ]
 
 
-_DOING = {"start_review": "taken into review", "request_information": "sent back for information",
-          "resubmit": "resubmitted", "approve": "approved", "reject": "rejected"}
+_DOING = {
+    "start_review": "taken into review",
+    "request_information": "sent back for information",
+    "resubmit": "resubmitted",
+    "approve": "approved",
+    "reject": "rejected",
+}
 
 
 class NotAllowed(Exception):
@@ -50,8 +55,9 @@ class _Review:
     state: str
 
 
-_MACHINE = LockedMachine(model=None, states=list(STATUSES), transitions=TRANSITIONS, initial=SUBMITTED,
-                         auto_transitions=False)
+_MACHINE = LockedMachine(
+    model=None, states=list(STATUSES), transitions=TRANSITIONS, initial=SUBMITTED, auto_transitions=False
+)
 
 
 def advance(status: str, action: str) -> str:
@@ -68,26 +74,35 @@ def advance(status: str, action: str) -> str:
         _MACHINE.remove_model(review)
 
 
-def applicant_message(status: str, *, number: str, note: str = "", weeks: Sequence[int] | None = None,
-                      requested: Sequence[str] = ()) -> str:
+def applicant_message(
+    status: str, *, number: str, note: str = "", weeks: Sequence[int] | None = None, requested: Sequence[str] = ()
+) -> str:
     """What the applicant is told when their dossier reaches ``status``, in plain words."""
     said_by_staff = f"\nNote from IMC: {note}" if note else ""
     if status == IN_REVIEW:
         window = f" The review takes about {weeks[0]}–{weeks[1]} weeks from submission." if weeks else ""
-        return (f"IMC has started reviewing your application {number}.{window} IMC will contact your references, "
-                f"and may contact you.{said_by_staff}")
+        return (
+            f"IMC has started reviewing your application {number}.{window} IMC will contact your references, "
+            f"and may contact you.{said_by_staff}"
+        )
     if status == INFO_REQUESTED:
         asked = "\n".join(f"  • {label}" for label in requested)
-        return (f"IMC needs more information on your application {number}:\n{asked}{said_by_staff}\n"
-                "Only these answers are open; everything else stays as submitted. Answer below, then resubmit.")
+        return (
+            f"IMC needs more information on your application {number}:\n{asked}{said_by_staff}\n"
+            "Only these answers are open; everything else stays as submitted. Answer below, then resubmit."
+        )
     if status == APPROVED:
-        return (f"Congratulations! Your application {number} is approved: you are a Certified Master Mentor. "
-                "IMC confirms it by email; as a paid member your badges appear on your IMC Mentor Profile. "
-                "The credential is valid for 2 years from issue; renewing it needs 5 mentoring supervision "
-                f"sessions a year.{said_by_staff}")
+        return (
+            f"Congratulations! Your application {number} is approved: you are a Certified Master Mentor. "
+            "IMC confirms it by email; as a paid member your badges appear on your IMC Mentor Profile. "
+            "The credential is valid for 2 years from issue; renewing it needs 5 mentoring supervision "
+            f"sessions a year.{said_by_staff}"
+        )
     if status == REJECTED:
-        return (f"Your application {number} was not approved.{said_by_staff}\n"
-                "If you have questions, please contact IMC's credentialing support.")
+        return (
+            f"Your application {number} was not approved.{said_by_staff}\n"
+            "If you have questions, please contact IMC's credentialing support."
+        )
     if status == "paid":
         return f"IMC has received your application fee for {number}. Thank you."
     return f"Your application {number} is now {WORDS.get(status, status)}.{said_by_staff}"

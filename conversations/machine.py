@@ -78,7 +78,7 @@ def build_machine(flow: Flow) -> LockedMachine:
         model=None, states=keys + list(NAVIGATION_STATES), initial=keys[0], send_event=True, auto_transitions=True
     )
     for index, step in enumerate(flow.steps):
-        for later in flow.steps[index + 1:]:
+        for later in flow.steps[index + 1 :]:
             machine.add_transition("next", step.key, later.key, conditions=[_applies(later)])
         machine.add_transition("next", step.key, REVIEW)
         for earlier in reversed(flow.steps[:index]):

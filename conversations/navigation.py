@@ -95,7 +95,9 @@ class Navigation:
         conversation.answers.update(values)
         turn.notes.append(f"✓ {steps[0].group} saved.")
         for step in steps:
-            problems = ineligibility(self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy)
+            problems = ineligibility(
+                self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy
+            )
             if problems:
                 turn.notes.append(prompts.ineligible(problems))
         self._after_form(turn, steps)
@@ -114,7 +116,11 @@ class Navigation:
         start = order.index(steps[0].key)
         applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
         pending = next(
-            (step.key for step in applicable if order.index(step.key) >= start and step.key not in conversation.answers),
+            (
+                step.key
+                for step in applicable
+                if order.index(step.key) >= start and step.key not in conversation.answers
+            ),
             REVIEW,
         )
         conversation.go(pending)
@@ -137,8 +143,11 @@ class Navigation:
         here = order.index(conversation.state) if conversation.state in order else -1
         applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
         pending = next(
-            (step.key for step in applicable
-             if order.index(step.key) > here and (step.key in reopened or step.key not in conversation.answers)),
+            (
+                step.key
+                for step in applicable
+                if order.index(step.key) > here and (step.key in reopened or step.key not in conversation.answers)
+            ),
             REVIEW,
         )
         conversation.go(pending)
@@ -154,7 +163,8 @@ class Navigation:
         order = [step.key for step in self.flow.steps]
         limit = order.index(back_to) if back_to in order else len(order)
         newly_needed = next(
-            (step for step in applicable if step.key not in conversation.answers and order.index(step.key) < limit), None
+            (step for step in applicable if step.key not in conversation.answers and order.index(step.key) < limit),
+            None,
         )
         if newly_needed is not None:
             context["editing"] = True  # answering it returns here again
@@ -190,10 +200,20 @@ class Navigation:
             turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
             return
         previous = turn.tx.latest_dossier(turn.applicant.id)
-        changes = prompts.changes(self.flow, flatten(self.flow, previous.content), conversation.answers,
-                                  today=conversation.today, policy=self.policy)
-        dossier = turn.tx.submit(turn.applicant.id, content, destinations=self.staff_destinations,
-                                 status=lifecycle.advance(previous.status, "resubmit"), changes=changes)
+        changes = prompts.changes(
+            self.flow,
+            flatten(self.flow, previous.content),
+            conversation.answers,
+            today=conversation.today,
+            policy=self.policy,
+        )
+        dossier = turn.tx.submit(
+            turn.applicant.id,
+            content,
+            destinations=self.staff_destinations,
+            status=lifecycle.advance(previous.status, "resubmit"),
+            changes=changes,
+        )
         turn.notes.append(prompts.resubmitted(dossier, changes))
 
     def _start(self, turn: Turn, _argument: str) -> None:

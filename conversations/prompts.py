@@ -9,8 +9,8 @@ from typing import Any
 
 from conversations import lifecycle
 from conversations.answers import expectation, show
-from conversations.flow import Flow
 from conversations.fields import Kind, Step
+from conversations.flow import Flow
 from conversations.machine import CONFIRM_CANCEL, CONFIRM_RESTART, Conversation
 from conversations.messages import Choice, FormOffer, Outbound
 from conversations.policy import Policy
@@ -140,15 +140,21 @@ def help_text(conversation: Conversation) -> str:
 
 def _issue_lines(conversation: Conversation, *, missing: bool = True) -> list[str]:
     found = issues(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy)
-    return [f"• {issue.step.group} · {issue.step.field.label}: {issue.message}"
-            for issue in found if missing or not issue.missing]
+    return [
+        f"• {issue.step.group} · {issue.step.field.label}: {issue.message}"
+        for issue in found
+        if missing or not issue.missing
+    ]
 
 
 def review(conversation: Conversation) -> Outbound:
     """The whole application, the fee and review time, and what still stops submission."""
-    lines = ["Please review your application.", "", summary(
-        conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy
-    ), ""]
+    lines = [
+        "Please review your application.",
+        "",
+        summary(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy),
+        "",
+    ]
     lines.extend(quote(conversation.answers, conversation.policy).lines())
     problems = _issue_lines(conversation)
     reopened = conversation.context.get("reopened")
@@ -182,7 +188,9 @@ def _group_steps(conversation: Conversation) -> dict[str, list[Step]]:
     asks for information)."""
     reopened = conversation.context.get("reopened")
     groups: dict[str, list[Step]] = {}
-    for step in conversation.flow.applicable(conversation.answers, today=conversation.today, policy=conversation.policy):
+    for step in conversation.flow.applicable(
+        conversation.answers, today=conversation.today, policy=conversation.policy
+    ):
         if reopened is not None and step.key not in reopened:
             continue
         if step.field.revisable and step.key in conversation.answers:
@@ -197,8 +205,11 @@ def edit_groups(conversation: Conversation) -> tuple[Option, ...]:
 def edit_fields(conversation: Conversation) -> tuple[Option, ...]:
     steps = _group_steps(conversation).get(conversation.context.get("edit_group", ""), [])
     return tuple(
-        Option(step.key, _shorten(f"{step.field.label}: {show(step.field, conversation.answers[step.key])}"),
-               (step.field.label,))
+        Option(
+            step.key,
+            _shorten(f"{step.field.label}: {show(step.field, conversation.answers[step.key])}"),
+            (step.field.label,),
+        )
         for step in steps
     )
 
@@ -234,8 +245,10 @@ def changes(flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, 
 
 def resubmitted(dossier: Dossier, changed: Sequence[str]) -> str:
     listed = "\n".join(f"  • {line}" for line in changed) or "  (no answer changed)"
-    return (f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
-            f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}")
+    return (
+        f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
+        f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}"
+    )
 
 
 def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> str:
@@ -262,14 +275,19 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange]) -> Outbo
         f"Your application {dossier_number(dossier)} (version {dossier.version}) is "
         f"{lifecycle.WORDS.get(dossier.status, dossier.status)}. Application fee: {dossier.fee_status}.",
         "History:",
-        *(f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"
-          + (f": {change.note}" if change.note else "") for change in history),
+        *(
+            f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"
+            + (f": {change.note}" if change.note else "")
+            for change in history
+        ),
     ]
     weeks = dossier.content.get("review_weeks")
     if weeks and history and dossier.status not in (lifecycle.APPROVED, lifecycle.REJECTED):
         submitted_on = history[0].at.date()
         earliest, latest = (submitted_on + dt.timedelta(weeks=weeks[0]), submitted_on + dt.timedelta(weeks=weeks[1]))
-        lines.append(f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y} "
-                     f"({weeks[0]}–{weeks[1]} weeks from submission on {submitted_on:%d %B %Y}).")
+        lines.append(
+            f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y} "
+            f"({weeks[0]}–{weeks[1]} weeks from submission on {submitted_on:%d %B %Y})."
+        )
     lines.append("You will hear here and by email when anything changes.")
     return Outbound("\n".join(lines))

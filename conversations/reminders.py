@@ -41,26 +41,33 @@ def is_quiet(now: dt.datetime, time_zone: str | None, policy: ReminderPolicy) ->
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def idle_text(days: int, last: bool) -> str:
     if last:
-        return (f"A last reminder: your CMM application has waited {days} days. Everything you entered is saved; "
-                "send any message to carry on where you stopped. (/stop_reminders turns reminders off.)")
-    return (f"Your CMM application is waiting for you ({days} days since your last answer). Everything is saved; "
-            "send any message to carry on where you stopped. (/stop_reminders turns reminders off.)")
+        return (
+            f"A last reminder: your CMM application has waited {days} days. Everything you entered is saved; "
+            "send any message to carry on where you stopped. (/stop_reminders turns reminders off.)"
+        )
+    return (
+        f"Your CMM application is waiting for you ({days} days since your last answer). Everything is saved; "
+        "send any message to carry on where you stopped. (/stop_reminders turns reminders off.)"
+    )
 
 
 def renewal_text(number: str, expires: dt.date, days: int) -> str:
-    return (f"Your Certified Master Mentor credential ({number}) expires on {expires:%d %B %Y}, in about {days} days. "
-            "To renew it you need 5 mentoring supervision sessions for each year. "
-            "(/stop_reminders turns reminders off.)")
+    return (
+        f"Your Certified Master Mentor credential ({number}) expires on {expires:%d %B %Y}, in about {days} days. "
+        "To renew it you need 5 mentoring supervision sessions for each year. "
+        "(/stop_reminders turns reminders off.)"
+    )
 
 
 class Reminders:
-    def __init__(self, storage: Storage, *, policy: ReminderPolicy | None = None,
-                 now: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(
+        self, storage: Storage, *, policy: ReminderPolicy | None = None, now: Callable[[], dt.datetime] = utcnow
+    ) -> None:
         self.storage = storage
         self.policy = policy or ReminderPolicy()
         self.now = now
@@ -118,7 +125,13 @@ class Reminders:
         return queued
 
     def _tell(self, tx, applicant: Applicant, text: str) -> None:
-        tx.enqueue(REMINDER_TOPIC, f"applicant:{applicant.channel}",
-                   {"applicant_id": applicant.id, "user_id": applicant.channel_user_id,
-                    "outbound": outbound_to_dict(Outbound(text))},
-                   order_key=f"applicant:{applicant.id}")
+        tx.enqueue(
+            REMINDER_TOPIC,
+            f"applicant:{applicant.channel}",
+            {
+                "applicant_id": applicant.id,
+                "user_id": applicant.channel_user_id,
+                "outbound": outbound_to_dict(Outbound(text)),
+            },
+            order_key=f"applicant:{applicant.id}",
+        )

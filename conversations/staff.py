@@ -68,8 +68,9 @@ def waited(delta: dt.timedelta) -> str:
 
 
 class StaffDesk:
-    def __init__(self, storage: Storage, *, policy: Policy, flow: Flow | None = None,
-                 now: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(
+        self, storage: Storage, *, policy: Policy, flow: Flow | None = None, now: Callable[[], dt.datetime] = utcnow
+    ) -> None:
         self.storage = storage
         self.policy = policy
         self.flow = flow or Flow()
@@ -83,10 +84,18 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
             changed = tx.last_changes([dossier.id for dossier in dossiers])
-        entries = [QueueEntry(dossier.id, number_of(dossier), dossier.version, dossier.status,
-                              dossier.content.get("applicant", {}).get("full_name", "?"), dossier.fee_status,
-                              self.now() - _aware(changed.get(dossier.id, dossier.submitted_at)))
-                   for dossier in dossiers]
+        entries = [
+            QueueEntry(
+                dossier.id,
+                number_of(dossier),
+                dossier.version,
+                dossier.status,
+                dossier.content.get("applicant", {}).get("full_name", "?"),
+                dossier.fee_status,
+                self.now() - _aware(changed.get(dossier.id, dossier.submitted_at)),
+            )
+            for dossier in dossiers
+        ]
         return sorted(entries, key=lambda entry: entry.waiting, reverse=True)
 
     def describe(self, reference: str | int) -> str:
@@ -96,8 +105,11 @@ class StaffDesk:
             history = tx.application_history(dossier.applicant_id)
         judged = self.verdict(dossier)
         lines = [f"Status: {lifecycle.WORDS.get(dossier.status, dossier.status)} · fee {dossier.fee_status}"]
-        lines += [f"  {change.at:%Y-%m-%d %H:%M} {change.status} by {change.actor}"
-                  + (f": {change.note}" if change.note else "") for change in history]
+        lines += [
+            f"  {change.at:%Y-%m-%d %H:%M} {change.status} by {change.actor}"
+            + (f": {change.note}" if change.note else "")
+            for change in history
+        ]
         lines.append("Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)))
         lines += [f"  ⚠ {warning}" for warning in judged.warnings]
         return "\n".join(lines) + "\n\n" + to_text(dossier, flow=self.flow, policy=self.policy)
@@ -106,10 +118,17 @@ class StaffDesk:
         return verdict(self.flow, dossier.content, today=dossier.submitted_at.date(), policy=self.policy)
 
     def pdf(self, dossier: Dossier, changes: Sequence[str] = ()) -> bytes:
-        return render_pdf(dossier.content, number=number_of(dossier), version=dossier.version,
-                          status=lifecycle.WORDS.get(dossier.status, dossier.status),
-                          submitted_at=dossier.submitted_at, flow=self.flow, policy=self.policy,
-                          verdict=self.verdict(dossier), changes=changes)
+        return render_pdf(
+            dossier.content,
+            number=number_of(dossier),
+            version=dossier.version,
+            status=lifecycle.WORDS.get(dossier.status, dossier.status),
+            submitted_at=dossier.submitted_at,
+            flow=self.flow,
+            policy=self.policy,
+            verdict=self.verdict(dossier),
+            changes=changes,
+        )
 
     def export(self, reference: str | int) -> Export:
         with self.storage.transaction() as tx:
@@ -120,8 +139,11 @@ class StaffDesk:
         """The applicant's evidence, numbered so that two files of the same name stay apart."""
         with self.storage.transaction() as tx:
             evidence = tx.evidence(dossier.applicant_id)
-        return [(f"{number:02d}-{item.original_name}", self.storage.files.read(item.sha256))
-                for number, item in enumerate(evidence, start=1) if self.storage.files.path(item.sha256).exists()]
+        return [
+            (f"{number:02d}-{item.original_name}", self.storage.files.read(item.sha256))
+            for number, item in enumerate(evidence, start=1)
+            if self.storage.files.path(item.sha256).exists()
+        ]
 
     def export_of(self, dossier: Dossier, changes: Sequence[str] = ()) -> Export:
         archive = io.BytesIO()
@@ -144,7 +166,8 @@ class StaffDesk:
         lines = [
             f"{first} {number_of(dossier)} (version {dossier.version})",
             f"Applicant: {applicant.get('full_name')} <{applicant.get('email')}>",
-            f"{'IMC member' if applicant.get('is_member') == 'yes' else 'Not a member'} · fee {fee} USD ({dossier.fee_status})",
+            f"{'IMC member' if applicant.get('is_member') == 'yes' else 'Not a member'}"
+            f" · fee {fee} USD ({dossier.fee_status})",
             f"Training: {center}" + (f" · review about {weeks[0]}–{weeks[1]} weeks" if weeks else ""),
             "Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)),
             *(f"⚠ {warning}" for warning in judged.warnings),
@@ -174,8 +197,9 @@ class StaffDesk:
     def reject(self, reference: str | int, *, actor: str, note: str = "", version: int | None = None) -> Dossier:
         return self.act(reference, "reject", actor=actor, note=note, version=version)
 
-    def request_information(self, reference: str | int, wanted: Sequence[str], *, actor: str, note: str = "",
-                            version: int | None = None) -> Dossier:
+    def request_information(
+        self, reference: str | int, wanted: Sequence[str], *, actor: str, note: str = "", version: int | None = None
+    ) -> Dossier:
         """Reopen exactly the named questions (keys, labels, a reference like "Reference 2", or a
         section) in the applicant's conversation, and ask the applicant for them."""
         with self.storage.transaction() as tx:
@@ -187,15 +211,29 @@ class StaffDesk:
             applicant = tx.applicant_by_id(dossier.applicant_id)
             draft = tx.draft(applicant.id)
             answers = dict(draft.answers)
-            conversation = Conversation(self.flow, answers=answers, context={"reopened": dossier.requested},
-                                        today=self.now().date(), policy=self.policy)
+            conversation = Conversation(
+                self.flow,
+                answers=answers,
+                context={"reopened": dossier.requested},
+                today=self.now().date(),
+                policy=self.policy,
+            )
             conversation.state = steps[0].key
             question = prompts.question(conversation, steps[0])
             tx.save_draft(applicant.id, state=steps[0].key, answers=answers, context=conversation.context)
-            text = lifecycle.applicant_message(status, number=number_of(dossier), note=note,
-                                               requested=[f"{step.group} · {step.field.label}" for step in steps])
-            self._tell(tx, applicant, Outbound(f"{text}\n\n{question.text}", question.choices,
-                                               question.expects_file, steps[0].key, question.form))
+            text = lifecycle.applicant_message(
+                status,
+                number=number_of(dossier),
+                note=note,
+                requested=[f"{step.group} · {step.field.label}" for step in steps],
+            )
+            self._tell(
+                tx,
+                applicant,
+                Outbound(
+                    f"{text}\n\n{question.text}", question.choices, question.expects_file, steps[0].key, question.form
+                ),
+            )
             return dossier
 
     def mark_paid(self, reference: str | int, *, actor: str) -> Dossier:
@@ -205,12 +243,16 @@ class StaffDesk:
                 raise StaffError(f"The fee for {number_of(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
             tx.record_status(dossier, dossier.status, actor=actor, note="fee paid")
-            self._tell(tx, tx.applicant_by_id(dossier.applicant_id),
-                       Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))))
+            self._tell(
+                tx,
+                tx.applicant_by_id(dossier.applicant_id),
+                Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))),
+            )
             return dossier
 
-    def act(self, reference: str | int, action: str, *, actor: str, note: str = "",
-            version: int | None = None) -> Dossier:
+    def act(
+        self, reference: str | int, action: str, *, actor: str, note: str = "", version: int | None = None
+    ) -> Dossier:
         """``start_review``, ``approve`` or ``reject`` the application (what a staff button does)."""
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference, version)
@@ -230,10 +272,16 @@ class StaffDesk:
     def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound) -> None:
         if applicant is None:  # withdrawn: nobody to tell
             return
-        tx.enqueue(APPLICANT_MESSAGE_TOPIC, applicant_destination(applicant),
-                   {"applicant_id": applicant.id, "user_id": applicant.channel_user_id,
-                    "outbound": outbound_to_dict(outbound)},
-                   order_key=f"applicant:{applicant.id}")
+        tx.enqueue(
+            APPLICANT_MESSAGE_TOPIC,
+            applicant_destination(applicant),
+            {
+                "applicant_id": applicant.id,
+                "user_id": applicant.channel_user_id,
+                "outbound": outbound_to_dict(outbound),
+            },
+            order_key=f"applicant:{applicant.id}",
+        )
 
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
         """The newest version of the application ``reference`` names; with ``version`` (from a
@@ -242,8 +290,10 @@ class StaffDesk:
         if found is None:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
         if version is not None and version != found.version:
-            raise StaffError(f"That button was for version {version} of {number_of(found)}; "
-                             f"version {found.version} is the current one.")
+            raise StaffError(
+                f"That button was for version {version} of {number_of(found)}; "
+                f"version {found.version} is the current one."
+            )
         return tx.dossier(found.id)
 
     def _resolve(self, dossier: Dossier, wanted: Sequence[str]) -> list[Step]:
@@ -251,14 +301,25 @@ class StaffDesk:
         chosen: list[Step] = []
         for name in wanted:
             loose = _loose(name)
-            matches = [step for step in steps if loose in (_loose(step.key), _loose(step.group),
-                                                           _loose(step.section.title), _loose(step.section.key),
-                                                           _loose(f"{step.group} {step.field.label}"))
-                       or (loose == _loose(step.field.label) and step.repeat is None)]
+            matches = [
+                step
+                for step in steps
+                if loose
+                in (
+                    _loose(step.key),
+                    _loose(step.group),
+                    _loose(step.section.title),
+                    _loose(step.section.key),
+                    _loose(f"{step.group} {step.field.label}"),
+                )
+                or (loose == _loose(step.field.label) and step.repeat is None)
+            ]
             if not matches:
                 known = ", ".join(step.key for step in steps)
-                raise StaffError(f"“{name}” is not a question of this dossier. Name a section, a reference "
-                                 f"(e.g. Reference 2) or a question: {known}")
+                raise StaffError(
+                    f"“{name}” is not a question of this dossier. Name a section, a reference "
+                    f"(e.g. Reference 2) or a question: {known}"
+                )
             chosen += [step for step in matches if step not in chosen]
         if not chosen:
             raise StaffError("Name at least one question or section to ask about.")
@@ -278,4 +339,4 @@ def _loose(text: str) -> str:
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -48,9 +48,13 @@ def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> S
         entries = desk.queue(status)
         if not entries:
             return StaffReply("Nothing waiting.")
-        return StaffReply("\n".join(
-            f"{entry.number} v{entry.version} · {lifecycle.WORDS[entry.status]} · {entry.applicant} · "
-            f"fee {entry.fee_status} · waiting {waited(entry.waiting)}" for entry in entries))
+        return StaffReply(
+            "\n".join(
+                f"{entry.number} v{entry.version} · {lifecycle.WORDS[entry.status]} · {entry.applicant} · "
+                f"fee {entry.fee_status} · waiting {waited(entry.waiting)}"
+                for entry in entries
+            )
+        )
     if name == "help" or not reference:
         return StaffReply(HELP)
     if name == "show":
@@ -58,8 +62,14 @@ def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> S
     if name == "export":
         export = desk.export(reference)
         number = _number(reference)
-        return StaffReply(f"Export of {number}.", [(f"{number}.pdf", export.pdf), (f"{number}.json", export.json),
-                                                  (f"{number}-evidence.zip", export.evidence_zip)])
+        return StaffReply(
+            f"Export of {number}.",
+            [
+                (f"{number}.pdf", export.pdf),
+                (f"{number}.json", export.json),
+                (f"{number}-evidence.zip", export.evidence_zip),
+            ],
+        )
     if name == "review":
         dossier = desk.start_review(reference, actor=actor)
         return StaffReply(f"{_number(reference)} is now in review (version {dossier.version}).")

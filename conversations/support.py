@@ -34,10 +34,18 @@ def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) ->
     question.answer = text
     question.outcome = "escalated"
     tx.session.add(question)
-    tx.enqueue(APPLICANT_MESSAGE_TOPIC, f"applicant:{applicant.channel}", {
-        "applicant_id": applicant.id, "user_id": applicant.channel_user_id,
-        "outbound": outbound_to_dict(Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}")),
-    }, order_key=f"applicant:{applicant.id}")
+    tx.enqueue(
+        APPLICANT_MESSAGE_TOPIC,
+        f"applicant:{applicant.channel}",
+        {
+            "applicant_id": applicant.id,
+            "user_id": applicant.channel_user_id,
+            "outbound": outbound_to_dict(
+                Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}")
+            ),
+        },
+        order_key=f"applicant:{applicant.id}",
+    )
 
 
 def add_entry(tx: Transaction, question: str, answer: str, *, by: str) -> FaqEntry:
@@ -60,15 +68,21 @@ def report(storage: Storage) -> list[ReportLine]:
 
 def forwarded(payload: dict, how_to_answer: str) -> str:
     """A question passed to a person, as support reads it."""
-    return (f"Question {payload['question_id']} from an applicant ({payload['channel']}, {payload['context']}):\n"
-            f"{payload['text']}\n\n{how_to_answer}; start the reply with /faq_add to add the answer to the FAQ too.")
+    return (
+        f"Question {payload['question_id']} from an applicant ({payload['channel']}, {payload['context']}):\n"
+        f"{payload['text']}\n\n{how_to_answer}; start the reply with /faq_add to add the answer to the FAQ too."
+    )
 
 
 def remember_thread(storage: Storage, payload: dict, *, destination: str, message_ref: str) -> None:
     """Where the question was posted, so a reply there can be matched to it."""
     with storage.transaction() as tx:
-        tx.add_support_thread(question_id=payload["question_id"], applicant_id=payload["applicant_id"],
-                              destination=destination, message_ref=message_ref)
+        tx.add_support_thread(
+            question_id=payload["question_id"],
+            applicant_id=payload["applicant_id"],
+            destination=destination,
+            message_ref=message_ref,
+        )
 
 
 def reply_in_thread(storage: Storage, *, destination: str, message_ref: str, text: str, by: str) -> str:

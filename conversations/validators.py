@@ -44,9 +44,7 @@ def text(raw: str, *, max_length: int = 500, example: str = "") -> str:
     if not value:
         raise Invalid(_with_example("This answer can't be empty.", example))
     if len(value) > max_length:
-        raise Invalid(
-            _with_example(f"That is {len(value)} characters; please keep it to {max_length}.", example)
-        )
+        raise Invalid(_with_example(f"That is {len(value)} characters; please keep it to {max_length}.", example))
     return value
 
 

@@ -63,9 +63,7 @@ def _warnings(flow: Flow, answers: Mapping[str, Any], policy: Policy) -> list[st
         low, high = policy.review_weeks[NON_ACCREDITED]
         warnings.append(f"Training from a {label}: the review takes about {low}–{high} weeks.")
     if answers.get("training_mode") == SELF_PACED:
-        warnings.append(
-            "The training was self-paced online; check that it counts as delivered mentoring training."
-        )
+        warnings.append("The training was self-paced online; check that it counts as delivered mentoring training.")
     return warnings
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.engine import make_url
 def normalize_url(url: str) -> str:
     """Accept the ``postgres://`` and ``postgresql://`` forms hosts hand out; use psycopg 3."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

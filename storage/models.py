@@ -98,8 +98,9 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=64, index=True)
     # Who receives it: "staff:slack", "staff:telegram", "staff:folder", or "applicant".
-    destination: str = Field(default="staff:folder", max_length=32, index=True,
-                             sa_column_kwargs={"server_default": "staff:folder"})
+    destination: str = Field(
+        default="staff:folder", max_length=32, index=True, sa_column_kwargs={"server_default": "staff:folder"}
+    )
     payload: dict[str, Any] = _json_column(default_factory=dict)
     created_at: dt.datetime = _time_column()
     delivered_at: dt.datetime | None = _time_column(nullable=True)

@@ -112,8 +112,12 @@ class Transaction:
         previous = self.latest_dossier(applicant_id)
         now = utcnow()
         dossier = Dossier(
-            applicant_id=applicant_id, version=(previous.version if previous else 0) + 1, status=status,
-            content=content, submitted_at=now, fee_status=previous.fee_status if previous else "due",
+            applicant_id=applicant_id,
+            version=(previous.version if previous else 0) + 1,
+            status=status,
+            content=content,
+            submitted_at=now,
+            fee_status=previous.fee_status if previous else "due",
         )
         self.session.add(dossier)
         self.session.flush()
@@ -122,23 +126,31 @@ class Transaction:
             self.enqueue(
                 DOSSIER_SUBMITTED_TOPIC,
                 destination,
-                {"dossier_id": dossier.id, "applicant_id": applicant_id, "version": dossier.version,
-                 "changes": list(changes)},
+                {
+                    "dossier_id": dossier.id,
+                    "applicant_id": applicant_id,
+                    "version": dossier.version,
+                    "changes": list(changes),
+                },
             )
         return dossier
 
     def enqueue(self, topic: str, destination: str, payload: dict[str, Any], *, order_key: str | None = None) -> None:
         self.session.add(OutboxMessage(topic=topic, destination=destination, payload=payload, order_key=order_key))
 
-    def claim(self, destinations: Sequence[str], *, now: dt.datetime, lease: dt.timedelta,
-              limit: int = 20) -> list[OutboxMessage]:
+    def claim(
+        self, destinations: Sequence[str], *, now: dt.datetime, lease: dt.timedelta, limit: int = 20
+    ) -> list[OutboxMessage]:
         """Due messages for ``destinations``, each taken for ``lease`` so no other sender takes it
         meanwhile; one whose ``order_key`` has an earlier message still undelivered waits for it."""
         query = (
             select(OutboxMessage)
-            .where(col(OutboxMessage.destination).in_(destinations), col(OutboxMessage.delivered_at).is_(None),
-                   col(OutboxMessage.next_attempt_at) <= now,
-                   col(OutboxMessage.claimed_until).is_(None) | (col(OutboxMessage.claimed_until) < now))
+            .where(
+                col(OutboxMessage.destination).in_(destinations),
+                col(OutboxMessage.delivered_at).is_(None),
+                col(OutboxMessage.next_attempt_at) <= now,
+                col(OutboxMessage.claimed_until).is_(None) | (col(OutboxMessage.claimed_until) < now),
+            )
             .order_by(col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -156,12 +168,14 @@ class Transaction:
 
     def _earliest_undelivered(self, order_key: str) -> int | None:
         return self.session.exec(
-            select(func.min(OutboxMessage.id)).where(OutboxMessage.order_key == order_key,
-                                                     col(OutboxMessage.delivered_at).is_(None))
+            select(func.min(OutboxMessage.id)).where(
+                OutboxMessage.order_key == order_key, col(OutboxMessage.delivered_at).is_(None)
+            )
         ).one()
 
-    def settle(self, message_id: int, *, now: dt.datetime, error: str | None = None,
-               retry_at: dt.datetime | None = None) -> None:
+    def settle(
+        self, message_id: int, *, now: dt.datetime, error: str | None = None, retry_at: dt.datetime | None = None
+    ) -> None:
         """Record a delivery (``error`` None) or a failed attempt to retry at ``retry_at``."""
         message = self.session.get(OutboxMessage, message_id)
         message.claimed_until = None
@@ -186,21 +200,29 @@ class Transaction:
         """Applicants whose application is approved, with the newest dossier and when it was approved."""
         approved = [dossier for dossier in self.latest_dossiers() if dossier.status == "approved"]
         approved_at = self.last_changes([dossier.id for dossier in approved], status="approved")
-        applicants = {applicant.id: applicant for applicant in self.session.exec(
-            select(Applicant).where(col(Applicant.id).in_([dossier.applicant_id for dossier in approved])))}
+        applicants = {
+            applicant.id: applicant
+            for applicant in self.session.exec(
+                select(Applicant).where(col(Applicant.id).in_([dossier.applicant_id for dossier in approved]))
+            )
+        }
         return [(applicants[dossier.applicant_id], dossier, approved_at[dossier.id]) for dossier in approved]
 
     def last_changes(self, dossier_ids: Sequence[int], status: str | None = None) -> dict[int, dt.datetime]:
         """When each dossier last changed status (to ``status``, if given), in one query."""
-        query = (select(StatusChange.dossier_id, func.max(StatusChange.at))
-                 .where(col(StatusChange.dossier_id).in_(dossier_ids)).group_by(StatusChange.dossier_id))
+        query = (
+            select(StatusChange.dossier_id, func.max(StatusChange.at))
+            .where(col(StatusChange.dossier_id).in_(dossier_ids))
+            .group_by(StatusChange.dossier_id)
+        )
         if status is not None:
             query = query.where(StatusChange.status == status)
         return dict(self.session.exec(query).all())
 
     def reminded(self, applicant_id: int, kind: str, marker: str) -> bool:
-        query = select(ReminderSent).where(ReminderSent.applicant_id == applicant_id, ReminderSent.kind == kind,
-                                           ReminderSent.marker == marker)
+        query = select(ReminderSent).where(
+            ReminderSent.applicant_id == applicant_id, ReminderSent.kind == kind, ReminderSent.marker == marker
+        )
         return self.session.exec(query).first() is not None
 
     def mark_reminded(self, applicant_id: int, kind: str, marker: str) -> None:
@@ -211,18 +233,22 @@ class Transaction:
         applicant.reminders = on
         self.session.add(applicant)
 
-    def record_question(self, applicant_id: int | None, text: str, *, matched: str | None, score: float,
-                        outcome: str) -> FaqQuestion:
-        question = FaqQuestion(applicant_id=applicant_id, text=text[:2000], matched=matched, score=score,
-                               outcome=outcome)
+    def record_question(
+        self, applicant_id: int | None, text: str, *, matched: str | None, score: float, outcome: str
+    ) -> FaqQuestion:
+        question = FaqQuestion(
+            applicant_id=applicant_id, text=text[:2000], matched=matched, score=score, outcome=outcome
+        )
         self.session.add(question)
         self.session.flush()
         return question
 
     def last_unanswered_question(self, applicant_id: int) -> FaqQuestion | None:
-        query = (select(FaqQuestion)
-                 .where(FaqQuestion.applicant_id == applicant_id, FaqQuestion.outcome == "unsure")
-                 .order_by(col(FaqQuestion.id).desc()))
+        query = (
+            select(FaqQuestion)
+            .where(FaqQuestion.applicant_id == applicant_id, FaqQuestion.outcome == "unsure")
+            .order_by(col(FaqQuestion.id).desc())
+        )
         return self.session.exec(query).first()
 
     def question(self, question_id: int) -> FaqQuestion | None:
@@ -245,12 +271,16 @@ class Transaction:
         return self.session.exec(select(func.max(FaqEntry.id))).one() or 0
 
     def add_support_thread(self, *, question_id: int, applicant_id: int, destination: str, message_ref: str) -> None:
-        self.session.add(SupportThread(question_id=question_id, applicant_id=applicant_id, destination=destination,
-                                       message_ref=message_ref))
+        self.session.add(
+            SupportThread(
+                question_id=question_id, applicant_id=applicant_id, destination=destination, message_ref=message_ref
+            )
+        )
 
     def support_thread(self, destination: str, message_ref: str) -> SupportThread | None:
-        query = select(SupportThread).where(SupportThread.destination == destination,
-                                            SupportThread.message_ref == message_ref)
+        query = select(SupportThread).where(
+            SupportThread.destination == destination, SupportThread.message_ref == message_ref
+        )
         return self.session.exec(query).first()
 
     def forget_processed(self, *, before: dt.datetime) -> int:

@@ -126,8 +126,9 @@ class Applicant:
         self.channel = channel
         self.last: Outbound | None = None
 
-    def inbound(self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None,
-                **extra) -> Inbound:
+    def inbound(
+        self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None, **extra
+    ) -> Inbound:
         return Inbound(self.channel, self.user_id, event_id or f"e{next(_event_ids)}", text=text, file=file, **extra)
 
     def deliver(self, inbound: Inbound) -> str:
@@ -157,14 +158,28 @@ def reference_answers(number: int, *, letter: bool = False) -> list:
 
 APPLICANT_ANSWERS = ["yes", "Maria Gonzalez", "maria@example.org", "no"]
 TRAINING_ANSWERS = [
-    "Global Mentoring Academy", "accredited", "Foundations of Professional Mentoring", "52.5", "hybrid",
-    "2024-01-10", "2024-03-20", "Dr. Amal Haddad", "amal@academy.example", PDF,
+    "Global Mentoring Academy",
+    "accredited",
+    "Foundations of Professional Mentoring",
+    "52.5",
+    "hybrid",
+    "2024-01-10",
+    "2024-03-20",
+    "Dr. Amal Haddad",
+    "amal@academy.example",
+    PDF,
 ]
 EXPERIENCE_ANSWERS = ["yes", "CPM-2019-0457", "1 March 2023", "12"] + [
     answer for number in range(1, 6) for answer in reference_answers(number, letter=number == 1)
 ]
 SUPERVISION_ANSWERS = [
-    "Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "both", "yes", "yes", "yes",
+    "Sam Okafor",
+    "sam.okafor@example.net",
+    "12 Harbour Road, Dublin",
+    "both",
+    "yes",
+    "yes",
+    "yes",
 ]
 FULL_APPLICATION = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS
 
@@ -195,6 +210,7 @@ def postgres_url() -> Iterator[str]:
 def applicant_notices(storage: Storage) -> list[str]:
     """The texts queued for applicants (status changes, reminders), oldest first."""
     with Session(storage.engine) as session:
-        rows = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "applicant.message")
-                            .order_by(col(OutboxMessage.id)))
+        rows = session.exec(
+            select(OutboxMessage).where(OutboxMessage.topic == "applicant.message").order_by(col(OutboxMessage.id))
+        )
         return [outbound_from_dict(row.payload["outbound"]).text for row in rows]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conversations.engine import Engine
-from conversations.messages import IncomingFile, Inbound, Outbound
+from conversations.messages import Inbound, IncomingFile, Outbound
 
 CHANNEL = "console"
 # A command is a first word like /skip; a path like /home/maria/certificate.pdf has more slashes.
@@ -62,8 +62,10 @@ class ConsoleChannel:
             try:
                 content = path.read_bytes()
             except OSError as error:
-                self._print(f"I can't read a file at {stripped} ({error.strerror}). Type the path of the file, "
-                            "e.g. ~/Documents/certificate.pdf.")
+                self._print(
+                    f"I can't read a file at {stripped} ({error.strerror}). Type the path of the file, "
+                    "e.g. ~/Documents/certificate.pdf."
+                )
                 return
             self._send(file=IncomingFile(path.name, content))
         else:

@@ -31,7 +31,7 @@ from conversations.engine import Engine, Overview
 from conversations.fields import Kind
 from conversations.forms import Form, FormField
 from conversations.keyed_lock import AsyncKeyedLocks
-from conversations.messages import IncomingFile, Inbound, Outbound, outbound_from_dict
+from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
 from conversations.staff import StaffDesk
 from storage.models import OutboxMessage
 
@@ -56,16 +56,27 @@ def blocks_for(outbound: Outbound) -> list[dict]:
     """Plain-text sections (nothing typed is taken for formatting), then buttons."""
     blocks: list[dict] = [
         {"type": "section", "text": {"type": "plain_text", "text": part, "emoji": False}}
-        for part in split_message(outbound.text, limit=_SECTION_LIMIT) if part.strip()
+        for part in split_message(outbound.text, limit=_SECTION_LIMIT)
+        if part.strip()
     ]
     buttons = [
-        {"type": "button", "action_id": f"choice-{number}", "text": {"type": "plain_text", "text": choice.label[:75]},
-         "value": f"{outbound.question}{_SEPARATOR}{choice.value}"}
+        {
+            "type": "button",
+            "action_id": f"choice-{number}",
+            "text": {"type": "plain_text", "text": choice.label[:75]},
+            "value": f"{outbound.question}{_SEPARATOR}{choice.value}",
+        }
         for number, choice in enumerate(outbound.choices)
     ]
     if outbound.form is not None:
-        buttons.append({"type": "button", "action_id": "open-form", "value": outbound.form.key,
-                        "text": {"type": "plain_text", "text": f"Fill in {outbound.form.title} in one form"[:75]}})
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": "open-form",
+                "value": outbound.form.key,
+                "text": {"type": "plain_text", "text": f"Fill in {outbound.form.title} in one form"[:75]},
+            }
+        )
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     return blocks
@@ -90,8 +101,10 @@ def _input_block(field: FormField) -> dict:
         if field.value:
             element["initial_date"] = field.value
     elif field.kind in (Kind.CHOICE, Kind.YES_NO):
-        options = [{"text": {"type": "plain_text", "text": option.label[:75]}, "value": option.value}
-                   for option in field.options]
+        options = [
+            {"text": {"type": "plain_text", "text": option.label[:75]}, "value": option.value}
+            for option in field.options
+        ]
         element = {"type": "static_select", "options": options}
         chosen = next((option for option in options if option["value"] == field.value), None)
         if chosen:
@@ -103,9 +116,14 @@ def _input_block(field: FormField) -> dict:
         if field.example:
             element["placeholder"] = {"type": "plain_text", "text": f"e.g. {field.example}"[:150]}
     element["action_id"] = "value"
-    return {"type": "input", "block_id": field.key, "optional": field.optional,
-            "label": {"type": "plain_text", "text": field.label[:2000]},
-            "hint": {"type": "plain_text", "text": field.prompt[:2000]}, "element": element}
+    return {
+        "type": "input",
+        "block_id": field.key,
+        "optional": field.optional,
+        "label": {"type": "plain_text", "text": field.label[:2000]},
+        "hint": {"type": "plain_text", "text": field.prompt[:2000]},
+        "element": element,
+    }
 
 
 def form_values(view: dict) -> dict[str, str]:
@@ -114,10 +132,7 @@ def form_values(view: dict) -> dict[str, str]:
     for block_id, actions in view["state"]["values"].items():
         state = actions.get("value", {})
         values[block_id] = (
-            state.get("value")
-            or state.get("selected_date")
-            or (state.get("selected_option") or {}).get("value")
-            or ""
+            state.get("value") or state.get("selected_date") or (state.get("selected_option") or {}).get("value") or ""
         )
     return values
 
@@ -136,15 +151,32 @@ def home_view(overview: Overview) -> dict:
         {"type": "section", "text": {"type": "plain_text", "text": "\n".join(lines)}},
     ]
     label = {"not started": "Start", "draft": "Continue"}.get(overview.status, "Show status")
-    blocks.append({"type": "actions", "elements": [
-        {"type": "button", "action_id": "home-continue", "style": "primary",
-         "text": {"type": "plain_text", "text": label}}]})
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "home-continue",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": label},
+                }
+            ],
+        }
+    )
     return {"type": "home", "blocks": blocks}
 
 
 class SlackChannel:
-    def __init__(self, engine: Engine, client: AsyncWebClient, *, max_file_bytes: int,
-                 staff: SlackStaff | None = None, support: SlackSupport | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        client: AsyncWebClient,
+        *,
+        max_file_bytes: int,
+        staff: SlackStaff | None = None,
+        support: SlackSupport | None = None,
+    ) -> None:
         self.engine = engine
         self.client = client
         self.max_file_bytes = max_file_bytes
@@ -228,8 +260,9 @@ class SlackChannel:
         try:
             async with aiohttp.ClientSession() as http, http.get(url, headers=headers) as response:
                 if response.status != 200 or response.content_type == "text/html":
-                    log.warning("file %s: got %s %s instead of the file", shared["id"], response.status,
-                                response.content_type)
+                    log.warning(
+                        "file %s: got %s %s instead of the file", shared["id"], response.status, response.content_type
+                    )
                     return IncomingFile(name, None, size=0)
                 content = await response.content.read(self.max_file_bytes + 1)
         except aiohttp.ClientError as error:
@@ -268,8 +301,11 @@ class SlackChannel:
         user_id = body["user"]["id"]
         form = await asyncio.to_thread(self.engine.form, CHANNEL, user_id, action["value"])
         if form is None:
-            await self.post(user_id, [Outbound("That form can't be filled in now; please answer in the chat.")],
-                            (body.get("channel") or {}).get("id"))
+            await self.post(
+                user_id,
+                [Outbound("That form can't be filled in now; please answer in the chat.")],
+                (body.get("channel") or {}).get("id"),
+            )
             return
         await self.client.views_open(trigger_id=body["trigger_id"], view=modal_for(form))
 
@@ -277,7 +313,9 @@ class SlackChannel:
         user_id = body["user"]["id"]
         inbound = Inbound(CHANNEL, user_id, f"form:{body.get('trigger_id') or view['id'] + view.get('hash', '')}")
         async with self._users.hold(user_id):
-            result = await asyncio.to_thread(self.engine.submit_form, inbound, view["private_metadata"], form_values(view))
+            result = await asyncio.to_thread(
+                self.engine.submit_form, inbound, view["private_metadata"], form_values(view)
+            )
             if result.errors:
                 first = next(iter(view["state"]["values"]), "")
                 errors = {key or first: message for key, message in result.errors.items()}
@@ -318,10 +356,19 @@ def web_client(token: str, api_url: str, *, retries: int = 3) -> AsyncWebClient:
     return client
 
 
-def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str | None, max_file_bytes: int,
-              desk: StaffDesk | None = None, staff_channel: str | None = None,
-              staff_ids: frozenset[str] = frozenset(), support_channel: str | None = None,
-              support_ids: frozenset[str] = frozenset()) -> tuple[AsyncApp, SlackChannel]:
+def build_app(
+    engine: Engine,
+    *,
+    token: str,
+    api_url: str,
+    signing_secret: str | None,
+    max_file_bytes: int,
+    desk: StaffDesk | None = None,
+    staff_channel: str | None = None,
+    staff_ids: frozenset[str] = frozenset(),
+    support_channel: str | None = None,
+    support_ids: frozenset[str] = frozenset(),
+) -> tuple[AsyncApp, SlackChannel]:
     """The app, and the channel (which also delivers notices to applicants, and to staff when a
     staff channel is set)."""
     client = web_client(token, api_url)
@@ -331,8 +378,11 @@ def build_app(engine: Engine, *, token: str, api_url: str, signing_secret: str |
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
     )
     staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if desk and staff_channel else None
-    support = (SlackSupport(engine.storage, client, channel=support_channel, support_ids=support_ids)
-               if support_channel else None)
+    support = (
+        SlackSupport(engine.storage, client, channel=support_channel, support_ids=support_ids)
+        if support_channel
+        else None
+    )
     channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes, staff=staff, support=support)
     if staff is not None:
         app.action(re.compile(r"^staff-"))(staff.on_button)

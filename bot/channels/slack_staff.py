@@ -23,29 +23,51 @@ REFUSED = "Only IMC credentialing staff can do that."
 
 
 def staff_blocks(text: str, dossier: Dossier) -> list[dict]:
-    blocks: list[dict] = [{"type": "section", "text": {"type": "plain_text", "text": part}}
-                          for part in split_message(text, limit=3000)]
-    blocks.append({"type": "actions", "elements": [
-        {"type": "button", "action_id": f"staff-{action}", "text": {"type": "plain_text", "text": label},
-         "value": f"{dossier.id}:{dossier.version}"}
-        for action, label in ACTIONS.items()
-    ]})
+    blocks: list[dict] = [
+        {"type": "section", "text": {"type": "plain_text", "text": part}} for part in split_message(text, limit=3000)
+    ]
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": f"staff-{action}",
+                    "text": {"type": "plain_text", "text": label},
+                    "value": f"{dossier.id}:{dossier.version}",
+                }
+                for action, label in ACTIONS.items()
+            ],
+        }
+    )
     return blocks
 
 
 def request_modal(desk: StaffDesk, dossier: Dossier) -> dict:
-    options = [{"text": {"type": "plain_text", "text": f"{step.group} · {step.field.label}"[:75]}, "value": step.key}
-               for step in desk.requestable(dossier)][:100]
+    options = [
+        {"text": {"type": "plain_text", "text": f"{step.group} · {step.field.label}"[:75]}, "value": step.key}
+        for step in desk.requestable(dossier)
+    ][:100]
     return {
-        "type": "modal", "callback_id": REQUEST_CALLBACK, "private_metadata": f"{dossier.id}:{dossier.version}",
+        "type": "modal",
+        "callback_id": REQUEST_CALLBACK,
+        "private_metadata": f"{dossier.id}:{dossier.version}",
         "title": {"type": "plain_text", "text": "Request information"},
         "submit": {"type": "plain_text", "text": "Send to applicant"},
         "blocks": [
-            {"type": "input", "block_id": "questions", "label": {"type": "plain_text", "text": "Questions to reopen"},
-             "element": {"type": "multi_static_select", "action_id": "value", "options": options}},
-            {"type": "input", "block_id": "note", "optional": True,
-             "label": {"type": "plain_text", "text": "Note for the applicant"},
-             "element": {"type": "plain_text_input", "action_id": "value", "multiline": True}},
+            {
+                "type": "input",
+                "block_id": "questions",
+                "label": {"type": "plain_text", "text": "Questions to reopen"},
+                "element": {"type": "multi_static_select", "action_id": "value", "options": options},
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Note for the applicant"},
+                "element": {"type": "plain_text_input", "action_id": "value", "multiline": True},
+            },
         ],
     }
 
@@ -63,12 +85,14 @@ class SlackStaff:
         changes = message.payload.get("changes", [])
         text = await asyncio.to_thread(self.desk.notification, dossier, changes)
         export = await asyncio.to_thread(self.desk.export_of, dossier, changes)
-        posted = await self.client.chat_postMessage(channel=self.channel, text=text[:3000],
-                                                    blocks=staff_blocks(text, dossier))
+        posted = await self.client.chat_postMessage(
+            channel=self.channel, text=text[:3000], blocks=staff_blocks(text, dossier)
+        )
         name = f"{number_of(dossier)}-v{dossier.version}"
         files = [(f"{name}.pdf", export.pdf), *await asyncio.to_thread(self.desk.evidence_files, dossier)]
         await self.client.files_upload_v2(
-            channel=self.channel, thread_ts=posted["ts"],
+            channel=self.channel,
+            thread_ts=posted["ts"],
             file_uploads=[{"filename": filename, "content": content, "title": filename} for filename, content in files],
         )
 
@@ -81,8 +105,12 @@ class SlackStaff:
     async def say(self, text: str, thread_ts: str | None = None) -> None:
         """Plain text (applicants' answers are never read as Slack formatting)."""
         for part in split_message(text, limit=3000):
-            await self.client.chat_postMessage(channel=self.channel, text=part, thread_ts=thread_ts,
-                                               blocks=[{"type": "section", "text": {"type": "plain_text", "text": part}}])
+            await self.client.chat_postMessage(
+                channel=self.channel,
+                text=part,
+                thread_ts=thread_ts,
+                blocks=[{"type": "section", "text": {"type": "plain_text", "text": part}}],
+            )
 
     async def on_button(self, ack: AsyncAck, body: dict, action: dict) -> None:
         await ack()
@@ -103,12 +131,16 @@ class SlackStaff:
         actor = f"slack:{user_id}"
         try:
             changed = await asyncio.to_thread(
-                lambda: self.desk.act(number_of(dossier), kind, actor=actor, version=int(version)))
+                lambda: self.desk.act(number_of(dossier), kind, actor=actor, version=int(version))
+            )
         except StaffError as error:
             await self.say(str(error), (body.get("message") or {}).get("ts"))
             return
-        await self.say(f"{number_of(changed)} (version {changed.version}) is now {changed.status.replace('_', ' ')}, "
-                       f"by {user_id}; the applicant is told.", (body.get("message") or {}).get("ts"))
+        await self.say(
+            f"{number_of(changed)} (version {changed.version}) is now {changed.status.replace('_', ' ')}, "
+            f"by {user_id}; the applicant is told.",
+            (body.get("message") or {}).get("ts"),
+        )
 
     async def on_request_submitted(self, ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
@@ -122,8 +154,10 @@ class SlackStaff:
         shown = await asyncio.to_thread(self.desk.dossier, int(dossier_id))
         try:
             dossier = await asyncio.to_thread(
-                lambda: self.desk.request_information(number_of(shown), keys, actor=f"slack:{user_id}", note=note,
-                                                      version=int(version)))
+                lambda: self.desk.request_information(
+                    number_of(shown), keys, actor=f"slack:{user_id}", note=note, version=int(version)
+                )
+            )
         except StaffError as error:
             await ack(response_action="errors", errors={"questions": str(error)[:2000]})
             return
@@ -136,7 +170,9 @@ class SlackStaff:
         if not self.allowed(user_id):
             await self.client.chat_postEphemeral(channel=self.channel, user=user_id, text=REFUSED)
             return
-        reply = await asyncio.to_thread(staff_commands.run, self.desk, command.get("text", ""), actor=f"slack:{user_id}")
+        reply = await asyncio.to_thread(
+            staff_commands.run, self.desk, command.get("text", ""), actor=f"slack:{user_id}"
+        )
         await self.say(reply.text)
         if reply.files:
             await self.client.files_upload_v2(

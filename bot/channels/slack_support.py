@@ -22,8 +22,9 @@ def _plain(text: str) -> list[dict]:
 
 
 class SlackSupport:
-    def __init__(self, storage: Storage, client: AsyncWebClient, *, channel: str,
-                 support_ids: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, storage: Storage, client: AsyncWebClient, *, channel: str, support_ids: frozenset[str] = frozenset()
+    ) -> None:
         self.storage = storage
         self.client = client
         self.channel = channel
@@ -33,8 +34,9 @@ class SlackSupport:
         """The outbox sender for "support:slack"."""
         text = support.forwarded(message.payload, "Reply in this thread to answer")
         posted = await self.client.chat_postMessage(channel=self.channel, text=text[:3000], blocks=_plain(text))
-        await asyncio.to_thread(support.remember_thread, self.storage, message.payload,
-                                destination=DESTINATION, message_ref=posted["ts"])
+        await asyncio.to_thread(
+            support.remember_thread, self.storage, message.payload, destination=DESTINATION, message_ref=posted["ts"]
+        )
 
     async def on_message(self, event: dict) -> None:
         """A message in the support channel: a reply in a question's thread answers it."""
@@ -45,9 +47,17 @@ class SlackSupport:
             log.warning("refused a support answer from Slack user %s", event.get("user"))
             return
         try:
-            done = await asyncio.to_thread(support.reply_in_thread, self.storage, destination=DESTINATION,
-                                           message_ref=thread_ts, text=text, by=f"slack:{event.get('user')}")
+            done = await asyncio.to_thread(
+                support.reply_in_thread,
+                self.storage,
+                destination=DESTINATION,
+                message_ref=thread_ts,
+                text=text,
+                by=f"slack:{event.get('user')}",
+            )
         except support.SupportError as error:
             done = str(error)
         if done:
-            await self.client.chat_postMessage(channel=self.channel, thread_ts=thread_ts, text=done, blocks=_plain(done))
+            await self.client.chat_postMessage(
+                channel=self.channel, thread_ts=thread_ts, text=done, blocks=_plain(done)
+            )

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from aiolimiter import AsyncLimiter
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 from telegram import (
     Bot,
     BotCommand,
@@ -29,6 +28,7 @@ from telegram import (
 from telegram.constants import ChatType, FileSizeLimit, MessageLimit
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.channels.telegram_staff import TelegramStaff
 from bot.channels.telegram_support import TelegramSupport
@@ -36,7 +36,7 @@ from bot.channels.text import split_message
 from bot.dispatch import Dispatcher
 from conversations.engine import Engine
 from conversations.keyed_lock import AsyncKeyedLocks
-from conversations.messages import IncomingFile, Inbound, Outbound
+from conversations.messages import Inbound, IncomingFile, Outbound
 from conversations.prompts import COMMANDS
 
 CHANNEL = "telegram"
@@ -70,8 +70,10 @@ def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
     if not outbound.choices:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(choice.label, callback_data=callback_data(outbound.question, choice.value))]
-         for choice in outbound.choices]
+        [
+            [InlineKeyboardButton(choice.label, callback_data=callback_data(outbound.question, choice.value))]
+            for choice in outbound.choices
+        ]
     )
 
 
@@ -100,7 +102,9 @@ class DeliveryLimiter(AIORateLimiter):
         chat_id = data.get("chat_id")
         private_send = endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0
         retrying = AsyncRetrying(
-            retry=retry_if_exception(lambda error: isinstance(error, NetworkError) and not isinstance(error, BadRequest)),
+            retry=retry_if_exception(
+                lambda error: isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+            ),
             stop=stop_after_attempt(self._retries + 1),
             wait=wait_exponential(multiplier=0.5, max=8),
             reraise=True,
@@ -139,8 +143,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramChannel:
-    def __init__(self, engine: Engine, staff: TelegramStaff | None = None,
-                 support: TelegramSupport | None = None) -> None:
+    def __init__(
+        self, engine: Engine, staff: TelegramStaff | None = None, support: TelegramSupport | None = None
+    ) -> None:
         self.engine = engine
         self.staff = staff
         self.support = support
@@ -197,8 +202,10 @@ class TelegramChannel:
             photo = message.photo[-1]  # the largest size
             file = await self._fetch(message, photo.file_id, "photo.jpg", photo.file_size)
             return Inbound(CHANNEL, user_id, event_id, file=file)
-        what = next((words for attribute, words in _UNSUPPORTED.items() if getattr(message, attribute, None)),
-                    "that kind of message")
+        what = next(
+            (words for attribute, words in _UNSUPPORTED.items() if getattr(message, attribute, None)),
+            "that kind of message",
+        )
         return Inbound(CHANNEL, user_id, event_id, unsupported=what)
 
     async def _fetch(self, message: Message, file_id: str, name: str, size: int | None) -> IncomingFile:
@@ -219,8 +226,12 @@ class TelegramChannel:
         if not isinstance(message, Message) or message.reply_markup is None:
             return
         chosen = next(
-            (button.text for row in message.reply_markup.inline_keyboard for button in row
-             if button.callback_data == query.data),
+            (
+                button.text
+                for row in message.reply_markup.inline_keyboard
+                for button in row
+                if button.callback_data == query.data
+            ),
             None,
         )
         text = message.text or ""
@@ -296,8 +307,9 @@ def build_application(
     return application
 
 
-def run(application: Application, *, webhook_url: str | None, webhook_secret: str | None,
-        listen: str, port: int) -> None:
+def run(
+    application: Application, *, webhook_url: str | None, webhook_secret: str | None, listen: str, port: int
+) -> None:
     """Long polling by default; a webhook when ``webhook_url`` is given."""
     if webhook_url is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

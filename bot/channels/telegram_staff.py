@@ -25,10 +25,14 @@ REFUSED = "Only IMC credentialing staff can do that."
 
 
 def staff_keyboard(dossier: Dossier) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(label, callback_data=f"{PREFIX}|{action}|{dossier.id}|{dossier.version}")
-        for action, label in ACTIONS.items()
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"{PREFIX}|{action}|{dossier.id}|{dossier.version}")
+                for action, label in ACTIONS.items()
+            ]
+        ]
+    )
 
 
 class TelegramStaff:
@@ -86,8 +90,13 @@ class TelegramStaff:
 
     async def _press(self, data: str, actor: str) -> str:
         parts = data.split("|")
-        if len(parts) != 4 or parts[0] != PREFIX or parts[1] not in ACTIONS or not parts[2].isdigit() \
-                or not parts[3].isdigit():
+        if (
+            len(parts) != 4
+            or parts[0] != PREFIX
+            or parts[1] not in ACTIONS
+            or not parts[2].isdigit()
+            or not parts[3].isdigit()
+        ):
             log.warning("refused a malformed staff button %r from %s", data, actor)
             return "That button is not one of mine; nothing was changed."
         _, action, dossier_id, version = parts
@@ -97,10 +106,12 @@ class TelegramStaff:
         number = number_of(dossier)
         if action == "request":
             keys = ", ".join(step.key for step in await asyncio.to_thread(self.desk.requestable, dossier))
-            return (f"To ask the applicant of {number} for information, send:\n"
-                    f"/request {number} questions -- note\n"
-                    "Questions can be sections (Training), references (Reference 2) or single questions: "
-                    f"{keys}")
+            return (
+                f"To ask the applicant of {number} for information, send:\n"
+                f"/request {number} questions -- note\n"
+                "Questions can be sections (Training), references (Reference 2) or single questions: "
+                f"{keys}"
+            )
         try:
             changed = await asyncio.to_thread(lambda: self.desk.act(number, action, actor=actor, version=int(version)))
         except StaffError as error:
@@ -125,4 +136,6 @@ class ApplicantSender:
         self.bot = bot
 
     async def deliver(self, message: OutboxMessage) -> None:
-        await self.channel.send(self.bot, int(message.payload["user_id"]), outbound_from_dict(message.payload["outbound"]))
+        await self.channel.send(
+            self.bot, int(message.payload["user_id"]), outbound_from_dict(message.payload["outbound"])
+        )

@@ -40,8 +40,14 @@ class TelegramSupport:
         by = f"telegram:{user.id}" if user else "telegram"
         text = message.text.strip()
         try:
-            done = await asyncio.to_thread(support.reply_in_thread, self.storage, destination=DESTINATION,
-                                           message_ref=str(replied.message_id), text=text, by=by)
+            done = await asyncio.to_thread(
+                support.reply_in_thread,
+                self.storage,
+                destination=DESTINATION,
+                message_ref=str(replied.message_id),
+                text=text,
+                by=by,
+            )
         except support.SupportError as error:
             done = str(error)
         if done:
@@ -56,5 +62,10 @@ class SupportGroupSender:
     async def deliver(self, message: OutboxMessage) -> None:
         text = support.forwarded(message.payload, "Reply to this message to answer")
         posted = await self.bot.send_message(self.group.chat_id, text)
-        await asyncio.to_thread(support.remember_thread, self.group.storage, message.payload,
-                                destination=DESTINATION, message_ref=str(posted.message_id))
+        await asyncio.to_thread(
+            support.remember_thread,
+            self.group.storage,
+            message.payload,
+            destination=DESTINATION,
+            message_ref=str(posted.message_id),
+        )

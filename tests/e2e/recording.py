@@ -52,6 +52,6 @@ class RecordingServer:
         """The calls of ``method`` that succeeded."""
         return [call for call in self.calls if call.method == method and call.status == 200]
 
-    async def wait_until(self, condition, timeout: float = 20) -> None:
+    async def wait_until(self, condition, timeout: float = 20) -> None:  # noqa: ASYNC109 (a test helper)
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(condition), timeout)

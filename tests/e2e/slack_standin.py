@@ -76,14 +76,30 @@ class SlackStandIn(RecordingServer):
         if request.headers.get("Authorization") != f"Bearer {self.token}" and method != "apps.connections.open":
             return {"ok": False, "error": "invalid_auth"}  # Slack answers errors with HTTP 200
         if method == "auth.test":
-            return {"ok": True, "url": "https://mentors.slack.com/", "team": "Mentors", "user": "cmm",
-                    "team_id": "T0001", "user_id": BOT_USER, "bot_id": "B0001"}
+            return {
+                "ok": True,
+                "url": "https://mentors.slack.com/",
+                "team": "Mentors",
+                "user": "cmm",
+                "team_id": "T0001",
+                "user_id": BOT_USER,
+                "bot_id": "B0001",
+            }
         if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             params["ts"] = ts  # kept with the call, so a test can press this message's buttons
-            return {"ok": True, "channel": params["channel"], "ts": ts,
-                    "message": {"type": "message", "user": BOT_USER, "ts": ts, "text": params.get("text", ""),
-                                "blocks": params.get("blocks", [])}}
+            return {
+                "ok": True,
+                "channel": params["channel"],
+                "ts": ts,
+                "message": {
+                    "type": "message",
+                    "user": BOT_USER,
+                    "ts": ts,
+                    "text": params.get("text", ""),
+                    "blocks": params.get("blocks", []),
+                },
+            }
         if method == "users.info":
             return {"ok": True, "user": {"id": params["user"], "name": "maria", "tz": "Europe/Dublin"}}
         if method == "conversations.open":
@@ -92,9 +108,16 @@ class SlackStandIn(RecordingServer):
             return {"ok": True, "view": {**params["view"], "id": f"V{next(self._ts)}", "hash": "h1"}}
         if method == "files.info":
             name, content, mimetype = self.files[params["file"]]
-            return {"ok": True, "file": {"id": params["file"], "name": name, "size": len(content),
-                                         "mimetype": mimetype,
-                                         "url_private_download": f"{self.url}/files/{params['file']}"}}
+            return {
+                "ok": True,
+                "file": {
+                    "id": params["file"],
+                    "name": name,
+                    "size": len(content),
+                    "mimetype": mimetype,
+                    "url_private_download": f"{self.url}/files/{params['file']}",
+                },
+            }
         if method == "files.getUploadURLExternal":
             file_id = f"FUP{next(self._ts)}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
@@ -115,18 +138,21 @@ class SlackStandIn(RecordingServer):
         shared = []
         for call in self.calls_to("files.completeUploadExternal"):
             if call.params.get("channel_id") == channel:
-                files = call.params["files"] if isinstance(call.params["files"], list) else json.loads(call.params["files"])
+                files = (
+                    call.params["files"] if isinstance(call.params["files"], list) else json.loads(call.params["files"])
+                )
                 shared += [(item.get("title"), self.uploads.get(item["id"], b"")) for item in files]
         return shared
 
     async def _download(self, request: web.Request) -> web.Response:
-        name, content, mimetype = self.files[request.match_info["file_id"]]
+        _, content, mimetype = self.files[request.match_info["file_id"]]
         await asyncio.sleep(self.download_delay)
         await self._record(Call("download", {"file_id": request.match_info["file_id"]}))
         if request.headers.get("Authorization") != f"Bearer {self.token}" or mimetype == "text/html":
             # What Slack serves to a request without the token: its sign-in page.
-            return web.Response(text="<!DOCTYPE html><html><body>Sign in to Slack</body></html>",
-                                content_type="text/html")
+            return web.Response(
+                text="<!DOCTYPE html><html><body>Sign in to Slack</body></html>", content_type="text/html"
+            )
         return web.Response(body=content, content_type=mimetype)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -157,8 +183,12 @@ def text_of(call: Call) -> str:
 
 
 def buttons_of(call: Call) -> list[dict]:
-    return [element for block in call.params.get("blocks", []) if block["type"] == "actions"
-            for element in block["elements"]]
+    return [
+        element
+        for block in call.params.get("blocks", [])
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
 
 
 class SlackUser:
@@ -178,21 +208,37 @@ class SlackUser:
         return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": signature}
 
     async def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        async with aiohttp.ClientSession() as http, http.post(
-            self.app_url, data=body.encode(), headers={"Content-Type": content_type, **(headers or {})}
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                self.app_url, data=body.encode(), headers={"Content-Type": content_type, **(headers or {})}
+            ) as response,
+        ):
             return response.status, await response.text()
 
     def event(self, event: dict, event_id: str | None = None) -> str:
-        return json.dumps({
-            "token": "legacy", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
-            "event_id": event_id or f"Ev{self.user_id}{next(self._ids)}", "event_time": int(time.time()),
-            "event": event,
-        })
+        return json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T0001",
+                "api_app_id": "A0001",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{self.user_id}{next(self._ids)}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
 
     def message_event(self, text: str = "", **extra: Any) -> dict:
-        return {"type": "message", "channel": self.channel, "channel_type": "im", "user": self.user_id,
-                "text": text, "ts": f"{time.time():.6f}", **extra}
+        return {
+            "type": "message",
+            "channel": self.channel,
+            "channel_type": "im",
+            "user": self.user_id,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+            **extra,
+        }
 
     async def send_event(self, body: str, headers: dict[str, str] | None = None) -> int:
         status, _ = await self.post(body, "application/json", {**self.signed(body), **(headers or {})})
@@ -228,11 +274,18 @@ class SlackUser:
     async def _press_payload(self, label: str) -> dict:
         call, button = self._pressed(label)
         return {
-            "type": "block_actions", "user": {"id": self.user_id}, "team": {"id": "T0001"},
-            "trigger_id": f"trigger-{next(self._ids)}", "channel": {"id": self.channel},
+            "type": "block_actions",
+            "user": {"id": self.user_id},
+            "team": {"id": "T0001"},
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "channel": {"id": self.channel},
             "container": {"type": "message", "channel_id": self.channel},
-            "message": {"type": "message", "ts": call.params["ts"], "text": call.params["text"],
-                        "blocks": call.params["blocks"]},
+            "message": {
+                "type": "message",
+                "ts": call.params["ts"],
+                "text": call.params["text"],
+                "blocks": call.params["blocks"],
+            },
             "actions": [{**button, "block_id": "b1", "action_ts": f"{time.time():.6f}"}],
         }
 
@@ -267,16 +320,26 @@ class SlackUser:
                 state = {"type": kind, "value": raw or None}
             values[block["block_id"]] = {"value": state}
         payload = {
-            "type": "view_submission", "user": {"id": self.user_id}, "team": {"id": "T0001"},
+            "type": "view_submission",
+            "user": {"id": self.user_id},
+            "team": {"id": "T0001"},
             "trigger_id": f"trigger-{next(self._ids)}",
             "view": {**view, "id": "V1", "hash": "h1", "state": {"values": values}},
         }
         return await self.interact(payload)
 
     async def command(self, text: str) -> str:
-        body = urlencode({"command": "/cmm", "text": text, "user_id": self.user_id, "channel_id": self.channel,
-                          "team_id": "T0001", "trigger_id": f"trigger-{next(self._ids)}",
-                          "response_url": "https://hooks.example/x"})
+        body = urlencode(
+            {
+                "command": "/cmm",
+                "text": text,
+                "user_id": self.user_id,
+                "channel_id": self.channel,
+                "team_id": "T0001",
+                "trigger_id": f"trigger-{next(self._ids)}",
+                "response_url": "https://hooks.example/x",
+            }
+        )
 
         async def send() -> int:
             status, _ = await self.post(body, "application/x-www-form-urlencoded", self.signed(body))

@@ -8,6 +8,7 @@ make a method fail (429 with ``retry_after``, 502), or redeliver an update.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -19,8 +20,15 @@ from aiohttp import web
 
 from tests.e2e.recording import Call, RecordingServer
 
-BOT_USER = {"id": 4242, "is_bot": True, "first_name": "CMM Assistant", "username": "cmm_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "CMM Assistant",
+    "username": "cmm_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass(kw_only=True)
@@ -56,8 +64,9 @@ class TelegramStandIn(RecordingServer):
             return web.json_response(body, status=status)
         if str(params.get("chat_id")) in {str(chat) for chat in self.down_chats}:
             await self._record(Call(method, params, 500))
-            return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"},
-                                     status=500)
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
         if method == "getUpdates":
             result = await self._get_updates(params)
         else:
@@ -71,8 +80,12 @@ class TelegramStandIn(RecordingServer):
         form = await request.post()
         # The library JSON-encodes values that are not strings (markup, ids, numbers); files come
         # as multipart parts.
-        return {key: {"filename": value.filename, "content": value.file.read()} if isinstance(value, web.FileField)
-                else _maybe_json(value) for key, value in form.items()}
+        return {
+            key: {"filename": value.filename, "content": value.file.read()}
+            if isinstance(value, web.FileField)
+            else _maybe_json(value)
+            for key, value in form.items()
+        }
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         offset = int(params.get("offset") or 0)
@@ -85,10 +98,8 @@ class TelegramStandIn(RecordingServer):
                 if ready or time.monotonic() >= deadline:
                     self._redeliveries = []
                     return ready
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), max(0.01, deadline - time.monotonic()))
-                except TimeoutError:
-                    pass
 
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -96,14 +107,19 @@ class TelegramStandIn(RecordingServer):
         if method in ("sendMessage", "sendDocument"):
             chat_id = int(params["chat_id"])
             message = {
-                "message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "from": BOT_USER,
                 "chat": _chat(chat_id, "private" if chat_id > 0 else "supergroup"),
             }
             if method == "sendMessage":
                 message["text"] = params["text"]
             else:
-                message["document"] = {"file_id": f"sent{message['message_id']}", "file_unique_id": "x",
-                                       "file_name": params["document"]["filename"]}
+                message["document"] = {
+                    "file_id": f"sent{message['message_id']}",
+                    "file_unique_id": "x",
+                    "file_name": params["document"]["filename"],
+                }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             self.sent[message["message_id"]] = message
@@ -120,8 +136,12 @@ class TelegramStandIn(RecordingServer):
             return message
         if method == "getFile":
             file_id = params["file_id"]
-            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
-                    "file_path": f"documents/{file_id}"}
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
         return True  # setMyCommands, deleteWebhook, setWebhook, answerCallbackQuery, ...
 
     async def _file(self, request: web.Request) -> web.Response:
@@ -146,11 +166,23 @@ class TelegramStandIn(RecordingServer):
             self._changed.notify_all()
 
     def message(self, chat_id: int, *, chat_type: str = "private", user_id: int | None = None, **content: Any) -> dict:
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "from": _user(user_id or chat_id),
-                "chat": _chat(chat_id, chat_type), **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "from": _user(user_id or chat_id),
+            "chat": _chat(chat_id, chat_type),
+            **content,
+        }
 
-    async def text(self, chat_id: int, text: str, *, chat_type: str = "private", user_id: int | None = None,
-                   reply_to: dict | None = None) -> dict:
+    async def text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        chat_type: str = "private",
+        user_id: int | None = None,
+        reply_to: dict | None = None,
+    ) -> dict:
         content: dict[str, Any] = {"text": text}
         if reply_to is not None:
             content["reply_to_message"] = reply_to
@@ -158,19 +190,28 @@ class TelegramStandIn(RecordingServer):
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return await self.push(message=self.message(chat_id, chat_type=chat_type, user_id=user_id, **content))
 
-    async def document(self, chat_id: int, content: bytes, name: str, mime: str, *, declared_size: int | None = None) -> dict:
+    async def document(
+        self, chat_id: int, content: bytes, name: str, mime: str, *, declared_size: int | None = None
+    ) -> dict:
         file_id = f"doc{len(self.files) + 1}"
         self.files[file_id] = content
-        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name, "mime_type": mime,
-                    "file_size": declared_size or len(content)}
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": name,
+            "mime_type": mime,
+            "file_size": declared_size or len(content),
+        }
         return await self.push(message=self.message(chat_id, document=document))
 
     async def photo(self, chat_id: int, content: bytes) -> dict:
         file_id = f"photo{len(self.files) + 1}"
         self.files[file_id] = content
         self.files[f"{file_id}-small"] = content[:10]
-        sizes = [{"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 10},
-                 {"file_id": file_id, "file_unique_id": "l", "width": 1280, "height": 960, "file_size": len(content)}]
+        sizes = [
+            {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 10},
+            {"file_id": file_id, "file_unique_id": "l", "width": 1280, "height": 960, "file_size": len(content)},
+        ]
         return await self.push(message=self.message(chat_id, photo=sizes))
 
     async def press(self, chat_id: int, label: str, *, user_id: int | None = None) -> dict:
@@ -181,18 +222,23 @@ class TelegramStandIn(RecordingServer):
             for row in message["reply_markup"]["inline_keyboard"]:
                 for button in row:
                     if button["text"] == label:
-                        return await self.push(callback_query={
-                            "id": f"cb{next(self._message_ids)}", "from": _user(user_id or chat_id),
-                            "chat_instance": "c1",
-                            "data": button["callback_data"], "message": message,
-                        })
+                        return await self.push(
+                            callback_query={
+                                "id": f"cb{next(self._message_ids)}",
+                                "from": _user(user_id or chat_id),
+                                "chat_instance": "c1",
+                                "data": button["callback_data"],
+                                "message": message,
+                            }
+                        )
         raise AssertionError(f"no button {label!r} in chat {chat_id}")
 
     # -- what the bot did --------------------------------------------------------------------
 
     def documents(self, chat_id: int) -> list[dict]:
-        return [call.params["document"] for call in self.calls_to("sendDocument")
-                if int(call.params["chat_id"]) == chat_id]
+        return [
+            call.params["document"] for call in self.calls_to("sendDocument") if int(call.params["chat_id"]) == chat_id
+        ]
 
     def replies(self, chat_id: int) -> list[str]:
         return [call.params["text"] for call in self.calls_to("sendMessage") if int(call.params["chat_id"]) == chat_id]

@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
         timeout=120,
     )
 
@@ -38,11 +43,27 @@ def application_lines(tmp_path: Path) -> list[str]:
     certificate.write_bytes(PDF)
     letter = tmp_path / "letter.jpg"
     letter.write_bytes(JPEG)
-    lines = ["1", "Maria Gonzalez", "maria@example.org", "2",
-             "Global Mentoring Academy", "2", "Foundations of Professional Mentoring", "52.5", "hybrid",
-             "10 January 2024", "March 20 2024", "Dr. Amal Haddad", "amal@academy.example",
-             str(tmp_path / "missing.pdf"), str(certificate),
-             "yes", "CPM-2019-0457", "2020-03-01", "12"]
+    lines = [
+        "1",
+        "Maria Gonzalez",
+        "maria@example.org",
+        "2",
+        "Global Mentoring Academy",
+        "2",
+        "Foundations of Professional Mentoring",
+        "52.5",
+        "hybrid",
+        "10 January 2024",
+        "March 20 2024",
+        "Dr. Amal Haddad",
+        "amal@academy.example",
+        str(tmp_path / "missing.pdf"),
+        str(certificate),
+        "yes",
+        "CPM-2019-0457",
+        "2020-03-01",
+        "12",
+    ]
     for number in range(1, 6):
         lines += [f"Mentee {number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", "1"]
         lines += [str(letter), "2", "no"] if number == 1 else ["/skip"]
@@ -66,7 +87,6 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     staff = tmp_path / "staff" / "CMM-000001-v1"
     assert (staff / "dossier.pdf").read_bytes().startswith(b"%PDF")
     assert "New application CMM-000001 (version 1)" in (staff / "notification.txt").read_text()
-
 
     listed = run_bot("dossiers", env=env)
     assert listed.stdout.startswith("1\tCMM-000001\tv1\tsubmitted\t")

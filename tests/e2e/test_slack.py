@@ -82,10 +82,27 @@ def draft(storage: Storage):
 
 
 ABOUT_YOU = ["Yes", "Maria Gonzalez", "maria@example.org", "No"]
-TRAINING = ["Global Mentoring Academy", "Accredited Training Center", "Foundations of Professional Mentoring",
-            "52.5", "hybrid", "10 January 2024", "2024-03-20", "Dr. Amal Haddad", "amal@academy.example"]
-BUTTONS = {"Yes", "No", "Accredited Training Center", "External", "Internal (mentoring at work)", "Both",
-           "The mentee", "Submit the application"}
+TRAINING = [
+    "Global Mentoring Academy",
+    "Accredited Training Center",
+    "Foundations of Professional Mentoring",
+    "52.5",
+    "hybrid",
+    "10 January 2024",
+    "2024-03-20",
+    "Dr. Amal Haddad",
+    "amal@academy.example",
+]
+BUTTONS = {
+    "Yes",
+    "No",
+    "Accredited Training Center",
+    "External",
+    "Internal (mentoring at work)",
+    "Both",
+    "The mentee",
+    "Submit the application",
+}
 
 
 async def answer(user: SlackUser, answers: list[str]) -> None:
@@ -97,13 +114,18 @@ async def answer(user: SlackUser, answers: list[str]) -> None:
 
 
 def reference_values(number: int) -> dict[str, str]:
-    return {f"ref{number}_mentee_name": f"Mentee {number}", f"ref{number}_mentee_email": f"mentee{number}@example.com",
-            f"ref{number}_start_date": "2023-01-01", f"ref{number}_end_date": "2023-06-30",
-            f"ref{number}_setting": "external"}
+    return {
+        f"ref{number}_mentee_name": f"Mentee {number}",
+        f"ref{number}_mentee_email": f"mentee{number}@example.com",
+        f"ref{number}_start_date": "2023-01-01",
+        f"ref{number}_end_date": "2023-06-30",
+        f"ref{number}_setting": "external",
+    }
 
 
-async def test_a_complete_application_in_a_direct_message(standin: SlackStandIn, bot: BotProcess, user: SlackUser,
-                                                         storage: Storage):
+async def test_a_complete_application_in_a_direct_message(
+    standin: SlackStandIn, bot: BotProcess, user: SlackUser, storage: Storage
+):
     assert "Do you consent" in await user.say("hello")
     consent = standin.posts(user.channel)[-1]
     assert [button["text"]["text"] for button in buttons_of(consent)] == ["Yes", "No"]
@@ -125,8 +147,16 @@ async def test_a_complete_application_in_a_direct_message(standin: SlackStandIn,
     await answer(user, ["The mentee", "No"])
     for number in range(2, 6):
         values = reference_values(number)
-        await answer(user, [values[f"ref{number}_mentee_name"], values[f"ref{number}_mentee_email"], "2023-01-01",
-                            "2023-06-30", "External"])
+        await answer(
+            user,
+            [
+                values[f"ref{number}_mentee_name"],
+                values[f"ref{number}_mentee_email"],
+                "2023-01-01",
+                "2023-06-30",
+                "External",
+            ],
+        )
         await user.say("skip")  # the bare word works like /skip
     await answer(user, ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "Both", "Yes", "Yes"])
     assert "Please review your application" in await user.press("Yes")
@@ -148,8 +178,9 @@ async def test_a_complete_application_in_a_direct_message(standin: SlackStandIn,
     assert "CMM-000001 is submitted" in home_text and "Supervision: 7 of 7 questions" in home_text
 
 
-async def test_bad_input_in_chat_and_in_the_modal(standin: SlackStandIn, bot: BotProcess, user: SlackUser,
-                                                  storage: Storage):
+async def test_bad_input_in_chat_and_in_the_modal(
+    standin: SlackStandIn, bot: BotProcess, user: SlackUser, storage: Storage
+):
     await user.say("hi")
     await answer(user, ABOUT_YOU)
     await answer(user, TRAINING[:5])
@@ -164,8 +195,12 @@ async def test_bad_input_in_chat_and_in_the_modal(standin: SlackStandIn, bot: Bo
     before = draft(storage)
 
     view = await user.open_form("Fill in Reference 1 in one form")
-    bad = {**reference_values(1), "ref1_mentee_email": "maria@example.org", "ref1_end_date": "2022-12-31",
-           "ref1_mentee_name": ""}
+    bad = {
+        **reference_values(1),
+        "ref1_mentee_email": "maria@example.org",
+        "ref1_end_date": "2022-12-31",
+        "ref1_mentee_name": "",
+    }
     status, body = await user.submit_form(view, bad)
     assert status == 200
     response = json.loads(body)
@@ -241,8 +276,9 @@ async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_p
         await standin.wait_until(lambda: standin.calls_to("apps.connections.open"))
         user = SlackUser(standin, "unused", SECRET, USER)
         payload = json.loads(user.event(user.message_event("hello"), event_id="EvSOCKET1"))
-        await standin.send_over_socket({"envelope_id": "env-1", "type": "events_api",
-                                        "accepts_response_payload": False, "payload": payload})
+        await standin.send_over_socket(
+            {"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False, "payload": payload}
+        )
         await standin.wait_until(lambda: any(ack.get("envelope_id") == "env-1" for ack in standin.socket_acks))
         await standin.wait_until(lambda: standin.posts(user.channel))
         assert "Do you consent" in text_of(standin.posts(user.channel)[0])
@@ -250,8 +286,9 @@ async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_p
         await process.stop()
 
 
-async def test_one_users_events_apply_in_order(standin: SlackStandIn, bot: BotProcess, user: SlackUser,
-                                                 storage: Storage):
+async def test_one_users_events_apply_in_order(
+    standin: SlackStandIn, bot: BotProcess, user: SlackUser, storage: Storage
+):
     await user.say("hello")
     await answer(user, ABOUT_YOU + TRAINING)
     standin.download_delay = 0.5  # a slow download, so the next message could overtake the file
@@ -273,8 +310,13 @@ STAFF_CHANNEL = "C0STAFF"
 async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
     standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, storage: Storage
 ):
-    env = {**bot_env, "SLACK_STAFF_CHANNEL": STAFF_CHANNEL, "STAFF_SLACK_USER_IDS": "U0ANA",
-           "OUTBOX_POLL_SECONDS": "0.2", "OUTBOX_FIRST_RETRY_SECONDS": "0.3"}
+    env = {
+        **bot_env,
+        "SLACK_STAFF_CHANNEL": STAFF_CHANNEL,
+        "STAFF_SLACK_USER_IDS": "U0ANA",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "OUTBOX_FIRST_RETRY_SECONDS": "0.3",
+    }
     process = await started(env, tmp_path / "staff.log", port)
     url = f"http://127.0.0.1:{port}/slack/events"
     applicant = SlackUser(standin, url, SECRET, USER)
@@ -282,7 +324,9 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
     ana.channel = bob.channel = STAFF_CHANNEL
 
     def staff_said(text: str) -> bool:
-        return any(text in text_of(call) or text in call.params.get("text", "") for call in standin.posts(STAFF_CHANNEL))
+        return any(
+            text in text_of(call) or text in call.params.get("text", "") for call in standin.posts(STAFF_CHANNEL)
+        )
 
     def applicant_told(text: str) -> bool:
         return any(text in text_of(call) for call in standin.posts(applicant.channel))
@@ -295,17 +339,41 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await answer(applicant, ["Yes", "CPM-2019-0457", "1 March 2023", "12"])
         for number in range(1, 6):
             values = reference_values(number)
-            await answer(applicant, [values[f"ref{number}_mentee_name"], values[f"ref{number}_mentee_email"],
-                                     "2023-01-01", "2023-06-30", "External", "skip"])
-        await answer(applicant, ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "Both", "Yes",
-                                 "Yes", "Yes", "Submit the application"])
+            await answer(
+                applicant,
+                [
+                    values[f"ref{number}_mentee_name"],
+                    values[f"ref{number}_mentee_email"],
+                    "2023-01-01",
+                    "2023-06-30",
+                    "External",
+                    "skip",
+                ],
+            )
+        await answer(
+            applicant,
+            [
+                "Sam Okafor",
+                "sam.okafor@example.net",
+                "12 Harbour Road, Dublin",
+                "Both",
+                "Yes",
+                "Yes",
+                "Yes",
+                "Submit the application",
+            ],
+        )
         await standin.wait_until(lambda: any(call.status == 500 for call in standin.calls))
         standin.down_channels.clear()
         await standin.wait_until(lambda: len(standin.uploaded(STAFF_CHANNEL)) == 2)
         [notification] = standin.posts(STAFF_CHANNEL)  # once, though the first try failed
         assert "New application CMM-000001 (version 1)" in text_of(notification)
         assert [button["text"]["text"] for button in buttons_of(notification)] == [
-            "Start review", "Request information", "Approve", "Reject"]
+            "Start review",
+            "Request information",
+            "Approve",
+            "Reject",
+        ]
         (pdf_title, pdf), (evidence_title, evidence) = standin.uploaded(STAFF_CHANNEL)
         assert pdf_title == "CMM-000001-v1.pdf" and pdf.startswith(b"%PDF")
         assert (evidence_title, evidence) == ("01-certificate.pdf", PDF)
@@ -320,8 +388,9 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await ana.press("Start review")
         await standin.wait_until(lambda: applicant_told("IMC has started reviewing your application CMM-000001"))
         modal = await ana.open_form("Request information")
-        status, body = await ana.submit_form(modal, {"questions": ["training_hours", "ref2_mentee_email"],
-                                                     "note": "Please confirm these two."})
+        status, body = await ana.submit_form(
+            modal, {"questions": ["training_hours", "ref2_mentee_email"], "note": "Please confirm these two."}
+        )
         assert (status, body) == (200, "")
         await standin.wait_until(lambda: applicant_told("IMC needs more information"))
         assert "Reference 2 of 5" in await applicant.say("60")
@@ -340,8 +409,12 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
 async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread_reply_comes_back(
     standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, storage: Storage
 ):
-    env = {**bot_env, "SLACK_SUPPORT_CHANNEL": "C0SUPPORT", "OUTBOX_POLL_SECONDS": "0.2",
-           "SUPPORT_SLACK_USER_IDS": "U0SAM"}
+    env = {
+        **bot_env,
+        "SLACK_SUPPORT_CHANNEL": "C0SUPPORT",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "SUPPORT_SLACK_USER_IDS": "U0SAM",
+    }
     process = await started(env, tmp_path / "support.log", port)
     applicant = SlackUser(standin, f"http://127.0.0.1:{port}/slack/events", SECRET, USER)
     try:
@@ -351,7 +424,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         before = len(standin.posts(applicant.channel))
         assert await applicant.send_event(applicant.event(applicant.message_event(question))) == 200
         await standin.wait_until(lambda: len(standin.posts(applicant.channel)) >= before + 2)
-        unsure, again = (text_of(call) for call in standin.posts(applicant.channel)[before:before + 2])
+        unsure, again = (text_of(call) for call in standin.posts(applicant.channel)[before : before + 2])
         assert "I'm not sure I have the answer to that" in unsure
         assert again.endswith("What is your full name, as it should appear on the credential?")
         assert "passed your question" in await applicant.press("Ask a person")
@@ -359,19 +432,34 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         forwarded = standin.posts("C0SUPPORT")[0]
         assert question in text_of(forwarded) and "(slack, at About you · Full name)" in text_of(forwarded)
         before = len(standin.posts(applicant.channel))
-        stranger = {"type": "message", "channel": "C0SUPPORT", "channel_type": "channel", "user": "U0EVE",
-                    "text": "anything goes", "ts": f"{time.time():.6f}", "thread_ts": forwarded.params["ts"]}
+        stranger = {
+            "type": "message",
+            "channel": "C0SUPPORT",
+            "channel_type": "channel",
+            "user": "U0EVE",
+            "text": "anything goes",
+            "ts": f"{time.time():.6f}",
+            "thread_ts": forwarded.params["ts"],
+        }
         assert await applicant.send_event(applicant.event(stranger)) == 200  # not support: relayed to nobody
-        reply = {"type": "message", "channel": "C0SUPPORT", "channel_type": "channel", "user": "U0SAM",
-                 "text": "No dress code: IMC announces its decision by email.", "ts": f"{time.time():.6f}",
-                 "thread_ts": forwarded.params["ts"]}
+        reply = {
+            "type": "message",
+            "channel": "C0SUPPORT",
+            "channel_type": "channel",
+            "user": "U0SAM",
+            "text": "No dress code: IMC announces its decision by email.",
+            "ts": f"{time.time():.6f}",
+            "thread_ts": forwarded.params["ts"],
+        }
         assert await applicant.send_event(applicant.event(reply)) == 200
         await standin.wait_until(lambda: len(standin.posts(applicant.channel)) > before)
         assert len(standin.posts(applicant.channel)) == before + 1  # only the support member's answer
         relayed = text_of(standin.posts(applicant.channel)[-1])
         assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
         assert "No dress code" in relayed
-        await standin.wait_until(lambda: any("Sent to the applicant." in text_of(call) for call in standin.posts("C0SUPPORT")))
+        await standin.wait_until(
+            lambda: any("Sent to the applicant." in text_of(call) for call in standin.posts("C0SUPPORT"))
+        )
         assert draft(storage).state == "full_name"
     finally:
         await process.stop()

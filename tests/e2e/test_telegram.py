@@ -102,15 +102,36 @@ def press(label: str) -> tuple[str, str]:
 
 ABOUT_YOU = [press("Yes"), "Maria Gonzalez", "maria@example.org", press("No")]
 TRAINING_BEFORE_EVIDENCE = [
-    "Global Mentoring Academy", press("Accredited Training Center"), "Foundations of Professional Mentoring",
-    "52.5", "hybrid", "10 January 2024", "2024-03-20", "Dr. Amal Haddad", "amal@academy.example",
+    "Global Mentoring Academy",
+    press("Accredited Training Center"),
+    "Foundations of Professional Mentoring",
+    "52.5",
+    "hybrid",
+    "10 January 2024",
+    "2024-03-20",
+    "Dr. Amal Haddad",
+    "amal@academy.example",
 ]
-SUPERVISION = ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", press("Both"),
-               press("Yes"), press("Yes"), press("Yes")]
+SUPERVISION = [
+    "Sam Okafor",
+    "sam.okafor@example.net",
+    "12 Harbour Road, Dublin",
+    press("Both"),
+    press("Yes"),
+    press("Yes"),
+    press("Yes"),
+]
 
 
 def reference(number: int) -> list:
-    return [f"Mentee {number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", press("Internal (mentoring at work)"), "/skip"]
+    return [
+        f"Mentee {number}",
+        f"mentee{number}@example.com",
+        "2023-01-01",
+        "2023-06-30",
+        press("Internal (mentoring at work)"),
+        "/skip",
+    ]
 
 
 async def test_a_complete_application_in_telegram(standin: TelegramStandIn, bot: BotProcess, storage: Storage):
@@ -154,7 +175,9 @@ async def test_a_complete_application_in_telegram(standin: TelegramStandIn, bot:
     assert all("parse_mode" not in call.params for call in standin.calls_to("sendMessage"))
 
 
-async def test_bad_input_unsafe_text_and_what_cannot_be_read(standin: TelegramStandIn, bot: BotProcess, storage: Storage):
+async def test_bad_input_unsafe_text_and_what_cannot_be_read(
+    standin: TelegramStandIn, bot: BotProcess, storage: Storage
+):
     chat = Chat(standin)
     await chat.say("hello")
     assert "Please pick one of: 1. Yes; 2. No" in await chat.say("maybe")
@@ -175,11 +198,24 @@ async def test_bad_input_unsafe_text_and_what_cannot_be_read(standin: TelegramSt
     assert "not a PDF, JPEG or PNG" in await chat.document(b"plain text, not a certificate", "certificate.pdf")
 
     assert "I can't use stickers" in await chat._reply_to(
-        standin.push(message=standin.message(CHAT, sticker={"file_id": "s1", "file_unique_id": "s1", "width": 1,
-                                                              "height": 1, "is_animated": False, "is_video": False,
-                                                              "type": "regular"})))
+        standin.push(
+            message=standin.message(
+                CHAT,
+                sticker={
+                    "file_id": "s1",
+                    "file_unique_id": "s1",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                },
+            )
+        )
+    )
     assert "I can't use edits of earlier messages" in await chat._reply_to(
-        standin.push(edited_message={**standin.message(CHAT, text="Maria"), "edit_date": 1}))
+        standin.push(edited_message={**standin.message(CHAT, text="Maria"), "edit_date": 1})
+    )
     assert stored_draft(storage, str(CHAT), "telegram").state == "training_evidence"
 
     group = Chat(standin, chat_id=-100777)
@@ -194,14 +230,30 @@ async def test_long_replies_are_split_at_line_boundaries(standin: TelegramStandI
     await chat.say("/start")
     long = "Mentoring " * 49  # 490 characters, under the 500 allowed
     name = "Maria " * 19  # 114 characters, under the 120 allowed for a name
-    await chat.answer([press("Yes"), name, "maria@example.org", press("Yes"), long, long,
-                       press("Endorsed Training Provider"), long, "52", "hybrid", "2024-01-10", "2024-03-20", name,
-                       "amal@academy.example"])
+    await chat.answer(
+        [
+            press("Yes"),
+            name,
+            "maria@example.org",
+            press("Yes"),
+            long,
+            long,
+            press("Endorsed Training Provider"),
+            long,
+            "52",
+            "hybrid",
+            "2024-01-10",
+            "2024-03-20",
+            name,
+            "amal@academy.example",
+        ]
+    )
     await chat.document(PDF, "certificate.pdf")
     await chat.answer([press("Yes"), long, "2020-01-01", "12"])
     for number in range(1, 6):
-        await chat.answer([f"{name}{number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30",
-                           press("External"), "/skip"])
+        await chat.answer(
+            [f"{name}{number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", press("External"), "/skip"]
+        )
     await chat.answer([name, "sam.okafor@example.net", long] + SUPERVISION[3:-1])
     before = len(standin.replies(CHAT))
     await standin.press(CHAT, "Yes")
@@ -238,7 +290,9 @@ async def test_killed_mid_application_resumes_with_nothing_lost(
         await second.stop()
 
 
-async def test_redelivered_update_rate_limit_and_network_errors(standin: TelegramStandIn, bot: BotProcess, storage: Storage):
+async def test_redelivered_update_rate_limit_and_network_errors(
+    standin: TelegramStandIn, bot: BotProcess, storage: Storage
+):
     chat = Chat(standin)
     await chat.say("/start")
     await chat.press("Yes")
@@ -251,8 +305,15 @@ async def test_redelivered_update_rate_limit_and_network_errors(standin: Telegra
     assert stored_draft(storage, str(CHAT), "telegram").state == "is_member"
 
     standin.failures["sendMessage"].append(
-        (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-               "parameters": {"retry_after": 1}})
+        (
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            },
+        )
     )
     standin.failures["sendMessage"].append((502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}))
     reply = await chat.press("No")
@@ -267,8 +328,13 @@ async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
 ):
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = {**bot_env, "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
-           "PORT": str(port), "LISTEN_HOST": "127.0.0.1"}
+    env = {
+        **bot_env,
+        "TELEGRAM_WEBHOOK_URL": url,
+        "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
+        "PORT": str(port),
+        "LISTEN_HOST": "127.0.0.1",
+    }
     process = BotProcess("telegram", env, tmp_path / "webhook.log")
     await process.start()
     try:
@@ -338,8 +404,13 @@ async def complete_application(chat: Chat) -> None:
 async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
 ):
-    env = {**bot_env, "TELEGRAM_STAFF_CHAT_ID": str(STAFF_CHAT), "STAFF_TELEGRAM_USER_IDS": f"{STAFF}, 779",
-           "OUTBOX_POLL_SECONDS": "0.2", "OUTBOX_FIRST_RETRY_SECONDS": "0.3"}
+    env = {
+        **bot_env,
+        "TELEGRAM_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "STAFF_TELEGRAM_USER_IDS": f"{STAFF}, 779",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "OUTBOX_FIRST_RETRY_SECONDS": "0.3",
+    }
     process = await started(standin, env, tmp_path / "staff.log")
     applicant = Chat(standin)
 
@@ -365,7 +436,9 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         assert evidence["filename"] == "01-certificate.pdf" and evidence["content"] == PDF
 
         await standin.press(STAFF_CHAT, "Approve", user_id=OUTSIDER)
-        await standin.wait_until(lambda: any(call.params.get("show_alert") for call in standin.calls_to("answerCallbackQuery")))
+        await standin.wait_until(
+            lambda: any(call.params.get("show_alert") for call in standin.calls_to("answerCallbackQuery"))
+        )
         refused = [call.params for call in standin.calls_to("answerCallbackQuery") if call.params.get("show_alert")]
         assert refused[0]["text"] == "Only IMC credentialing staff can do that."
         await standin.text(STAFF_CHAT, "/approve CMM-000001", chat_type="supergroup", user_id=OUTSIDER)
@@ -377,8 +450,12 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         await standin.wait_until(lambda: applicant_told("IMC has started reviewing your application CMM-000001"))
         assert staff_said("CMM-000001 (version 1) is now in review")
 
-        await standin.text(STAFF_CHAT, "/request CMM-000001 training hours, Reference 2 mentee email -- Please confirm",
-                           chat_type="supergroup", user_id=STAFF)
+        await standin.text(
+            STAFF_CHAT,
+            "/request CMM-000001 training hours, Reference 2 mentee email -- Please confirm",
+            chat_type="supergroup",
+            user_id=STAFF,
+        )
         await standin.wait_until(lambda: applicant_told("IMC needs more information"))
         asked = standin.replies(CHAT)[-1]
         assert "Note from IMC: Please confirm" in asked and asked.endswith("(send /keep to keep it)")
@@ -406,8 +483,12 @@ SUPPORT_CHAT = -100600
 async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_the_faq(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
 ):
-    env = {**bot_env, "TELEGRAM_SUPPORT_CHAT_ID": str(SUPPORT_CHAT), "OUTBOX_POLL_SECONDS": "0.2",
-           "SUPPORT_TELEGRAM_USER_IDS": "555"}
+    env = {
+        **bot_env,
+        "TELEGRAM_SUPPORT_CHAT_ID": str(SUPPORT_CHAT),
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "SUPPORT_TELEGRAM_USER_IDS": "555",
+    }
     process = await started(standin, env, tmp_path / "support.log")
     applicant = Chat(standin)
     try:
@@ -417,20 +498,25 @@ async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_t
         before = len(standin.replies(CHAT))
         await standin.text(CHAT, question)
         await standin.wait_until(lambda: len(standin.replies(CHAT)) >= before + 2)
-        unsure, again = standin.replies(CHAT)[before:before + 2]
+        unsure, again = standin.replies(CHAT)[before : before + 2]
         assert "I'm not sure I have the answer to that" in unsure
         assert again.endswith("What is your email address? IMC sends its decision there.")  # the place is kept
         assert "passed your question to IMC's credentialing support" in await applicant.press("Ask a person")
         await standin.wait_until(lambda: standin.replies(SUPPORT_CHAT))
-        forwarded = [m for m in standin.sent.values() if m["chat"]["id"] == SUPPORT_CHAT][0]
+        forwarded = next(m for m in standin.sent.values() if m["chat"]["id"] == SUPPORT_CHAT)
         assert question in forwarded["text"] and "(telegram, at About you · Email)" in forwarded["text"]
 
         told = len(standin.replies(CHAT))
         await standin.text(SUPPORT_CHAT, "anything goes!", chat_type="supergroup", user_id=556, reply_to=forwarded)
         await standin.wait_until(lambda: any("Only IMC's support team" in r for r in standin.replies(SUPPORT_CHAT)))
         assert len(standin.replies(CHAT)) == told  # nothing reached the applicant
-        await standin.text(SUPPORT_CHAT, "/faq_add The page sets no dress code; IMC announces decisions by "
-                           "email.", chat_type="supergroup", user_id=555, reply_to=forwarded)
+        await standin.text(
+            SUPPORT_CHAT,
+            "/faq_add The page sets no dress code; IMC announces decisions by email.",
+            chat_type="supergroup",
+            user_id=555,
+            reply_to=forwarded,
+        )
         await standin.wait_until(lambda: len(standin.replies(CHAT)) > told)
         relayed = standin.replies(CHAT)[-1]
         assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")

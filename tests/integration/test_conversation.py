@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from conversations.engine import Engine
 from conversations.machine import REVIEW, SUBMITTED
-from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
 from conversations.messages import IncomingFile
+from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
 from storage.repository import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
@@ -19,8 +19,10 @@ from tests.conftest import (
     PDF,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
-    Applicant as Talker,
     stored_draft,
+)
+from tests.conftest import (
+    Applicant as Talker,
 )
 
 # One bad answer of every kind, for the question it is given at, with what the reply must say.

@@ -12,7 +12,7 @@ from bot.dispatch import Dispatcher
 from storage.models import OutboxMessage
 from storage.repository import Storage
 
-START = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 
 
 class Clock:
@@ -55,7 +55,7 @@ async def test_a_destination_down_loses_nothing_and_gets_it_once_when_back(stora
     assert await dispatcher.deliver_due() == 0
     [waiting] = pending(storage)
     assert (waiting.attempts, waiting.last_error) == (1, "ConnectionRefusedError: connection refused")
-    assert waiting.next_attempt_at.replace(tzinfo=dt.timezone.utc) == START + dt.timedelta(seconds=5)
+    assert waiting.next_attempt_at.replace(tzinfo=dt.UTC) == START + dt.timedelta(seconds=5)
     slack.down = False
     assert await dispatcher.deliver_due() == 0  # not due yet: backing off
     clock.now += dt.timedelta(seconds=5)
@@ -85,7 +85,7 @@ async def test_a_message_being_sent_is_not_taken_by_another_process_until_its_le
     write(storage, {"dossier_id": 1})
     first, second = Destination(), Destination()
     with storage.transaction() as tx:  # the first process has taken it, then died while sending
-        [taken] = tx.claim(["staff:slack"], now=clock(), lease=dt.timedelta(minutes=2))
+        [_taken] = tx.claim(["staff:slack"], now=clock(), lease=dt.timedelta(minutes=2))
     assert await Dispatcher(storage, {"staff:slack": second}, now=clock).deliver_due() == 0
     clock.now += dt.timedelta(minutes=3)
     assert await Dispatcher(storage, {"staff:slack": second}, now=clock).deliver_due() == 1
@@ -103,7 +103,9 @@ async def test_two_dispatchers_at_once_deliver_each_message_once(storage: Storag
 async def test_one_applicants_notices_keep_their_order_when_one_fails(storage: Storage):
     clock = Clock()
     telegram = Destination()
-    write(storage, {"text": "in review"}, {"text": "approved"}, destination="applicant:telegram", order_key="applicant:1")
+    write(
+        storage, {"text": "in review"}, {"text": "approved"}, destination="applicant:telegram", order_key="applicant:1"
+    )
     write(storage, {"text": "someone else"}, destination="applicant:telegram", order_key="applicant:2")
     telegram.down = True
     dispatcher = Dispatcher(storage, {"applicant:telegram": telegram}, now=clock)
@@ -125,7 +127,9 @@ async def test_a_dispatcher_leaves_destinations_it_cannot_reach(storage: Storage
 
 async def test_a_failed_notice_holds_back_the_next_one_of_the_same_applicant_in_the_same_round(storage: Storage):
     clock = Clock()
-    write(storage, {"text": "in review"}, {"text": "approved"}, destination="applicant:telegram", order_key="applicant:1")
+    write(
+        storage, {"text": "in review"}, {"text": "approved"}, destination="applicant:telegram", order_key="applicant:1"
+    )
 
     class FailsOnce(Destination):
         failed = False

@@ -51,8 +51,15 @@ def render(dossier: Dossier, changes=(), policy: Policy | None = None) -> bytes:
     flow, policy = Flow(), policy or Policy()
     judged = verdict(flow, dossier.content, today=TODAY, policy=policy)
     return render_pdf(
-        dossier.content, number=dossier_number(dossier), version=dossier.version, status=dossier.status,
-        submitted_at=dossier.submitted_at, flow=flow, policy=policy, verdict=judged, changes=changes,
+        dossier.content,
+        number=dossier_number(dossier),
+        version=dossier.version,
+        status=dossier.status,
+        submitted_at=dossier.submitted_at,
+        flow=flow,
+        policy=policy,
+        verdict=judged,
+        changes=changes,
     )
 
 
@@ -109,11 +116,18 @@ def test_each_reference_is_one_row_of_the_table(dossier: Dossier):
         return show(flow.step(answer_key).field, answers[answer_key])
 
     for n in range(1, REFERENCES.count + 1):
-        row = " ".join([
-            str(n), cell(n, "mentee_name"), cell(n, "mentee_email"),
-            f"{cell(n, 'start_date')} – {cell(n, 'end_date')}", cell(n, "setting"), cell(n, "letter"),
-            cell(n, "letter_author"), cell(n, "confidentiality"),
-        ])
+        row = " ".join(
+            [
+                str(n),
+                cell(n, "mentee_name"),
+                cell(n, "mentee_email"),
+                f"{cell(n, 'start_date')} – {cell(n, 'end_date')}",
+                cell(n, "setting"),
+                cell(n, "letter"),
+                cell(n, "letter_author"),
+                cell(n, "confidentiality"),
+            ]
+        )
         assert row in text
         assert f"Mentee {n}" in text and f"mentee{n}@example.com" in text
     assert "1 Mentee 1 mentee1@example.com 1 January 2023 – 30 June 2023 External certificate.pdf" in text
@@ -141,16 +155,18 @@ def test_title_fee_review_time_and_consent(dossier: Dossier):
 
 def test_sections_come_in_flow_order_and_declarations_read_yes(dossier: Dossier):
     text = text_of(render(dossier))
-    positions = [text.index(f" {title} ") for title in ("Eligibility", "About you", "Training", "Experience", "Supervision")]
+    positions = [
+        text.index(f" {title} ") for title in ("Eligibility", "About you", "Training", "Experience", "Supervision")
+    ]
     assert positions == sorted(positions)
-    supervision = text[text.index(" Supervision Supervisor "):]
+    supervision = text[text.index(" Supervision Supervisor ") :]
     for label in ("Supervisor fit", "Supervision commitment", "Continuous learning"):
         assert f"{label} Yes" in supervision
 
 
 def test_eligibility_says_all_rules_pass_and_lists_the_warnings(dossier: Dossier):
     text = text_of(render(dossier))
-    eligibility = text[text.index("Eligibility"):text.index("About you")]
+    eligibility = text[text.index("Eligibility") : text.index("About you")]
     assert "All rules pass" in eligibility
     assert "Does not pass" not in eligibility
     assert "• No reference letter for references 2, 3, 4 and 5: IMC may contact those mentees to verify." in eligibility
@@ -159,10 +175,12 @@ def test_eligibility_says_all_rules_pass_and_lists_the_warnings(dossier: Dossier
 def test_an_ineligible_dossier_lists_its_problems(dossier: Dossier):
     # The dossier as submitted, judged under a policy that now asks for more training.
     text = text_of(render(dossier, policy=Policy(min_training_hours=60)))
-    eligibility = text[text.index("Eligibility"):text.index("About you")]
+    eligibility = text[text.index("Eligibility") : text.index("About you")]
     assert "All rules pass" not in eligibility
-    assert ("Does not pass the rules: • Training · Training hours: You have 52.5 hours of mentoring training; "
-            "the credential needs 60, so 7.5 more.") in eligibility
+    assert (
+        "Does not pass the rules: • Training · Training hours: You have 52.5 hours of mentoring training; "
+        "the credential needs 60, so 7.5 more."
+    ) in eligibility
 
 
 def test_names_in_any_script_survive(engine: Engine, sqlite_storage: Storage, caplog):
@@ -210,7 +228,9 @@ def test_an_unbroken_long_value_wraps_too(dossier: Dossier):
 def test_changes_are_listed_near_the_top(dossier: Dossier):
     changes = ["Training hours: 48 → 52.5", "Reference 3 · Mentee email: mentee3@example.com"]
     text = text_of(render(dossier, changes=changes))
-    assert "Changed in this version • Training hours: 48 → 52.5 • Reference 3 · Mentee email: mentee3@example.com" in text
+    assert (
+        "Changed in this version • Training hours: 48 → 52.5 • Reference 3 · Mentee email: mentee3@example.com" in text
+    )
     assert text.index("Changed in this version") < text.index("Application fee") < text.index("Eligibility")
 
 

@@ -20,10 +20,12 @@ from tests.conftest import (
     EXPERIENCE_ANSWERS,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
-    Applicant as Talker,
     make_engine_on,
     open_storage,
     stored_draft,
+)
+from tests.conftest import (
+    Applicant as Talker,
 )
 
 
@@ -98,7 +100,9 @@ def test_one_applicants_messages_apply_one_at_a_time_in_order(
     assert "✓ Email: maria@example.org" in replies["email"]
     draft = stored_draft(storage)
     assert (draft.answers["full_name"], draft.answers["email"], draft.state) == (
-        "Maria Gonzalez", "maria@example.org", "is_member"
+        "Maria Gonzalez",
+        "maria@example.org",
+        "is_member",
     )
 
 
@@ -128,9 +132,14 @@ def test_same_consent_delivered_to_two_processes_at_once_creates_one_applicant(
 def test_submission_is_written_whole_or_not_at_all(storage: Storage):
     with storage.transaction() as tx:
         applicant = tx.add_applicant("test", "someone")
-    with pytest.raises(RuntimeError), storage.transaction() as tx:
-        tx.submit(applicant.id, {"schema_version": 1})
-        raise RuntimeError("the process dies before the commit")
+
+    def submit_then_die() -> None:
+        with storage.transaction() as tx:
+            tx.submit(applicant.id, {"schema_version": 1})
+            raise RuntimeError("the process dies before the commit")
+
+    with pytest.raises(RuntimeError, match="dies before the commit"):
+        submit_then_die()
     with Session(storage.engine) as session:
         assert session.exec(select(Dossier)).all() == []
         assert session.exec(select(OutboxMessage)).all() == []
@@ -141,7 +150,9 @@ def test_submission_is_written_whole_or_not_at_all(storage: Storage):
         second = tx.submit(applicant.id, {"schema_version": 1})
         assert tx.latest_dossier(applicant.id).id == second.id
         assert [(change.dossier_id, change.status) for change in tx.application_history(applicant.id)] == [
-            (first.id, "submitted"), (second.id, "submitted")]
+            (first.id, "submitted"),
+            (second.id, "submitted"),
+        ]
     assert (first.version, second.version) == (1, 2)
     with Session(storage.engine) as session:
         payloads = [row.payload for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]

@@ -15,14 +15,19 @@ from tests.conftest import (
     FULL_APPLICATION,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
-    Applicant as Talker,
     stored_draft,
+)
+from tests.conftest import (
+    Applicant as Talker,
 )
 
 UP_TO_REFERENCES = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:4]
 REFERENCE_2 = {
-    "ref2_mentee_name": "Jordan Lee", "ref2_mentee_email": "jordan.lee@example.com",
-    "ref2_start_date": "2023-02-01", "ref2_end_date": "2023-08-31", "ref2_setting": "internal",
+    "ref2_mentee_name": "Jordan Lee",
+    "ref2_mentee_email": "jordan.lee@example.com",
+    "ref2_start_date": "2023-02-01",
+    "ref2_end_date": "2023-08-31",
+    "ref2_setting": "internal",
 }
 
 
@@ -53,8 +58,13 @@ def test_a_form_lists_the_questions_that_apply_with_saved_answers(talker: Talker
     form = engine.form("test", talker.user_id, "ref1")
     assert form.title == "Reference 1"
     assert [field.key for field in form.fields] == [
-        "ref1_mentee_name", "ref1_mentee_email", "ref1_start_date", "ref1_end_date", "ref1_setting",
-        "ref1_letter_author", "ref1_confidentiality",
+        "ref1_mentee_name",
+        "ref1_mentee_email",
+        "ref1_start_date",
+        "ref1_end_date",
+        "ref1_setting",
+        "ref1_letter_author",
+        "ref1_confidentiality",
     ]
     assert form.fields[0].value == "Mentee 1" and form.fields[4].kind is Kind.CHOICE
     second = engine.form("test", talker.user_id, "ref2")
@@ -66,15 +76,23 @@ def test_a_form_lists_the_questions_that_apply_with_saved_answers(talker: Talker
 def test_a_form_with_errors_saves_nothing_and_says_what_is_wrong_per_question(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(UP_TO_REFERENCES + EXPERIENCE_ANSWERS[4:12])
     before = stored_draft(sqlite_storage)
-    result = submit(talker, "ref2", {
-        **REFERENCE_2, "ref2_mentee_name": "", "ref2_mentee_email": "MENTEE1@example.com",
-        "ref2_end_date": "2023-01-01", "ref2_setting": "sometimes",
-    })
+    result = submit(
+        talker,
+        "ref2",
+        {
+            **REFERENCE_2,
+            "ref2_mentee_name": "",
+            "ref2_mentee_email": "MENTEE1@example.com",
+            "ref2_end_date": "2023-01-01",
+            "ref2_setting": "sometimes",
+        },
+    )
     assert result.replies == []
     assert set(result.errors) == {"ref2_mentee_name", "ref2_setting"}  # the ones that can't be read
     assert "can't be empty" in result.errors["ref2_mentee_name"]
-    result = submit(talker, "ref2", {**REFERENCE_2, "ref2_mentee_email": "MENTEE1@example.com",
-                                     "ref2_end_date": "2023-01-01"})
+    result = submit(
+        talker, "ref2", {**REFERENCE_2, "ref2_mentee_email": "MENTEE1@example.com", "ref2_end_date": "2023-01-01"}
+    )
     assert "Reference 1 already has the mentee" in result.errors["ref2_mentee_email"]
     assert "can't be before the start date, 1 February 2023" in result.errors["ref2_end_date"]
     after = stored_draft(sqlite_storage)
@@ -106,8 +124,15 @@ def test_a_form_filled_ahead_keeps_the_current_question(talker: Talker, sqlite_s
 def test_supervision_form_keeps_an_ineligible_answer_and_says_why(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS)
     assert talker.last.form == FormOffer("supervision", "Supervision")
-    keys = ["supervisor_name", "supervisor_email", "supervisor_address", "focus_area", "supervisor_fit",
-            "supervision_commitment", "continuous_learning"]
+    keys = [
+        "supervisor_name",
+        "supervisor_email",
+        "supervisor_address",
+        "focus_area",
+        "supervisor_fit",
+        "supervision_commitment",
+        "continuous_learning",
+    ]
     values = dict(zip(keys, SUPERVISION_ANSWERS, strict=True)) | {"supervisor_fit": "no"}
     result = submit(talker, "supervision", values)
     assert result.errors == {}
@@ -126,7 +151,7 @@ def test_overview_for_a_home_screen(talker: Talker, engine: Engine):
     draft = engine.overview("test", talker.user_id)
     assert draft.status == "draft"
     assert draft.progress[:2] == [("About you", 4, 4), ("Training", 3, 10)]
-    talker.answer_all(FULL_APPLICATION[len(APPLICANT_ANSWERS) + 3:] + ["submit"])
+    talker.answer_all(FULL_APPLICATION[len(APPLICANT_ANSWERS) + 3 :] + ["submit"])
     done = engine.overview("test", talker.user_id)
     assert (done.status, done.dossier) == ("submitted", "CMM-000001")
     assert engine.form("test", talker.user_id, "ref1") is None

@@ -40,8 +40,13 @@ def answers(storage: Storage) -> dict:
 
 @pytest.mark.parametrize(
     ("text", "name", "argument"),
-    [("/back", "back", ""), ("/edit training hours", "edit", "training hours"), ("/HELP@CmmBot", "help", ""),
-     ("back", None, None), ("/", None, None)],
+    [
+        ("/back", "back", ""),
+        ("/edit training hours", "edit", "training hours"),
+        ("/HELP@CmmBot", "help", ""),
+        ("back", None, None),
+        ("/", None, None),
+    ],
 )
 def test_parse_command(text, name, argument):
     command = parse_command(text)

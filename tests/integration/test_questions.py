@@ -29,8 +29,9 @@ ANSWERS = {entry.id: entry.answer for entry in load()}
 
 @pytest.fixture
 def engine(sqlite_storage: Storage) -> Engine:
-    return Engine(sqlite_storage, policy=Policy(), today=lambda: TODAY,
-                  asking=Asking(support_destinations=["support:telegram"]))
+    return Engine(
+        sqlite_storage, policy=Policy(), today=lambda: TODAY, asking=Asking(support_destinations=["support:telegram"])
+    )
 
 
 @pytest.fixture
@@ -57,10 +58,13 @@ def test_a_title_that_reads_like_a_question_is_an_answer(talker: Talker, sqlite_
     assert stored_draft(sqlite_storage).answers["program_name"] == "What Mentors Need?"
 
 
-@pytest.mark.parametrize(("answers", "text", "kind"), [
-    (APPLICANT_ANSWERS[:3], "yes", "a yes/no answer"),
-    (APPLICANT_ANSWERS + TRAINING_ANSWERS[:3], "52", "a number"),
-])
+@pytest.mark.parametrize(
+    ("answers", "text", "kind"),
+    [
+        (APPLICANT_ANSWERS[:3], "yes", "a yes/no answer"),
+        (APPLICANT_ANSWERS + TRAINING_ANSWERS[:3], "52", "a number"),
+    ],
+)
 def test_a_valid_answer_is_never_taken_for_a_question(talker: Talker, sqlite_storage: Storage, answers, text, kind):
     talker.answer_all(answers)
     before = state(sqlite_storage)
@@ -99,8 +103,16 @@ def test_faq_topics_entries_and_answers_by_button(talker: Talker, sqlite_storage
     talker.answer_all(APPLICANT_ANSWERS)
     topics = talker.engine.handle(talker.inbound("/faq"))[0]
     assert [choice.label for choice in topics.choices] == [
-        "Eligibility", "Training", "Evidence", "Experience and references", "Supervision and learning",
-        "Fees and validity", "Applying and review", "Using this bot", "Support"]
+        "Eligibility",
+        "Training",
+        "Evidence",
+        "Experience and references",
+        "Supervision and learning",
+        "Fees and validity",
+        "Applying and review",
+        "Using this bot",
+        "Support",
+    ]
     listed = talker.engine.handle(talker.inbound("/faq Training"))[0]
     assert "/faq #training-mode-online" in [choice.value for choice in listed.choices]
     talker.say("Global Mentoring Academy")  # the applicant moves on; the old button still works
@@ -119,7 +131,9 @@ def test_a_persons_answer_reaches_the_applicant_and_faq_add_is_used_at_once(talk
     reply = talker.say("can my supervisor live abroad?")
     assert reply.startswith("Yes, the page sets no country rule.")
     other_process = make_engine_on(sqlite_storage)  # another process sees it too
-    assert Talker(other_process).engine.handle(talker.inbound("can my supervisor live abroad?"))[0].text.startswith("Yes")
+    assert (
+        Talker(other_process).engine.handle(talker.inbound("can my supervisor live abroad?"))[0].text.startswith("Yes")
+    )
 
 
 def test_before_consent_a_question_is_answered_and_nothing_is_stored(talker: Talker, sqlite_storage: Storage):

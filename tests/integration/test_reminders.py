@@ -19,7 +19,7 @@ from storage.repository import Storage
 from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, applicant_notices
 from tests.conftest import Applicant as Talker
 
-LAST_ANSWER = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc)
+LAST_ANSWER = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 
 
 class Clock:
@@ -93,7 +93,7 @@ def test_not_at_night_in_the_applicants_time_zone(waiting: Talker, sqlite_storag
 
 def test_quiet_hours():
     policy = ReminderPolicy()
-    noon = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+    noon = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
     assert not is_quiet(noon, None, policy)
     assert not is_quiet(noon, "Not/AZone", policy)
     assert is_quiet(noon, "Pacific/Auckland", policy)  # 01:00 there
@@ -119,14 +119,14 @@ def test_after_a_restart_only_the_reminder_now_due_goes_out(waiting: Talker, sql
 
 def test_renewal_reminders_before_the_credential_expires(engine: Engine, sqlite_storage: Storage):
     Talker(engine).answer_all(FULL_APPLICATION + ["submit"])
-    approved_at = dt.datetime.now(dt.timezone.utc)
+    approved_at = dt.datetime.now(dt.UTC)
     StaffDesk(sqlite_storage, policy=Policy()).approve(1, actor="staff:ana")
     expires = (approved_at + relativedelta(years=2)).date()
     before = len(applicant_notices(sqlite_storage))
     clock = Clock(approved_at + dt.timedelta(days=600))
     reminders = Reminders(sqlite_storage, now=clock)
     assert reminders.send_due() == 0
-    clock.now = dt.datetime.combine(expires - dt.timedelta(days=90), dt.time(12), dt.timezone.utc)
+    clock.now = dt.datetime.combine(expires - dt.timedelta(days=90), dt.time(12), dt.UTC)
     assert reminders.send_due() == 1
     assert reminders.send_due() == 0
     clock.now += dt.timedelta(days=60)

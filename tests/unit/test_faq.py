@@ -13,8 +13,8 @@ import yaml
 
 from conversations.faq import (
     Entry,
-    Spelling,
     FaqIndex,
+    Spelling,
     default_index,
     load,
     load_not_covered,
@@ -24,8 +24,17 @@ from conversations.faq import (
 )
 
 LABELLED = yaml.safe_load((Path(__file__).parents[1] / "data" / "faq_questions.yaml").read_text())
-TOPICS = {"Eligibility", "Training", "Evidence", "Experience and references", "Supervision and learning",
-          "Fees and validity", "Applying and review", "Using this bot", "Support"}
+TOPICS = {
+    "Eligibility",
+    "Training",
+    "Evidence",
+    "Experience and references",
+    "Supervision and learning",
+    "Fees and validity",
+    "Applying and review",
+    "Using this bot",
+    "Support",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +44,9 @@ def index() -> FaqIndex:
 
 def test_nothing_the_classifier_learns_from_is_in_the_labelled_set():
     labelled = {normalize(item["q"]) for item in LABELLED}
-    learned = {normalize(text) for entry in load() for text in entry.phrasings} | set(map(normalize, load_not_covered()))
+    learned = {normalize(text) for entry in load() for text in entry.phrasings} | set(
+        map(normalize, load_not_covered())
+    )
     assert not labelled & learned
 
 
@@ -63,28 +74,47 @@ def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
     assert wrongly_answered / len(out_of_scope) <= 0.07
 
 
-@pytest.mark.parametrize(("text", "question"), [
-    ("how much is the fee?", True), ("what do I need to apply", True), ("Can I pay later", True),
-    ("fee?", True), ("Global Mentoring Academy", False), ("yes", False), ("2024-03-01", False),
-    ("I did 45 hours", False),
-])
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("how much is the fee?", True),
+        ("what do I need to apply", True),
+        ("Can I pay later", True),
+        ("fee?", True),
+        ("Global Mentoring Academy", False),
+        ("yes", False),
+        ("2024-03-01", False),
+        ("I did 45 hours", False),
+    ],
+)
 def test_worded_as_a_question(text, question):
     assert looks_like_question(text) is question
 
 
-@pytest.mark.parametrize(("text", "title"), [
-    ("What Mentors Need?", True), ("How To Mentor Well", True), ("how much is the fee?", False),
-    ("What is the review time for Accredited centers?", False), ("Why?", False),
-])
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("What Mentors Need?", True),
+        ("How To Mentor Well", True),
+        ("how much is the fee?", False),
+        ("What is the review time for Accredited centers?", False),
+        ("Why?", False),
+    ],
+)
 def test_written_like_a_title(text, title):
     assert looks_like_a_title(text) is title
 
 
 def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others(index: FaqIndex):
-    added = Entry("added-1", "Added by support", "Can my supervisor live in another country?",
-                  "Yes: the page sets no rule about where the supervisor lives.")
-    unusual = Entry("added-2", "Added by support", "Is there a dress code for the award ceremony?",
-                    "The page sets no dress code.")  # words no training text uses, put right alike
+    added = Entry(
+        "added-1",
+        "Added by support",
+        "Can my supervisor live in another country?",
+        "Yes: the page sets no rule about where the supervisor lives.",
+    )
+    unusual = Entry(
+        "added-2", "Added by support", "Is there a dress code for the award ceremony?", "The page sets no dress code."
+    )  # words no training text uses, put right alike
     local = index.with_added([added, unusual])
     assert local.ask("can my supervisor live in another country?").answer.id == "added-1"
     assert local.ask("is there a dress code for the award ceremony?").answer.id == "added-2"
@@ -96,10 +126,22 @@ def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others
     assert index.entry("added-1") is None  # the index it was made from is unchanged
 
 
-SMALL = [Entry("fee", "Fees", "How much is the fee?", "450 USD for members, 598 USD for others.",
-               ("what does it cost", "price of the application")),
-         Entry("hours", "Training", "How many training hours do I need?", "At least 50 hours.",
-               ("minimum training time", "hours of mentor training"))]
+SMALL = [
+    Entry(
+        "fee",
+        "Fees",
+        "How much is the fee?",
+        "450 USD for members, 598 USD for others.",
+        ("what does it cost", "price of the application"),
+    ),
+    Entry(
+        "hours",
+        "Training",
+        "How many training hours do I need?",
+        "At least 50 hours.",
+        ("minimum training time", "hours of mentor training"),
+    ),
+]
 NOT_COVERED = ["tell me a joke", "what's the weather tomorrow"]
 
 
@@ -120,8 +162,9 @@ def test_a_learned_index_is_kept_reused_and_learned_again_when_its_file_is_broke
 
 def test_the_cache_keeps_only_the_newest_indexes(tmp_path):
     for number in range(5):
-        FaqIndex([*SMALL, Entry(f"added-{number}", "Added", f"Question {number}?", "Answer.")], NOT_COVERED,
-                 cache=tmp_path)
+        FaqIndex(
+            [*SMALL, Entry(f"added-{number}", "Added", f"Question {number}?", "Answer.")], NOT_COVERED, cache=tmp_path
+        )
     assert len(list(tmp_path.glob("faq-index-*.pickle"))) == 3
     assert not list(tmp_path.glob("*.tmp"))
 

@@ -235,7 +235,9 @@ def test_mentee_email_equal_to_own_is_refused(scope, mentee):
 
 
 def test_mentee_email_different_from_own_is_fine(scope):
-    assert c.mentee_email_is_someone_else("jordan@example.com", scope({"email": "maria@example.org"}, reference=1)) is None
+    assert (
+        c.mentee_email_is_someone_else("jordan@example.com", scope({"email": "maria@example.org"}, reference=1)) is None
+    )
 
 
 def test_mentee_email_without_own_email_saved_is_fine(scope):

@@ -26,8 +26,13 @@ def test_a_batch_with_padding_gives_what_each_text_gives_alone(encoder):
 
 def test_texts_that_mean_alike_are_closer_than_unrelated_ones(encoder):
     fee, cost, joke, supervisor = encoder.encode(
-        ["what is the application fee", "how much does it cost to apply", "tell me a joke",
-         "who can be my mentoring supervisor"])
+        [
+            "what is the application fee",
+            "how much does it cost to apply",
+            "tell me a joke",
+            "who can be my mentoring supervisor",
+        ]
+    )
     assert fee @ cost > 0.6
     assert fee @ cost > max(fee @ joke, fee @ supervisor) + 0.3
 

@@ -38,13 +38,14 @@ def test_every_button_of_the_flow_fits_telegrams_64_bytes():
 
 
 def test_too_long_callback_data_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="over 64 bytes"):
         callback_data("question", "v" * 64)
 
 
 def test_keyboard_has_one_button_per_row_tied_to_its_question():
     markup = keyboard(Outbound("Member?", (Choice("yes", "Yes"), Choice("no", "No")), question="is_member"))
     assert [[button.callback_data for button in row] for row in markup.inline_keyboard] == [
-        ["is_member|yes"], ["is_member|no"]
+        ["is_member|yes"],
+        ["is_member|no"],
     ]
     assert keyboard(Outbound("Name?")) is None

@@ -10,7 +10,7 @@ import pytest
 from conversations import answers
 from conversations import validators as v
 from conversations.flow import CENTER_TYPES, TRAINING_MODES, Flow
-from conversations.messages import IncomingFile, Inbound
+from conversations.messages import Inbound, IncomingFile
 from conversations.policy import Policy
 from tests.conftest import JPEG, PDF, PNG
 
@@ -308,15 +308,24 @@ def test_choice_refuses_out_of_range_number_or_unknown(raw):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("y", "yes"), ("Yes", "yes"), ("YES I DO", "yes"), ("1", "yes"), ("nope", "no"), ("2", "no"),
-     ("No", "no"), ("I don't", "no"), ("not yet", "no")],
+    [
+        ("y", "yes"),
+        ("Yes", "yes"),
+        ("YES I DO", "yes"),
+        ("1", "yes"),
+        ("nope", "no"),
+        ("2", "no"),
+        ("No", "no"),
+        ("I don't", "no"),
+        ("not yet", "no"),
+    ],
 )
 def test_choice_yes_no(raw, expected):
     assert v.choice(raw, v.YES_NO) == expected
 
 
 def test_choice_yes_no_refuses_three():
-    with pytest.raises(v.Invalid, match="1. Yes; 2. No"):
+    with pytest.raises(v.Invalid, match=r"1\. Yes; 2\. No"):
         v.choice("3", v.YES_NO)
 
 
@@ -424,7 +433,7 @@ def test_parse_email_field():
 
 
 def test_parse_email_field_gives_the_field_example():
-    with pytest.raises(v.Invalid, match="For example: sam.okafor@example.net"):
+    with pytest.raises(v.Invalid, match=r"For example: sam\.okafor@example\.net"):
         answers.parse(field("supervisor_email"), said("sam"), Policy())
 
 
@@ -480,7 +489,9 @@ def test_parse_file_field():
 def test_parse_file_field_limit_comes_from_policy():
     content = PDF + b"0" * (2 * MB)
     with pytest.raises(v.Invalid, match="limit is 1 MB"):
-        answers.parse(field("training_evidence"), said(file=IncomingFile("cert.pdf", content)), Policy(max_file_bytes=MB))
+        answers.parse(
+            field("training_evidence"), said(file=IncomingFile("cert.pdf", content)), Policy(max_file_bytes=MB)
+        )
 
 
 def test_parse_required_file_field_refuses_text_without_mentioning_skip():
@@ -520,8 +531,11 @@ def test_show_whole_number():
 
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
-    [("training_mode", "self_paced", "Self-paced online"), ("center_type", "endorsed", "Endorsed Training Provider"),
-     ("holds_cpm", "no", "No")],
+    [
+        ("training_mode", "self_paced", "Self-paced online"),
+        ("center_type", "endorsed", "Endorsed Training Provider"),
+        ("holds_cpm", "no", "No"),
+    ],
 )
 def test_show_choice_label(key, value, expected):
     assert answers.show(field(key), value) == expected

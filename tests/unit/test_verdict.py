@@ -17,23 +17,45 @@ def clean_answers() -> dict:
     """An eligible application with nothing to look at: letters for all 5 references (not
     confidential), an accredited center, training in person."""
     answers = {
-        "consent": "yes", "full_name": "Maria Gonzalez", "email": "maria@example.org", "is_member": "no",
-        "center_name": "Global Mentoring Academy", "center_type": ACCREDITED,
-        "program_name": "Foundations of Professional Mentoring", "training_hours": 52.5, "training_mode": "in_person",
-        "training_start_date": "2024-01-10", "training_end_date": "2024-03-20", "instructor_name": "Dr. Amal Haddad",
+        "consent": "yes",
+        "full_name": "Maria Gonzalez",
+        "email": "maria@example.org",
+        "is_member": "no",
+        "center_name": "Global Mentoring Academy",
+        "center_type": ACCREDITED,
+        "program_name": "Foundations of Professional Mentoring",
+        "training_hours": 52.5,
+        "training_mode": "in_person",
+        "training_start_date": "2024-01-10",
+        "training_end_date": "2024-03-20",
+        "instructor_name": "Dr. Amal Haddad",
         "instructor_email": "amal@academy.example",
         "training_evidence": {"name": "certificate.pdf", "size": 120_000, "mime": "application/pdf"},
-        "holds_cpm": "yes", "cpm_number": "CPM-2019-0457", "cpm_issue_date": "2023-03-01", "engagements": 12,
-        "supervisor_name": "Sam Okafor", "supervisor_email": "sam.okafor@example.net",
-        "supervisor_address": "12 Harbour Road, Dublin", "focus_area": "both",
-        "supervisor_fit": "yes", "supervision_commitment": "yes", "continuous_learning": "yes",
+        "holds_cpm": "yes",
+        "cpm_number": "CPM-2019-0457",
+        "cpm_issue_date": "2023-03-01",
+        "engagements": 12,
+        "supervisor_name": "Sam Okafor",
+        "supervisor_email": "sam.okafor@example.net",
+        "supervisor_address": "12 Harbour Road, Dublin",
+        "focus_area": "both",
+        "supervisor_fit": "yes",
+        "supervision_commitment": "yes",
+        "continuous_learning": "yes",
     }
     for n in range(1, 6):
-        answers.update({
-            f"ref{n}_mentee_name": f"Mentee {n}", f"ref{n}_mentee_email": f"mentee{n}@example.com",
-            f"ref{n}_start_date": "2023-01-01", f"ref{n}_end_date": "2023-06-30", f"ref{n}_setting": "external",
-            f"ref{n}_letter": LETTER, f"ref{n}_letter_author": "mentee", f"ref{n}_confidentiality": "no",
-        })
+        answers.update(
+            {
+                f"ref{n}_mentee_name": f"Mentee {n}",
+                f"ref{n}_mentee_email": f"mentee{n}@example.com",
+                f"ref{n}_start_date": "2023-01-01",
+                f"ref{n}_end_date": "2023-06-30",
+                f"ref{n}_setting": "external",
+                f"ref{n}_letter": LETTER,
+                f"ref{n}_letter_author": "mentee",
+                f"ref{n}_confidentiality": "no",
+            }
+        )
     return answers
 
 
@@ -130,7 +152,8 @@ def test_problems_of_a_reference_are_prefixed_with_the_reference():
     result = judge(answers)
     assert result.eligible is False
     assert [problem.split(": ")[0] for problem in result.problems] == [
-        "Reference 1 · Mentee email", "Reference 2 · Mentee email",
+        "Reference 1 · Mentee email",
+        "Reference 2 · Mentee email",
     ]
     assert result.problems[1].startswith("Reference 2 · Mentee email: Reference 1 already has the mentee")
 
@@ -148,7 +171,9 @@ def test_several_problems_keep_question_order():
 
 def test_all_warnings_together_in_a_fixed_order():
     answers = without_letter(clean_answers(), 4) | {
-        "ref1_confidentiality": "yes", "center_type": NON_ACCREDITED, "training_mode": "self_paced",
+        "ref1_confidentiality": "yes",
+        "center_type": NON_ACCREDITED,
+        "training_mode": "self_paced",
     }
     assert judge(answers).warnings == [
         "No reference letter for reference 4: IMC may contact that mentee to verify.",
