@@ -25,7 +25,7 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.repository import Storage
-from tests.conftest import FULL_APPLICATION, TODAY
+from tests.conftest import FULL_APPLICATION, ManualClock
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="cmm-bench-"))
     database = make_engine(args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}")
     upgrade(database)
-    engine = Engine(Storage(database, FileStore(workdir / "files")), policy=Policy(), today=lambda: TODAY)
+    engine = Engine(Storage(database, FileStore(workdir / "files"), ManualClock()), policy=Policy())
 
     latencies = []
     started = time.perf_counter()

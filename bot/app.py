@@ -19,7 +19,6 @@ from conversations.staff import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
-from storage.models import utcnow
 from storage.repository import Storage
 
 
@@ -81,7 +80,7 @@ def outbox_dispatcher(
 
     def housekeeping() -> int:
         with storage.transaction() as tx:
-            tx.forget_processed(before=utcnow() - dt.timedelta(days=settings.processed_ids_kept_days))
+            tx.forget_processed(kept=dt.timedelta(days=settings.processed_ids_kept_days))
         return reminders.send_due()
 
     return Dispatcher(

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from storage.models import OutboxMessage, utcnow
+from storage.models import OutboxMessage
 from storage.repository import Storage
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ class Dispatcher:
         storage: Storage,
         senders: dict[str, Sender],
         *,
-        now: Callable[[], dt.datetime] = utcnow,
         lease: dt.timedelta = dt.timedelta(minutes=2),
         first_retry: dt.timedelta = dt.timedelta(seconds=5),
         longest_wait: dt.timedelta = dt.timedelta(minutes=30),
@@ -44,7 +43,6 @@ class Dispatcher:
         every ``schedule_every``."""
         self.storage = storage
         self.senders = senders
-        self.now = now
         self.lease = lease
         self.first_retry = first_retry
         self.longest_wait = longest_wait
@@ -57,7 +55,7 @@ class Dispatcher:
 
     async def deliver_due(self) -> int:
         """Send what is due now; return how many got through."""
-        now = self.now()
+        now = self.storage.clock()
         if self.schedule and (self._scheduled_at is None or now - self._scheduled_at >= self.schedule_every):
             self._scheduled_at = now
             await asyncio.to_thread(self.schedule)
@@ -80,12 +78,12 @@ class Dispatcher:
                     message.attempts + 1,
                     error,
                 )
-                retry_at = self.now() + self.backoff(message.attempts + 1)
                 if message.order_key:
                     held_up.add(message.order_key)
-                await asyncio.to_thread(self._settle, message.id, f"{type(error).__name__}: {error}", retry_at)
+                retry_after = self.backoff(message.attempts + 1)
+                await asyncio.to_thread(self._settle, message.id, f"{type(error).__name__}: {error}", retry_after)
             else:
-                await asyncio.to_thread(self._settle, message.id, None, None)
+                await asyncio.to_thread(self._settle, message.id, None, dt.timedelta(0))
                 delivered += 1
         return delivered
 
@@ -100,12 +98,12 @@ class Dispatcher:
 
     def _claim(self) -> list[OutboxMessage]:
         with self.storage.transaction() as tx:
-            return tx.claim(list(self.senders), now=self.now(), lease=self.lease)
+            return tx.claim(list(self.senders), lease=self.lease)
 
     def _release(self, message_id: int) -> None:
         with self.storage.transaction() as tx:
             tx.release([message_id])
 
-    def _settle(self, message_id: int, error: str | None, retry_at: dt.datetime | None) -> None:
+    def _settle(self, message_id: int, error: str | None, retry_after: dt.timedelta) -> None:
         with self.storage.transaction() as tx:
-            tx.settle(message_id, now=self.now(), error=error, retry_at=retry_at)
+            tx.settle(message_id, error=error, retry_after=retry_after)

@@ -75,9 +75,8 @@ def render_pdf(
 ) -> bytes:
     """The dossier ``content`` (from ``review.dossier_content``) as PDF bytes."""
     answers = flatten(flow, content)
-    submitted = _utc(submitted_at)
     # Which questions applied is judged as submitted: "today" is the submission date.
-    applicable = {step.key for step in flow.applicable(answers, today=submitted.date(), policy=policy)}
+    applicable = {step.key for step in flow.applicable(answers, today=submitted_at.date(), policy=policy)}
 
     pdf = _Document(f"{TITLE} {number}, version {version}")
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
@@ -85,14 +84,14 @@ def render_pdf(
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(f"{TITLE} {number}")
-    pdf.set_subject(f"Dossier {number}, version {version} ({status}), submitted {_when(submitted)}")
+    pdf.set_subject(f"Dossier {number}, version {version} ({status}), submitted {_when(submitted_at)}")
     pdf.set_author("IMC")
     pdf.set_creator("CMM applicant assistant")
     pdf.set_lang("en")
-    pdf.set_creation_date(submitted)
+    pdf.set_creation_date(submitted_at)
     pdf.add_page()
 
-    _title(pdf, number=number, version=version, status=status, submitted=submitted)
+    _title(pdf, number=number, version=version, status=status, submitted=submitted_at)
     if changes:
         _heading(pdf, "Changed in this version", size=12)
         for change in changes:
@@ -256,12 +255,6 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """The time in UTC; a time without a zone (as SQLite returns it) is taken as UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
 def _when(moment: dt.datetime) -> str:
+    moment = moment.astimezone(dt.UTC)
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"

@@ -60,7 +60,6 @@ class Engine:
         *,
         policy: Policy,
         flow: Flow | None = None,
-        today: Callable[[], dt.date] = dt.date.today,
         staff_destinations: Sequence[str] = (STAFF_FOLDER,),
         asking: Asking | None = None,
     ) -> None:
@@ -70,7 +69,6 @@ class Engine:
         self.flow = flow or Flow()
         self.machine = build_machine(self.flow)
         self.nav = Navigation(self.flow, policy=policy, asking=self.asking, staff_destinations=staff_destinations)
-        self.today = today
         self._locks = KeyedLocks()
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
@@ -93,7 +91,7 @@ class Engine:
             draft = tx.draft(applicant.id) if applicant else None
             if draft is None or draft.state == SUBMITTED:
                 return None
-            steps = form_steps(self.flow, key, draft.answers, today=self.today(), policy=self.policy)
+            steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
             return build_form(key, steps, draft.answers) if steps else None
 
     def overview(self, channel: str, user_id: str) -> Overview:
@@ -103,7 +101,8 @@ class Engine:
             draft = tx.draft(applicant.id) if applicant else None
             answers = dict(draft.answers) if draft else {}
             dossier = tx.latest_dossier(applicant.id) if applicant else None
-        progress = section_progress(self.flow, answers, today=self.today(), policy=self.policy)
+            today = tx.now.date()
+        progress = section_progress(self.flow, answers, today=today, policy=self.policy)
         if draft is None:
             return Overview("not started", progress, None)
         if dossier is not None and draft.state == SUBMITTED:
@@ -139,7 +138,9 @@ class Engine:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
                 draft = tx.draft(applicant.id)
                 answers = dict(draft.answers)
-                state = draft.state if draft.state in self.machine.states else self._resume_point(answers)
+                state = (
+                    draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
+                )
                 turn = self._new_turn(inbound, tx, applicant, state=state, answers=answers, context=dict(draft.context))
                 self._on_machine(turn, action)
             if turn.applicant is not None and not turn.form_errors:  # a refused form applied nothing
@@ -161,10 +162,9 @@ class Engine:
             self.storage.files.delete(sha256)
         return replies, turn.form_errors
 
-    def _resume_point(self, answers: dict) -> str:
+    def _resume_point(self, answers: dict, today: dt.date) -> str:
         """Where a draft saved at a question that no longer exists (the flow changed) goes on:
         the first question still unanswered, or the review."""
-        today = self.today()
         unanswered = (
             step.key
             for step in self.flow.applicable(answers, today=today, policy=self.policy)
@@ -182,7 +182,9 @@ class Engine:
         answers: dict,
         context: dict,
     ) -> Turn:
-        conversation = Conversation(self.flow, answers=answers, context=context, today=self.today(), policy=self.policy)
+        conversation = Conversation(
+            self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
+        )
         conversation.state = state
         return Turn(conversation, inbound, tx, applicant)
 

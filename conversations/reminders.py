@@ -6,7 +6,6 @@ time zone when it is known; ``/stop_reminders`` turns them off."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations.messages import Outbound, outbound_to_dict
 from conversations.prompts import dossier_number
-from storage.models import Applicant, utcnow
-from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage
+from storage.models import Applicant
+from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
 
 REMINDER_TOPIC = APPLICANT_MESSAGE_TOPIC
 
@@ -40,10 +39,6 @@ def is_quiet(now: dt.datetime, time_zone: str | None, policy: ReminderPolicy) ->
     return local.hour >= policy.quiet_from or local.hour < policy.quiet_until
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def idle_text(days: int, last: bool) -> str:
     if last:
         return (
@@ -65,12 +60,9 @@ def renewal_text(number: str, expires: dt.date, days: int) -> str:
 
 
 class Reminders:
-    def __init__(
-        self, storage: Storage, *, policy: ReminderPolicy | None = None, now: Callable[[], dt.datetime] = utcnow
-    ) -> None:
+    def __init__(self, storage: Storage, *, policy: ReminderPolicy | None = None) -> None:
         self.storage = storage
         self.policy = policy or ReminderPolicy()
-        self.now = now
 
     def send_due(self) -> int:
         """Queue every reminder that is due now; return how many."""
@@ -81,17 +73,17 @@ class Reminders:
             return 0
         return queued
 
-    def _idle(self, tx) -> int:
-        now = self.now()
+    def _idle(self, tx: Transaction) -> int:
+        now = tx.now
         queued = 0
         for applicant, draft in tx.idle_drafts():
             if is_quiet(now, applicant.time_zone, self.policy):
                 continue
-            idle = now - _aware(draft.updated_at)
+            idle = now - draft.updated_at
             due = [days for days in self.policy.idle_days if idle >= dt.timedelta(days=days)]
             if not due:
                 continue
-            marker = _aware(draft.updated_at).isoformat()
+            marker = draft.updated_at.isoformat()
             kind = f"idle_{due[-1]}"
             if tx.reminded(applicant.id, kind, marker):
                 continue
@@ -103,13 +95,13 @@ class Reminders:
             queued += 1
         return queued
 
-    def _renewals(self, tx) -> int:
-        now = self.now()
+    def _renewals(self, tx: Transaction) -> int:
+        now = tx.now
         queued = 0
         for applicant, dossier, approved_at in tx.approvals():
             if not applicant.reminders or is_quiet(now, applicant.time_zone, self.policy):
                 continue
-            expires = (_aware(approved_at) + relativedelta(years=self.policy.validity_years)).date()
+            expires = (approved_at + relativedelta(years=self.policy.validity_years)).date()
             left = (expires - now.date()).days
             due = [days for days in self.policy.renewal_days if 0 <= left <= days]
             if not due:
@@ -124,7 +116,7 @@ class Reminders:
             queued += 1
         return queued
 
-    def _tell(self, tx, applicant: Applicant, text: str) -> None:
+    def _tell(self, tx: Transaction, applicant: Applicant, text: str) -> None:
         tx.enqueue(
             REMINDER_TOPIC,
             f"applicant:{applicant.channel}",

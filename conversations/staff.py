@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conversations import lifecycle, prompts
@@ -26,7 +26,7 @@ from conversations.messages import Outbound, outbound_to_dict
 from conversations.policy import Policy
 from conversations.review import flatten
 from conversations.verdict import Verdict, verdict
-from storage.models import Applicant, Dossier, utcnow
+from storage.models import Applicant, Dossier
 from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
 
 
@@ -68,13 +68,10 @@ def waited(delta: dt.timedelta) -> str:
 
 
 class StaffDesk:
-    def __init__(
-        self, storage: Storage, *, policy: Policy, flow: Flow | None = None, now: Callable[[], dt.datetime] = utcnow
-    ) -> None:
+    def __init__(self, storage: Storage, *, policy: Policy, flow: Flow | None = None) -> None:
         self.storage = storage
         self.policy = policy
         self.flow = flow or Flow()
-        self.now = now
 
     # -- looking ----------------------------------------------------------------------------
 
@@ -84,6 +81,7 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
             changed = tx.last_changes([dossier.id for dossier in dossiers])
+            now = tx.now
         entries = [
             QueueEntry(
                 dossier.id,
@@ -92,7 +90,7 @@ class StaffDesk:
                 dossier.status,
                 dossier.content.get("applicant", {}).get("full_name", "?"),
                 dossier.fee_status,
-                self.now() - _aware(changed.get(dossier.id, dossier.submitted_at)),
+                now - changed.get(dossier.id, dossier.submitted_at),
             )
             for dossier in dossiers
         ]
@@ -215,7 +213,7 @@ class StaffDesk:
                 self.flow,
                 answers=answers,
                 context={"reopened": dossier.requested},
-                today=self.now().date(),
+                today=tx.now.date(),
                 policy=self.policy,
             )
             conversation.state = steps[0].key
@@ -336,7 +334,3 @@ def _applicant_number(reference: str | int) -> int:
 
 def _loose(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -1,4 +1,5 @@
-"""The database tables. JSON columns hold answers exactly as the conversation saved them."""
+"""The database tables. JSON columns hold answers exactly as the conversation saved them; time
+columns hold UTC moments, stamped by the transaction that writes them (``Transaction.now``)."""
 
 from __future__ import annotations
 
@@ -6,27 +7,21 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
-JsonType = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from storage.column_types import JsonType, UtcDateTime
 
 
 def _json_column(**kwargs: Any) -> Any:
     return Field(sa_column=Column(JsonType, nullable=False), **kwargs)
 
 
-def _time_column(*, nullable: bool = False) -> Any:
-    column = Column(DateTime(timezone=True), nullable=nullable)
-    if nullable:
-        return Field(default=None, sa_column=column)
-    return Field(default_factory=utcnow, sa_column=column)
+def _time_column(*, nullable: bool = False, **column: Any) -> Any:
+    """A UTC moment. A required one has no default: a row written without the transaction's time
+    is refused by the database instead of being stamped by another clock."""
+    sa_column = Column(UtcDateTime(), nullable=nullable, **column)
+    return Field(default=None, sa_column=sa_column) if nullable else Field(sa_column=sa_column)
 
 
 class Applicant(SQLModel, table=True):
@@ -106,10 +101,7 @@ class OutboxMessage(SQLModel, table=True):
     delivered_at: dt.datetime | None = _time_column(nullable=True)
     attempts: int = 0
     last_error: str | None = None
-    next_attempt_at: dt.datetime = Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    )
+    next_attempt_at: dt.datetime = _time_column(server_default=sa.func.now())
     claimed_until: dt.datetime | None = _time_column(nullable=True)  # a sender is at work on it until then
     # Messages with the same key are delivered in the order written (e.g. one applicant's notices).
     order_key: str | None = Field(default=None, max_length=64, index=True)

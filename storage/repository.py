@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, delete, select
 
+from storage.clock import Clock, system_clock
 from storage.files import FileStore
 from storage.models import (
     Applicant,
@@ -23,7 +24,6 @@ from storage.models import (
     ReminderSent,
     StatusChange,
     SupportThread,
-    utcnow,
 )
 
 SUBMITTED = "submitted"
@@ -33,15 +33,18 @@ STAFF_FOLDER = "staff:folder"
 
 
 class Storage:
-    def __init__(self, engine: Engine, files: FileStore) -> None:
+    def __init__(self, engine: Engine, files: FileStore, clock: Clock = system_clock) -> None:
+        """``clock`` is the one clock of the system (``storage.clock``): every row is stamped with
+        it, and the services built on this storage read the time from it too."""
         self.engine = engine
         self.files = files
+        self.clock = clock
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield Transaction(session)
+            yield Transaction(session, now=self.clock())
 
     def dossier(self, dossier_id: int) -> Dossier | None:
         with Session(self.engine) as session:
@@ -53,14 +56,17 @@ class Storage:
 
 
 class Transaction:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, now: dt.datetime) -> None:
+        """``now``: the time of this unit of work, read once from the storage's clock when it
+        began; every row it writes is stamped with it, and every "is it due?" is asked of it."""
         self.session = session
+        self.now = now
 
     def is_processed(self, channel: str, event_id: str) -> bool:
         return self.session.get(ProcessedInbound, (channel, event_id)) is not None
 
     def mark_processed(self, channel: str, event_id: str) -> None:
-        self.session.add(ProcessedInbound(channel=channel, event_id=event_id))
+        self.session.add(ProcessedInbound(channel=channel, event_id=event_id, processed_at=self.now))
 
     def applicant(self, channel: str, user_id: str) -> Applicant | None:
         """The applicant, row-locked until the transaction ends (on PostgreSQL; SQLite locks the
@@ -73,8 +79,7 @@ class Transaction:
         return self.session.exec(query).first()
 
     def add_applicant(self, channel: str, user_id: str) -> Applicant:
-        now = utcnow()
-        applicant = Applicant(channel=channel, channel_user_id=user_id, consented_at=now, created_at=now)
+        applicant = Applicant(channel=channel, channel_user_id=user_id, consented_at=self.now, created_at=self.now)
         self.session.add(applicant)
         self.session.flush()
         return applicant
@@ -83,19 +88,28 @@ class Transaction:
         return self.session.get(Draft, applicant_id)
 
     def save_draft(self, applicant_id: int, *, state: str, answers: dict[str, Any], context: dict[str, Any]) -> None:
-        draft = self.session.get(Draft, applicant_id) or Draft(applicant_id=applicant_id, state=state)
+        draft = self.session.get(Draft, applicant_id) or Draft(
+            applicant_id=applicant_id, state=state, updated_at=self.now
+        )
         draft.state = state
         # New dict objects, so the JSON columns are seen as changed.
         draft.answers = dict(answers)
         draft.context = dict(context)
-        draft.updated_at = utcnow()
+        draft.updated_at = self.now
         self.session.add(draft)
 
     def record_evidence(self, applicant_id: int, *, sha256: str, mime: str, size: int, name: str) -> None:
         query = select(EvidenceFile).where(EvidenceFile.applicant_id == applicant_id, EvidenceFile.sha256 == sha256)
         if self.session.exec(query).first() is None:
             self.session.add(
-                EvidenceFile(applicant_id=applicant_id, sha256=sha256, mime=mime, size=size, original_name=name)
+                EvidenceFile(
+                    applicant_id=applicant_id,
+                    sha256=sha256,
+                    mime=mime,
+                    size=size,
+                    original_name=name,
+                    created_at=self.now,
+                )
             )
 
     def submit(
@@ -110,7 +124,7 @@ class Transaction:
         """Freeze the dossier as the next version, and record its status and the handoff to each
         staff destination, together. A later version keeps the fee status of the one before."""
         previous = self.latest_dossier(applicant_id)
-        now = utcnow()
+        now = self.now
         dossier = Dossier(
             applicant_id=applicant_id,
             version=(previous.version if previous else 0) + 1,
@@ -136,11 +150,18 @@ class Transaction:
         return dossier
 
     def enqueue(self, topic: str, destination: str, payload: dict[str, Any], *, order_key: str | None = None) -> None:
-        self.session.add(OutboxMessage(topic=topic, destination=destination, payload=payload, order_key=order_key))
+        self.session.add(
+            OutboxMessage(
+                topic=topic,
+                destination=destination,
+                payload=payload,
+                order_key=order_key,
+                created_at=self.now,
+                next_attempt_at=self.now,
+            )
+        )
 
-    def claim(
-        self, destinations: Sequence[str], *, now: dt.datetime, lease: dt.timedelta, limit: int = 20
-    ) -> list[OutboxMessage]:
+    def claim(self, destinations: Sequence[str], *, lease: dt.timedelta, limit: int = 20) -> list[OutboxMessage]:
         """Due messages for ``destinations``, each taken for ``lease`` so no other sender takes it
         meanwhile; one whose ``order_key`` has an earlier message still undelivered waits for it."""
         query = (
@@ -148,8 +169,8 @@ class Transaction:
             .where(
                 col(OutboxMessage.destination).in_(destinations),
                 col(OutboxMessage.delivered_at).is_(None),
-                col(OutboxMessage.next_attempt_at) <= now,
-                col(OutboxMessage.claimed_until).is_(None) | (col(OutboxMessage.claimed_until) < now),
+                col(OutboxMessage.next_attempt_at) <= self.now,
+                col(OutboxMessage.claimed_until).is_(None) | (col(OutboxMessage.claimed_until) < self.now),
             )
             .order_by(col(OutboxMessage.id))
             .limit(limit)
@@ -161,7 +182,7 @@ class Transaction:
             follows = key and any(earlier.order_key == key for earlier in claimed)
             if key and not follows and self._earliest_undelivered(key) != message.id:
                 continue
-            message.claimed_until = now + lease
+            message.claimed_until = self.now + lease
             self.session.add(message)
             claimed.append(message)
         return claimed
@@ -173,18 +194,16 @@ class Transaction:
             )
         ).one()
 
-    def settle(
-        self, message_id: int, *, now: dt.datetime, error: str | None = None, retry_at: dt.datetime | None = None
-    ) -> None:
-        """Record a delivery (``error`` None) or a failed attempt to retry at ``retry_at``."""
-        message = self.session.get(OutboxMessage, message_id)
+    def settle(self, message_id: int, *, error: str | None = None, retry_after: dt.timedelta = dt.timedelta(0)) -> None:
+        """Record a delivery (``error`` None) or a failed attempt, to be tried again ``retry_after`` from now."""
+        message = self.session.get_one(OutboxMessage, message_id)
         message.claimed_until = None
         if error is None:
-            message.delivered_at = now
+            message.delivered_at = self.now
         else:
             message.attempts += 1
             message.last_error = error[:1000]
-            message.next_attempt_at = retry_at or now
+            message.next_attempt_at = self.now + retry_after
         self.session.add(message)
 
     def idle_drafts(self) -> list[tuple[Applicant, Draft]]:
@@ -226,7 +245,7 @@ class Transaction:
         return self.session.exec(query).first() is not None
 
     def mark_reminded(self, applicant_id: int, kind: str, marker: str) -> None:
-        self.session.add(ReminderSent(applicant_id=applicant_id, kind=kind, marker=marker))
+        self.session.add(ReminderSent(applicant_id=applicant_id, kind=kind, marker=marker, sent_at=self.now))
         self.session.flush()
 
     def set_reminders(self, applicant: Applicant, *, on: bool) -> None:
@@ -237,7 +256,12 @@ class Transaction:
         self, applicant_id: int | None, text: str, *, matched: str | None, score: float, outcome: str
     ) -> FaqQuestion:
         question = FaqQuestion(
-            applicant_id=applicant_id, text=text[:2000], matched=matched, score=score, outcome=outcome
+            applicant_id=applicant_id,
+            text=text[:2000],
+            matched=matched,
+            score=score,
+            outcome=outcome,
+            asked_at=self.now,
         )
         self.session.add(question)
         self.session.flush()
@@ -262,7 +286,7 @@ class Transaction:
         return list(self.session.exec(select(FaqEntry).order_by(col(FaqEntry.id))))
 
     def add_faq_entry(self, *, topic: str, question: str, answer: str, added_by: str) -> FaqEntry:
-        entry = FaqEntry(topic=topic, question=question, answer=answer, added_by=added_by)
+        entry = FaqEntry(topic=topic, question=question, answer=answer, added_by=added_by, added_at=self.now)
         self.session.add(entry)
         self.session.flush()
         return entry
@@ -283,9 +307,10 @@ class Transaction:
         )
         return self.session.exec(query).first()
 
-    def forget_processed(self, *, before: dt.datetime) -> int:
-        """Drop the ids of messages applied before ``before``: platforms redeliver within hours,
-        not weeks, so older ids only take room."""
+    def forget_processed(self, *, kept: dt.timedelta) -> int:
+        """Drop the ids of messages applied longer than ``kept`` ago: platforms redeliver within
+        hours, not weeks, so older ids only take room."""
+        before = self.now - kept
         result = self.session.exec(delete(ProcessedInbound).where(col(ProcessedInbound.processed_at) < before))
         return result.rowcount or 0
 
@@ -310,7 +335,7 @@ class Transaction:
     def record_status(self, dossier: Dossier, status: str, *, actor: str, note: str = "") -> None:
         dossier.status = status
         self.session.add(dossier)
-        self.session.add(StatusChange(dossier_id=dossier.id, status=status, actor=actor, note=note, at=utcnow()))
+        self.session.add(StatusChange(dossier_id=dossier.id, status=status, actor=actor, note=note, at=self.now))
 
     def application_history(self, applicant_id: int) -> list[StatusChange]:
         """Every status change of every version of the applicant's dossier, oldest first."""

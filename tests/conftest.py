@@ -1,5 +1,6 @@
-"""Shared fixtures: a fixed "today", a real database (SQLite, and PostgreSQL where marked),
-the storage and the engine on it, and an ``Applicant`` that talks to the engine."""
+"""Shared fixtures: a clock that stands still until a test moves it, a real database (SQLite,
+and PostgreSQL where marked), the storage and the engine on it, and an ``Applicant`` that talks
+to the engine."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ from storage.migrate import upgrade
 from storage.models import OutboxMessage
 from storage.repository import Storage
 
-TODAY = dt.date(2026, 11, 28)
+# When the tests' clock starts. The date is arbitrary: nothing reads the machine's clock, so the
+# suite gives the same results whatever day it runs.
+START = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+TODAY = START.date()
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -39,6 +43,24 @@ def faq_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("faq-cache")
     os.environ["FAQ_CACHE_DIR"] = str(folder)
     return folder
+
+
+class ManualClock:
+    """The storage's clock in tests: it stands still until the test moves it."""
+
+    def __init__(self, now: dt.datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture
@@ -90,28 +112,28 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cmm.sqlite3'}"
 
 
-def open_storage(url: str, files_dir: Path) -> Storage:
+def open_storage(url: str, files_dir: Path, clock: ManualClock) -> Storage:
     database = make_engine(url)
     upgrade(database)
-    return Storage(database, FileStore(files_dir))
+    return Storage(database, FileStore(files_dir), clock)
 
 
 @pytest.fixture
-def storage(database_url: str, tmp_path: Path) -> Iterator[Storage]:
-    opened = open_storage(database_url, tmp_path / "files")
+def storage(database_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Storage]:
+    opened = open_storage(database_url, tmp_path / "files", clock)
     yield opened
     opened.engine.dispose()
 
 
 @pytest.fixture
-def sqlite_storage(sqlite_url: str, tmp_path: Path) -> Iterator[Storage]:
-    opened = open_storage(sqlite_url, tmp_path / "files")
+def sqlite_storage(sqlite_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Storage]:
+    opened = open_storage(sqlite_url, tmp_path / "files", clock)
     yield opened
     opened.engine.dispose()
 
 
 def make_engine_on(storage: Storage, policy: Policy | None = None) -> Engine:
-    return Engine(storage, policy=policy or Policy(), today=lambda: TODAY)
+    return Engine(storage, policy=policy or Policy())
 
 
 _event_ids = itertools.count(1)

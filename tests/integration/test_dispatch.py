@@ -11,16 +11,7 @@ import pytest
 from bot.dispatch import Dispatcher
 from storage.models import OutboxMessage
 from storage.repository import Storage
-
-START = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+from tests.conftest import START, ManualClock
 
 
 class Destination:
@@ -47,18 +38,18 @@ def pending(storage: Storage) -> list[OutboxMessage]:
         return tx.undelivered()
 
 
-async def test_a_destination_down_loses_nothing_and_gets_it_once_when_back(storage: Storage):
-    clock, slack = Clock(), Destination()
-    dispatcher = Dispatcher(storage, {"staff:slack": slack}, now=clock)
+async def test_a_destination_down_loses_nothing_and_gets_it_once_when_back(storage: Storage, clock: ManualClock):
+    slack = Destination()
+    dispatcher = Dispatcher(storage, {"staff:slack": slack})
     write(storage, {"dossier_id": 1})
     slack.down = True
     assert await dispatcher.deliver_due() == 0
     [waiting] = pending(storage)
     assert (waiting.attempts, waiting.last_error) == (1, "ConnectionRefusedError: connection refused")
-    assert waiting.next_attempt_at.replace(tzinfo=dt.UTC) == START + dt.timedelta(seconds=5)
+    assert waiting.next_attempt_at == START + dt.timedelta(seconds=5)
     slack.down = False
     assert await dispatcher.deliver_due() == 0  # not due yet: backing off
-    clock.now += dt.timedelta(seconds=5)
+    clock.advance(seconds=5)
     assert await dispatcher.deliver_due() == 1
     assert await dispatcher.deliver_due() == 0
     assert slack.received == [{"dossier_id": 1}]
@@ -80,15 +71,16 @@ async def test_written_before_a_crash_is_delivered_once_after_restart(storage: S
     assert slack.received == [{"dossier_id": 1}, {"dossier_id": 2}]
 
 
-async def test_a_message_being_sent_is_not_taken_by_another_process_until_its_lease_ends(storage: Storage):
-    clock = Clock()
+async def test_a_message_being_sent_is_not_taken_by_another_process_until_its_lease_ends(
+    storage: Storage, clock: ManualClock
+):
     write(storage, {"dossier_id": 1})
     first, second = Destination(), Destination()
     with storage.transaction() as tx:  # the first process has taken it, then died while sending
-        [_taken] = tx.claim(["staff:slack"], now=clock(), lease=dt.timedelta(minutes=2))
-    assert await Dispatcher(storage, {"staff:slack": second}, now=clock).deliver_due() == 0
-    clock.now += dt.timedelta(minutes=3)
-    assert await Dispatcher(storage, {"staff:slack": second}, now=clock).deliver_due() == 1
+        [_taken] = tx.claim(["staff:slack"], lease=dt.timedelta(minutes=2))
+    assert await Dispatcher(storage, {"staff:slack": second}).deliver_due() == 0
+    clock.advance(minutes=3)
+    assert await Dispatcher(storage, {"staff:slack": second}).deliver_due() == 1
     assert (first.received, second.received) == ([], [{"dossier_id": 1}])
 
 
@@ -100,20 +92,19 @@ async def test_two_dispatchers_at_once_deliver_each_message_once(storage: Storag
     assert sorted(payload["dossier_id"] for payload in slack.received) == list(range(10))
 
 
-async def test_one_applicants_notices_keep_their_order_when_one_fails(storage: Storage):
-    clock = Clock()
+async def test_one_applicants_notices_keep_their_order_when_one_fails(storage: Storage, clock: ManualClock):
     telegram = Destination()
     write(
         storage, {"text": "in review"}, {"text": "approved"}, destination="applicant:telegram", order_key="applicant:1"
     )
     write(storage, {"text": "someone else"}, destination="applicant:telegram", order_key="applicant:2")
     telegram.down = True
-    dispatcher = Dispatcher(storage, {"applicant:telegram": telegram}, now=clock)
+    dispatcher = Dispatcher(storage, {"applicant:telegram": telegram})
     await dispatcher.deliver_due()
     telegram.down = False
     await dispatcher.deliver_due()  # "in review" is backing off; "approved" must wait for it
     assert telegram.received == []
-    clock.now += dt.timedelta(minutes=1)
+    clock.advance(minutes=1)
     await dispatcher.deliver_due()
     assert [payload["text"] for payload in telegram.received] == ["in review", "approved", "someone else"]
 
@@ -126,7 +117,6 @@ async def test_a_dispatcher_leaves_destinations_it_cannot_reach(storage: Storage
 
 
 async def test_a_failed_notice_holds_back_the_next_one_of_the_same_applicant_in_the_same_round(storage: Storage):
-    clock = Clock()
     write(
         storage, {"text": "in review"}, {"text": "approved"}, destination="applicant:telegram", order_key="applicant:1"
     )
@@ -141,6 +131,6 @@ async def test_a_failed_notice_holds_back_the_next_one_of_the_same_applicant_in_
             await super().deliver(message)
 
     telegram = FailsOnce()
-    await Dispatcher(storage, {"applicant:telegram": telegram}, now=clock).deliver_due()
+    await Dispatcher(storage, {"applicant:telegram": telegram}).deliver_due()
     assert telegram.received == []
     assert [message.attempts for message in pending(storage)] == [1, 0]  # the second was not tried

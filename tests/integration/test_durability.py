@@ -13,13 +13,14 @@ import pytest
 from sqlmodel import Session, select
 
 from conversations.machine import REVIEW, SUBMITTED
-from storage.models import Applicant, Dossier, OutboxMessage, ProcessedInbound, StatusChange, utcnow
+from storage.models import Applicant, Dossier, OutboxMessage, StatusChange
 from storage.repository import Storage, Transaction
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
+    ManualClock,
     make_engine_on,
     open_storage,
     stored_draft,
@@ -34,7 +35,7 @@ def test_resume_after_restart(storage: Storage, database_url: str, tmp_path: Pat
     first.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS)
     storage.engine.dispose()
 
-    reopened = open_storage(database_url, tmp_path / "files")  # a new process, same database
+    reopened = open_storage(database_url, tmp_path / "files", storage.clock)  # a new process, same database
     second = Talker(make_engine_on(reopened))
     reply = second.say("/start")
     assert "Welcome back" in reply
@@ -54,7 +55,7 @@ def test_a_redelivered_message_is_applied_once(storage: Storage, database_url: s
     assert "✓ Full name" in talker.deliver(message)
     talker.say("maria@example.org")
     assert talker.engine.handle(message) == []  # the same update again: nothing happens
-    other_process = make_engine_on(open_storage(database_url, tmp_path / "files"))
+    other_process = make_engine_on(open_storage(database_url, tmp_path / "files", storage.clock))
     assert other_process.handle(message) == []
     draft = stored_draft(storage)
     assert draft.state == "is_member"
@@ -85,7 +86,11 @@ def test_one_applicants_messages_apply_one_at_a_time_in_order(
 ):
     engine = make_engine_on(storage)
     Talker(engine).say("yes")
-    second_engine = engine if processes == "one engine" else make_engine_on(open_storage(database_url, tmp_path / "f"))
+    second_engine = (
+        engine
+        if processes == "one engine"
+        else make_engine_on(open_storage(database_url, tmp_path / "f", storage.clock))
+    )
     inside = _slow_first_save(monkeypatch)
     first, second = Talker(engine), Talker(second_engine)
     replies: dict[str, str] = {}
@@ -109,7 +114,7 @@ def test_one_applicants_messages_apply_one_at_a_time_in_order(
 def test_same_consent_delivered_to_two_processes_at_once_creates_one_applicant(
     storage: Storage, database_url: str, tmp_path: Path
 ):
-    engines = [make_engine_on(storage), make_engine_on(open_storage(database_url, tmp_path / "f"))]
+    engines = [make_engine_on(storage), make_engine_on(open_storage(database_url, tmp_path / "f", storage.clock))]
     message = Talker(engines[0]).inbound("yes", event_id="update-1")
     start = threading.Barrier(2)
     replies = []
@@ -179,13 +184,14 @@ async def test_many_applicants_at_once_from_async_channels(storage: Storage):
         assert draft.answers["email"] == f"{talker.user_id}@example.org"
 
 
-def test_old_message_ids_are_forgotten(storage: Storage):
+def test_old_message_ids_are_forgotten(storage: Storage, clock: ManualClock):
     with storage.transaction() as tx:
         tx.mark_processed("test", "old")
+    clock.advance(days=10)
+    with storage.transaction() as tx:
         tx.mark_processed("test", "new")
+    clock.advance(days=25)  # "old" is 35 days old, "new" 25
     with storage.transaction() as tx:
-        tx.session.get(ProcessedInbound, ("test", "old")).processed_at = utcnow() - dt.timedelta(days=40)
-    with storage.transaction() as tx:
-        assert tx.forget_processed(before=utcnow() - dt.timedelta(days=30)) == 1
+        assert tx.forget_processed(kept=dt.timedelta(days=30)) == 1
     with storage.transaction() as tx:
         assert (tx.is_processed("test", "old"), tx.is_processed("test", "new")) == (False, True)

@@ -16,7 +16,6 @@ from storage.models import Applicant, FaqQuestion, OutboxMessage
 from storage.repository import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
-    TODAY,
     TRAINING_ANSWERS,
     applicant_notices,
     make_engine_on,
@@ -29,9 +28,7 @@ ANSWERS = {entry.id: entry.answer for entry in load()}
 
 @pytest.fixture
 def engine(sqlite_storage: Storage) -> Engine:
-    return Engine(
-        sqlite_storage, policy=Policy(), today=lambda: TODAY, asking=Asking(support_destinations=["support:telegram"])
-    )
+    return Engine(sqlite_storage, policy=Policy(), asking=Asking(support_destinations=["support:telegram"]))
 
 
 @pytest.fixture

@@ -20,17 +20,17 @@ from storage.repository import Storage
 from tests.conftest import (
     FULL_APPLICATION,
     PDF,
+    TODAY,
+    ManualClock,
     applicant_notices,
     stored_draft,
 )
 from tests.conftest import Applicant as Talker
 
-NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
-
 
 @pytest.fixture
 def desk(sqlite_storage: Storage) -> StaffDesk:
-    return StaffDesk(sqlite_storage, policy=Policy(), now=lambda: NOW)
+    return StaffDesk(sqlite_storage, policy=Policy())
 
 
 @pytest.fixture
@@ -71,10 +71,11 @@ def test_lifecycle_refuses(status, action):
         lifecycle.advance(status, action)
 
 
-def test_queue_start_review_and_approve_tell_the_applicant(submitted: Talker, desk: StaffDesk, sqlite_storage: Storage):
+def test_queue_start_review_and_approve_tell_the_applicant(
+    submitted: Talker, desk: StaffDesk, sqlite_storage: Storage, clock: ManualClock
+):
     status = submitted.say("/status")
-    day = dt.datetime.now(dt.UTC).date()
-    earliest, latest = day + dt.timedelta(weeks=4), day + dt.timedelta(weeks=6)
+    earliest, latest = TODAY + dt.timedelta(weeks=4), TODAY + dt.timedelta(weeks=6)
     assert f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y}" in status
     [entry] = desk.queue()
     assert (entry.number, entry.version, entry.status, entry.applicant) == (
@@ -83,7 +84,9 @@ def test_queue_start_review_and_approve_tell_the_applicant(submitted: Talker, de
         "submitted",
         "Maria Gonzalez",
     )
-    assert entry.waiting > dt.timedelta(0)
+    assert entry.waiting == dt.timedelta(0)
+    clock.advance(days=1, hours=3)
+    assert desk.queue()[0].waiting == dt.timedelta(days=1, hours=3)
     desk.start_review("CMM-000001", actor="staff:ana")
     assert desk.queue("in_review")[0].number == "CMM-000001"
     desk.approve(1, actor="staff:ana", note="Well documented.")
