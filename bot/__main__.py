@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN; Socket Mode with SLACK_APP_TOKEN)")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("faq-index", help="learn the FAQ index into FAQ_CACHE_DIR (`make install` does it)")
     staff = commands.add_parser(
         "staff", help="staff commands: queue, show N, export N, review N, request N ..., approve N, reject N, paid N"
     )
@@ -65,6 +67,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         open_database(settings.model_copy(update={"auto_migrate": True}))
         print("The database schema is up to date.")
         return 0
+    if args.command == "faq-index":
+        return _make_faq_index(settings.faq_cache_dir)
     if args.command == "console":
         from bot.channels.console import ConsoleChannel
 
@@ -104,6 +108,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(to_json(dossier), indent=2, ensure_ascii=False))
     else:
         print(to_text(dossier, flow=Flow(), policy=settings.policy()), end="")
+    return 0
+
+
+def _make_faq_index(cache: Path) -> int:
+    """Learn the index once, ahead of time, so that no bot process waits for it (about 10 s and
+    600 MB; nothing to do when the cache already holds it for today's knowledge base)."""
+    from conversations.faq import load
+    from conversations.faq_index import FaqIndex
+
+    started = time.perf_counter()
+    FaqIndex(load(), cache=cache)
+    print(f"The FAQ index is ready in {cache} ({time.perf_counter() - started:.1f} s).")
     return 0
 
 

@@ -53,7 +53,7 @@ def build_storage(settings: Settings) -> Storage:
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
     """The engine of a chat channel; its FAQ index is made in the background from the start."""
     asking = Asking(support_destinations=settings.support_destinations(), cache=settings.faq_cache_dir)
-    asking.warm_up()
+    asking.start()
     return Engine(
         storage or build_storage(settings),
         policy=settings.policy(),

@@ -12,25 +12,53 @@ The rule for a typed message at a question of the application:
   name; "how much is the fee?" is a question.
 - Outside a question (the review, a menu, after submission), a message worded as a question is one.
 A question is never stored as an answer, and the current question is asked again after it.
+
+Matching a question against the learned index takes milliseconds, but making the index takes
+seconds; neither happens inside a turn. Before the turn's lock and transaction (``prepare``) a
+message that may be a question is looked up, waiting for the index if it is not ready yet (with
+a word to the applicant); the turn then decides, knowing the current question, whether it was
+one, and only records it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conversations.answers import parse
-from conversations.faq import Entry, FaqIndex, Result, default_index, looks_like_a_title, looks_like_question
+from conversations.faq import Entry, Result, find, in_topic, load, looks_like_a_title, looks_like_question, topics
 from conversations.fields import Kind, Step
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.policy import Policy
+from conversations.turn import parse_command
 from conversations.validators import Invalid
 from storage.models import Applicant
-from storage.repository import Transaction
+from storage.repository import Storage, Transaction
+
+if TYPE_CHECKING:  # imported when the index is made: scikit-learn and the encoder take seconds to load
+    from conversations.faq_index import FaqIndex
+
+log = logging.getLogger(__name__)
 
 ADDED_TOPIC = "Added by support"
 SUPPORT_TOPIC = "support.question"
+ONE_MOMENT = "One moment, please: I'm getting the answers ready."
+MORE = "\n\n(More questions: /faq. A person: /human.)"
+
+# Sends a message to the applicant at once, before the turn's reply (e.g. "one moment").
+Interim = Callable[[Outbound], None]
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    """What a message may ask the knowledge base, and the index's answer, found before the turn."""
+
+    question: str
+    result: Result
 
 
 class Asking:
@@ -40,27 +68,99 @@ class Asking:
         *,
         support_destinations: Sequence[str] = (),
         cache: Path | None = None,
+        index: FaqIndex | None = None,
     ) -> None:
-        """``cache``: a folder where the learned FAQ index is kept between runs and processes."""
-        self._base = entries
-        self._faq: FaqIndex | None = None  # made at the first question, or by warm_up()
-        self._making = threading.Lock()
-        self._cache = cache
+        """``entries``: the knowledge base (default: ``faq_knowledge.yaml``); ``cache``: the folder
+        where the learned index is kept between runs (``FAQ_CACHE_DIR``); ``index``: one already
+        made (tests share one)."""
+        self.knowledge = tuple(load() if entries is None else entries)
         self.support_destinations = tuple(support_destinations)
-        self._added_version = 0
+        self._cache = cache
+        self._index = index
+        self._ready = threading.Event()
+        if index is not None:
+            self._ready.set()
+        self._guard = threading.Lock()
+        self._making: threading.Thread | None = None
+        self._extended: tuple[int, FaqIndex] | None = None  # (newest added entry, the index with them)
+
+    # -- the learned index, made away from any turn ------------------------------------------
 
     @property
-    def faq(self) -> FaqIndex:
-        with self._making:
-            if self._faq is None:
-                self._faq = (
-                    default_index(self._cache) if self._base is None else FaqIndex(self._base, cache=self._cache)
-                )
-            return self._faq
+    def ready(self) -> bool:
+        return self._ready.is_set()
 
-    def warm_up(self) -> None:
-        """Make the index in the background now, so that the first question need not wait for it."""
-        threading.Thread(target=lambda: self.faq, name="faq-warm-up", daemon=True).start()
+    def start(self) -> None:
+        """Make (or load from the cache) the index in the background, once."""
+        with self._guard:
+            if self._making is None and not self._ready.is_set():
+                self._making = threading.Thread(target=self._make, name="faq-index", daemon=True)
+                self._making.start()
+
+    def _make(self) -> None:
+        try:
+            from conversations.faq_index import FaqIndex
+
+            index = FaqIndex(self.knowledge, cache=self._cache)
+            index.warm_up()
+            self._index = index
+        except Exception:
+            log.exception("The FAQ index could not be made; questions are offered to a person instead")
+        finally:
+            self._ready.set()
+
+    def wait_until_ready(self, interim: Interim | None = None) -> None:
+        """Return once the index is made; say "one moment" first if it is not."""
+        if self._ready.is_set():
+            return
+        self.start()
+        if interim is not None:
+            interim(Outbound(ONE_MOMENT))
+        self._ready.wait()
+
+    def _matcher(self, storage: Storage) -> FaqIndex | None:
+        """The index, with the entries support added (from any process) since it was made."""
+        if self._index is None:
+            return None
+        with storage.transaction() as tx:  # a short read of its own, not the turn's
+            newest = tx.newest_faq_entry_id()
+            extended = self._extended
+            stale = extended is None or extended[0] != newest
+            added = self._added(tx) if newest and stale else []
+        if not newest:
+            return self._index
+        if extended is None or stale:  # encoding the added questions: outside the transaction
+            extended = (newest, self._index.with_added(added))
+            self._extended = extended
+        return extended[1]
+
+    # -- before the turn -----------------------------------------------------------------------
+
+    def asked(self, inbound: Inbound) -> str | None:
+        """What the message may ask the knowledge base: a message worded as a question, or the
+        words after ``/faq`` that are neither a topic nor an entry; None for anything else. The
+        turn decides later whether it was a question (``question_in``) and never asks for more."""
+        if inbound.file is not None or inbound.unsupported:
+            return None
+        text = inbound.text.strip()
+        command = parse_command(text)
+        if command is not None:
+            argument = command.argument
+            if command.name != "faq" or not argument or argument.startswith("#"):
+                return None
+            return None if argument in (*topics(self.knowledge), ADDED_TOPIC) else argument
+        if inbound.choice_for is not None or not looks_like_question(text):
+            return None
+        return text
+
+    def prepare(self, inbound: Inbound, storage: Storage, interim: Interim | None = None) -> LookedUp | None:
+        """Look up what the message may ask, before the turn takes its lock and transaction."""
+        question = self.asked(inbound)
+        if question is None:
+            return None
+        self.wait_until_ready(interim)
+        matcher = self._matcher(storage)
+        return LookedUp(question, matcher.ask(question) if matcher is not None else Result(None))
 
     # -- is it a question? ---------------------------------------------------------------------
 
@@ -80,56 +180,65 @@ class Asking:
             return True
         return False
 
-    # -- answering ---------------------------------------------------------------------------
+    # -- answering, inside the turn ------------------------------------------------------------
 
-    def refresh(self, tx: Transaction) -> None:
-        """Take in entries support added (from any process) since the index was built."""
-        newest = tx.newest_faq_entry_id()
-        if newest != self._added_version:
-            added = [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
-            learned = self.faq  # made first if need be; the shared default index is never changed
-            self._faq = learned.with_added(added)
-            self._added_version = newest
+    def entries(self, tx: Transaction) -> list[Entry]:
+        """The knowledge base and the entries support added."""
+        return [*self.knowledge, *self._added(tx)]
 
-    def answer(self, tx: Transaction, applicant_id: int | None, text: str) -> list[Outbound]:
+    @staticmethod
+    def _added(tx: Transaction) -> list[Entry]:
+        return [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
+
+    def answer(
+        self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
+    ) -> list[Outbound]:
         """The answer, or the closest topics and a person; kept for the report (not before consent)."""
-        self.refresh(tx)
-        result = self.faq.ask(text)
+        found = looked_up is not None and looked_up.question == question
+        result = looked_up.result if looked_up is not None and found else Result(None)
         if applicant_id is not None:
-            best = result.closest[0].entry.id if result.closest else None
+            best = result.closest[0].entry if result.closest else None
             tx.record_question(
-                applicant_id, text, matched=best, score=result.score, outcome="answered" if result.answer else "unsure"
+                applicant_id,
+                question,
+                matched=best.id if best else None,
+                score=result.score,
+                outcome="answered" if result.answer else "unsure",
             )
         return [self.render(result)]
 
     def render(self, result: Result) -> Outbound:
         if result.answer is not None:
-            return Outbound(f"{result.answer.answer}\n\n(More questions: /faq. A person: /human.)")
-        choices = tuple(Choice(f"/faq #{match.entry.id}", match.entry.question[:60]) for match in result.closest)
+            return Outbound(result.answer.answer + MORE)
+        choices = tuple(
+            Choice(f"/faq #{match.entry.id}", match.entry.question[:60]) for match in result.closest if match.entry
+        )
         lines = ["I'm not sure I have the answer to that, and I'd rather not guess."]
         if choices:
             lines.append("Is it one of these?")
         lines.append("Or send /human and a person from IMC's credentialing support will answer here.")
         return Outbound("\n".join(lines), choices + (Choice("/human", "Ask a person"),))
 
-    def faq_command(self, tx: Transaction, applicant_id: int | None, argument: str) -> list[Outbound]:
+    def faq_command(
+        self, tx: Transaction, applicant_id: int | None, argument: str, looked_up: LookedUp | None
+    ) -> list[Outbound]:
         """``/faq``: topics; ``/faq <topic>``: its questions; ``/faq #id``: an answer; else a question."""
-        self.refresh(tx)
+        entries = self.entries(tx)
         if not argument:
-            return [Outbound("Pick a topic:", tuple(Choice(f"/faq {topic}", topic) for topic in self.faq.topics()))]
+            return [Outbound("Pick a topic:", tuple(Choice(f"/faq {topic}", topic) for topic in topics(entries)))]
         if argument.startswith("#"):
-            entry = self.faq.entry(argument[1:])
+            entry = find(entries, argument[1:])
             if entry is not None:
-                return [Outbound(f"{entry.answer}\n\n(More questions: /faq. A person: /human.)")]
-        entries = self.faq.in_topic(argument)
-        if entries:
+                return [Outbound(entry.answer + MORE)]
+        listed = in_topic(entries, argument)
+        if listed:
             return [
                 Outbound(
                     f"{argument}: pick a question.",
-                    tuple(Choice(f"/faq #{entry.id}", entry.question[:60]) for entry in entries),
+                    tuple(Choice(f"/faq #{entry.id}", entry.question[:60]) for entry in listed),
                 )
             ]
-        return self.answer(tx, applicant_id, argument)
+        return self.answer(tx, applicant_id, argument, looked_up)
 
     # -- a person ----------------------------------------------------------------------------
 

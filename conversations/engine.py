@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations import prompts
 from conversations.answers import parse, show
-from conversations.asking import Asking
+from conversations.asking import Asking, Interim, LookedUp
 from conversations.flow import CONSENT, Flow
 from conversations.forms import Form, FormResult, build_form, form_steps
 from conversations.keyed_lock import KeyedLocks
@@ -71,9 +71,12 @@ class Engine:
         self.nav = Navigation(self.flow, policy=policy, asking=self.asking, staff_destinations=staff_destinations)
         self._locks = KeyedLocks()
 
-    def handle(self, inbound: Inbound) -> list[Outbound]:
-        """Apply one message and return the reply; a message seen before returns nothing."""
-        replies, _ = self._guarded(inbound, self._dispatch)
+    def handle(self, inbound: Inbound, *, interim: Interim | None = None) -> list[Outbound]:
+        """Apply one message and return the reply; a message seen before returns nothing.
+
+        ``interim`` sends a message at once, before the reply: a question asked while the FAQ
+        index is still being made is answered with "one moment" first, then when it is ready."""
+        replies, _ = self._guarded(inbound, self._dispatch, interim)
         return replies
 
     def submit_form(self, inbound: Inbound, key: str, values: dict[str, str]) -> FormResult:
@@ -109,29 +112,35 @@ class Engine:
             return Overview(dossier.status, progress, prompts.dossier_number(dossier))
         return Overview("draft", progress, None)
 
-    def _guarded(self, inbound: Inbound, action: Callable[[Turn], None]) -> tuple[list[Outbound], dict[str, str]]:
-        with self._locks.hold((inbound.channel, inbound.user_id)):
-            try:
+    def _guarded(
+        self, inbound: Inbound, action: Callable[[Turn], None], interim: Interim | None = None
+    ) -> tuple[list[Outbound], dict[str, str]]:
+        try:
+            # Before the lock and the transaction: looking up may wait for the FAQ index.
+            looked_up = self.asking.prepare(inbound, self.storage, interim)
+            with self._locks.hold((inbound.channel, inbound.user_id)):
                 try:
-                    return self._handle(inbound, action)
+                    return self._handle(inbound, action, looked_up)
                 except IntegrityError:
                     # Another process applied a message of this applicant (or this very message)
                     # at the same moment; run again on what it committed.
                     log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
-                    return self._handle(inbound, action)
-            except Exception:
-                # Nothing of this message was committed, so nothing is half-saved; the applicant
-                # hears so instead of silence, and the message may be sent (or redelivered) again.
-                log.exception("could not handle message %s/%s", inbound.channel, inbound.event_id)
-                return [Outbound(prompts.TRY_AGAIN)], {}
+                    return self._handle(inbound, action, looked_up)
+        except Exception:
+            # Nothing of this message was committed, so nothing is half-saved; the applicant
+            # hears so instead of silence, and the message may be sent (or redelivered) again.
+            log.exception("could not handle message %s/%s", inbound.channel, inbound.event_id)
+            return [Outbound(prompts.TRY_AGAIN)], {}
 
-    def _handle(self, inbound: Inbound, action: Callable[[Turn], None]) -> tuple[list[Outbound], dict[str, str]]:
+    def _handle(
+        self, inbound: Inbound, action: Callable[[Turn], None], looked_up: LookedUp | None
+    ) -> tuple[list[Outbound], dict[str, str]]:
         with self.storage.transaction() as tx:
             if tx.is_processed(inbound.channel, inbound.event_id):
                 return [], {}
             applicant = tx.applicant(inbound.channel, inbound.user_id)
             if applicant is None:
-                turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={})
+                turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
                 self._on_machine(turn, self._before_consent)
             else:
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
@@ -141,7 +150,15 @@ class Engine:
                 state = (
                     draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
                 )
-                turn = self._new_turn(inbound, tx, applicant, state=state, answers=answers, context=dict(draft.context))
+                turn = self._new_turn(
+                    inbound,
+                    tx,
+                    applicant,
+                    state=state,
+                    answers=answers,
+                    context=dict(draft.context),
+                    looked_up=looked_up,
+                )
                 self._on_machine(turn, action)
             if turn.applicant is not None and not turn.form_errors:  # a refused form applied nothing
                 tx.mark_processed(inbound.channel, inbound.event_id)
@@ -181,12 +198,13 @@ class Engine:
         state: str,
         answers: dict,
         context: dict,
+        looked_up: LookedUp | None,
     ) -> Turn:
         conversation = Conversation(
             self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
         )
         conversation.state = state
-        return Turn(conversation, inbound, tx, applicant)
+        return Turn(conversation, inbound, tx, applicant, looked_up=looked_up)
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
         conversation = turn.conversation
@@ -200,10 +218,10 @@ class Engine:
         text = turn.inbound.text
         command = parse_command(text)
         if command is not None and command.name == "faq":
-            turn.extra += self.asking.faq_command(turn.tx, None, command.argument)
+            turn.extra += self.asking.faq_command(turn.tx, None, command.argument, turn.looked_up)
             return
         if self.asking.question_in(turn.inbound, self.flow.steps[0], self.policy):
-            turn.extra += self.asking.answer(turn.tx, None, text)
+            turn.extra += self.asking.answer(turn.tx, None, text.strip(), turn.looked_up)
             return
         if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():
             return
@@ -231,7 +249,7 @@ class Engine:
         # In a menu or a confirmation the answer is one of its choices, never a question.
         in_menu = turn.conversation.state in MENUS
         if not in_menu and self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
-            turn.extra += self.asking.answer(turn.tx, turn.applicant.id, turn.inbound.text.strip())
+            turn.extra += self.asking.answer(turn.tx, turn.applicant.id, turn.inbound.text.strip(), turn.looked_up)
             return
         state = turn.conversation.state
         if turn.conversation.step is not None:

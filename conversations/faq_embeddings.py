@@ -57,7 +57,8 @@ def write(texts: Iterable[str], path: Path = STORED) -> int:
 
 
 def main() -> None:
-    from conversations.faq import load, load_not_covered, training_texts
+    from conversations.faq import load, load_not_covered
+    from conversations.faq_index import training_texts
 
     texts, _ = training_texts(load(), load_not_covered())
     print(f"{write(texts)} texts encoded into {STORED.name}")

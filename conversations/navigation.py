@@ -317,7 +317,7 @@ class Navigation:
             turn.notes.append(prompts.draft_status(turn.conversation))
 
     def _faq(self, turn: Turn, argument: str) -> None:
-        turn.extra += self.asking.faq_command(turn.tx, turn.applicant.id, argument)
+        turn.extra += self.asking.faq_command(turn.tx, turn.applicant.id, argument, turn.looked_up)
 
     def _human(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation

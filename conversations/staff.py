@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from conversations import lifecycle, prompts
 from conversations.dossier_export import to_json, to_text
-from conversations.dossier_pdf import render_pdf
 from conversations.fields import Step
 from conversations.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.machine import Conversation
@@ -116,6 +115,10 @@ class StaffDesk:
         return verdict(self.flow, dossier.content, today=dossier.submitted_at.date(), policy=self.policy)
 
     def pdf(self, dossier: Dossier, changes: Sequence[str] = ()) -> bytes:
+        # Imported here: fpdf2 takes a third of a second to load, which commands that make no
+        # PDF (listing the queue, approving) should not pay.
+        from conversations.dossier_pdf import render_pdf
+
         return render_pdf(
             dossier.content,
             number=number_of(dossier),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from conversations.machine import (
     CONFIRM_CANCEL,
@@ -14,6 +15,9 @@ from conversations.machine import (
 from conversations.messages import Inbound, Outbound
 from storage.models import Applicant
 from storage.repository import Transaction
+
+if TYPE_CHECKING:
+    from conversations.asking import LookedUp
 
 # Menus and confirmations: places the applicant passes through, never a place to return to.
 MENUS = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
@@ -33,6 +37,7 @@ class Turn:
     silent: bool = False  # no reply (a form with errors answers through its errors)
     form_errors: dict[str, str] = field(default_factory=dict)
     orphan_files: set[str] = field(default_factory=set)
+    looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
 
 
 @dataclass(frozen=True)

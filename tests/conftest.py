@@ -10,13 +10,17 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from filelock import FileLock
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from conversations.asking import Asking
 from conversations.engine import Engine
+from conversations.faq import load
 from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
 from conversations.policy import Policy
 from storage.database import make_engine
@@ -24,6 +28,9 @@ from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
 from storage.repository import Storage
+
+if TYPE_CHECKING:
+    from conversations.faq_index import FaqIndex
 
 # When the tests' clock starts. The date is arbitrary: nothing reads the machine's clock, so the
 # suite gives the same results whatever day it runs.
@@ -36,13 +43,33 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 @pytest.fixture(scope="session", autouse=True)
-def faq_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One folder for learned FAQ indexes, shared by the bot processes the tests start, so that the
-    index is learned once per run instead of once per process (as in production, ``FAQ_CACHE_DIR``)."""
-    folder = tmp_path_factory.mktemp("faq-cache")
+def faq_cache() -> Path:
+    """The folder of learned FAQ indexes, for the tests and the bot processes they start: the one
+    ``make install`` fills (``FAQ_CACHE_DIR``, by default ``data/cache``), so that the index is
+    learned at most once, whatever the number of test processes."""
+    folder = Path(os.environ.get("FAQ_CACHE_DIR", ROOT / "data" / "cache")).resolve()
     os.environ["FAQ_CACHE_DIR"] = str(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def faq_index(faq_cache: Path) -> FaqIndex:
+    """The learned index of the knowledge base, made once per test process (read from the cache;
+    learned there first, by one process while the others wait, if it is not there yet)."""
+    from conversations.faq_index import FaqIndex
+
+    faq_cache.mkdir(parents=True, exist_ok=True)
+    with FileLock(faq_cache / "learning.lock"):
+        return FaqIndex(load(), cache=faq_cache)
+
+
+@pytest.fixture
+def asking(faq_index: FaqIndex) -> Asking:
+    return Asking(index=faq_index)
 
 
 class ManualClock:
@@ -132,8 +159,8 @@ def sqlite_storage(sqlite_url: str, tmp_path: Path, clock: ManualClock) -> Itera
     opened.engine.dispose()
 
 
-def make_engine_on(storage: Storage, policy: Policy | None = None) -> Engine:
-    return Engine(storage, policy=policy or Policy())
+def make_engine_on(storage: Storage, policy: Policy | None = None, asking: Asking | None = None) -> Engine:
+    return Engine(storage, policy=policy or Policy(), asking=asking)
 
 
 _event_ids = itertools.count(1)
@@ -207,9 +234,9 @@ FULL_APPLICATION = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + S
 
 
 @pytest.fixture
-def engine(sqlite_storage: Storage) -> Engine:
+def engine(sqlite_storage: Storage, asking: Asking) -> Engine:
     """The engine on SQLite; tests of storage and durability use ``storage`` (both databases)."""
-    return make_engine_on(sqlite_storage)
+    return make_engine_on(sqlite_storage, asking=asking)
 
 
 @pytest.fixture

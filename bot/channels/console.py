@@ -73,7 +73,7 @@ class ConsoleChannel:
 
     def _send(self, *, text: str = "", file: IncomingFile | None = None) -> None:
         inbound = Inbound(CHANNEL, self.user_id, uuid.uuid4().hex, text=text, file=file)
-        for outbound in self.engine.handle(inbound):
+        for outbound in self.engine.handle(inbound, interim=self._render):
             self._render(outbound)
             self._last = outbound
         if self._deliver is not None:

@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.interim import interim_on_loop
 from bot.channels.slack_staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.slack_support import SlackSupport
 from bot.channels.text import split_message
@@ -204,7 +205,8 @@ class SlackChannel:
             await self._apply(inbound, dm_channel)
 
     async def _apply(self, inbound: Inbound, dm_channel: str | None) -> None:
-        replies = await asyncio.to_thread(self.engine.handle, inbound)
+        interim = interim_on_loop(lambda outbound: self.post(inbound.user_id, [outbound], dm_channel))
+        replies = await asyncio.to_thread(self.engine.handle, inbound, interim=interim)
         await self.post(inbound.user_id, replies, dm_channel)
 
     async def post(self, user_id: str, replies: list[Outbound], dm_channel: str | None = None) -> None:

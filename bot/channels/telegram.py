@@ -30,6 +30,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from bot.channels.interim import interim_on_loop
 from bot.channels.telegram_staff import TelegramStaff
 from bot.channels.telegram_support import TelegramSupport
 from bot.channels.text import split_message
@@ -166,7 +167,8 @@ class TelegramChannel:
         inbound = await self._inbound(update, str(user.id))
         if inbound is None:
             return
-        for outbound in await asyncio.to_thread(self.engine.handle, inbound):
+        interim = interim_on_loop(lambda outbound: self.send(context.bot, chat.id, outbound))
+        for outbound in await asyncio.to_thread(self.engine.handle, inbound, interim=interim):
             await self.send(context.bot, chat.id, outbound)
 
     async def send(self, bot, chat_id: int, outbound: Outbound) -> None:

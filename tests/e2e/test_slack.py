@@ -18,6 +18,7 @@ from storage.models import Applicant, Dossier
 from storage.repository import Storage
 from tests.conftest import JPEG, PDF, stored_draft
 from tests.e2e.processes import BotProcess, accepting, free_port
+from tests.e2e.recording import answered
 from tests.e2e.slack_standin import SlackStandIn, SlackUser, buttons_of, text_of
 
 TOKEN = "xoxb-test-token"
@@ -421,10 +422,14 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         await applicant.say("hello")
         await answer(applicant, ["Yes"])
         question = "is there a dress code for the award ceremony?"
-        before = len(standin.posts(applicant.channel))
+
+        def texts() -> list[str]:
+            return answered([text_of(call) for call in standin.posts(applicant.channel)])
+
+        before = len(texts())
         assert await applicant.send_event(applicant.event(applicant.message_event(question))) == 200
-        await standin.wait_until(lambda: len(standin.posts(applicant.channel)) >= before + 2)
-        unsure, again = (text_of(call) for call in standin.posts(applicant.channel)[before : before + 2])
+        await standin.wait_until(lambda: len(texts()) >= before + 2)
+        unsure, again = texts()[before : before + 2]
         assert "I'm not sure I have the answer to that" in unsure
         assert again.endswith("What is your full name, as it should appear on the credential?")
         assert "passed your question" in await applicant.press("Ask a person")

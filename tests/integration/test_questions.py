@@ -4,13 +4,17 @@ entries that are used at once; what went unanswered is reported."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlmodel import Session, select
 
 from conversations import support
-from conversations.asking import Asking
+from conversations.asking import ONE_MOMENT, Asking
 from conversations.engine import Engine
 from conversations.faq import load
+from conversations.faq_index import FaqIndex
+from conversations.messages import Outbound
 from conversations.policy import Policy
 from storage.models import Applicant, FaqQuestion, OutboxMessage
 from storage.repository import Storage
@@ -27,8 +31,9 @@ ANSWERS = {entry.id: entry.answer for entry in load()}
 
 
 @pytest.fixture
-def engine(sqlite_storage: Storage) -> Engine:
-    return Engine(sqlite_storage, policy=Policy(), asking=Asking(support_destinations=["support:telegram"]))
+def engine(sqlite_storage: Storage, faq_index: FaqIndex) -> Engine:
+    asking = Asking(support_destinations=["support:telegram"], index=faq_index)
+    return Engine(sqlite_storage, policy=Policy(), asking=asking)
 
 
 @pytest.fixture
@@ -147,3 +152,54 @@ def test_in_a_confirmation_the_answer_is_a_choice_not_a_question(talker: Talker,
     talker.say("/cancel")
     assert "Nothing was changed" in talker.say("no?")
     assert stored_draft(sqlite_storage).state == "center_name"
+
+
+def test_a_question_while_the_index_is_made_gets_one_moment_and_holds_up_no_one_else(
+    sqlite_storage: Storage, faq_index: FaqIndex, monkeypatch: pytest.MonkeyPatch
+):
+    made = threading.Event()
+
+    def made_slowly(*_args: object, **_kwargs: object) -> FaqIndex:
+        made.wait(30)
+        return faq_index
+
+    monkeypatch.setattr("conversations.faq_index.FaqIndex", made_slowly)
+    engine = Engine(sqlite_storage, policy=Policy(), asking=Asking())  # nothing made yet, as at a start
+    asking, other = Talker(engine, "asking"), Talker(engine, "other")
+    for talker in (asking, other):
+        talker.answer_all(APPLICANT_ANSWERS)
+    interim: list[str] = []
+    said = threading.Event()
+
+    def tell(outbound: Outbound) -> None:
+        interim.append(outbound.text)
+        said.set()
+
+    replies: list[Outbound] = []
+    question = threading.Thread(
+        target=lambda: replies.extend(engine.handle(asking.inbound("how much is the fee?"), interim=tell))
+    )
+    question.start()
+    assert said.wait(10) and interim == [ONE_MOMENT]
+    # Meanwhile another applicant's answer goes through and is committed: no lock is held.
+    assert "✓ Training center: Global Mentoring Academy" in other.say("Global Mentoring Academy")
+    assert stored_draft(sqlite_storage, "other").answers["center_name"] == "Global Mentoring Academy"
+    assert question.is_alive() and replies == []
+    made.set()
+    question.join(10)
+    assert replies[0].text.startswith(ANSWERS["fee-amount"])
+    assert replies[-1].text.endswith("Which training center delivered your mentoring training?")
+
+
+def test_an_index_that_cannot_be_made_sends_questions_to_a_person(
+    sqlite_storage: Storage, monkeypatch: pytest.MonkeyPatch
+):
+    def broken(*_args: object, **_kwargs: object) -> FaqIndex:
+        raise MemoryError("no room to learn")
+
+    monkeypatch.setattr("conversations.faq_index.FaqIndex", broken)
+    talker = Talker(Engine(sqlite_storage, policy=Policy(), asking=Asking()))
+    talker.answer_all(APPLICANT_ANSWERS)
+    reply = talker.say("how much is the fee?")
+    assert "I'm not sure I have the answer to that" in reply and "/human" in reply
+    assert state(sqlite_storage) == "center_name"

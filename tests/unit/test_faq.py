@@ -13,15 +13,13 @@ import yaml
 
 from conversations.faq import (
     Entry,
-    FaqIndex,
-    Spelling,
-    default_index,
     load,
     load_not_covered,
     looks_like_a_title,
     looks_like_question,
     normalize,
 )
+from conversations.faq_index import FaqIndex, Spelling
 
 LABELLED = yaml.safe_load((Path(__file__).parents[1] / "data" / "faq_questions.yaml").read_text())
 TOPICS = {
@@ -35,11 +33,6 @@ TOPICS = {
     "Using this bot",
     "Support",
 }
-
-
-@pytest.fixture(scope="module")
-def index() -> FaqIndex:
-    return default_index()
 
 
 def test_nothing_the_classifier_learns_from_is_in_the_labelled_set():
@@ -65,11 +58,11 @@ def test_the_labelled_set_is_large_enough_and_covers_every_entry():
     assert {item["expected"] for item in in_scope} == {entry.id for entry in load()}
 
 
-def test_accuracy_floor_on_the_labelled_set(index: FaqIndex):
+def test_accuracy_floor_on_the_labelled_set(faq_index: FaqIndex):
     in_scope = [item for item in LABELLED if item["expected"]]
     out_of_scope = [item for item in LABELLED if not item["expected"]]
-    right = sum(1 for item in in_scope if (answer := index.ask(item["q"]).answer) and answer.id == item["expected"])
-    wrongly_answered = sum(1 for item in out_of_scope if index.ask(item["q"]).answer is not None)
+    right = sum(1 for item in in_scope if (answer := faq_index.ask(item["q"]).answer) and answer.id == item["expected"])
+    wrongly_answered = sum(1 for item in out_of_scope if faq_index.ask(item["q"]).answer is not None)
     assert right / len(in_scope) >= 0.94
     assert wrongly_answered / len(out_of_scope) <= 0.07
 
@@ -105,7 +98,7 @@ def test_written_like_a_title(text, title):
     assert looks_like_a_title(text) is title
 
 
-def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others(index: FaqIndex):
+def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others(faq_index: FaqIndex):
     added = Entry(
         "added-1",
         "Added by support",
@@ -115,15 +108,14 @@ def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others
     unusual = Entry(
         "added-2", "Added by support", "Is there a dress code for the award ceremony?", "The page sets no dress code."
     )  # words no training text uses, put right alike
-    local = index.with_added([added, unusual])
+    local = faq_index.with_added([added, unusual])
     assert local.ask("can my supervisor live in another country?").answer.id == "added-1"
     assert local.ask("is there a dress code for the award ceremony?").answer.id == "added-2"
     assert local.ask("is it ok if my supervisor lives abroad").answer.id == "added-1"
     assert local.ask("can my supervisor be based in a different country than me?").answer.id == "added-1"
     assert local.ask("can my mentee live in another country?").answer != added  # near, not the same
     assert local.ask("how many hours of training do I need?").answer.id == "training-hours"
-    assert local.entry("added-1") == added and "Added by support" in local.topics()
-    assert index.entry("added-1") is None  # the index it was made from is unchanged
+    assert faq_index.ask("can my supervisor live in another country?").answer != added  # the original is unchanged
 
 
 SMALL = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conversations.faq import load, load_not_covered, training_texts
+from conversations.faq import load, load_not_covered
 from conversations.faq_embeddings import STORED, EmbeddingStore
+from conversations.faq_index import training_texts
 from conversations.sentence_encoder import default_encoder
 
 
