@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 from conversations.reminders import ReminderPolicy
 from conversations.validators import MEGABYTE
+from storage.database import DEFAULT_URL
 
 
 def _weeks(value: str) -> tuple[int, int]:
@@ -21,7 +22,7 @@ def _weeks(value: str) -> tuple[int, int]:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    database_url: str = "sqlite:///data/cmm.sqlite3"
+    database_url: str = DEFAULT_URL
     files_dir: Path = Path("data/files")
     faq_cache_dir: Path = Path("data/cache")
     auto_migrate: bool = True

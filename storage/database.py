@@ -7,6 +7,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+# The local SQLite file, when DATABASE_URL is not set.
+DEFAULT_URL = "sqlite:///data/cmm.sqlite3"
+
 
 def normalize_url(url: str) -> str:
     """Accept the ``postgres://`` and ``postgresql://`` forms hosts hand out; use psycopg 3."""

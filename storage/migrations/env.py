@@ -21,8 +21,15 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from bot.settings import Settings
-    from storage.database import make_engine
+    from pydantic_settings import BaseSettings, SettingsConfigDict
 
-    with make_engine(Settings().database_url).begin() as connection:
+    from storage.database import DEFAULT_URL, make_engine
+
+    class _Database(BaseSettings):
+        """DATABASE_URL, read as the bot reads it (the environment, then ``.env``)."""
+
+        model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+        database_url: str = DEFAULT_URL
+
+    with make_engine(_Database().database_url).begin() as connection:
         _run(connection)
