@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from filelock import FileLock
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from conversations.asking import Asking
@@ -25,7 +22,6 @@ from conversations.messages import Inbound, IncomingFile, Outbound, outbound_fro
 from conversations.policy import Policy
 from storage.database import make_engine
 from storage.files import FileStore
-from storage.migrate import upgrade
 from storage.models import OutboxMessage
 from storage.repository import Storage
 
@@ -36,7 +32,6 @@ if TYPE_CHECKING:
 # suite gives the same results whatever day it runs.
 START = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 TODAY = START.date()
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
@@ -44,6 +39,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
 
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.databases"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -100,49 +96,9 @@ def policy() -> Policy:
     return Policy()
 
 
-def _postgres_schema_url() -> Iterator[str]:
-    """A PostgreSQL URL whose tables live in a fresh schema, dropped afterwards.
-
-    With CI=true an unreachable PostgreSQL fails the test instead of skipping it.
-    """
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as error:
-        admin.dispose()
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI and unreachable at {POSTGRES_URL}: {error.orig}")
-        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path: Path) -> Iterator[str]:
-    """Each test using this runs twice: on a SQLite file and on PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cmm.sqlite3'}"
-    else:
-        yield from _postgres_schema_url()
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cmm.sqlite3'}"
-
-
 def open_storage(url: str, files_dir: Path, clock: ManualClock) -> Storage:
-    database = make_engine(url)
-    upgrade(database)
-    return Storage(database, FileStore(files_dir), clock)
+    """The storage on a database the fixtures have migrated (as a process of the bot opens it)."""
+    return Storage(make_engine(url), FileStore(files_dir), clock)
 
 
 @pytest.fixture
@@ -251,11 +207,6 @@ def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = 
         return None if found is None else tx.draft(found.id)
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    yield from _postgres_schema_url()
-
-
 def applicant_notices(storage: Storage) -> list[str]:
     """The texts queued for applicants (status changes, reminders), oldest first."""
     with Session(storage.engine) as session:
@@ -263,3 +214,20 @@ def applicant_notices(storage: Storage) -> list[str]:
             select(OutboxMessage).where(OutboxMessage.topic == "applicant.message").order_by(col(OutboxMessage.id))
         )
         return [outbound_from_dict(row.payload["outbound"]).text for row in rows]
+
+
+_LAYERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Unit, then integration, then end-to-end tests, so that the quick ones fail first; the
+    end-to-end ones (bot processes, platform stand-ins) are marked ``e2e``."""
+
+    def layer(item: pytest.Item) -> int:
+        part = item.path.relative_to(ROOT / "tests").parts[0]
+        return _LAYERS.index(part) if part in _LAYERS else len(_LAYERS)
+
+    for item in items:
+        if layer(item) == _LAYERS.index("e2e"):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=layer)

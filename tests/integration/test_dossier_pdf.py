@@ -3,10 +3,12 @@ script print, long answers wrap, and the verdict and the changes are shown."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import logging
 import unicodedata
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -23,7 +25,8 @@ from conversations.scope import reference_key
 from conversations.verdict import verdict
 from storage.models import Dossier
 from storage.repository import Storage
-from tests.conftest import FULL_APPLICATION, TODAY, Applicant
+from tests.conftest import FULL_APPLICATION, TODAY, Applicant, ManualClock, make_engine_on, open_storage
+from tests.databases import sqlite_copy
 
 # The column of the references table each field of a reference is shown in.
 REFERENCE_COLUMN = {
@@ -77,15 +80,32 @@ def with_answer(answers: list, old, new) -> list:
     return [new if answer == old else answer for answer in answers]
 
 
+@pytest.fixture(scope="module")
+def submitted(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Dossier:
+    """The whole application, submitted once for the tests of this module."""
+    folder = tmp_path_factory.mktemp("pdf")
+    storage = open_storage(sqlite_copy(sqlite_template, folder), folder / "files", ManualClock())
+    dossier = submit(make_engine_on(storage), storage, FULL_APPLICATION)
+    storage.engine.dispose()
+    return dossier
+
+
 @pytest.fixture
-def dossier(engine: Engine, sqlite_storage: Storage) -> Dossier:
-    return submit(engine, sqlite_storage, FULL_APPLICATION)
+def dossier(submitted: Dossier) -> Dossier:
+    """A copy of the submitted dossier, which the test may change."""
+    return Dossier(**{**submitted.model_dump(), "content": copy.deepcopy(submitted.content)})
 
 
-def test_every_answered_field_is_in_the_pdf_with_its_label(dossier: Dossier):
+@pytest.fixture(scope="module")
+def rendered(submitted: Dossier) -> bytes:
+    """The submitted dossier's PDF, for the tests that only read it."""
+    return render(submitted)
+
+
+def test_every_answered_field_is_in_the_pdf_with_its_label(submitted: Dossier, rendered: bytes):
     flow, policy = Flow(), Policy()
-    answers = flatten(flow, dossier.content)
-    text = text_of(render(dossier))
+    answers = flatten(flow, submitted.content)
+    text = text_of(rendered)
 
     steps = [step for step in flow.applicable(answers, today=TODAY, policy=policy) if step.key != CONSENT]
     assert {step.key for step in steps} == set(answers) - {CONSENT}  # every saved answer is checked
@@ -101,10 +121,10 @@ def test_every_answered_field_is_in_the_pdf_with_its_label(dossier: Dossier):
             assert expected in text, step.key
 
 
-def test_each_reference_is_one_row_of_the_table(dossier: Dossier):
+def test_each_reference_is_one_row_of_the_table(submitted: Dossier, rendered: bytes):
     flow = Flow()
-    answers = flatten(flow, dossier.content)
-    text = text_of(render(dossier))
+    answers = flatten(flow, submitted.content)
+    text = text_of(rendered)
     assert "# Mentee Email Dates (start – end) Setting Letter Letter from Confidential" in text
 
     def cell(n: int, key: str) -> str:
@@ -153,8 +173,8 @@ def test_title_fee_review_time_and_consent(dossier: Dossier):
     assert number in metadata.subject and f"version {dossier.version}" in metadata.subject
 
 
-def test_sections_come_in_flow_order_and_declarations_read_yes(dossier: Dossier):
-    text = text_of(render(dossier))
+def test_sections_come_in_flow_order_and_declarations_read_yes(rendered: bytes):
+    text = text_of(rendered)
     positions = [
         text.index(f" {title} ") for title in ("Eligibility", "About you", "Training", "Experience", "Supervision")
     ]
@@ -164,8 +184,8 @@ def test_sections_come_in_flow_order_and_declarations_read_yes(dossier: Dossier)
         assert f"{label} Yes" in supervision
 
 
-def test_eligibility_says_all_rules_pass_and_lists_the_warnings(dossier: Dossier):
-    text = text_of(render(dossier))
+def test_eligibility_says_all_rules_pass_and_lists_the_warnings(rendered: bytes):
+    text = text_of(rendered)
     eligibility = text[text.index("Eligibility") : text.index("About you")]
     assert "All rules pass" in eligibility
     assert "Does not pass" not in eligibility
@@ -239,16 +259,16 @@ def test_no_changes_no_heading(dossier: Dossier):
     assert "Changed in this version" not in text_of(render(dossier, changes=[]))
 
 
-def test_pages_are_numbered(dossier: Dossier):
-    texts = pages(render(dossier))
+def test_pages_are_numbered(submitted: Dossier, rendered: bytes):
+    texts = pages(rendered)
     assert len(texts) >= 2
     for number, page in enumerate(texts, start=1):
         assert f"page {number} of {len(texts)}" in page
-        assert dossier_number(dossier) in page
+        assert dossier_number(submitted) in page
 
 
 def test_same_dossier_same_bytes(dossier: Dossier):
-    dossier.submitted_at = dt.datetime(2026, 11, 2, 8, 15, 30)  # as SQLite gives it back: UTC, no zone
+    dossier.submitted_at = dt.datetime(2026, 11, 2, 8, 15, 30, tzinfo=dt.UTC)
     data = render(dossier)
     assert data == render(dossier)
     # The PDF's own date is the submission time (not "now"), so a later render gives the same bytes.
