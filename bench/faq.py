@@ -27,7 +27,9 @@ from conversations.faq_index import FaqIndex  # noqa: E402
 
 
 def evaluate(index: FaqIndex, labelled: list[dict]) -> dict:
-    timings, right, wrong_answers, escalated_in_scope, offered_right, misses = [], 0, 0, 0, 0, []
+    timings: list[float] = []
+    misses: list[tuple[str, str | None, str | None, float]] = []  # question, expected, got, score
+    right = wrong_answers = escalated_in_scope = offered_right = 0
     in_scope = [item for item in labelled if item["expected"]]
     out_of_scope = [item for item in labelled if not item["expected"]]
     for item in labelled:
@@ -39,7 +41,9 @@ def evaluate(index: FaqIndex, labelled: list[dict]) -> dict:
             right += 1
         elif item["expected"] and got is None:
             escalated_in_scope += 1
-            offered_right += any(match.entry.id == item["expected"] for match in result.closest)
+            offered_right += any(
+                match.entry is not None and match.entry.id == item["expected"] for match in result.closest
+            )
             misses.append((item["q"], item["expected"], got, result.score))
         elif item["expected"]:
             misses.append((item["q"], item["expected"], got, result.score))

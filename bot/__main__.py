@@ -17,6 +17,7 @@ from bot.staff_cli import console_dispatcher, list_outbox, print_faq_report, run
 from conversations.dossier_export import to_json, to_text
 from conversations.flow import Flow
 from conversations.prompts import dossier_number
+from storage.repository import Storage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,17 +95,25 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "support":
         return run_support_command(storage, args.words)
     if args.command == "dossiers":
-        for dossier in storage.dossiers():
-            print(
-                f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
-                f"{dossier.submitted_at:%Y-%m-%d %H:%M}"
-            )
-        return 0
-    dossier = storage.dossier(args.dossier_id)
+        return _list_dossiers(storage)
+    return _export_dossier(storage, args.dossier_id, args.format, settings)
+
+
+def _list_dossiers(storage: Storage) -> int:
+    for dossier in storage.dossiers():
+        print(
+            f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
+            f"{dossier.submitted_at:%Y-%m-%d %H:%M}"
+        )
+    return 0
+
+
+def _export_dossier(storage: Storage, dossier_id: int, output_format: str, settings: Settings) -> int:
+    dossier = storage.dossier(dossier_id)
     if dossier is None:
-        print(f"There is no dossier {args.dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
+        print(f"There is no dossier {dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
         return 1
-    if args.format == "json":
+    if output_format == "json":
         print(json.dumps(to_json(dossier), indent=2, ensure_ascii=False))
     else:
         print(to_text(dossier, flow=Flow(), policy=settings.policy()), end="")

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, saved_id
 from storage.repository import Storage
 
 log = logging.getLogger(__name__)
@@ -65,15 +65,16 @@ class Dispatcher:
         delivered = 0
         held_up: set[str] = set()  # order keys whose earlier message failed in this round
         for message in messages:
+            message_id = saved_id(message)
             if message.order_key in held_up:
-                await asyncio.to_thread(self._release, message.id)
+                await asyncio.to_thread(self._release, message_id)
                 continue
             try:
                 await self.senders[message.destination].deliver(message)
             except Exception as error:  # any failure: keep it, and try again later
                 log.warning(
                     "outbox %s to %s failed (attempt %s): %s",
-                    message.id,
+                    message_id,
                     message.destination,
                     message.attempts + 1,
                     error,
@@ -81,9 +82,9 @@ class Dispatcher:
                 if message.order_key:
                     held_up.add(message.order_key)
                 retry_after = self.backoff(message.attempts + 1)
-                await asyncio.to_thread(self._settle, message.id, f"{type(error).__name__}: {error}", retry_after)
+                await asyncio.to_thread(self._settle, message_id, f"{type(error).__name__}: {error}", retry_after)
             else:
-                await asyncio.to_thread(self._settle, message.id, None, dt.timedelta(0))
+                await asyncio.to_thread(self._settle, message_id, None, dt.timedelta(0))
                 delivered += 1
         return delivered
 

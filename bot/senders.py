@@ -20,7 +20,7 @@ class FolderStaffSender:
         self.echo = echo
 
     async def deliver(self, message: OutboxMessage) -> None:
-        dossier = self.desk.dossier(message.payload["dossier_id"])
+        dossier = self.desk.reported_dossier(message.payload["dossier_id"])
         changes = message.payload.get("changes", [])
         export = self.desk.export_of(dossier, changes)
         target = self.folder / f"{number_of(dossier)}-v{dossier.version}"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import build_desk, outbox_dispatcher
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, Sender
 from bot.senders import ConsoleApplicantSender
 from bot.settings import Settings
 from conversations import staff_commands, support
@@ -46,7 +46,7 @@ def list_outbox(storage: Storage) -> int:
 
 def console_dispatcher(settings: Settings, storage: Storage, *, echo: Callable[[str], None]) -> Dispatcher:
     """In the terminal setup, dossiers go to the staff folder and notices to the terminal."""
-    senders = {"applicant:console": ConsoleApplicantSender(echo)}
+    senders: dict[str, Sender] = {"applicant:console": ConsoleApplicantSender(echo)}
     return outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo)
 
 
@@ -76,8 +76,8 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
                 support.answer_question(tx, int(number), text.strip(), by=by)
                 print(f"Answer to question {number} queued for the applicant.")
             elif name == "faq-add":
-                question, _, answer = rest.partition("--")
-                entry = support.add_entry(tx, question, answer, by=by)
+                asked, _, answer = rest.partition("--")
+                entry = support.add_entry(tx, asked, answer, by=by)
                 print(f"Added entry added-{entry.id}; the bot uses it from now on.")
             else:
                 raise support.SupportError(

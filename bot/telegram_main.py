@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from telegram import Bot
+
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels import telegram
 from bot.channels.telegram_staff import ApplicantSender, TelegramStaff
 from bot.channels.telegram_support import TelegramSupport
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, Sender
 from bot.settings import Settings
 
 
@@ -36,8 +38,8 @@ def run_telegram(settings: Settings) -> int:
             support_ids=settings.ids(settings.support_telegram_user_ids),
         )
 
-    def outbox(channel: telegram.TelegramChannel, bot) -> Dispatcher:
-        senders: dict = {"applicant:telegram": ApplicantSender(channel, bot)}
+    def outbox(channel: telegram.TelegramChannel, bot: Bot) -> Dispatcher:
+        senders: dict[str, Sender] = {"applicant:telegram": ApplicantSender(channel, bot)}
         if staff is not None:
             senders["staff:telegram"] = staff.sender(bot)
         if support is not None:

@@ -9,7 +9,7 @@ from conversations import validators as v
 from conversations.fields import Field, Kind
 from conversations.messages import Inbound
 from conversations.policy import Policy
-from conversations.scope import as_date
+from conversations.scope import saved_date
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def show(field: Field, value: Any) -> str:
         return "(skipped)"
     match field.kind:
         case Kind.DATE:
-            return v.human_date(as_date(value))
+            return v.human_date(saved_date(value))
         case Kind.NUMBER:
             return v.format_number(value)
         case Kind.CHOICE | Kind.YES_NO:

@@ -36,7 +36,7 @@ from conversations.messages import Choice, Inbound, Outbound
 from conversations.policy import Policy
 from conversations.turn import parse_command
 from conversations.validators import Invalid
-from storage.models import Applicant
+from storage.models import Applicant, saved_id
 from storage.repository import Storage, Transaction
 
 if TYPE_CHECKING:  # imported when the index is made: scikit-learn and the encoder take seconds to load
@@ -248,7 +248,7 @@ class Asking:
         if argument:
             question = tx.record_question(applicant.id, argument, matched=None, score=0.0, outcome="escalated")
         else:
-            question = tx.last_unanswered_question(applicant.id)
+            question = tx.last_unanswered_question(saved_id(applicant))
             if question is None:
                 return [
                     Outbound(

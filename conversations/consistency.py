@@ -6,10 +6,13 @@ so it runs whichever of them is answered or edited; a refused answer is not stor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from conversations.scope import Scope, as_date
 from conversations.validators import human_date, same_email
+
+DateCheck = Callable[[str, Scope], str | None]
 
 
 def not_in_future(value: str, scope: Scope) -> str | None:
@@ -22,7 +25,7 @@ def not_in_future(value: str, scope: Scope) -> str | None:
     return None
 
 
-def _order(start_key: str, end_key: str, what: str, *, sibling: bool):
+def _order(start_key: str, end_key: str, what: str, *, sibling: bool) -> tuple[DateCheck, DateCheck]:
     """Build the pair of checks that keep ``start`` on or before ``end``."""
 
     def other(scope: Scope, key: str) -> Any:

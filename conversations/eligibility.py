@@ -6,9 +6,11 @@ make the applicant eligible. All numbers come from ``Policy``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dateutil.relativedelta import relativedelta
 
-from conversations.scope import Scope, as_date
+from conversations.scope import Scope, saved_date
 from conversations.validators import format_number, human_date
 
 
@@ -33,7 +35,7 @@ def holds_cpm(value: str, scope: Scope) -> str | None:
 
 
 def full_cpm_cycle(value: str, scope: Scope) -> str | None:
-    issued = as_date(value)
+    issued = saved_date(value)
     years = scope.policy.cpm_cycle_years
     eligible_from = issued + relativedelta(years=years)
     if eligible_from > scope.today:
@@ -54,7 +56,7 @@ def enough_engagements(value: int, scope: Scope) -> str | None:
     return None
 
 
-def _must_agree(reason: str):
+def _must_agree(reason: str) -> Callable[[str, Scope], str | None]:
     def rule(value: str, scope: Scope) -> str | None:
         return reason if value != "yes" else None
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from conversations import prompts
 from conversations.answers import parse, show
 from conversations.asking import Asking, Interim, LookedUp
+from conversations.fields import Step
 from conversations.flow import CONSENT, Flow
 from conversations.forms import Form, FormResult, build_form, form_steps
 from conversations.keyed_lock import KeyedLocks
@@ -37,7 +38,7 @@ from conversations.policy import Policy
 from conversations.review import ineligibility, refusal, section_progress
 from conversations.turn import MENUS, Turn, parse_command
 from conversations.validators import YES_NO, Invalid, choice
-from storage.models import Applicant
+from storage.models import Applicant, saved_id
 from storage.repository import STAFF_FOLDER, Storage, Transaction
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class Engine:
         """The questions of form ``key`` with their saved answers, or None if it can't be filled now."""
         with self.storage.transaction() as tx:
             applicant = tx.applicant(channel, user_id)
-            draft = tx.draft(applicant.id) if applicant else None
+            draft = tx.draft(saved_id(applicant)) if applicant else None
             if draft is None or draft.state == SUBMITTED:
                 return None
             steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
@@ -101,9 +102,9 @@ class Engine:
         """Where an applicant stands, for a channel's home screen."""
         with self.storage.transaction() as tx:
             applicant = tx.applicant(channel, user_id)
-            draft = tx.draft(applicant.id) if applicant else None
+            draft = tx.draft(saved_id(applicant)) if applicant else None
             answers = dict(draft.answers) if draft else {}
-            dossier = tx.latest_dossier(applicant.id) if applicant else None
+            dossier = tx.latest_dossier(saved_id(applicant)) if applicant else None
             today = tx.now.date()
         progress = section_progress(self.flow, answers, today=today, policy=self.policy)
         if draft is None:
@@ -145,7 +146,7 @@ class Engine:
             else:
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
-                draft = tx.draft(applicant.id)
+                draft = tx.draft_of(applicant)
                 answers = dict(draft.answers)
                 state = (
                     draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
@@ -165,7 +166,7 @@ class Engine:
                 if not turn.forgotten:
                     conversation = turn.conversation
                     tx.save_draft(
-                        turn.applicant.id,
+                        turn.applicant_id,
                         state=conversation.state,
                         answers=conversation.answers,
                         context=conversation.context,
@@ -249,11 +250,12 @@ class Engine:
         # In a menu or a confirmation the answer is one of its choices, never a question.
         in_menu = turn.conversation.state in MENUS
         if not in_menu and self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
-            turn.extra += self.asking.answer(turn.tx, turn.applicant.id, turn.inbound.text.strip(), turn.looked_up)
+            turn.extra += self.asking.answer(turn.tx, turn.applicant_id, turn.inbound.text.strip(), turn.looked_up)
             return
         state = turn.conversation.state
-        if turn.conversation.step is not None:
-            self._answer(turn)
+        step = turn.conversation.step
+        if step is not None:
+            self._answer(turn, step)
         elif state == REVIEW:
             self.nav.review_choice(turn)
         elif state == EDIT_GROUP:
@@ -276,9 +278,8 @@ class Engine:
             return True
         return False
 
-    def _answer(self, turn: Turn) -> None:
+    def _answer(self, turn: Turn, step: Step) -> None:
         conversation = turn.conversation
-        step = conversation.step
         try:
             parsed = parse(step.field, turn.inbound, self.policy)
         except Invalid as error:
@@ -292,7 +293,7 @@ class Engine:
         if parsed.file is not None:
             sha256 = self.storage.files.put(parsed.file.content)
             turn.tx.record_evidence(
-                turn.applicant.id,
+                turn.applicant_id,
                 sha256=sha256,
                 mime=parsed.file.mime,
                 size=len(parsed.file.content),
@@ -320,8 +321,7 @@ class Engine:
         if state == REVIEW:
             return prompts.review(conversation)
         if state == SUBMITTED:
-            dossier = turn.tx.latest_dossier(turn.applicant.id)
-            return prompts.submitted_status(dossier, turn.tx.application_history(turn.applicant.id))
+            return prompts.submitted_status(turn.submitted_dossier(), turn.tx.application_history(turn.applicant_id))
         if state == EDIT_GROUP:
             return prompts.choose(
                 "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)

@@ -5,7 +5,7 @@ repeated sub-form. The state machine (``machine.py``) and the engine are built f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from conversations import consistency as c
@@ -353,7 +353,7 @@ class Flow:
         self.steps: tuple[Step, ...] = tuple(self._expand())
         self._by_key = {step.key: step for step in self.steps}
 
-    def _expand(self):
+    def _expand(self) -> Iterator[Step]:
         for number, section in enumerate(self.sections, start=1):
             for item in section.items:
                 if isinstance(item, Repeated):

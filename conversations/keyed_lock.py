@@ -14,7 +14,7 @@ LockType = TypeVar("LockType", threading.Lock, asyncio.Lock)
 
 class _Registry(Generic[LockType]):
     def __init__(self, factory: Callable[[], LockType]) -> None:
-        self._factory = factory
+        self._factory: Callable[[], LockType] = factory
         self._guard = threading.Lock()
         self._locks: dict[Hashable, tuple[LockType, int]] = {}
 

@@ -8,9 +8,13 @@ each step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from transitions.extensions import LockedMachine
+
+if TYPE_CHECKING:  # declared in the library's stubs only
+    from transitions.core import TransitionConfigDict
 
 SUBMITTED = "submitted"
 IN_REVIEW = "in_review"
@@ -29,7 +33,7 @@ WORDS = {
     REJECTED: "not approved",
 }
 
-TRANSITIONS = [
+TRANSITIONS: list[TransitionConfigDict] = [
     {"trigger": "start_review", "source": [SUBMITTED, RESUBMITTED], "dest": IN_REVIEW},
     {"trigger": "request_information", "source": list(OPEN), "dest": INFO_REQUESTED},
     {"trigger": "resubmit", "source": INFO_REQUESTED, "dest": RESUBMITTED},
@@ -53,6 +57,10 @@ class NotAllowed(Exception):
 
 class _Review:
     state: str
+
+    # Bound by the machine when the review is added to it.
+    trigger: Callable[..., bool]
+    may_trigger: Callable[..., bool]
 
 
 _MACHINE = LockedMachine(

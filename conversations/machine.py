@@ -64,9 +64,16 @@ class Conversation:
     may_trigger: Callable[..., bool]
 
 
+def _conversation(event: EventData) -> Conversation:
+    """The model the event is for: the machine is only ever given conversations."""
+    if not isinstance(event.model, Conversation):
+        raise TypeError(f"the conversation machine was given a {type(event.model).__name__}")
+    return event.model
+
+
 def _applies(step: Step) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
-        return event.model.applies(step)
+        return _conversation(event).applies(step)
 
     return condition
 
@@ -91,5 +98,5 @@ def build_machine(flow: Flow) -> LockedMachine:
 
 
 def _ready(event: EventData) -> bool:
-    conversation = event.model
+    conversation = _conversation(event)
     return not issues(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy)

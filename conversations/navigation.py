@@ -196,10 +196,10 @@ class Navigation:
             return
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
         if conversation.context.pop("reopened", None) is None:
-            dossier = turn.tx.submit(turn.applicant.id, content, destinations=self.staff_destinations)
+            dossier = turn.tx.submit(turn.applicant_id, content, destinations=self.staff_destinations)
             turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
             return
-        previous = turn.tx.latest_dossier(turn.applicant.id)
+        previous = turn.submitted_dossier()
         changes = prompts.changes(
             self.flow,
             flatten(self.flow, previous.content),
@@ -208,7 +208,7 @@ class Navigation:
             policy=self.policy,
         )
         dossier = turn.tx.submit(
-            turn.applicant.id,
+            turn.applicant_id,
             content,
             destinations=self.staff_destinations,
             status=lifecycle.advance(previous.status, "resubmit"),
@@ -317,20 +317,20 @@ class Navigation:
             turn.notes.append(prompts.draft_status(turn.conversation))
 
     def _faq(self, turn: Turn, argument: str) -> None:
-        turn.extra += self.asking.faq_command(turn.tx, turn.applicant.id, argument, turn.looked_up)
+        turn.extra += self.asking.faq_command(turn.tx, turn.applicant_id, argument, turn.looked_up)
 
     def _human(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
         step = conversation.step
         where = f"at {step.group} · {step.field.label}" if step else f"at {conversation.state}"
-        turn.extra += self.asking.to_person(turn.tx, turn.applicant, argument, where)
+        turn.extra += self.asking.to_person(turn.tx, turn.consented_applicant, argument, where)
 
     def _stop_reminders(self, turn: Turn, _argument: str) -> None:
-        turn.tx.set_reminders(turn.applicant, on=False)
+        turn.tx.set_reminders(turn.consented_applicant, on=False)
         turn.notes.append("Reminders are off. (/start_reminders turns them on again.)")
 
     def _start_reminders(self, turn: Turn, _argument: str) -> None:
-        turn.tx.set_reminders(turn.applicant, on=True)
+        turn.tx.set_reminders(turn.consented_applicant, on=True)
         turn.notes.append("Reminders are on.")
 
     def _cancel(self, turn: Turn, _argument: str) -> None:
@@ -360,11 +360,11 @@ class Navigation:
             turn.notes.append("Nothing was changed.")
             self._return(turn)
         elif conversation.state == CONFIRM_CANCEL:
-            turn.orphan_files = turn.tx.forget_applicant(turn.applicant)
+            turn.orphan_files = turn.tx.forget_applicant(turn.consented_applicant)
             turn.forgotten = True
             turn.notes.append(prompts.WITHDRAWN)
         else:
-            turn.orphan_files = turn.tx.drop_evidence(turn.applicant.id)
+            turn.orphan_files = turn.tx.drop_evidence(turn.applicant_id)
             conversation.answers.clear()
             conversation.answers[CONSENT] = "yes"
             conversation.context.clear()

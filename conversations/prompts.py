@@ -233,7 +233,9 @@ def dossier_number(dossier: Dossier) -> str:
     return f"CMM-{dossier.applicant_id:06d}"
 
 
-def changes(flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, today, policy: Policy) -> list[str]:
+def changes(
+    flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[str]:
     """What a new version changed, one line per answer: "Training · Training hours: 42 → 52"."""
     lines = []
     for step in flow.applicable(after, today=today, policy=policy):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations.messages import Outbound, outbound_to_dict
 from conversations.prompts import dossier_number
-from storage.models import Applicant
+from storage.models import Applicant, saved_id
 from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
 
 REMINDER_TOPIC = APPLICANT_MESSAGE_TOPIC
@@ -83,13 +83,14 @@ class Reminders:
             due = [days for days in self.policy.idle_days if idle >= dt.timedelta(days=days)]
             if not due:
                 continue
+            applicant_id = saved_id(applicant)
             marker = draft.updated_at.isoformat()
             kind = f"idle_{due[-1]}"
-            if tx.reminded(applicant.id, kind, marker):
+            if tx.reminded(applicant_id, kind, marker):
                 continue
             for days in due:  # an earlier nudge missed (say, the bot was down) is not sent late
-                if not tx.reminded(applicant.id, f"idle_{days}", marker):
-                    tx.mark_reminded(applicant.id, f"idle_{days}", marker)
+                if not tx.reminded(applicant_id, f"idle_{days}", marker):
+                    tx.mark_reminded(applicant_id, f"idle_{days}", marker)
             last = due[-1] == self.policy.idle_days[-1]
             self._tell(tx, applicant, idle_text(idle.days, last))
             queued += 1
@@ -106,12 +107,13 @@ class Reminders:
             due = [days for days in self.policy.renewal_days if 0 <= left <= days]
             if not due:
                 continue
+            applicant_id = saved_id(applicant)
             kind = f"renewal_{min(due)}"
-            if tx.reminded(applicant.id, kind, expires.isoformat()):
+            if tx.reminded(applicant_id, kind, expires.isoformat()):
                 continue
             for days in due:
-                if not tx.reminded(applicant.id, f"renewal_{days}", expires.isoformat()):
-                    tx.mark_reminded(applicant.id, f"renewal_{days}", expires.isoformat())
+                if not tx.reminded(applicant_id, f"renewal_{days}", expires.isoformat()):
+                    tx.mark_reminded(applicant_id, f"renewal_{days}", expires.isoformat())
             self._tell(tx, applicant, renewal_text(dossier_number(dossier), expires, left))
             queued += 1
         return queued

@@ -44,3 +44,8 @@ class Scope:
 
 def as_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def saved_date(value: str) -> dt.date:
+    """A date answer known to be given (a rule's value, an answer being shown), saved as ISO text."""
+    return dt.date.fromisoformat(value)

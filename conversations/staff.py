@@ -25,7 +25,7 @@ from conversations.messages import Outbound, outbound_to_dict
 from conversations.policy import Policy
 from conversations.review import flatten
 from conversations.verdict import Verdict, verdict
-from storage.models import Applicant, Dossier
+from storage.models import Applicant, Dossier, saved_id
 from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
 
 
@@ -79,17 +79,17 @@ class StaffDesk:
         wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.INFO_REQUESTED)
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
-            changed = tx.last_changes([dossier.id for dossier in dossiers])
+            changed = tx.last_changes([saved_id(dossier) for dossier in dossiers])
             now = tx.now
         entries = [
             QueueEntry(
-                dossier.id,
+                saved_id(dossier),
                 number_of(dossier),
                 dossier.version,
                 dossier.status,
                 dossier.content.get("applicant", {}).get("full_name", "?"),
                 dossier.fee_status,
-                now - changed.get(dossier.id, dossier.submitted_at),
+                now - changed.get(saved_id(dossier), dossier.submitted_at),
             )
             for dossier in dossiers
         ]
@@ -178,8 +178,17 @@ class StaffDesk:
         return "\n".join(lines)
 
     def dossier(self, dossier_id: int) -> Dossier | None:
+        """A dossier named from outside (a button, a command line), which may not exist."""
         with self.storage.transaction() as tx:
             return tx.dossier(dossier_id)
+
+    def reported_dossier(self, dossier_id: int) -> Dossier:
+        """The dossier an outbox message reports on. It exists (the message was written with it,
+        and dossiers are kept); should it not, the message fails with this error, to be retried."""
+        dossier = self.dossier(dossier_id)
+        if dossier is None:
+            raise LookupError(f"Dossier {dossier_id}, reported by an outbox message, does not exist.")
+        return dossier
 
     def requestable(self, dossier: Dossier) -> list[Step]:
         """The questions staff can reopen for this dossier."""
@@ -209,9 +218,8 @@ class StaffDesk:
             status = self._advance(dossier, "request_information")
             dossier.requested = [step.key for step in steps]
             tx.record_status(dossier, status, actor=actor, note=note)
-            applicant = tx.applicant_by_id(dossier.applicant_id)
-            draft = tx.draft(applicant.id)
-            answers = dict(draft.answers)
+            applicant = tx.existing_applicant(dossier.applicant_id)
+            answers = dict(tx.draft_of(applicant).answers)
             conversation = Conversation(
                 self.flow,
                 answers=answers,
@@ -221,7 +229,7 @@ class StaffDesk:
             )
             conversation.state = steps[0].key
             question = prompts.question(conversation, steps[0])
-            tx.save_draft(applicant.id, state=steps[0].key, answers=answers, context=conversation.context)
+            tx.save_draft(saved_id(applicant), state=steps[0].key, answers=answers, context=conversation.context)
             text = lifecycle.applicant_message(
                 status,
                 number=number_of(dossier),
@@ -295,7 +303,7 @@ class StaffDesk:
                 f"That button was for version {version} of {number_of(found)}; "
                 f"version {found.version} is the current one."
             )
-        return tx.dossier(found.id)
+        return tx.locked(found)
 
     def _resolve(self, dossier: Dossier, wanted: Sequence[str]) -> list[Step]:
         steps = self.requestable(dossier)

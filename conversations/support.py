@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from conversations.asking import ADDED_TOPIC
 from conversations.faq import normalize
 from conversations.messages import Outbound, outbound_to_dict
-from storage.models import FaqEntry
+from storage.models import FaqEntry, FaqQuestion
 from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
 
 
@@ -25,12 +25,12 @@ class ReportLine:
     closest: str | None
 
 
-def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) -> None:
-    """Send a person's answer to the applicant who asked, in their own chat."""
+def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) -> FaqQuestion:
+    """Send a person's answer to the applicant who asked, in their own chat; return the question."""
     question = tx.question(question_id)
     if question is None or question.applicant_id is None:
         raise SupportError(f"There is no open question {question_id}.")
-    applicant = tx.applicant_by_id(question.applicant_id)
+    applicant = tx.existing_applicant(question.applicant_id)
     question.answer = text
     question.outcome = "escalated"
     tx.session.add(question)
@@ -46,6 +46,7 @@ def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) ->
         },
         order_key=f"applicant:{applicant.id}",
     )
+    return question
 
 
 def add_entry(tx: Transaction, question: str, answer: str, *, by: str) -> FaqEntry:
@@ -60,7 +61,7 @@ def report(storage: Storage) -> list[ReportLine]:
     with storage.transaction() as tx:
         asked = tx.unanswered_questions()
     counts = Counter(normalize(question.text) for question in asked)
-    first = {}
+    first: dict[str, FaqQuestion] = {}
     for question in asked:
         first.setdefault(normalize(question.text), question)
     return [ReportLine(first[key].text, times, first[key].matched) for key, times in counts.most_common()]
@@ -94,8 +95,8 @@ def reply_in_thread(storage: Storage, *, destination: str, message_ref: str, tex
             return ""
         adding = text.startswith("/faq_add")
         answer = text.removeprefix("/faq_add").strip()
-        answer_question(tx, thread.question_id, answer, by=by)
+        question = answer_question(tx, thread.question_id, answer, by=by)
         if adding:
-            entry = add_entry(tx, tx.question(thread.question_id).text, answer, by=by)
+            entry = add_entry(tx, question.text, answer, by=by)
             return f"Sent to the applicant, and added to the FAQ as added-{entry.id}."
         return "Sent to the applicant."

@@ -13,7 +13,7 @@ from conversations.machine import (
     Conversation,
 )
 from conversations.messages import Inbound, Outbound
-from storage.models import Applicant
+from storage.models import Applicant, Dossier, saved_id
 from storage.repository import Transaction
 
 if TYPE_CHECKING:
@@ -38,6 +38,26 @@ class Turn:
     form_errors: dict[str, str] = field(default_factory=dict)
     orphan_files: set[str] = field(default_factory=set)
     looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
+
+    @property
+    def consented_applicant(self) -> Applicant:
+        """The applicant, for what only happens after consent: before it, the engine handles the
+        message alone (``Engine._before_consent``), and every command, answer and menu comes after."""
+        if self.applicant is None:
+            raise RuntimeError("this part of the conversation comes after consent, but there is no applicant")
+        return self.applicant
+
+    @property
+    def applicant_id(self) -> int:
+        return saved_id(self.consented_applicant)
+
+    def submitted_dossier(self) -> Dossier:
+        """The applicant's newest dossier, once the conversation is past submission (submitted, or
+        reopened by IMC): the turn that submits writes the dossier."""
+        dossier = self.tx.latest_dossier(self.applicant_id)
+        if dossier is None:
+            raise RuntimeError(f"applicant {self.applicant_id} is past submission, but has no dossier")
+        return dossier
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ def email(raw: str, *, example: str = "maria@example.org") -> str:
 
 
 def same_email(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and a.casefold() == b.casefold()
+    if not a or not b:
+        return False
+    return a.casefold() == b.casefold()
 
 
 # A date written only with numbers, like 03/04/2024 or 03.04.24, is read day first; one that starts
@@ -193,15 +195,15 @@ class CheckedFile:
 def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
     """Accept PDF, JPEG or PNG up to ``max_bytes``, judged by the content, not the file name."""
     size = upload.byte_size
-    if upload.content is None and size <= max_bytes:
-        raise Invalid("I couldn't fetch that file. Please send it again as a PDF, JPEG or PNG, e.g. certificate.pdf.")
-    if size == 0:
-        raise Invalid("That file is empty. Please send a PDF, JPEG or PNG, e.g. certificate.pdf.")
-    if size > max_bytes:
+    if size > max_bytes:  # also for a file not fetched because the platform said it is too large
         raise Invalid(
             f"That file is {megabytes(size)}; the limit is {megabytes(max_bytes)}. "
             "Please send a smaller PDF, JPEG or PNG (a scan at 150 dpi is usually enough)."
         )
+    if upload.content is None:
+        raise Invalid("I couldn't fetch that file. Please send it again as a PDF, JPEG or PNG, e.g. certificate.pdf.")
+    if size == 0:
+        raise Invalid("That file is empty. Please send a PDF, JPEG or PNG, e.g. certificate.pdf.")
     mime = filetype.guess_mime(upload.content)
     if mime not in _ACCEPTED_TYPES:
         raise Invalid(

@@ -39,8 +39,9 @@ def verdict(flow: Flow, content: Mapping, *, today: dt.date, policy: Policy) -> 
 
 def _warnings(flow: Flow, answers: Mapping[str, Any], policy: Policy) -> list[str]:
     warnings = []
-    letters = [step for step in flow.steps if step.repeat is not None and step.field.key == "letter"]
-    without_letter = [step.number for step in letters if answers.get(step.key) is None]
+    # The letter question of each reference, by the reference's number.
+    letters = {step.number: step for step in flow.steps if step.number is not None and step.field.key == "letter"}
+    without_letter = [number for number, step in letters.items() if answers.get(step.key) is None]
     if without_letter:
         if len(without_letter) == 1:
             warnings.append(
@@ -51,12 +52,11 @@ def _warnings(flow: Flow, answers: Mapping[str, Any], policy: Policy) -> list[st
                 f"No reference letter for references {_listed(without_letter)}: "
                 "IMC may contact those mentees to verify."
             )
-    for step in letters:
-        confidential = reference_key(step.number, "confidentiality")
+    for number, step in letters.items():
+        confidential = reference_key(number, "confidentiality")
         if answers.get(step.key) is not None and answers.get(confidential) == "yes":
             warnings.append(
-                f"The letter for reference {step.number} is under a confidentiality agreement "
-                "and may leave details out."
+                f"The letter for reference {number} is under a confidentiality agreement and may leave details out."
             )
     if answers.get("center_type") == NON_ACCREDITED:
         label = next(option.label for option in CENTER_TYPES if option.value == NON_ACCREDITED)

@@ -4,13 +4,27 @@ columns hold UTC moments, stamped by the transaction that writes them (``Transac
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.column_types import JsonType, UtcDateTime
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Row) -> int:
+    """The id of a row the database has numbered. A row read from the database has one, and one
+    made here is flushed where it is made (``Transaction.add_applicant``, ``submit``), so a row
+    without an id is a bug: it is said here, not found later as a None somewhere else."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id: it was not written to the database")
+    return row.id
 
 
 def _json_column(**kwargs: Any) -> Any:

@@ -24,6 +24,7 @@ from storage.models import (
     ReminderSent,
     StatusChange,
     SupportThread,
+    saved_id,
 )
 
 SUBMITTED = "submitted"
@@ -87,6 +88,11 @@ class Transaction:
     def draft(self, applicant_id: int) -> Draft | None:
         return self.session.get(Draft, applicant_id)
 
+    def draft_of(self, applicant: Applicant) -> Draft:
+        """The draft of an applicant, which exists: the turn that adds the applicant saves it, and
+        it goes only with the applicant."""
+        return self.session.get_one(Draft, saved_id(applicant))
+
     def save_draft(self, applicant_id: int, *, state: str, answers: dict[str, Any], context: dict[str, Any]) -> None:
         draft = self.session.get(Draft, applicant_id) or Draft(
             applicant_id=applicant_id, state=state, updated_at=self.now
@@ -135,7 +141,7 @@ class Transaction:
         )
         self.session.add(dossier)
         self.session.flush()
-        self.session.add(StatusChange(dossier_id=dossier.id, status=status, actor="applicant", at=now))
+        self.session.add(StatusChange(dossier_id=saved_id(dossier), status=status, actor="applicant", at=now))
         for destination in destinations:
             self.enqueue(
                 DOSSIER_SUBMITTED_TOPIC,
@@ -176,7 +182,7 @@ class Transaction:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        claimed = []
+        claimed: list[OutboxMessage] = []
         for message in self.session.exec(query):
             key = message.order_key
             follows = key and any(earlier.order_key == key for earlier in claimed)
@@ -218,21 +224,21 @@ class Transaction:
     def approvals(self) -> list[tuple[Applicant, Dossier, dt.datetime]]:
         """Applicants whose application is approved, with the newest dossier and when it was approved."""
         approved = [dossier for dossier in self.latest_dossiers() if dossier.status == "approved"]
-        approved_at = self.last_changes([dossier.id for dossier in approved], status="approved")
+        approved_at = self.last_changes([saved_id(dossier) for dossier in approved], status="approved")
         applicants = {
             applicant.id: applicant
             for applicant in self.session.exec(
                 select(Applicant).where(col(Applicant.id).in_([dossier.applicant_id for dossier in approved]))
             )
         }
-        return [(applicants[dossier.applicant_id], dossier, approved_at[dossier.id]) for dossier in approved]
+        return [(applicants[dossier.applicant_id], dossier, approved_at[saved_id(dossier)]) for dossier in approved]
 
     def last_changes(self, dossier_ids: Sequence[int], status: str | None = None) -> dict[int, dt.datetime]:
         """When each dossier last changed status (to ``status``, if given), in one query."""
         query = (
             select(StatusChange.dossier_id, func.max(StatusChange.at))
             .where(col(StatusChange.dossier_id).in_(dossier_ids))
-            .group_by(StatusChange.dossier_id)
+            .group_by(col(StatusChange.dossier_id))
         )
         if status is not None:
             query = query.where(StatusChange.status == status)
@@ -317,7 +323,7 @@ class Transaction:
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""
         for message_id in message_ids:
-            message = self.session.get(OutboxMessage, message_id)
+            message = self.session.get_one(OutboxMessage, message_id)
             message.claimed_until = None
             self.session.add(message)
 
@@ -329,13 +335,22 @@ class Transaction:
         """A dossier version, row-locked until the transaction ends (on PostgreSQL)."""
         return self.session.exec(select(Dossier).where(Dossier.id == dossier_id).with_for_update()).first()
 
+    def locked(self, dossier: Dossier) -> Dossier:
+        """``dossier``, read again row-locked until the transaction ends (on PostgreSQL)."""
+        return self.session.exec(select(Dossier).where(Dossier.id == saved_id(dossier)).with_for_update()).one()
+
     def applicant_by_id(self, applicant_id: int) -> Applicant | None:
         return self.session.get(Applicant, applicant_id)
+
+    def existing_applicant(self, applicant_id: int) -> Applicant:
+        """An applicant another row names (a dossier, a question): it exists, as deleting an
+        applicant deletes those rows too (``ondelete="CASCADE"``)."""
+        return self.session.get_one(Applicant, applicant_id)
 
     def record_status(self, dossier: Dossier, status: str, *, actor: str, note: str = "") -> None:
         dossier.status = status
         self.session.add(dossier)
-        self.session.add(StatusChange(dossier_id=dossier.id, status=status, actor=actor, note=note, at=self.now))
+        self.session.add(StatusChange(dossier_id=saved_id(dossier), status=status, actor=actor, note=note, at=self.now))
 
     def application_history(self, applicant_id: int) -> list[StatusChange]:
         """Every status change of every version of the applicant's dossier, oldest first."""
@@ -351,7 +366,7 @@ class Transaction:
         """The newest version of every application."""
         newest = (
             select(Dossier.applicant_id, func.max(Dossier.version).label("version"))
-            .group_by(Dossier.applicant_id)
+            .group_by(col(Dossier.applicant_id))
             .subquery()
         )
         query = select(Dossier).join(
@@ -376,7 +391,8 @@ class Transaction:
 
     def forget_applicant(self, applicant: Applicant) -> set[str]:
         """Delete an applicant with no submitted dossier, and everything they gave."""
-        orphans = self.drop_evidence(applicant.id)
-        self.session.exec(delete(Draft).where(col(Draft.applicant_id) == applicant.id))
+        applicant_id = saved_id(applicant)
+        orphans = self.drop_evidence(applicant_id)
+        self.session.exec(delete(Draft).where(col(Draft.applicant_id) == applicant_id))
         self.session.delete(applicant)
         return orphans

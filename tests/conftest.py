@@ -9,7 +9,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from filelock import FileLock
@@ -22,7 +22,7 @@ from conversations.messages import Inbound, IncomingFile, Outbound, outbound_fro
 from conversations.policy import Policy
 from storage.database import make_engine
 from storage.files import FileStore
-from storage.models import OutboxMessage
+from storage.models import Draft, OutboxMessage
 from storage.repository import Storage
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class Applicant:
         self.last: Outbound | None = None
 
     def inbound(
-        self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None, **extra
+        self, text: str = "", file: IncomingFile | None = None, event_id: str | None = None, **extra: Any
     ) -> Inbound:
         return Inbound(self.channel, self.user_id, event_id or f"e{next(_event_ids)}", text=text, file=file, **extra)
 
@@ -200,11 +200,11 @@ def applicant(engine: Engine) -> Applicant:
     return Applicant(engine)
 
 
-def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = "test"):
+def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = "test") -> Draft | None:
     """The draft as committed in the database (state and answers), or None."""
     with storage.transaction() as tx:
         found = tx.applicant(channel, user_id)
-        return None if found is None else tx.draft(found.id)
+        return None if found is None else tx.draft_of(found)
 
 
 def applicant_notices(storage: Storage) -> list[str]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from conversations.engine import Engine
 from conversations.messages import Inbound, IncomingFile, Outbound
@@ -29,9 +29,9 @@ class ConsoleChannel:
         self.stdout = stdout
         self.user_id = user_id
         self._last: Outbound | None = None
-        self._deliver: Callable[[], Awaitable[int]] | None = None
+        self._deliver: Callable[[], Coroutine[Any, Any, int]] | None = None
 
-    def run(self, deliver: Callable[[], Awaitable[int]] | None = None) -> int:
+    def run(self, deliver: Callable[[], Coroutine[Any, Any, int]] | None = None) -> int:
         """Read lines until the input ends. ``deliver`` sends what waits in the outbox (notices
         from IMC, dossiers for the staff folder); it runs after every line."""
         interactive = self.stdin.isatty()

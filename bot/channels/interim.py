@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from conversations.asking import Interim
 from conversations.messages import Outbound
 
 
-def interim_on_loop(send: Callable[[Outbound], Awaitable[None]]) -> Interim:
+def interim_on_loop(send: Callable[[Outbound], Coroutine[Any, Any, None]]) -> Interim:
     """An ``Interim`` for ``Engine.handle`` run with ``asyncio.to_thread``: it sends on the event
     loop it was made on (the channel's), and returns once the message is sent, so that it comes
     before the reply."""

@@ -81,7 +81,7 @@ class SlackStaff:
 
     async def deliver(self, message: OutboxMessage) -> None:
         """The outbox sender for "staff:slack"."""
-        dossier = await asyncio.to_thread(self.desk.dossier, message.payload["dossier_id"])
+        dossier = await asyncio.to_thread(self.desk.reported_dossier, message.payload["dossier_id"])
         changes = message.payload.get("changes", [])
         text = await asyncio.to_thread(self.desk.notification, dossier, changes)
         export = await asyncio.to_thread(self.desk.export_of, dossier, changes)
@@ -152,6 +152,11 @@ class SlackStaff:
         note = values.get("note", {}).get("value", {}).get("value") or ""
         dossier_id, _, version = view["private_metadata"].partition(":")
         shown = await asyncio.to_thread(self.desk.dossier, int(dossier_id))
+        if shown is None:
+            await ack(
+                response_action="errors", errors={"questions": "That dossier does not exist; nothing was changed."}
+            )
+            return
         try:
             dossier = await asyncio.to_thread(
                 lambda: self.desk.request_information(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import urlparse
 
@@ -78,6 +78,10 @@ def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
     )
 
 
+# What a Bot API call returns, as ``BaseRateLimiter.process_request`` declares it.
+_ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
 class DeliveryLimiter(AIORateLimiter):
     """Telegram's limits on what the bot sends: about 30 messages a second overall and 20 a
     minute per group (``AIORateLimiter``, which also waits out a 429's ``retry_after``), plus at
@@ -99,9 +103,18 @@ class DeliveryLimiter(AIORateLimiter):
             self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._per_chat_rate)
         return self._chat_limiters[chat_id]
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> _ApiResult:
         chat_id = data.get("chat_id")
-        private_send = endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0
+        # The private chat a message goes to (its id is positive), or None for anything else.
+        private_chat = chat_id if endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0 else None
         retrying = AsyncRetrying(
             retry=retry_if_exception(
                 lambda error: isinstance(error, NetworkError) and not isinstance(error, BadRequest)
@@ -112,8 +125,8 @@ class DeliveryLimiter(AIORateLimiter):
         )
         async for attempt in retrying:
             with attempt:
-                if private_send:
-                    async with self._chat_limiter(chat_id):
+                if private_chat is not None:
+                    async with self._chat_limiter(private_chat):
                         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         raise AssertionError("unreachable: tenacity reraises")
@@ -171,7 +184,7 @@ class TelegramChannel:
         for outbound in await asyncio.to_thread(self.engine.handle, inbound, interim=interim):
             await self.send(context.bot, chat.id, outbound)
 
-    async def send(self, bot, chat_id: int, outbound: Outbound) -> None:
+    async def send(self, bot: Bot, chat_id: int, outbound: Outbound) -> None:
         parts = split_message(outbound.text, limit=MessageLimit.MAX_TEXT_LENGTH)
         for number, part in enumerate(parts, start=1):
             await bot.send_message(

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
@@ -17,6 +18,9 @@ from conversations import staff_commands
 from conversations.messages import outbound_from_dict
 from conversations.staff import StaffDesk, StaffError, number_of
 from storage.models import Dossier, OutboxMessage
+
+if TYPE_CHECKING:  # the channel module imports this one
+    from bot.channels.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
 PREFIX = "staff"
@@ -43,11 +47,11 @@ class TelegramStaff:
 
     # -- the outbox sender for "staff:telegram" ----------------------------------------------
 
-    def sender(self, bot) -> StaffGroupSender:
+    def sender(self, bot: Bot) -> StaffGroupSender:
         return StaffGroupSender(self, bot)
 
-    async def post_dossier(self, bot, message: OutboxMessage) -> None:
-        dossier = await asyncio.to_thread(self.desk.dossier, message.payload["dossier_id"])
+    async def post_dossier(self, bot: Bot, message: OutboxMessage) -> None:
+        dossier = await asyncio.to_thread(self.desk.reported_dossier, message.payload["dossier_id"])
         changes = message.payload.get("changes", [])
         text = await asyncio.to_thread(self.desk.notification, dossier, changes)
         export = await asyncio.to_thread(self.desk.export_of, dossier, changes)
@@ -57,7 +61,7 @@ class TelegramStaff:
         for filename, content in await asyncio.to_thread(self.desk.evidence_files, dossier):
             await bot.send_document(self.chat_id, content, filename=filename, caption=f"{name}: evidence")
 
-    async def say(self, bot, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    async def say(self, bot: Bot, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         parts = split_message(text, limit=MessageLimit.MAX_TEXT_LENGTH)
         for number, part in enumerate(parts, start=1):
             await bot.send_message(self.chat_id, part, reply_markup=markup if number == len(parts) else None)
@@ -66,24 +70,37 @@ class TelegramStaff:
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
-        query = update.callback_query
         message = update.message
-        if query is None and (message is None or not (message.text or "").startswith("/")):
-            return  # staff talking among themselves
+        if update.callback_query is not None:
+            await self._on_button(update.callback_query, user, context)
+        elif message is not None and message.text and message.text.startswith("/"):
+            await self._on_command(message, message.text, user, context)
+        # Anything else is staff talking among themselves.
+
+    def _actor(self, user: User | None) -> str | None:
+        """Who acts, as the dossier's history records it; None for someone who is not staff."""
         if user is None or str(user.id) not in self.staff_ids:
             log.warning("refused a staff action from user %s in chat %s", user and user.id, self.chat_id)
-            if query is not None:
-                await query.answer(REFUSED, show_alert=True)
-            else:
-                await message.reply_text(REFUSED)
+            return None
+        return f"telegram:{user.id}" + (f" (@{user.username})" if user.username else "")
+
+    async def _on_button(self, query: CallbackQuery, user: User | None, context: ContextTypes.DEFAULT_TYPE) -> None:
+        actor = self._actor(user)
+        if actor is None:
+            await query.answer(REFUSED, show_alert=True)
             return
-        actor = f"telegram:{user.id}" + (f" (@{user.username})" if user.username else "")
-        if query is not None:
-            await query.answer()
-            text = await self._press(query.data or "", actor)
-            await self.say(context.bot, text)
+        await query.answer()
+        text = await self._press(query.data or "", actor)
+        await self.say(context.bot, text)
+
+    async def _on_command(
+        self, message: Message, text: str, user: User | None, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
+        actor = self._actor(user)
+        if actor is None:
+            await message.reply_text(REFUSED)
             return
-        reply = await asyncio.to_thread(staff_commands.run, self.desk, message.text, actor=actor)
+        reply = await asyncio.to_thread(staff_commands.run, self.desk, text, actor=actor)
         await self.say(context.bot, reply.text)
         for filename, content in reply.files:
             await context.bot.send_document(self.chat_id, content, filename=filename)
@@ -120,7 +137,7 @@ class TelegramStaff:
 
 
 class StaffGroupSender:
-    def __init__(self, staff: TelegramStaff, bot) -> None:
+    def __init__(self, staff: TelegramStaff, bot: Bot) -> None:
         self.staff = staff
         self.bot = bot
 
@@ -131,7 +148,7 @@ class StaffGroupSender:
 class ApplicantSender:
     """Notices to Telegram applicants, in their private chat (whose id is their user id)."""
 
-    def __init__(self, channel, bot) -> None:
+    def __init__(self, channel: TelegramChannel, bot: Bot) -> None:
         self.channel = channel
         self.bot = bot
 

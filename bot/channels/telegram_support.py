@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
 from conversations import support
@@ -24,7 +24,7 @@ class TelegramSupport:
         self.chat_id = chat_id
         self.support_ids = support_ids  # empty: anyone in the group may answer
 
-    def sender(self, bot) -> SupportGroupSender:
+    def sender(self, bot: Bot) -> SupportGroupSender:
         return SupportGroupSender(self, bot)
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,7 +55,7 @@ class TelegramSupport:
 
 
 class SupportGroupSender:
-    def __init__(self, support_group: TelegramSupport, bot) -> None:
+    def __init__(self, support_group: TelegramSupport, bot: Bot) -> None:
         self.group = support_group
         self.bot = bot
 

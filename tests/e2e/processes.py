@@ -5,10 +5,36 @@ from __future__ import annotations
 import asyncio
 import signal
 import socket
+import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``python -m bot <args>`` to its end, with ``stdin`` piped in; killed after two minutes.
+
+    (The limit is a timer, not ``subprocess.run(timeout=...)``: that one polls with ``time.sleep``,
+    which fails under Debian's libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC, and the suite
+    must also pass with the clock moved.)"""
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    ) as process:
+        limit = threading.Timer(120, process.kill)
+        limit.start()
+        try:
+            stdout, stderr = process.communicate(stdin)
+        finally:
+            limit.cancel()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 class BotProcess:

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import make_engine
 from storage.migrate import is_current
-from tests.e2e.test_console import run_bot
+from tests.e2e.processes import run_bot
 
 
 def test_sqlite_entry_point_migrates_an_empty_database(tmp_path: Path):

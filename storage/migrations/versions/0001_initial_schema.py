@@ -9,7 +9,7 @@ Create Date: 2026-11-28 10:40:57.201755
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 from sqlalchemy.dialects import postgresql
 

@@ -9,7 +9,7 @@ Create Date: 2026-11-28 11:37:39.913541
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
