@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"Configuration error (see the README's Configuration section):\n{error}", file=sys.stderr)
         return 2
-    default_level = "WARNING" if args.command == "console" else "INFO"  # keep the terminal for the conversation
+    # The long-running bots log what they do; the terminal and the one-off commands keep quiet.
+    default_level = "INFO" if args.command in ("telegram", "slack", "migrate") else "WARNING"
     logging.basicConfig(
         level=settings.log_level or default_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
