@@ -127,6 +127,7 @@ def _make_faq_index(cache: Path) -> int:
     from conversations.faq import load
     from conversations.faq_index import FaqIndex
 
+    print(f"Making the FAQ index: learned once (10-30 s), then read from {cache}...", flush=True)
     started = time.perf_counter()
     FaqIndex(load(), cache=cache)
     print(f"The FAQ index is ready in {cache} ({time.perf_counter() - started:.1f} s).")
