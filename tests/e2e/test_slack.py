@@ -433,6 +433,8 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         assert "I'm not sure I have the answer to that" in unsure
         assert again.endswith("What is your full name, as it should appear on the credential?")
         assert "passed your question" in await applicant.press("Ask a person")
+        # The press is answered in two messages; the second asks the current question again.
+        await standin.wait_until(lambda: texts()[-1].endswith("as it should appear on the credential?"))
         await standin.wait_until(lambda: standin.posts("C0SUPPORT"))
         forwarded = standin.posts("C0SUPPORT")[0]
         assert question in text_of(forwarded) and "(slack, at About you · Full name)" in text_of(forwarded)

@@ -503,6 +503,8 @@ async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_t
         assert "I'm not sure I have the answer to that" in unsure
         assert again.endswith("What is your email address? IMC sends its decision there.")  # the place is kept
         assert "passed your question to IMC's credentialing support" in await applicant.press("Ask a person")
+        # The press is answered in two messages; the second asks the current question again.
+        await standin.wait_until(lambda: standin.replies(CHAT)[-1].endswith("IMC sends its decision there."))
         await standin.wait_until(lambda: standin.replies(SUPPORT_CHAT))
         forwarded = next(m for m in standin.sent.values() if m["chat"]["id"] == SUPPORT_CHAT)
         assert question in forwarded["text"] and "(telegram, at About you · Email)" in forwarded["text"]
