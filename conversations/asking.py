@@ -86,10 +86,6 @@ class Asking:
 
     # -- the learned index, made away from any turn ------------------------------------------
 
-    @property
-    def ready(self) -> bool:
-        return self._ready.is_set()
-
     def start(self) -> None:
         """Make (or load from the cache) the index in the background, once."""
         with self._guard:
@@ -194,8 +190,9 @@ class Asking:
         self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
     ) -> list[Outbound]:
         """The answer, or the closest topics and a person; kept for the report (not before consent)."""
-        found = looked_up is not None and looked_up.question == question
-        result = looked_up.result if looked_up is not None and found else Result(None)
+        result = Result(None)  # not looked up before the turn: offer a person rather than guess
+        if looked_up is not None and looked_up.question == question:
+            result = looked_up.result
         if applicant_id is not None:
             best = result.closest[0].entry if result.closest else None
             tx.record_question(

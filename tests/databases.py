@@ -98,7 +98,7 @@ def postgres_url(postgres_admin: Engine) -> Iterator[str]:
 
 
 @pytest.fixture(params=BOTH)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated database of the test's own; each test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_url")
