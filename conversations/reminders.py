@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
-from conversations.messages import Outbound, outbound_to_dict
+from conversations.messages import Outbound
+from conversations.notices import tell_applicant
 from conversations.prompts import dossier_number
-from storage.models import Applicant, saved_id
-from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
-
-REMINDER_TOPIC = APPLICANT_MESSAGE_TOPIC
+from storage.models import saved_id
+from storage.repository import Storage, Transaction
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ class Reminders:
                 if not tx.reminded(applicant_id, f"idle_{days}", marker):
                     tx.mark_reminded(applicant_id, f"idle_{days}", marker)
             last = due[-1] == self.policy.idle_days[-1]
-            self._tell(tx, applicant, idle_text(idle.days, last))
+            tell_applicant(tx, applicant, Outbound(idle_text(idle.days, last)))
             queued += 1
         return queued
 
@@ -114,18 +113,6 @@ class Reminders:
             for days in due:
                 if not tx.reminded(applicant_id, f"renewal_{days}", expires.isoformat()):
                     tx.mark_reminded(applicant_id, f"renewal_{days}", expires.isoformat())
-            self._tell(tx, applicant, renewal_text(dossier_number(dossier), expires, left))
+            tell_applicant(tx, applicant, Outbound(renewal_text(dossier_number(dossier), expires, left)))
             queued += 1
         return queued
-
-    def _tell(self, tx: Transaction, applicant: Applicant, text: str) -> None:
-        tx.enqueue(
-            REMINDER_TOPIC,
-            f"applicant:{applicant.channel}",
-            {
-                "applicant_id": applicant.id,
-                "user_id": applicant.channel_user_id,
-                "outbound": outbound_to_dict(Outbound(text)),
-            },
-            order_key=f"applicant:{applicant.id}",
-        )

@@ -21,12 +21,13 @@ from conversations.dossier_export import to_json, to_text
 from conversations.fields import Step
 from conversations.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.machine import Conversation
-from conversations.messages import Outbound, outbound_to_dict
+from conversations.messages import Outbound
+from conversations.notices import tell_applicant
 from conversations.policy import Policy
 from conversations.review import flatten
 from conversations.verdict import Verdict, verdict
 from storage.models import Applicant, Dossier, saved_id
-from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
+from storage.repository import Storage, Transaction
 
 
 class StaffError(Exception):
@@ -53,10 +54,6 @@ class Export:
 
 def number_of(dossier: Dossier) -> str:
     return prompts.dossier_number(dossier)
-
-
-def applicant_destination(applicant: Applicant) -> str:
-    return f"applicant:{applicant.channel}"
 
 
 def waited(delta: dt.timedelta) -> str:
@@ -279,18 +276,8 @@ class StaffDesk:
             raise StaffError(f"{number_of(dossier)}: {error}") from None
 
     def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound) -> None:
-        if applicant is None:  # withdrawn: nobody to tell
-            return
-        tx.enqueue(
-            APPLICANT_MESSAGE_TOPIC,
-            applicant_destination(applicant),
-            {
-                "applicant_id": applicant.id,
-                "user_id": applicant.channel_user_id,
-                "outbound": outbound_to_dict(outbound),
-            },
-            order_key=f"applicant:{applicant.id}",
-        )
+        if applicant is not None:  # None: withdrawn, nobody to tell
+            tell_applicant(tx, applicant, outbound)
 
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
         """The newest version of the application ``reference`` names; with ``version`` (from a

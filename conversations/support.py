@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from conversations.asking import ADDED_TOPIC
 from conversations.faq import normalize
-from conversations.messages import Outbound, outbound_to_dict
+from conversations.messages import Outbound
+from conversations.notices import tell_applicant
 from storage.models import FaqEntry, FaqQuestion
-from storage.repository import APPLICANT_MESSAGE_TOPIC, Storage, Transaction
+from storage.repository import Storage, Transaction
 
 
 class SupportError(Exception):
@@ -34,18 +35,7 @@ def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) ->
     question.answer = text
     question.outcome = "escalated"
     tx.session.add(question)
-    tx.enqueue(
-        APPLICANT_MESSAGE_TOPIC,
-        f"applicant:{applicant.channel}",
-        {
-            "applicant_id": applicant.id,
-            "user_id": applicant.channel_user_id,
-            "outbound": outbound_to_dict(
-                Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}")
-            ),
-        },
-        order_key=f"applicant:{applicant.id}",
-    )
+    tell_applicant(tx, applicant, Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}"))
     return question
 
 
