@@ -32,7 +32,7 @@ from conversations.machine import (
     Conversation,
     build_machine,
 )
-from conversations.messages import Inbound, Outbound
+from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
 from conversations.navigation import Navigation
 from conversations.policy import Policy
 from conversations.review import ineligibility, refusal, section_progress
@@ -137,8 +137,11 @@ class Engine:
         self, inbound: Inbound, action: Callable[[Turn], None], looked_up: LookedUp | None
     ) -> tuple[list[Outbound], dict[str, str]]:
         with self.storage.transaction() as tx:
-            if tx.is_processed(inbound.channel, inbound.event_id):
-                return [], {}
+            processed = tx.processed(inbound.channel, inbound.event_id)
+            if processed is not None:
+                # Redelivered: the platform was not told it was handled, so its replies may not
+                # have gone out. They go again; nothing is applied again.
+                return [outbound_from_dict(reply) for reply in processed.replies or ()], {}
             applicant = tx.applicant(inbound.channel, inbound.user_id)
             if applicant is None:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
@@ -161,21 +164,26 @@ class Engine:
                     looked_up=looked_up,
                 )
                 self._on_machine(turn, action)
-            if turn.applicant is not None and not turn.form_errors:  # a refused form applied nothing
-                tx.mark_processed(inbound.channel, inbound.event_id)
-                if not turn.forgotten:
-                    conversation = turn.conversation
-                    tx.save_draft(
-                        turn.applicant_id,
-                        state=conversation.state,
-                        answers=conversation.answers,
-                        context=conversation.context,
-                    )
+            if turn.applicant is not None and not turn.form_errors and not turn.forgotten:
+                conversation = turn.conversation
+                tx.save_draft(
+                    turn.applicant_id,
+                    state=conversation.state,
+                    answers=conversation.answers,
+                    context=conversation.context,
+                )
             replies = (
                 []
                 if turn.silent
                 else [*turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)]
             )
+            if not turn.form_errors:  # a refused form applied nothing, and may be sent again
+                tx.mark_processed(
+                    inbound.channel,
+                    inbound.event_id,
+                    user_id=inbound.user_id,
+                    replies=[outbound_to_dict(reply) for reply in replies],
+                )
         for sha256 in turn.orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
         return replies, turn.form_errors

@@ -93,11 +93,16 @@ class EvidenceFile(SQLModel, table=True):
 
 
 class ProcessedInbound(SQLModel, table=True):
-    """A channel message already applied, so a redelivery is not applied again."""
+    """A channel message already applied, so a redelivery is not applied again, and the replies
+    it got, so a redelivery (the platform was not told the message was handled: the process
+    stopped before the replies went out) gets them again. The replies, which may quote answers,
+    are kept a short while only, and go when the applicant is forgotten."""
 
     channel: str = Field(primary_key=True, max_length=32)
     event_id: str = Field(primary_key=True, max_length=128)
     processed_at: dt.datetime = _time_column()
+    channel_user_id: str | None = Field(default=None, max_length=128, index=True)
+    replies: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JsonType, nullable=True))
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, null, update
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import Clock, system_clock
@@ -28,6 +28,7 @@ from storage.models import (
 )
 
 SUBMITTED = "submitted"
+REPLIES_KEPT = dt.timedelta(days=1)
 DOSSIER_SUBMITTED_TOPIC = "dossier.submitted"
 APPLICANT_MESSAGE_TOPIC = "applicant.message"
 STAFF_FOLDER = "staff:folder"
@@ -63,11 +64,17 @@ class Transaction:
         self.session = session
         self.now = now
 
-    def is_processed(self, channel: str, event_id: str) -> bool:
-        return self.session.get(ProcessedInbound, (channel, event_id)) is not None
+    def processed(self, channel: str, event_id: str) -> ProcessedInbound | None:
+        return self.session.get(ProcessedInbound, (channel, event_id))
 
-    def mark_processed(self, channel: str, event_id: str) -> None:
-        self.session.add(ProcessedInbound(channel=channel, event_id=event_id, processed_at=self.now))
+    def mark_processed(
+        self, channel: str, event_id: str, *, user_id: str | None = None, replies: list[dict[str, Any]] | None = None
+    ) -> None:
+        self.session.add(
+            ProcessedInbound(
+                channel=channel, event_id=event_id, processed_at=self.now, channel_user_id=user_id, replies=replies
+            )
+        )
 
     def applicant(self, channel: str, user_id: str) -> Applicant | None:
         """The applicant, row-locked until the transaction ends (on PostgreSQL; SQLite locks the
@@ -313,12 +320,28 @@ class Transaction:
         )
         return self.session.exec(query).first()
 
-    def forget_processed(self, *, kept: dt.timedelta) -> int:
+    def forget_processed(self, *, kept: dt.timedelta, replies_kept: dt.timedelta = REPLIES_KEPT) -> int:
         """Drop the ids of messages applied longer than ``kept`` ago: platforms redeliver within
-        hours, not weeks, so older ids only take room."""
+        hours, not weeks, so older ids only take room. Their replies, which may quote answers, go
+        after ``replies_kept``: Telegram keeps an update it was not told of for 24 hours."""
         before = self.now - kept
         result = self.session.exec(delete(ProcessedInbound).where(col(ProcessedInbound.processed_at) < before))
+        self.session.exec(
+            update(ProcessedInbound)
+            .where(col(ProcessedInbound.processed_at) < self.now - replies_kept)
+            .where(col(ProcessedInbound.replies).is_not(None))
+            .values(replies=null())
+        )
         return result.rowcount or 0
+
+    def forget_replies(self, channel: str, user_id: str) -> None:
+        """Drop the kept replies to one person's messages (they may quote answers); the ids stay,
+        so a redelivered message is still applied once."""
+        self.session.exec(
+            update(ProcessedInbound)
+            .where(col(ProcessedInbound.channel) == channel, col(ProcessedInbound.channel_user_id) == user_id)
+            .values(replies=null())
+        )
 
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""
@@ -394,5 +417,6 @@ class Transaction:
         applicant_id = saved_id(applicant)
         orphans = self.drop_evidence(applicant_id)
         self.session.exec(delete(Draft).where(col(Draft.applicant_id) == applicant_id))
+        self.forget_replies(applicant.channel, applicant.channel_user_id)
         self.session.delete(applicant)
         return orphans

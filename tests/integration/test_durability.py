@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from conversations.machine import REVIEW, SUBMITTED
-from storage.models import Applicant, Dossier, OutboxMessage, StatusChange
+from storage.models import Applicant, Dossier, OutboxMessage, ProcessedInbound, StatusChange
 from storage.repository import Storage, Transaction
 from tests.conftest import (
     APPLICANT_ANSWERS,
@@ -48,15 +48,20 @@ def test_resume_after_restart(storage: Storage, database_url: str, tmp_path: Pat
     reopened.engine.dispose()
 
 
-def test_a_redelivered_message_is_applied_once(storage: Storage, database_url: str, tmp_path: Path):
+def test_a_redelivered_message_is_applied_once_and_gets_its_reply_again(
+    storage: Storage, database_url: str, tmp_path: Path
+):
     talker = Talker(make_engine_on(storage))
     talker.answer_all(["yes"])
     message = talker.inbound("Maria Gonzalez", event_id="update-1001")
-    assert "✓ Full name" in talker.deliver(message)
+    first_reply = talker.engine.handle(message)
+    assert "✓ Full name" in first_reply[-1].text
     talker.say("maria@example.org")
-    assert talker.engine.handle(message) == []  # the same update again: nothing happens
+    # The same update again (the process stopped before telling the platform): the reply it got
+    # then, which may never have gone out, and nothing applied again.
+    assert talker.engine.handle(message) == first_reply
     other_process = make_engine_on(open_storage(database_url, tmp_path / "files", storage.clock))
-    assert other_process.handle(message) == []
+    assert other_process.handle(message) == first_reply
     draft = stored_draft(storage)
     assert draft.state == "is_member"
     assert (draft.answers["full_name"], draft.answers["email"]) == ("Maria Gonzalez", "maria@example.org")
@@ -128,7 +133,8 @@ def test_same_consent_delivered_to_two_processes_at_once_creates_one_applicant(
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert sorted(len(reply) for reply in replies) == [0, 1]
+    # Applied once; the second sees the first's reply, as a redelivery would.
+    assert len(replies) == 2 and replies[0] == replies[1] and "Let's begin" in replies[0][0].text
     with Session(storage.engine) as session:
         assert len(session.exec(select(Applicant)).all()) == 1
     assert stored_draft(storage).answers == {"consent": "yes"}
@@ -184,14 +190,46 @@ async def test_many_applicants_at_once_from_async_channels(storage: Storage):
         assert draft.answers["email"] == f"{talker.user_id}@example.org"
 
 
-def test_old_message_ids_are_forgotten(storage: Storage, clock: ManualClock):
+def test_a_message_redelivered_before_consent_is_answered_the_same_once(storage: Storage):
+    talker = Talker(make_engine_on(storage))
+    first = talker.inbound("hello", event_id="update-1")
+    welcome = talker.engine.handle(first)
+    assert talker.engine.handle(first) == welcome
+    consent = talker.inbound("yes", event_id="update-2")
+    thanks = talker.engine.handle(consent)
+    assert talker.engine.handle(consent) == thanks
+    with Session(storage.engine) as session:
+        assert len(session.exec(select(Applicant)).all()) == 1
+
+
+def test_kept_replies_go_when_the_applicant_cancels(storage: Storage):
+    talker = Talker(make_engine_on(storage))
+    talker.answer_all(["yes"])
+    message = talker.inbound("Zebulon Quartzfield", event_id="update-7")
+    assert "Zebulon" in talker.deliver(message)
+    talker.say("/cancel")
+    talker.say("yes")
+    assert talker.engine.handle(message) == []  # the id is kept, the reply quoting the name is not
+    with Session(storage.engine) as session:
+        kept = [row.replies for row in session.exec(select(ProcessedInbound))]
+    assert "Zebulon" not in repr(kept)
+
+
+def test_old_message_ids_and_replies_are_forgotten(storage: Storage, clock: ManualClock):
     with storage.transaction() as tx:
-        tx.mark_processed("test", "old")
+        tx.mark_processed("test", "old", replies=[{"text": "old reply"}])
     clock.advance(days=10)
     with storage.transaction() as tx:
-        tx.mark_processed("test", "new")
-    clock.advance(days=25)  # "old" is 35 days old, "new" 25
+        tx.mark_processed("test", "new", replies=[{"text": "new reply"}])
+    clock.advance(days=24, hours=12)
+    with storage.transaction() as tx:
+        tx.mark_processed("test", "newest", replies=[{"text": "newest reply"}])
+    clock.advance(hours=12)  # "old" is 35 days old, "new" 25, "newest" half a day
     with storage.transaction() as tx:
         assert tx.forget_processed(kept=dt.timedelta(days=30)) == 1
     with storage.transaction() as tx:
-        assert (tx.is_processed("test", "old"), tx.is_processed("test", "new")) == (False, True)
+        kept = {
+            event_id: row.replies if (row := tx.processed("test", event_id)) else "gone"
+            for event_id in ("old", "new", "newest")
+        }
+    assert kept == {"old": "gone", "new": None, "newest": [{"text": "newest reply"}]}
