@@ -33,6 +33,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.channels.interim import interim_on_loop
 from bot.channels.telegram_staff import TelegramStaff
 from bot.channels.telegram_support import TelegramSupport
+from bot.channels.telegram_updates import ConfirmingPoller, serve, serve_webhook
 from bot.channels.text import split_message
 from bot.dispatch import Dispatcher
 from conversations.engine import Engine
@@ -309,6 +310,7 @@ def build_application(
     application = (
         Application.builder()
         .token(token)
+        .updater(None)  # updates come in through telegram_updates, confirmed once handled
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(DeliveryLimiter(per_chat_rate=per_chat_rate))
@@ -325,15 +327,17 @@ def build_application(
 def run(
     application: Application, *, webhook_url: str | None, webhook_secret: str | None, listen: str, port: int
 ) -> None:
-    """Long polling by default; a webhook when ``webhook_url`` is given."""
+    """Long polling by default; a webhook when ``webhook_url`` is given. Either way an update is
+    confirmed to Telegram only once it is handled (``telegram_updates``)."""
     if webhook_url is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve(application, ConfirmingPoller(application).run))
         return
-    application.run_webhook(
-        listen=listen,
-        port=port,
-        url_path=urlparse(webhook_url).path.lstrip("/"),
-        webhook_url=webhook_url,
-        secret_token=webhook_secret,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    if not webhook_secret:
+        raise ValueError("a webhook needs a secret, or anyone could post updates to it")
+    url, secret = webhook_url, webhook_secret
+    path = urlparse(url).path
+
+    async def webhook() -> None:
+        await serve_webhook(application, url=url, path=path, secret=secret, listen=listen, port=port)
+
+    asyncio.run(serve(application, webhook))

@@ -159,6 +159,10 @@ class TelegramStandIn(RecordingServer):
             self._changed.notify_all()
         return update
 
+    def unconfirmed(self) -> list[dict]:
+        """Updates the bot has not confirmed yet (Telegram would hand them out again)."""
+        return list(self._updates)
+
     async def redeliver(self, update: dict) -> None:
         """Hand an update out again, as Telegram does when it thinks it was not received."""
         async with self._changed:

@@ -1,0 +1,194 @@
+"""Updates in from Telegram, confirmed to Telegram only once they are handled.
+
+python-telegram-bot's own polling confirms an update (the next ``getUpdates`` offset) as soon as
+it has fetched it, and its webhook answers Telegram before the update is handled: a process
+stopped in between loses the message. Here an update is confirmed only after it was handled and
+its replies were sent. A process stopped before that gets the update again when it starts; the
+engine, which applied it once, answers it again with the replies it kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.error import Forbidden, InvalidToken, TelegramError
+from telegram.ext import Application
+from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception, wait_exponential
+
+log = logging.getLogger(__name__)
+
+# Telegram's own updates are a few kilobytes; a body larger than this is not from Telegram.
+MAX_UPDATE_BYTES = 1024 * 1024
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Long polling: how long one getUpdates call waits for something to arrive.
+LONG_POLL_SECONDS = 10.0
+# While an update is still being handled, how long to wait for it before asking for newer ones.
+BUSY_WAIT_SECONDS = 0.5
+
+
+async def handle_update(application: Application, update: Update) -> None:
+    """Handle one update as the application would (one chat at a time, through its update
+    processor); errors go to its error handlers."""
+    await application.update_processor.process_update(update, application.process_update(update))
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """Failed connections, timeouts, Telegram's 5xx and 429: yes; a wrong token: no."""
+    return isinstance(error, TelegramError) and not isinstance(error, InvalidToken | Forbidden)
+
+
+class ConfirmingPoller:
+    """Long polling that moves Telegram's offset past an update only once it is handled.
+
+    Telegram's offset confirms every update below it, so it stays at the oldest update still
+    being handled; updates fetched again meanwhile are not handled twice."""
+
+    def __init__(self, application: Application, *, long_poll: float = LONG_POLL_SECONDS) -> None:
+        self.application = application
+        self.long_poll = long_poll
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._handled: set[int] = set()  # handled, but below the offset only once older ones are
+        self._next = 0  # one past the newest update seen
+
+    @property
+    def offset(self) -> int | None:
+        """The oldest update not handled yet, or None before anything was fetched (Telegram then
+        starts at the oldest update it holds)."""
+        if self._running:
+            return min(self._running)
+        return self._next or None
+
+    async def run(self) -> None:
+        """Poll until cancelled; then let what is running finish and confirm it to Telegram."""
+        await self.application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        try:
+            while True:
+                updates = await self._fetch(wait=0 if self._running else self.long_poll)
+                fresh = [
+                    update
+                    for update in updates
+                    if update.update_id not in self._running and update.update_id not in self._handled
+                ]
+                for update in fresh:
+                    self._start(update)
+                if self._running and not fresh:
+                    await asyncio.wait(
+                        self._running.values(), timeout=BUSY_WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED
+                    )
+        finally:
+            if self._running:
+                await asyncio.wait(self._running.values())
+            await self._confirm()
+
+    def _start(self, update: Update) -> None:
+        update_id = update.update_id
+        self._next = max(self._next, update_id + 1)
+        task = asyncio.create_task(handle_update(self.application, update), name=f"telegram-update-{update_id}")
+        self._running[update_id] = task
+        task.add_done_callback(lambda _: self._finish(update_id))
+
+    def _finish(self, update_id: int) -> None:
+        del self._running[update_id]
+        self._handled.add(update_id)
+        offset = self.offset
+        if offset is not None:
+            self._handled = {handled for handled in self._handled if handled >= offset}
+
+    async def _fetch(self, *, wait: float) -> tuple[Update, ...]:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_worth_retrying),
+            wait=wait_exponential(multiplier=0.5, max=30),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self.application.bot.get_updates(
+                    offset=self.offset, timeout=wait, allowed_updates=Update.ALL_TYPES
+                )
+        raise AssertionError("unreachable: tenacity reraises")
+
+    async def _confirm(self) -> None:
+        """Tell Telegram what was handled before stopping, or it comes again at the next start
+        (where it would be answered again, not applied again)."""
+        if self.offset is None:
+            return
+        try:
+            await self.application.bot.get_updates(offset=self.offset, timeout=0, limit=1)
+        except TelegramError as error:
+            log.warning("could not confirm the handled updates before stopping: %s", error)
+
+
+def webhook_app(application: Application, *, path: str, secret: str) -> web.Application:
+    """The HTTP endpoint Telegram posts updates to. It answers 200 once the update is handled;
+    anything else makes Telegram send it again. A request without the secret is refused before
+    its body is read; a body too large or not an update is refused as a bad request."""
+
+    async def receive(request: web.Request) -> web.StreamResponse:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("refused a webhook call without the right secret from %s", request.remote)
+            return web.Response(status=403)
+        if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
+            return web.Response(status=413)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, application.bot) if isinstance(data, dict) else None
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning("refused a webhook call that is not an update: %s", type(error).__name__)
+            return web.Response(status=400)
+        if update is None:
+            return web.Response(status=400)
+        await handle_update(application, update)
+        return web.Response()
+
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    app.router.add_post(f"/{path.lstrip('/')}", receive)
+    return app
+
+
+async def serve_webhook(application: Application, *, url: str, path: str, secret: str, listen: str, port: int) -> None:
+    """Register the webhook with Telegram and serve it until cancelled."""
+    runner = web.AppRunner(webhook_app(application, path=path, secret=secret))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, listen, port).start()
+        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve(application: Application, intake: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run the application with ``intake`` (polling or the webhook) until SIGINT or SIGTERM, then
+    stop in order: no new updates, what is being handled finishes, the application stops."""
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stopping.set)
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        receiving = asyncio.create_task(intake())
+        stopped = asyncio.create_task(stopping.wait())
+        try:
+            done, _ = await asyncio.wait((receiving, stopped), return_when=asyncio.FIRST_COMPLETED)
+            if receiving in done:
+                receiving.result()  # the intake gave up (e.g. Telegram refused the token): say why
+        finally:
+            stopped.cancel()
+            receiving.cancel()
+            await asyncio.gather(receiving, return_exceptions=True)
+            await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
