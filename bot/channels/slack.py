@@ -2,9 +2,12 @@
 messages; choices are Block Kit buttons; a reference or the supervision section can also be
 filled in one modal; the App Home shows where the application stands.
 
-It only translates. Every request is acknowledged at once and the work goes on after; each
-request's id (the event id, or the interaction's trigger id) is the event id the engine applies
-once, so an event Slack retries changes nothing the second time.
+It only translates. A request is acknowledged to Slack only once it is handled and answered
+(``process_before_response``): Slack sends again an event it did not hear back about, so a
+process stopped half way loses nothing. Each request's id (the event id, or the interaction's
+trigger id) is the event id the engine applies once: an event sent again is answered with the
+replies it got the first time, and one sent again while it is still being handled here waits for
+nothing and changes nothing.
 """
 
 from __future__ import annotations
@@ -184,6 +187,7 @@ class SlackChannel:
         self.staff = staff
         self.support = support
         self._users = AsyncKeyedLocks()
+        self._in_hand: set[str] = set()  # event ids being handled, so Slack's retry of one is dropped
         self._dm_channels: dict[str, str] = {}
         self._time_zones: dict[str, str | None] = {}
 
@@ -234,7 +238,17 @@ class SlackChannel:
         if not user_id:
             return
         event_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
+        if event_id in self._in_hand:  # Slack's retry of an event that is taking a while: it gets its answer
+            return
         self._dm_channels[user_id] = event["channel"]
+        self._in_hand.add(event_id)
+        try:
+            await self._on_direct_message(event, user_id, event_id)
+        finally:
+            self._in_hand.discard(event_id)
+
+    async def _on_direct_message(self, event: dict, user_id: str, event_id: str) -> None:
+        subtype = event.get("subtype")
         async with self._users.hold(user_id):  # before a download, so a later message can't overtake
             if subtype == "message_changed":
                 inbound = Inbound(CHANNEL, user_id, event_id, unsupported="edits of earlier messages")
@@ -378,6 +392,7 @@ def build_app(
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
+        process_before_response=True,  # acknowledged once handled: see the module's docstring
     )
     staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if desk and staff_channel else None
     support = (

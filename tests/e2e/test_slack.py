@@ -4,11 +4,13 @@ sends them."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlmodel import Session, select
 
@@ -232,10 +234,13 @@ async def test_requests_not_from_slack_are_refused_and_retries_apply_once(
     await user.say("hello")
     first = user.event(user.message_event("yes"), event_id="EvRETRIED")
     assert await user.send_event(first) == 200
-    await standin.wait_until(lambda: len(standin.posts(user.channel)) == 2)
+    assert len(standin.posts(user.channel)) == 2  # acknowledged once handled and answered
+    # Slack sends an event again when it did not hear back: the same reply again, nothing applied again.
     assert await user.send_event(first, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}) == 200
-    assert "✓ Full name: Maria" in await user.say("Maria")  # answered after the retry was handled
-    assert len(standin.posts(user.channel)) == 3  # the retried event got no reply of its own
+    texts = [text_of(post) for post in standin.posts(user.channel)]
+    assert texts[-1] == texts[-2] and "Thank you. Let's begin." in texts[-1]
+    assert "✓ Full name: Maria" in await user.say("Maria")
+    assert len(standin.posts(user.channel)) == 4
     assert draft(storage).answers == {"consent": "yes", "full_name": "Maria"}
 
     own = user.message_event("I am the bot", user="UBOT001", bot_id="B0001")
@@ -264,6 +269,32 @@ async def test_rate_limited_post_is_retried_and_a_restart_resumes(
         assert "Status: draft" in reply and "Are you an IMC member?" in reply
         assert draft(storage).answers["email"] == "maria@example.org"
         assert "✓ IMC member: No" in await user.press("No")
+    finally:
+        await second.stop()
+
+
+async def test_killed_before_its_reply_went_out_an_event_is_answered_when_slack_sends_it_again(
+    standin: SlackStandIn, bot_env: dict[str, str], user: SlackUser, storage: Storage, tmp_path: Path, port: int
+):
+    first = await started(bot_env, tmp_path / "first.log", port)
+    await user.say("hello")
+    await user.press("Yes")
+    standin.failures["chat.postMessage"].append((429, {"Retry-After": "30"}, {"ok": False, "error": "ratelimited"}))
+    event = user.event(user.message_event("Maria Gonzalez"), event_id="EvKILLED")
+    sending = asyncio.create_task(user.send_event(event))
+    await standin.wait_until(lambda: [call for call in standin.calls if call.status == 429])
+    assert draft(storage).answers["full_name"] == "Maria Gonzalez"  # committed, its reply not sent
+    await first.kill()
+    with pytest.raises(aiohttp.ClientError):  # Slack heard nothing back, so it will send the event again
+        await sending
+
+    second = await started(bot_env, tmp_path / "second.log", port)
+    try:
+        retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+        assert await user.send_event(event, retried) == 200
+        assert "✓ Full name: Maria Gonzalez" in text_of(standin.posts(user.channel)[-1])
+        assert "✓ Email" in await user.say("maria@example.org")
+        assert draft(storage).state == "is_member"
     finally:
         await second.stop()
 
