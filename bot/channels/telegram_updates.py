@@ -71,11 +71,7 @@ class ConfirmingPoller:
         try:
             while True:
                 updates = await self._fetch(wait=0 if self._running else self.long_poll)
-                fresh = [
-                    update
-                    for update in updates
-                    if update.update_id not in self._running and update.update_id not in self._handled
-                ]
+                fresh = [update for update in updates if self._is_new(update.update_id)]
                 for update in fresh:
                     self._start(update)
                 if self._running and not fresh:
@@ -86,6 +82,13 @@ class ConfirmingPoller:
             if self._running:
                 await asyncio.wait(self._running.values())
             await self._confirm()
+
+    def _is_new(self, update_id: int) -> bool:
+        """Not handled nor being handled. An update below the offset was handled: a call made
+        before it finished can still bring it back."""
+        offset = self.offset
+        below = offset is not None and update_id < offset
+        return not below and update_id not in self._running and update_id not in self._handled
 
     def _start(self, update: Update) -> None:
         update_id = update.update_id
