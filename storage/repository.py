@@ -156,6 +156,8 @@ class Transaction:
         return dossier
 
     def enqueue(self, topic: str, destination: str, payload: dict[str, Any], *, order_key: str | None = None) -> None:
+        """Queue ``payload`` for ``destination``. A payload about an applicant names them as
+        ``applicant_id``: forgetting the applicant deletes it by that (``forget_applicant``)."""
         self.session.add(
             OutboxMessage(
                 topic=topic,
@@ -390,9 +392,14 @@ class Transaction:
         return hashes - still_used
 
     def forget_applicant(self, applicant: Applicant) -> set[str]:
-        """Delete an applicant with no submitted dossier, and everything they gave."""
+        """Delete an applicant with no submitted dossier, and everything they gave or that names
+        them: answers, evidence records, every outbox message about them, delivered or not (their
+        questions for support, notices for them); their questions and the support threads where
+        those were posted go with the applicant's row (``ondelete="CASCADE"``)."""
         applicant_id = saved_id(applicant)
         orphans = self.drop_evidence(applicant_id)
         self.session.exec(delete(Draft).where(col(Draft.applicant_id) == applicant_id))
+        about = col(OutboxMessage.payload)["applicant_id"].as_integer() == applicant_id
+        self.session.exec(delete(OutboxMessage).where(about))
         self.session.delete(applicant)
         return orphans
