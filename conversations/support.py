@@ -66,8 +66,11 @@ def forwarded(payload: dict, how_to_answer: str) -> str:
 
 
 def remember_thread(storage: Storage, payload: dict, *, destination: str, message_ref: str) -> None:
-    """Where the question was posted, so a reply there can be matched to it."""
+    """Where the question was posted, so a reply there can be matched to it (unless the applicant
+    withdrew while it was posted: then the question is gone, and nothing is kept of it)."""
     with storage.transaction() as tx:
+        if tx.question(payload["question_id"]) is None:
+            return
         tx.add_support_thread(
             question_id=payload["question_id"],
             applicant_id=payload["applicant_id"],

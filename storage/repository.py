@@ -204,7 +204,9 @@ class Transaction:
 
     def settle(self, message_id: int, *, error: str | None = None, retry_after: dt.timedelta = dt.timedelta(0)) -> None:
         """Record a delivery (``error`` None) or a failed attempt, to be tried again ``retry_after`` from now."""
-        message = self.session.get_one(OutboxMessage, message_id)
+        message = self.session.get(OutboxMessage, message_id)
+        if message is None:  # deleted while it was sent: its applicant was forgotten
+            return
         message.claimed_until = None
         if error is None:
             message.delivered_at = self.now
@@ -325,9 +327,10 @@ class Transaction:
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""
         for message_id in message_ids:
-            message = self.session.get_one(OutboxMessage, message_id)
-            message.claimed_until = None
-            self.session.add(message)
+            message = self.session.get(OutboxMessage, message_id)
+            if message is not None:  # None: deleted meanwhile, with its applicant
+                message.claimed_until = None
+                self.session.add(message)
 
     def undelivered(self) -> list[OutboxMessage]:
         query = select(OutboxMessage).where(col(OutboxMessage.delivered_at).is_(None)).order_by(col(OutboxMessage.id))

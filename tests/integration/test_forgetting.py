@@ -11,6 +11,7 @@ import json
 import pytest
 from sqlmodel import Session, col, select
 
+from bot.dispatch import Dispatcher
 from conversations import support
 from conversations.asking import Asking
 from conversations.engine import Engine
@@ -77,3 +78,17 @@ def test_cancel_forgets_the_applicants_questions_threads_and_outbox_rows(storage
     assert [thread.message_ref for thread in rows(storage, SupportThread)] == ["102"]
     # A reply in the withdrawn applicant's thread reaches no one.
     assert support.reply_in_thread(storage, destination=SUPPORT, message_ref="101", text="Also…", by="ana") == ""
+
+
+async def test_a_question_being_posted_when_its_applicant_withdraws_is_let_go(storage: Storage, engine: Engine):
+    maria = Talker(engine, "maria")
+    maria.answer_all(APPLICANT_ANSWERS)
+    maria.say("/human can I pay in two parts?")
+
+    class SupportGroup:
+        async def deliver(self, message: OutboxMessage) -> None:
+            maria.answer_all(["/cancel", "yes"])  # while the question is being posted
+            support.remember_thread(storage, message.payload, destination=SUPPORT, message_ref="101")
+
+    assert await Dispatcher(storage, {SUPPORT: SupportGroup()}).deliver_due() == 1
+    assert rows(storage, OutboxMessage) == [] and rows(storage, SupportThread) == []
