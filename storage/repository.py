@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -383,16 +383,25 @@ class Transaction:
         query = select(EvidenceFile).where(EvidenceFile.applicant_id == applicant_id).order_by(col(EvidenceFile.id))
         return list(self.session.exec(query))
 
+    def dossiers_of(self, applicant_id: int) -> list[Dossier]:
+        """Every version the applicant submitted, oldest first."""
+        query = select(Dossier).where(Dossier.applicant_id == applicant_id).order_by(col(Dossier.version))
+        return list(self.session.exec(query))
+
     def latest_dossier(self, applicant_id: int) -> Dossier | None:
         query = select(Dossier).where(Dossier.applicant_id == applicant_id).order_by(col(Dossier.version).desc())
         return self.session.exec(query).first()
 
-    def drop_evidence(self, applicant_id: int) -> set[str]:
-        """Forget the applicant's evidence records; return the hashes no one else refers to."""
-        hashes = set(self.session.exec(select(EvidenceFile.sha256).where(EvidenceFile.applicant_id == applicant_id)))
-        self.session.exec(delete(EvidenceFile).where(col(EvidenceFile.applicant_id) == applicant_id))
-        still_used = set(self.session.exec(select(EvidenceFile.sha256).where(col(EvidenceFile.sha256).in_(hashes))))
-        return hashes - still_used
+    def drop_evidence(self, applicant_id: int, hashes: Collection[str] | None = None) -> set[str]:
+        """Forget the applicant's evidence records (of ``hashes``, or all); return the hashes no one
+        else refers to."""
+        records = col(EvidenceFile.applicant_id) == applicant_id
+        if hashes is not None:
+            records &= col(EvidenceFile.sha256).in_(hashes)
+        dropped = set(self.session.exec(select(EvidenceFile.sha256).where(records)))
+        self.session.exec(delete(EvidenceFile).where(records))
+        still_used = set(self.session.exec(select(EvidenceFile.sha256).where(col(EvidenceFile.sha256).in_(dropped))))
+        return dropped - still_used
 
     def forget_applicant(self, applicant: Applicant) -> set[str]:
         """Delete an applicant with no submitted dossier, and everything they gave or that names
