@@ -379,6 +379,10 @@ class Transaction:
         )
         return list(self.session.exec(query))
 
+    def evidence_hashes(self) -> set[str]:
+        """The hashes of every applicant's evidence."""
+        return set(self.session.exec(select(EvidenceFile.sha256).distinct()))
+
     def evidence(self, applicant_id: int) -> list[EvidenceFile]:
         query = select(EvidenceFile).where(EvidenceFile.applicant_id == applicant_id).order_by(col(EvidenceFile.id))
         return list(self.session.exec(query))

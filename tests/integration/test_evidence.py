@@ -1,11 +1,14 @@
-"""Evidence files: what staff receive is what the final answers give, and a file no answer (and
-no submitted version) refers to any more is deleted from the store."""
+"""Evidence files: what staff receive is what the final answers give, a file no answer (and no
+submitted version) refers to any more is deleted from the store, and so is a file a save cut off
+left without a record."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from conversations.engine import Engine
 from conversations.policy import Policy
 from conversations.staff import StaffDesk
 from storage.repository import Storage
+from storage.sweep import sweep_files
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,
@@ -25,6 +29,7 @@ from tests.conftest import (
     PNG,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
+    ManualClock,
 )
 from tests.conftest import Applicant as Talker
 
@@ -102,3 +107,33 @@ def test_restart_lets_go_of_every_file(engine: Engine, sqlite_storage: Storage):
     with sqlite_storage.transaction() as tx:
         assert tx.evidence(tx.applicant("test", talker.user_id).id) == []
     assert not sqlite_storage.files.path(sha256(REPLACED)).exists()
+
+
+def modified(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+
+
+def test_the_sweep_removes_old_files_no_record_refers_to(storage: Storage, clock: ManualClock):
+    files = storage.files
+    with storage.transaction() as tx:
+        recorded = files.put(PDF)
+        applicant_id = tx.add_applicant("test", "maria").id
+        tx.record_evidence(applicant_id, sha256=recorded, mime="application/pdf", size=len(PDF), name="c.pdf")
+    leftover = files.path(files.put(PNG))  # the process was killed before the turn committed
+    aside = leftover.with_name(".incoming-cut-off")  # killed while writing
+    aside.write_bytes(PNG[:5])
+    clock.now = max(modified(path) for path in files.stored()) + dt.timedelta(minutes=1)
+    assert sweep_files(storage) == []  # as young as a file being saved right now
+    clock.advance(hours=1)
+    assert sorted(sweep_files(storage)) == sorted([leftover, aside])
+    assert sorted(files.stored()) == [files.path(recorded)]
+
+
+def test_a_file_saved_again_is_not_taken_for_a_leftover(storage: Storage, clock: ManualClock, tmp_path: Path):
+    """An old file without a record, saved again by a turn whose record is not committed yet."""
+    path = storage.files.path(storage.files.put(PNG))
+    os.utime(path, (0, 0))
+    storage.files.put(PNG)
+    (tmp_path / "now").touch()
+    clock.now = modified(tmp_path / "now") + dt.timedelta(minutes=1)
+    assert sweep_files(storage) == []
