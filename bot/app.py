@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import Engine as DatabaseEngine
@@ -20,6 +21,9 @@ from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
 from storage.repository import Storage
+from storage.sweep import sweep_files
+
+log = logging.getLogger(__name__)
 
 
 class StartupError(SystemExit):
@@ -51,11 +55,16 @@ def build_storage(settings: Settings) -> Storage:
 
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
-    """The engine of a chat channel; its FAQ index is made in the background from the start."""
+    """The engine of a chat channel; its FAQ index is made in the background from the start, and
+    the files a save cut off left in the store are swept first."""
     asking = Asking(support_destinations=settings.support_destinations(), cache=settings.faq_cache_dir)
     asking.start()
+    storage = storage or build_storage(settings)
+    swept = sweep_files(storage)
+    if swept:
+        log.info("removed %d stored files that no evidence record refers to (saves cut off)", len(swept))
     return Engine(
-        storage or build_storage(settings),
+        storage,
         policy=settings.policy(),
         staff_destinations=settings.staff_destinations(),
         asking=asking,

@@ -76,8 +76,7 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
                 support.answer_question(tx, int(number), text.strip(), by=by)
                 print(f"Answer to question {number} queued for the applicant.")
             elif name == "faq-add":
-                asked, _, answer = rest.partition("--")
-                entry = support.add_entry(tx, asked, answer, by=by)
+                entry = support.add_entry(tx, rest, by=by, command="support faq-add")
                 print(f"Added entry added-{entry.id}; the bot uses it from now on.")
             else:
                 raise support.SupportError(

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from conversations import prompts
 from conversations.answers import parse, show
 from conversations.asking import Asking, Interim, LookedUp
+from conversations.evidence import let_go_of_unused_files
 from conversations.fields import Step
 from conversations.flow import CONSENT, Flow
 from conversations.forms import Form, FormResult, build_form, form_steps
@@ -166,6 +167,7 @@ class Engine:
                 self._on_machine(turn, action)
             if turn.applicant is not None and not turn.form_errors and not turn.forgotten:
                 conversation = turn.conversation
+                turn.orphan_files |= let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.save_draft(
                     turn.applicant_id,
                     state=conversation.state,

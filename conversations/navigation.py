@@ -363,8 +363,7 @@ class Navigation:
             turn.orphan_files = turn.tx.forget_applicant(turn.consented_applicant)
             turn.forgotten = True
             turn.notes.append(prompts.WITHDRAWN)
-        else:
-            turn.orphan_files = turn.tx.drop_evidence(turn.applicant_id)
+        else:  # the files go with the answers (``Engine`` lets go of files no answer gives)
             conversation.answers.clear()
             conversation.answers[CONSENT] = "yes"
             conversation.context.clear()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from conversations import lifecycle, prompts
 from conversations.dossier_export import to_json, to_text
+from conversations.evidence import given_files
 from conversations.fields import Step
 from conversations.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.machine import Conversation
@@ -134,13 +135,15 @@ class StaffDesk:
         return self.export_of(dossier)
 
     def evidence_files(self, dossier: Dossier) -> list[tuple[str, bytes]]:
-        """The applicant's evidence, numbered so that two files of the same name stay apart."""
+        """The files the dossier's answers give (not one the applicant replaced), in the order of
+        the questions, numbered so that two files of the same name stay apart."""
         with self.storage.transaction() as tx:
-            evidence = tx.evidence(dossier.applicant_id)
+            names = {item.sha256: item.original_name for item in tx.evidence(dossier.applicant_id)}
+        given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in names]
         return [
-            (f"{number:02d}-{item.original_name}", self.storage.files.read(item.sha256))
-            for number, item in enumerate(evidence, start=1)
-            if self.storage.files.path(item.sha256).exists()
+            (f"{number:02d}-{names[sha256]}", self.storage.files.read(sha256))
+            for number, sha256 in enumerate(given, start=1)
+            if self.storage.files.path(sha256).exists()
         ]
 
     def export_of(self, dossier: Dossier, changes: Sequence[str] = ()) -> Export:

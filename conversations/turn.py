@@ -67,9 +67,10 @@ class Command:
 
 
 def parse_command(text: str) -> Command | None:
-    """``/edit training hours`` -> Command("edit", "training hours"); ``/help@SomeBot`` -> help."""
+    """``/edit training hours`` -> Command("edit", "training hours"); ``/help@SomeBot`` -> help.
+    The argument may start on the next line (``/faq_add`` and a question below it)."""
     stripped = text.strip()
     if not stripped.startswith("/") or len(stripped) == 1:
         return None
-    word, _, argument = stripped[1:].partition(" ")
-    return Command(word.split("@", 1)[0].casefold(), argument.strip())
+    word, *argument = stripped[1:].split(maxsplit=1)
+    return Command(word.split("@", 1)[0].casefold(), argument[0] if argument else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -20,6 +21,7 @@ class FileStore:
         sha256 = hashlib.sha256(content).hexdigest()
         target = self.path(sha256)
         if target.exists():
+            os.utime(target)  # saved again now: not a leftover for ``sweep_files``, whatever its age
             return sha256
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write aside, then rename: a crash never leaves a half-written file under a final name.
@@ -40,3 +42,7 @@ class FileStore:
 
     def delete(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
+
+    def stored(self) -> Iterator[Path]:
+        """Every file in the store: the evidence, and any left aside by a save that was cut off."""
+        return (path for path in self.root.glob("*/*") if path.is_file())

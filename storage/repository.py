@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -163,6 +163,8 @@ class Transaction:
         return dossier
 
     def enqueue(self, topic: str, destination: str, payload: dict[str, Any], *, order_key: str | None = None) -> None:
+        """Queue ``payload`` for ``destination``. A payload about an applicant names them as
+        ``applicant_id``: forgetting the applicant deletes it by that (``forget_applicant``)."""
         self.session.add(
             OutboxMessage(
                 topic=topic,
@@ -209,7 +211,9 @@ class Transaction:
 
     def settle(self, message_id: int, *, error: str | None = None, retry_after: dt.timedelta = dt.timedelta(0)) -> None:
         """Record a delivery (``error`` None) or a failed attempt, to be tried again ``retry_after`` from now."""
-        message = self.session.get_one(OutboxMessage, message_id)
+        message = self.session.get(OutboxMessage, message_id)
+        if message is None:  # deleted while it was sent: its applicant was forgotten
+            return
         message.claimed_until = None
         if error is None:
             message.delivered_at = self.now
@@ -346,9 +350,10 @@ class Transaction:
     def release(self, message_ids: Sequence[int]) -> None:
         """Give back messages taken but not tried, to be taken again at once."""
         for message_id in message_ids:
-            message = self.session.get_one(OutboxMessage, message_id)
-            message.claimed_until = None
-            self.session.add(message)
+            message = self.session.get(OutboxMessage, message_id)
+            if message is not None:  # None: deleted meanwhile, with its applicant
+                message.claimed_until = None
+                self.session.add(message)
 
     def undelivered(self) -> list[OutboxMessage]:
         query = select(OutboxMessage).where(col(OutboxMessage.delivered_at).is_(None)).order_by(col(OutboxMessage.id))
@@ -397,26 +402,44 @@ class Transaction:
         )
         return list(self.session.exec(query))
 
+    def evidence_hashes(self) -> set[str]:
+        """The hashes of every applicant's evidence."""
+        return set(self.session.exec(select(EvidenceFile.sha256).distinct()))
+
     def evidence(self, applicant_id: int) -> list[EvidenceFile]:
         query = select(EvidenceFile).where(EvidenceFile.applicant_id == applicant_id).order_by(col(EvidenceFile.id))
+        return list(self.session.exec(query))
+
+    def dossiers_of(self, applicant_id: int) -> list[Dossier]:
+        """Every version the applicant submitted, oldest first."""
+        query = select(Dossier).where(Dossier.applicant_id == applicant_id).order_by(col(Dossier.version))
         return list(self.session.exec(query))
 
     def latest_dossier(self, applicant_id: int) -> Dossier | None:
         query = select(Dossier).where(Dossier.applicant_id == applicant_id).order_by(col(Dossier.version).desc())
         return self.session.exec(query).first()
 
-    def drop_evidence(self, applicant_id: int) -> set[str]:
-        """Forget the applicant's evidence records; return the hashes no one else refers to."""
-        hashes = set(self.session.exec(select(EvidenceFile.sha256).where(EvidenceFile.applicant_id == applicant_id)))
-        self.session.exec(delete(EvidenceFile).where(col(EvidenceFile.applicant_id) == applicant_id))
-        still_used = set(self.session.exec(select(EvidenceFile.sha256).where(col(EvidenceFile.sha256).in_(hashes))))
-        return hashes - still_used
+    def drop_evidence(self, applicant_id: int, hashes: Collection[str] | None = None) -> set[str]:
+        """Forget the applicant's evidence records (of ``hashes``, or all); return the hashes no one
+        else refers to."""
+        records = col(EvidenceFile.applicant_id) == applicant_id
+        if hashes is not None:
+            records &= col(EvidenceFile.sha256).in_(hashes)
+        dropped = set(self.session.exec(select(EvidenceFile.sha256).where(records)))
+        self.session.exec(delete(EvidenceFile).where(records))
+        still_used = set(self.session.exec(select(EvidenceFile.sha256).where(col(EvidenceFile.sha256).in_(dropped))))
+        return dropped - still_used
 
     def forget_applicant(self, applicant: Applicant) -> set[str]:
-        """Delete an applicant with no submitted dossier, and everything they gave."""
+        """Delete an applicant with no submitted dossier, and everything they gave or that names
+        them: answers, evidence records, every outbox message about them, delivered or not (their
+        questions for support, notices for them); their questions and the support threads where
+        those were posted go with the applicant's row (``ondelete="CASCADE"``)."""
         applicant_id = saved_id(applicant)
         orphans = self.drop_evidence(applicant_id)
         self.session.exec(delete(Draft).where(col(Draft.applicant_id) == applicant_id))
         self.forget_replies(applicant.channel, applicant.channel_user_id)
+        about = col(OutboxMessage.payload)["applicant_id"].as_integer() == applicant_id
+        self.session.exec(delete(OutboxMessage).where(about))
         self.session.delete(applicant)
         return orphans

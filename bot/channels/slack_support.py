@@ -1,6 +1,8 @@
 """Support in a Slack channel (``SLACK_SUPPORT_CHANNEL``): questions the bot could not answer
 arrive there with the applicant's context; a reply in the question's thread reaches the
-applicant in their DM; ``/faq_add`` at the start of the reply also adds it to the FAQ."""
+applicant in their DM; a reply ``/faq_add question -- answer`` also adds both, in support's words,
+to the FAQ (``conversations.support``). Slack takes a message that starts with "/" for a slash
+command, so support types a space first; the text is stripped before it is read."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Support in a Telegram group (``TELEGRAM_SUPPORT_CHAT_ID``): questions the bot could not answer
 arrive there with the applicant's context; a reply to one reaches the applicant in their own
-chat; ``/faq_add`` at the start of the reply also adds the answer to the knowledge base."""
+chat; a reply ``/faq_add question -- answer`` also adds both, in support's words, to the knowledge
+base (``conversations.support``). ``/faq_add@TheBot``, as Telegram writes commands in groups, works too."""
 
 from __future__ import annotations
 

@@ -110,3 +110,12 @@ def test_the_terminal_resumes_where_the_applicant_stopped(env: dict[str, str], t
     assert "Welcome back" in again.stdout
     assert "Full name: Maria Gonzalez" in again.stdout
     assert again.stdout.rstrip().endswith("What is your email address? IMC sends its decision there.")
+
+
+def test_the_terminal_sweeps_a_file_a_cut_off_save_left(env: dict[str, str], tmp_path: Path):
+    leftover = tmp_path / "files" / "ab" / f"ab{'0' * 62}"  # stored, but its record never committed
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(PDF)
+    os.utime(leftover, (0, 0))
+    assert run_bot("console", env=env, stdin="").returncode == 0
+    assert not leftover.exists()

@@ -566,18 +566,25 @@ async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_t
         await standin.text(SUPPORT_CHAT, "anything goes!", chat_type="supergroup", user_id=556, reply_to=forwarded)
         await standin.wait_until(lambda: any("Only IMC's support team" in r for r in standin.replies(SUPPORT_CHAT)))
         assert len(standin.replies(CHAT)) == told  # nothing reached the applicant
+        await standin.text(  # without the question in support's words: refused, nothing sent
+            SUPPORT_CHAT, "/faq_add No dress code.", chat_type="supergroup", user_id=555, reply_to=forwarded
+        )
+        await standin.wait_until(lambda: any("Nothing was sent" in r for r in standin.replies(SUPPORT_CHAT)))
         await standin.text(
             SUPPORT_CHAT,
-            "/faq_add The page sets no dress code; IMC announces decisions by email.",
+            "/faq_add@CmmBot Is there a dress code for the award ceremony?\n"
+            "-- The page sets no dress code; IMC announces decisions by email.",
             chat_type="supergroup",
             user_id=555,
             reply_to=forwarded,
         )
         await standin.wait_until(lambda: len(standin.replies(CHAT)) > told)
+        assert len(standin.replies(CHAT)) == told + 1
         relayed = standin.replies(CHAT)[-1]
         assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
-        assert "The page sets no dress code" in relayed
-        assert any("added to the FAQ" in reply for reply in standin.replies(SUPPORT_CHAT))
+        assert relayed.endswith("\nThe page sets no dress code; IMC announces decisions by email.")
+        await standin.wait_until(lambda: "added to the FAQ" in standin.replies(SUPPORT_CHAT)[-1])
+        assert standin.replies(SUPPORT_CHAT)[-1].endswith("“Is there a dress code for the award ceremony?”")
         assert stored_draft(storage, str(CHAT), "telegram").state == "email"  # the application untouched
 
         now_answered = await applicant.say(question)

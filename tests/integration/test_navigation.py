@@ -44,6 +44,7 @@ def answers(storage: Storage) -> dict:
         ("/back", "back", ""),
         ("/edit training hours", "edit", "training hours"),
         ("/HELP@CmmBot", "help", ""),
+        ("/faq_add\nCan I? -- Yes.", "faq_add", "Can I? -- Yes."),
         ("back", None, None),
         ("/", None, None),
     ],

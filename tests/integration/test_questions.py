@@ -122,20 +122,67 @@ def test_faq_topics_entries_and_answers_by_button(talker: Talker, sqlite_storage
     assert answer.text.startswith(ANSWERS["training-mode-online"])
 
 
+def ask_a_person(storage: Storage, talker: Talker, question: str) -> str:
+    """The applicant asks a person, and the question is posted in the support group; returns
+    the posted message's reference, where support replies."""
+    talker.say(f"/human {question}")
+    with Session(storage.engine) as session:
+        [row] = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "support.question")).all()
+    support.remember_thread(storage, row.payload, destination="support:telegram", message_ref="7001")
+    return "7001"
+
+
+def reply(storage: Storage, message_ref: str, text: str) -> str:
+    return support.reply_in_thread(
+        storage, destination="support:telegram", message_ref=message_ref, text=text, by="support:ana"
+    )
+
+
 def test_a_persons_answer_reaches_the_applicant_and_faq_add_is_used_at_once(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS)
-    talker.say("/human can my supervisor live abroad?")
-    with sqlite_storage.transaction() as tx:
-        [question] = [q for q in tx.unanswered_questions()]
-        support.answer_question(tx, question.id, "Yes, the page sets no country rule.", by="support:ana")
-        support.add_entry(tx, question.text, "Yes, the page sets no country rule.", by="support:ana")
-    assert applicant_notices(sqlite_storage)[-1].endswith("Yes, the page sets no country rule.")
-    reply = talker.say("can my supervisor live abroad?")
-    assert reply.startswith("Yes, the page sets no country rule.")
+    posted = ask_a_person(sqlite_storage, talker, "can my supervisor live abroad?")
+    done = reply(
+        sqlite_storage,
+        posted,
+        "/faq_add Can my supervisor live in another country? -- Yes, the page sets no country rule.",
+    )
+    assert (
+        done == "Sent to the applicant, and added to the FAQ as added-1: “Can my supervisor live in another country?”"
+    )
+    assert applicant_notices(sqlite_storage)[-1].endswith("\nYes, the page sets no country rule.")
+    reply_text = talker.say("can my supervisor live abroad?")
+    assert reply_text.startswith("Yes, the page sets no country rule.")
     other_process = make_engine_on(sqlite_storage)  # another process sees it too
     assert (
         Talker(other_process).engine.handle(talker.inbound("can my supervisor live abroad?"))[0].text.startswith("Yes")
     )
+
+
+def test_an_faq_entry_shows_others_supports_wording_never_the_applicants(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    words = "I'm Maria Gonzalez (+353 87 123 4567): can my supervisor live abroad?"
+    posted = ask_a_person(sqlite_storage, talker, words)
+    with pytest.raises(support.SupportError, match=r"e\.g\. /faq_add Can my supervisor .+ -- Yes"):
+        reply(sqlite_storage, posted, "/faq_add Yes, the page sets no country rule.")  # no public wording
+    assert applicant_notices(sqlite_storage) == []  # nothing was sent
+    reply(sqlite_storage, posted, "/faq_add Can my supervisor live in another country? -- Yes, no country rule.")
+
+    other = Talker(talker.engine, "someone-else")
+    other.answer_all(APPLICANT_ANSWERS)
+    listed = other.engine.handle(other.inbound("/faq Added by support"))[0]
+    assert [choice.label for choice in listed.choices] == ["Can my supervisor live in another country?"]
+    assert other.say("is it ok if my supervisor lives abroad?").startswith("Yes, no country rule.")
+    with sqlite_storage.transaction() as tx:
+        shown = [(entry.question, entry.answer) for entry in tx.faq_entries()]
+    assert shown == [("Can my supervisor live in another country?", "Yes, no country rule.")]
+
+    talker.answer_all(["/cancel", "yes"])  # what stays is support's words only; the question goes
+    with Session(sqlite_storage.engine) as session:
+        assert [question.text for question in session.exec(select(FaqQuestion))] == [
+            "is it ok if my supervisor lives abroad?"
+        ]
+    with sqlite_storage.transaction() as tx:
+        assert [(entry.question, entry.answer) for entry in tx.faq_entries()] == shown
 
 
 def test_before_consent_a_question_is_answered_and_nothing_is_stored(talker: Talker, sqlite_storage: Storage):
