@@ -16,13 +16,14 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Applicant, Dossier
 from storage.repository import Storage
-from tests.conftest import JPEG, PDF, stored_draft
-from tests.e2e.processes import BotProcess, accepting, free_port
+from tests.conftest import JPEG, PDF, UNIQUE_EMAIL, UNIQUE_NAME, stored_draft
+from tests.e2e.processes import BotProcess, accepting, assert_log_hides, free_port
 from tests.e2e.recording import answered
 from tests.e2e.slack_standin import SlackStandIn, SlackUser, buttons_of, text_of
 
 TOKEN = "xoxb-test-token"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+APP_TOKEN = "xapp-1-test"
 USER = "U0MARIA"
 
 
@@ -269,7 +270,7 @@ async def test_rate_limited_post_is_retried_and_a_restart_resumes(
 
 
 async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage):
-    env = {**bot_env, "SLACK_APP_TOKEN": "xapp-1-test"}
+    env = {**bot_env, "SLACK_APP_TOKEN": APP_TOKEN}
     env.pop("SLACK_SIGNING_SECRET")
     process = BotProcess("slack", env, tmp_path / "socket.log")
     await process.start()
@@ -285,6 +286,37 @@ async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_p
         assert "Do you consent" in text_of(standin.posts(user.channel)[0])
     finally:
         await process.stop()
+
+
+@pytest.mark.parametrize(("mode", "level"), [("http", "DEBUG"), ("http", "INFO"), ("socket", "DEBUG")])
+async def test_the_log_shows_no_token_no_secret_and_nothing_the_applicant_wrote(
+    standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, mode: str, level: str
+):
+    log = tmp_path / "bot.log"
+    user = SlackUser(standin, f"http://127.0.0.1:{port}/slack/events", SECRET, USER)
+    env = {**bot_env, "LOG_LEVEL": level}
+    if mode == "socket":
+        env["SLACK_APP_TOKEN"] = APP_TOKEN
+        process = BotProcess("slack", env, log)
+        await process.start()
+    else:
+        process = await started(env, log, port)
+    try:
+        for number, text in enumerate(["hello", "yes", UNIQUE_NAME, UNIQUE_EMAIL, "no"]):
+            before = len(standin.posts(user.channel))
+            if mode == "socket":
+                payload = json.loads(user.event(user.message_event(text)))
+                envelope = {"envelope_id": f"env-{number}", "type": "events_api", "payload": payload}
+                await standin.send_over_socket({**envelope, "accepts_response_payload": False})
+            else:
+                assert await user.send_event(user.event(user.message_event(text))) == 200
+            await standin.wait_until(lambda: len(standin.posts(user.channel)) > before)  # noqa: B023
+        await standin.wait_until(
+            lambda: any("✓ IMC member: No" in text_of(call) for call in standin.posts(user.channel))
+        )
+    finally:
+        await process.stop()
+    assert_log_hides(log, level, [TOKEN, SECRET, APP_TOKEN, UNIQUE_NAME, UNIQUE_EMAIL])
 
 
 async def test_one_users_events_apply_in_order(

@@ -3,6 +3,7 @@ real python-telegram-bot, against a Bot API stand-in on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Applicant, Dossier
 from storage.repository import Storage
-from tests.conftest import JPEG, PDF, stored_draft
-from tests.e2e.processes import BotProcess, accepting, free_port
+from tests.conftest import JPEG, PDF, UNIQUE_EMAIL, UNIQUE_NAME, stored_draft
+from tests.e2e.processes import BotProcess, accepting, assert_log_hides, free_port, run_bot
 from tests.e2e.recording import answered
 from tests.e2e.telegram_standin import TelegramStandIn
 
@@ -324,6 +325,30 @@ async def test_redelivered_update_rate_limit_and_network_errors(
     assert stored_draft(storage, str(CHAT), "telegram").answers["is_member"] == "no"
 
 
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+async def test_the_log_shows_neither_the_token_nor_what_the_applicant_wrote(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, level: str
+):
+    log = tmp_path / "bot.log"
+    process = await started(standin, {**bot_env, "LOG_LEVEL": level}, log)
+    try:
+        chat = Chat(standin)
+        await chat.say("/start")
+        await chat.answer([press("Yes"), UNIQUE_NAME, UNIQUE_EMAIL, press("No")])
+        await standin.wait_until(lambda: any("✓ IMC member: No" in reply for reply in standin.replies(CHAT)))
+    finally:
+        await process.stop()
+    assert_log_hides(log, level, [TOKEN, UNIQUE_NAME, UNIQUE_EMAIL])
+
+
+async def test_a_rejected_token_stops_the_bot_without_showing_the_token(bot_env: dict[str, str]):
+    wrong = "999999:WRONG-token"
+    stopped = await asyncio.to_thread(run_bot, "telegram", env={**bot_env, "TELEGRAM_BOT_TOKEN": wrong})
+    assert stopped.returncode != 0
+    assert "The token `[TELEGRAM_BOT_TOKEN]` was rejected by the server." in stopped.stderr
+    assert "WRONG-token" not in stopped.stderr + stopped.stdout
+
+
 async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
 ):
@@ -335,8 +360,10 @@ async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
         "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
         "PORT": str(port),
         "LISTEN_HOST": "127.0.0.1",
+        "LOG_LEVEL": "DEBUG",
     }
-    process = BotProcess("telegram", env, tmp_path / "webhook.log")
+    log = tmp_path / "webhook.log"
+    process = BotProcess("telegram", env, log)
     await process.start()
     try:
         await standin.wait_until(lambda: standin.calls_to("setWebhook"))
@@ -364,6 +391,7 @@ async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
         assert stored_draft(storage, str(CHAT), "telegram").state == "email"
     finally:
         await process.stop()
+    assert_log_hides(log, "DEBUG", [TOKEN, "s3cret-Token_1", "Maria Gonzalez"])
 
 
 async def test_one_chats_updates_in_order_while_chats_run_side_by_side(
