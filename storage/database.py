@@ -27,13 +27,15 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> Engine:
+    """The engine for ``url``. Its errors do not quote the statement's values (applicants'
+    answers), since they end up in the logs."""
     url = normalize_url(url)
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
     _serialize_sqlite_writers(engine)
     return engine
 

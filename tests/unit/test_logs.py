@@ -1,5 +1,5 @@
-"""What the logs may not show: a configured secret, in any part of any record; and what the
-libraries log with requests' URLs or messages' texts in it."""
+"""What the logs may not show: a configured secret, in any part of any record; what the
+libraries log with requests' URLs or messages' texts in it; the values of a failed SQL statement."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bot.logs import FORMAT, LibraryFloors, RedactSecrets
 from bot.settings import Settings
+from storage.database import make_engine
+from tests.conftest import UNIQUE_NAME
 
 TOKEN = "123456:AAE-secret_token"
 SECRETS = {"TELEGRAM_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "8f742231b10e"}
@@ -66,6 +70,12 @@ def test_a_secret_is_replaced_by_its_name_in_the_message_its_arguments_and_trace
     assert "Stack (most recent call last)" in written
     assert "one argument too few" in written
     assert "AAE-secret_token" not in written and "8f742231b10e" not in written
+
+
+def test_a_database_error_does_not_quote_the_values_it_was_given():
+    with pytest.raises(OperationalError) as failed, make_engine("sqlite://").connect() as connection:
+        connection.execute(text("INSERT INTO missing VALUES (:name)"), {"name": UNIQUE_NAME})
+    assert "missing" in str(failed.value) and UNIQUE_NAME not in str(failed.value)
 
 
 @pytest.mark.parametrize(
