@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -25,6 +26,10 @@ TOKEN = "xoxb-test-token"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 APP_TOKEN = "xapp-1-test"
 USER = "U0MARIA"
+# What an applicant, support or staff may write that Slack's mrkdwn would take for a channel-wide
+# ping, a mention and a disguised link; and the same as Slack's top-level text must carry it.
+MARKUP = "<!channel> & <@U123> <https://evil|click>"
+MARKUP_ESCAPED = "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://evil|click&gt;"
 
 
 @pytest.fixture
@@ -33,6 +38,10 @@ async def standin():
     await api.start()
     yield api
     await api.stop()
+    # Every top-level text (read as mrkdwn) is escaped: no <, no >, and & only in an entity.
+    for call in api.calls:
+        text = call.params.get("text") or ""
+        assert not re.search(r"[<>]|&(?!amp;|lt;|gt;)", text), (call.method, text)
 
 
 @pytest.fixture
@@ -367,7 +376,7 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
     try:
         standin.down_channels.add(STAFF_CHANNEL)  # the staff channel can't be reached at submission
         await applicant.say("hello")
-        await answer(applicant, ABOUT_YOU + TRAINING)
+        await answer(applicant, ["Yes", f"Maria {MARKUP}", "maria@example.org", "No", *TRAINING])
         await applicant.share_file(PDF, "certificate.pdf", "application/pdf")
         await answer(applicant, ["Yes", "CPM-2019-0457", "1 March 2023", "12"])
         for number in range(1, 6):
@@ -401,6 +410,8 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await standin.wait_until(lambda: len(standin.uploaded(STAFF_CHANNEL)) == 2)
         [notification] = standin.posts(STAFF_CHANNEL)  # once, though the first try failed
         assert "New application CMM-000001 (version 1)" in text_of(notification)
+        assert f"Applicant: Maria {MARKUP} <maria@example.org>" in text_of(notification)
+        assert f"Applicant: Maria {MARKUP_ESCAPED} &lt;maria@example.org&gt;" in notification.params["text"]
         assert [button["text"]["text"] for button in buttons_of(notification)] == [
             "Start review",
             "Request information",
@@ -422,10 +433,14 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await standin.wait_until(lambda: applicant_told("IMC has started reviewing your application CMM-000001"))
         modal = await ana.open_form("Request information")
         status, body = await ana.submit_form(
-            modal, {"questions": ["training_hours", "ref2_mentee_email"], "note": "Please confirm these two."}
+            modal, {"questions": ["training_hours", "ref2_mentee_email"], "note": f"Please confirm {MARKUP}"}
         )
         assert (status, body) == (200, "")
         await standin.wait_until(lambda: applicant_told("IMC needs more information"))
+        asked = standin.posts(applicant.channel)[-1]
+        assert f"Note from IMC: Please confirm {MARKUP}" in text_of(asked)
+        assert f"Note from IMC: Please confirm {MARKUP_ESCAPED}" in asked.params["text"]
+        assert f"Full name: Maria {MARKUP}" in await ana.command("show CMM-000001")
         assert "Reference 2 of 5" in await applicant.say("60")
         assert "Resubmit" in await applicant.say("jordan@example.com")
         assert "✓ Resubmitted. Version 2" in await applicant.press("Submit the application")  # value "submit"
@@ -453,7 +468,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
     try:
         await applicant.say("hello")
         await answer(applicant, ["Yes"])
-        question = "is there a dress code for the award ceremony?"
+        question = f"is there a dress code for the award ceremony {MARKUP}?"
 
         def texts() -> list[str]:
             return answered([text_of(call) for call in standin.posts(applicant.channel)])
@@ -470,6 +485,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         await standin.wait_until(lambda: standin.posts("C0SUPPORT"))
         forwarded = standin.posts("C0SUPPORT")[0]
         assert question in text_of(forwarded) and "(slack, at About you · Full name)" in text_of(forwarded)
+        assert MARKUP_ESCAPED in forwarded.params["text"]
         before = len(standin.posts(applicant.channel))
         stranger = {
             "type": "message",
@@ -486,7 +502,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
             "channel": "C0SUPPORT",
             "channel_type": "channel",
             "user": "U0SAM",
-            "text": "No dress code: IMC announces its decision by email.",
+            "text": f"No dress code: IMC announces its decision by email. {MARKUP}",
             "ts": f"{time.time():.6f}",
             "thread_ts": forwarded.params["ts"],
         }
@@ -495,7 +511,8 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         assert len(standin.posts(applicant.channel)) == before + 1  # only the support member's answer
         relayed = text_of(standin.posts(applicant.channel)[-1])
         assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
-        assert "No dress code" in relayed
+        assert f"No dress code: IMC announces its decision by email. {MARKUP}" in relayed
+        assert MARKUP_ESCAPED in standin.posts(applicant.channel)[-1].params["text"]
         await standin.wait_until(
             lambda: any("Sent to the applicant." in text_of(call) for call in standin.posts("C0SUPPORT"))
         )
