@@ -30,6 +30,8 @@ async def standin():
     await api.start()
     yield api
     await api.stop()
+    # No call of any test (applicants, staff, support) asks for formatting: text shows as written.
+    assert [call.method for call in api.calls if "parse_mode" in call.params] == []
 
 
 @pytest.fixture
@@ -174,7 +176,6 @@ async def test_a_complete_application_in_telegram(standin: TelegramStandIn, bot:
     letter = dossier.content["experience"]["ref"][0]["letter"]
     assert (letter["name"], letter["mime"]) == ("photo.jpg", "image/jpeg")
     assert storage.files.read(letter["sha256"]) == JPEG
-    assert all("parse_mode" not in call.params for call in standin.calls_to("sendMessage"))
 
 
 async def test_bad_input_unsafe_text_and_what_cannot_be_read(
@@ -419,9 +420,13 @@ STAFF = 777
 OUTSIDER = 888
 
 
+# Telegram's HTML and Markdown, which must reach staff and applicants as written.
+MARKUP = "<b>Maria</b> *Gonzalez* [x](https://evil.example)"
+
+
 async def complete_application(chat: Chat) -> None:
     await chat.say("/start")
-    await chat.answer(ABOUT_YOU + TRAINING_BEFORE_EVIDENCE)
+    await chat.answer([press("Yes"), MARKUP, "maria@example.org", press("No"), *TRAINING_BEFORE_EVIDENCE])
     await chat.document(PDF, "certificate.pdf")
     await chat.answer([press("Yes"), "/skip", "1 March 2023", "12"])
     for number in range(1, 6):
@@ -457,7 +462,7 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         await standin.wait_until(lambda: len(standin.documents(STAFF_CHAT)) == 2)  # the PDF, then the evidence
         [notification] = standin.replies(STAFF_CHAT)  # delivered once, though the first try failed
         assert "New application CMM-000001 (version 1)" in notification
-        assert "Applicant: Maria Gonzalez <maria@example.org>" in notification
+        assert f"Applicant: {MARKUP} <maria@example.org>" in notification
         assert "Not a member · fee 598 USD (due)" in notification and "review about 4–6 weeks" in notification
         assert "No reference letter for references 1, 2, 3, 4 and 5" in notification
         dossier_pdf, evidence = standin.documents(STAFF_CHAT)
@@ -481,13 +486,13 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
 
         await standin.text(
             STAFF_CHAT,
-            "/request CMM-000001 training hours, Reference 2 mentee email -- Please confirm",
+            f"/request CMM-000001 training hours, Reference 2 mentee email -- Please confirm {MARKUP}",
             chat_type="supergroup",
             user_id=STAFF,
         )
         await standin.wait_until(lambda: applicant_told("IMC needs more information"))
         asked = standin.replies(CHAT)[-1]
-        assert "Note from IMC: Please confirm" in asked and asked.endswith("(send /keep to keep it)")
+        assert f"Note from IMC: Please confirm {MARKUP}" in asked and asked.endswith("(send /keep to keep it)")
         assert "Reference 2 of 5\nWhat is the mentee's email address?" in await applicant.say("60")
         assert "Resubmit" in await applicant.say("jordan@example.com")
         assert "✓ Resubmitted. Version 2" in await applicant.press("Resubmit the application")
