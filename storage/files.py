@@ -1,4 +1,5 @@
-"""Evidence files on disk, named by the SHA-256 of their content (``FILES_DIR``)."""
+"""Evidence files on disk, named by the SHA-256 of their content (``FILES_DIR``); files 0600 in
+folders 0700."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+from storage.private_files import make_private_folder
 
 
 class FileStore:
@@ -21,8 +24,9 @@ class FileStore:
         target = self.path(sha256)
         if target.exists():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write aside, then rename: a crash never leaves a half-written file under a final name.
+        make_private_folder(target.parent)
+        # Write aside (mkstemp makes the file 0600), then rename: a crash never leaves a
+        # half-written file under a final name.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(handle, "wb") as out:
