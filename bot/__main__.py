@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, open_database
+from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.staff_cli import console_dispatcher, list_outbox, print_faq_report, run_staff_command, run_support_command
 from conversations.dossier_export import to_json, to_text
@@ -53,10 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # The long-running bots log what they do; the terminal and the one-off commands keep quiet.
     default_level = "INFO" if args.command in ("telegram", "slack", "migrate") else "WARNING"
-    logging.basicConfig(
-        level=settings.log_level or default_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change at INFO
+    configure_logging(settings.log_level or default_level, secrets=settings.secrets())
     try:
         return _run(args, settings)
     except StartupError as error:

@@ -8,11 +8,12 @@ from pathlib import Path
 from conversations.messages import outbound_from_dict
 from conversations.staff import StaffDesk, number_of
 from storage.models import OutboxMessage
+from storage.private_files import make_private_folder, write_private_file
 
 
 class FolderStaffSender:
     """Staff destination of the terminal setup: each dossier version as PDF, JSON and an evidence
-    zip in a folder of its own, and a line in the terminal."""
+    zip in a folder of its own (files 0600, folders 0700), and a line in the terminal."""
 
     def __init__(self, folder: Path, desk: StaffDesk, echo: Callable[[str], None] | None = None) -> None:
         self.folder = folder
@@ -24,11 +25,11 @@ class FolderStaffSender:
         changes = message.payload.get("changes", [])
         export = self.desk.export_of(dossier, changes)
         target = self.folder / f"{number_of(dossier)}-v{dossier.version}"
-        target.mkdir(parents=True, exist_ok=True)
-        (target / "dossier.pdf").write_bytes(export.pdf)
-        (target / "dossier.json").write_bytes(export.json)
-        (target / "evidence.zip").write_bytes(export.evidence_zip)
-        (target / "notification.txt").write_text(self.desk.notification(dossier, changes) + "\n")
+        make_private_folder(target)
+        write_private_file(target / "dossier.pdf", export.pdf)
+        write_private_file(target / "dossier.json", export.json)
+        write_private_file(target / "evidence.zip", export.evidence_zip)
+        write_private_file(target / "notification.txt", (self.desk.notification(dossier, changes) + "\n").encode())
         if self.echo:
             self.echo(f"[staff] {number_of(dossier)} version {dossier.version} is in {target}")
 

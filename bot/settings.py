@@ -99,6 +99,15 @@ class Settings(BaseSettings):
             ["support:telegram"] if self.telegram_support_chat_id else []
         )
 
+    def secrets(self) -> dict[str, str]:
+        """The value of every secret setting that is set, by its variable's name (for the logs,
+        which must never show one)."""
+        return {
+            name.upper(): value.get_secret_value()
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), SecretStr) and value.get_secret_value()
+        }
+
     def staff_folder_path(self) -> Path:
         return self.staff_folder or Path("data/staff")
 

@@ -13,6 +13,7 @@ from bot.senders import ConsoleApplicantSender
 from bot.settings import Settings
 from conversations import staff_commands, support
 from conversations.staff import StaffDesk
+from storage.private_files import make_private_folder, write_private_file
 from storage.repository import Storage
 
 
@@ -20,8 +21,8 @@ def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
     reply = staff_commands.run(desk, text or "help", actor=f"terminal:{getpass.getuser()}")
     print(reply.text)
     for name, content in reply.files:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(content)
+        make_private_folder(out)
+        write_private_file(out / name, content)
         print(f"  wrote {out / name}")
     return 0
 

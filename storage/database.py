@@ -9,6 +9,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage.private_files import create_private_file, make_private_folder
+
 # The local SQLite file, when DATABASE_URL is not set.
 DEFAULT_URL = "sqlite:///data/cmm.sqlite3"
 
@@ -27,13 +29,18 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> Engine:
+    """The engine for ``url``. Its errors do not quote the statement's values (applicants'
+    answers), since they end up in the logs."""
     url = normalize_url(url)
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # Made here, 0600, rather than by SQLite, 0644 less the umask; SQLite gives its -wal and
+        # -shm files the database file's mode.
+        make_private_folder(Path(database).parent)
+        create_private_file(Path(database))
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
     _serialize_sqlite_writers(engine)
     return engine
 

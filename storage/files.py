@@ -1,4 +1,5 @@
-"""Evidence files on disk, named by the SHA-256 of their content (``FILES_DIR``)."""
+"""Evidence files on disk, named by the SHA-256 of their content (``FILES_DIR``); files 0600 in
+folders 0700."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from storage.private_files import make_private_folder
 
 
 class FileStore:
@@ -23,8 +26,9 @@ class FileStore:
         if target.exists():
             os.utime(target)  # saved again now: not a leftover for ``sweep_files``, whatever its age
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write aside, then rename: a crash never leaves a half-written file under a final name.
+        make_private_folder(target.parent)
+        # Write aside (mkstemp makes the file 0600), then rename: a crash never leaves a
+        # half-written file under a final name.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(handle, "wb") as out:

@@ -36,6 +36,8 @@ TODAY = START.date()
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+# Answers found nowhere else, so that a test can tell they reached no log line.
+UNIQUE_NAME, UNIQUE_EMAIL = "Zebulon Quartzfield", "zebulon.quartzfield@example.org"
 
 
 ROOT = Path(__file__).resolve().parents[1]

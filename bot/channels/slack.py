@@ -30,7 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.interim import interim_on_loop
 from bot.channels.slack_staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.slack_support import SlackSupport
-from bot.channels.text import split_message
+from bot.channels.slack_text import plain_sections, top_level_text
 from conversations.engine import Engine, Overview
 from conversations.fields import Kind
 from conversations.forms import Form, FormField
@@ -43,7 +43,6 @@ CHANNEL = "slack"
 # Words an applicant may type in the DM, or after /cmm, instead of the slash command.
 COMMAND_WORDS = {"help", "status", "summary", "edit", "back", "cancel", "skip", "keep", "restart", "start"}
 FORM_CALLBACK = "cmm-form"
-_SECTION_LIMIT = 3000  # characters in one section block
 _SEPARATOR = "|"
 # Message subtypes that are not something the applicant said to the bot.
 _IGNORED_SUBTYPES = {"bot_message", "message_deleted", "channel_join", "channel_leave", "message_replied"}
@@ -58,11 +57,7 @@ def as_command(text: str) -> str:
 
 def blocks_for(outbound: Outbound) -> list[dict]:
     """Plain-text sections (nothing typed is taken for formatting), then buttons."""
-    blocks: list[dict] = [
-        {"type": "section", "text": {"type": "plain_text", "text": part, "emoji": False}}
-        for part in split_message(outbound.text, limit=_SECTION_LIMIT)
-        if part.strip()
-    ]
+    blocks = plain_sections(outbound.text)
     buttons = [
         {
             "type": "button",
@@ -216,8 +211,9 @@ class SlackChannel:
     async def post(self, user_id: str, replies: list[Outbound], dm_channel: str | None = None) -> None:
         channel = dm_channel or await self._dm(user_id)
         for outbound in replies:
-            blocks = blocks_for(outbound)
-            await self.client.chat_postMessage(channel=channel, text=outbound.text[:_SECTION_LIMIT], blocks=blocks)
+            await self.client.chat_postMessage(
+                channel=channel, text=top_level_text(outbound.text), blocks=blocks_for(outbound)
+            )
 
     async def _dm(self, user_id: str) -> str:
         if user_id not in self._dm_channels:
@@ -310,6 +306,7 @@ class SlackChannel:
             return
         blocks = [block for block in message.get("blocks", []) if block.get("type") != "actions"]
         blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": f"→ {action['text']['text']}"}]})
+        # The message's text comes back from Slack as it was posted: escaped already.
         await self.client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks)
 
     async def on_open_form(self, ack: AsyncAck, body: dict, action: dict) -> None:

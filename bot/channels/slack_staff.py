@@ -11,6 +11,7 @@ import logging
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.slack_text import SECTION_LIMIT, plain_sections, top_level_text
 from bot.channels.text import split_message
 from conversations import staff_commands
 from conversations.staff import StaffDesk, StaffError, number_of
@@ -23,9 +24,7 @@ REFUSED = "Only IMC credentialing staff can do that."
 
 
 def staff_blocks(text: str, dossier: Dossier) -> list[dict]:
-    blocks: list[dict] = [
-        {"type": "section", "text": {"type": "plain_text", "text": part}} for part in split_message(text, limit=3000)
-    ]
+    blocks = plain_sections(text)
     blocks.append(
         {
             "type": "actions",
@@ -86,7 +85,7 @@ class SlackStaff:
         text = await asyncio.to_thread(self.desk.notification, dossier, changes)
         export = await asyncio.to_thread(self.desk.export_of, dossier, changes)
         posted = await self.client.chat_postMessage(
-            channel=self.channel, text=text[:3000], blocks=staff_blocks(text, dossier)
+            channel=self.channel, text=top_level_text(text), blocks=staff_blocks(text, dossier)
         )
         name = f"{number_of(dossier)}-v{dossier.version}"
         files = [(f"{name}.pdf", export.pdf), *await asyncio.to_thread(self.desk.evidence_files, dossier)]
@@ -103,13 +102,11 @@ class SlackStaff:
         return False
 
     async def say(self, text: str, thread_ts: str | None = None) -> None:
-        """Plain text (applicants' answers are never read as Slack formatting)."""
-        for part in split_message(text, limit=3000):
+        """Plain text (applicants' answers are never read as Slack formatting), one message per
+        section."""
+        for part in split_message(text, limit=SECTION_LIMIT):
             await self.client.chat_postMessage(
-                channel=self.channel,
-                text=part,
-                thread_ts=thread_ts,
-                blocks=[{"type": "section", "text": {"type": "plain_text", "text": part}}],
+                channel=self.channel, text=top_level_text(part), thread_ts=thread_ts, blocks=plain_sections(part)
             )
 
     async def on_button(self, ack: AsyncAck, body: dict, action: dict) -> None:

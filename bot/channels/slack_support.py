@@ -11,16 +11,13 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.slack_text import plain_sections, top_level_text
 from conversations import support
 from storage.models import OutboxMessage
 from storage.repository import Storage
 
 DESTINATION = "support:slack"
 log = logging.getLogger(__name__)
-
-
-def _plain(text: str) -> list[dict]:
-    return [{"type": "section", "text": {"type": "plain_text", "text": text[:3000]}}]
 
 
 class SlackSupport:
@@ -35,7 +32,9 @@ class SlackSupport:
     async def deliver(self, message: OutboxMessage) -> None:
         """The outbox sender for "support:slack"."""
         text = support.forwarded(message.payload, "Reply in this thread to answer")
-        posted = await self.client.chat_postMessage(channel=self.channel, text=text[:3000], blocks=_plain(text))
+        posted = await self.client.chat_postMessage(
+            channel=self.channel, text=top_level_text(text), blocks=plain_sections(text)
+        )
         await asyncio.to_thread(
             support.remember_thread, self.storage, message.payload, destination=DESTINATION, message_ref=posted["ts"]
         )
@@ -61,5 +60,5 @@ class SlackSupport:
             done = str(error)
         if done:
             await self.client.chat_postMessage(
-                channel=self.channel, thread_ts=thread_ts, text=done, blocks=_plain(done)
+                channel=self.channel, thread_ts=thread_ts, text=top_level_text(done), blocks=plain_sections(done)
             )

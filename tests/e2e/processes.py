@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +78,13 @@ async def accepting(port: int) -> None:
         writer.close()
         return
     raise AssertionError(f"nothing listens on port {port}")
+
+
+def assert_log_hides(log: Path, private: list[str]) -> None:
+    """A bot's whole output shows none of ``private``, as written or URL-encoded."""
+    written = log.read_text(errors="replace")
+    for value in private:
+        assert value not in written and quote(value, safe="") not in written, (log.name, value)
 
 
 def free_port() -> int:

@@ -2,7 +2,8 @@
 
 It answers the methods the bot uses the way Telegram does, records every call, serves files
 for download, and lets a test inject updates (messages, documents, photos, button presses),
-make a method fail (429 with ``retry_after``, 502), or redeliver an update.
+make a method fail (429 with ``retry_after``, 502). As Telegram does, it hands an update out
+again until a ``getUpdates`` offset confirms it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ class TelegramStandIn(RecordingServer):
     def __post_init__(self) -> None:
         super().__post_init__()
         self._updates: list[dict] = []
-        self._redeliveries: list[dict] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
 
@@ -94,9 +94,8 @@ class TelegramStandIn(RecordingServer):
             # As Telegram does, an offset confirms the updates before it: they are never sent again.
             self._updates = [update for update in self._updates if update["update_id"] >= offset]
             while True:
-                ready = [update for update in self._updates if update["update_id"] >= offset] + self._redeliveries
+                ready = [update for update in self._updates if update["update_id"] >= offset]
                 if ready or time.monotonic() >= deadline:
-                    self._redeliveries = []
                     return ready
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), max(0.01, deadline - time.monotonic()))
@@ -162,12 +161,6 @@ class TelegramStandIn(RecordingServer):
     def unconfirmed(self) -> list[dict]:
         """Updates the bot has not confirmed yet (Telegram would hand them out again)."""
         return list(self._updates)
-
-    async def redeliver(self, update: dict) -> None:
-        """Hand an update out again, as Telegram does when it thinks it was not received."""
-        async with self._changed:
-            self._redeliveries.append(update)
-            self._changed.notify_all()
 
     def message(self, chat_id: int, *, chat_type: str = "private", user_id: int | None = None, **content: Any) -> dict:
         return {

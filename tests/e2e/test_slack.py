@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -18,14 +20,22 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Applicant, Dossier
 from storage.repository import Storage
-from tests.conftest import JPEG, PDF, stored_draft
-from tests.e2e.processes import BotProcess, accepting, free_port
+from tests.conftest import JPEG, PDF, UNIQUE_EMAIL, UNIQUE_NAME, stored_draft
+from tests.e2e.processes import BotProcess, accepting, assert_log_hides, free_port
 from tests.e2e.recording import answered
 from tests.e2e.slack_standin import SlackStandIn, SlackUser, buttons_of, text_of
 
 TOKEN = "xoxb-test-token"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+APP_TOKEN = "xapp-1-test"
 USER = "U0MARIA"
+# What an applicant, support or staff may write that Slack's mrkdwn would take for a channel-wide
+# ping, a mention and a disguised link; and the same as Slack's top-level text must carry it.
+MARKUP = "<!channel> & <@U123> <https://evil|click>"
+MARKUP_ESCAPED = "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://evil|click&gt;"
+# What no line of the app's log may show, whatever the test had it do: its secrets, and what the
+# tests' applicants, support and staff write.
+PRIVATE = [TOKEN, SECRET, APP_TOKEN, "Gonzalez", "maria@example.org", "mentee1@example.com", "Harbour Road", "evil"]
 
 
 @pytest.fixture
@@ -34,6 +44,10 @@ async def standin():
     await api.start()
     yield api
     await api.stop()
+    # Every top-level text (read as mrkdwn) is escaped: no <, no >, and & only in an entity.
+    for call in api.calls:
+        text = call.params.get("text") or ""
+        assert not re.search(r"[<>]|&(?!amp;|lt;|gt;)", text), (call.method, text)
 
 
 @pytest.fixture
@@ -42,8 +56,8 @@ def port() -> int:
 
 
 @pytest.fixture
-def bot_env(tmp_path: Path, standin: SlackStandIn, port: int) -> dict[str, str]:
-    return {
+def bot_env(tmp_path: Path, standin: SlackStandIn, port: int) -> Iterator[dict[str, str]]:
+    yield {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         "FILES_DIR": str(tmp_path / "files"),
@@ -52,8 +66,10 @@ def bot_env(tmp_path: Path, standin: SlackStandIn, port: int) -> dict[str, str]:
         "SLACK_API_URL": standin.url,
         "PORT": str(port),
         "LISTEN_HOST": "127.0.0.1",
-        "LOG_LEVEL": "INFO",
+        "LOG_LEVEL": "DEBUG",
     }
+    for log in tmp_path.glob("*.log"):
+        assert_log_hides(log, PRIVATE)
 
 
 @pytest.fixture
@@ -300,7 +316,7 @@ async def test_killed_before_its_reply_went_out_an_event_is_answered_when_slack_
 
 
 async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage):
-    env = {**bot_env, "SLACK_APP_TOKEN": "xapp-1-test"}
+    env = {**bot_env, "SLACK_APP_TOKEN": APP_TOKEN}
     env.pop("SLACK_SIGNING_SECRET")
     process = BotProcess("slack", env, tmp_path / "socket.log")
     await process.start()
@@ -316,6 +332,38 @@ async def test_socket_mode(standin: SlackStandIn, bot_env: dict[str, str], tmp_p
         assert "Do you consent" in text_of(standin.posts(user.channel)[0])
     finally:
         await process.stop()
+
+
+@pytest.mark.parametrize(("mode", "level"), [("http", "DEBUG"), ("http", "INFO"), ("socket", "DEBUG")])
+async def test_the_log_shows_no_token_no_secret_and_nothing_the_applicant_wrote(
+    standin: SlackStandIn, bot_env: dict[str, str], tmp_path: Path, port: int, mode: str, level: str
+):
+    log = tmp_path / "bot.log"
+    user = SlackUser(standin, f"http://127.0.0.1:{port}/slack/events", SECRET, USER)
+    env = {**bot_env, "LOG_LEVEL": level}
+    if mode == "socket":
+        env["SLACK_APP_TOKEN"] = APP_TOKEN
+        process = BotProcess("slack", env, log)
+        await process.start()
+    else:
+        process = await started(env, log, port)
+    try:
+        for number, text in enumerate(["hello", "yes", UNIQUE_NAME, UNIQUE_EMAIL, "no"]):
+            before = len(standin.posts(user.channel))
+            if mode == "socket":
+                payload = json.loads(user.event(user.message_event(text)))
+                envelope = {"envelope_id": f"env-{number}", "type": "events_api", "payload": payload}
+                await standin.send_over_socket({**envelope, "accepts_response_payload": False})
+            else:
+                assert await user.send_event(user.event(user.message_event(text))) == 200
+            await standin.wait_until(lambda: len(standin.posts(user.channel)) > before)  # noqa: B023
+        await standin.wait_until(
+            lambda: any("✓ IMC member: No" in text_of(call) for call in standin.posts(user.channel))
+        )
+    finally:
+        await process.stop()
+    assert f" {level} " in log.read_text()  # it logged at that level
+    assert_log_hides(log, [TOKEN, SECRET, APP_TOKEN, UNIQUE_NAME, UNIQUE_EMAIL])
 
 
 async def test_one_users_events_apply_in_order(
@@ -366,7 +414,7 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
     try:
         standin.down_channels.add(STAFF_CHANNEL)  # the staff channel can't be reached at submission
         await applicant.say("hello")
-        await answer(applicant, ABOUT_YOU + TRAINING)
+        await answer(applicant, ["Yes", f"Maria {MARKUP}", "maria@example.org", "No", *TRAINING])
         await applicant.share_file(PDF, "certificate.pdf", "application/pdf")
         await answer(applicant, ["Yes", "CPM-2019-0457", "1 March 2023", "12"])
         for number in range(1, 6):
@@ -400,6 +448,8 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await standin.wait_until(lambda: len(standin.uploaded(STAFF_CHANNEL)) == 2)
         [notification] = standin.posts(STAFF_CHANNEL)  # once, though the first try failed
         assert "New application CMM-000001 (version 1)" in text_of(notification)
+        assert f"Applicant: Maria {MARKUP} <maria@example.org>" in text_of(notification)
+        assert f"Applicant: Maria {MARKUP_ESCAPED} &lt;maria@example.org&gt;" in notification.params["text"]
         assert [button["text"]["text"] for button in buttons_of(notification)] == [
             "Start review",
             "Request information",
@@ -421,10 +471,14 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await standin.wait_until(lambda: applicant_told("IMC has started reviewing your application CMM-000001"))
         modal = await ana.open_form("Request information")
         status, body = await ana.submit_form(
-            modal, {"questions": ["training_hours", "ref2_mentee_email"], "note": "Please confirm these two."}
+            modal, {"questions": ["training_hours", "ref2_mentee_email"], "note": f"Please confirm {MARKUP}"}
         )
         assert (status, body) == (200, "")
         await standin.wait_until(lambda: applicant_told("IMC needs more information"))
+        asked = standin.posts(applicant.channel)[-1]
+        assert f"Note from IMC: Please confirm {MARKUP}" in text_of(asked)
+        assert f"Note from IMC: Please confirm {MARKUP_ESCAPED}" in asked.params["text"]
+        assert f"Full name: Maria {MARKUP}" in await ana.command("show CMM-000001")
         assert "Reference 2 of 5" in await applicant.say("60")
         assert "Resubmit" in await applicant.say("jordan@example.com")
         assert "✓ Resubmitted. Version 2" in await applicant.press("Submit the application")  # value "submit"
@@ -452,7 +506,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
     try:
         await applicant.say("hello")
         await answer(applicant, ["Yes"])
-        question = "is there a dress code for the award ceremony?"
+        question = f"is there a dress code for the award ceremony {MARKUP}?"
 
         def texts() -> list[str]:
             return answered([text_of(call) for call in standin.posts(applicant.channel)])
@@ -469,6 +523,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         await standin.wait_until(lambda: standin.posts("C0SUPPORT"))
         forwarded = standin.posts("C0SUPPORT")[0]
         assert question in text_of(forwarded) and "(slack, at About you · Full name)" in text_of(forwarded)
+        assert MARKUP_ESCAPED in forwarded.params["text"]
         before = len(standin.posts(applicant.channel))
         stranger = {
             "type": "message",
@@ -485,7 +540,7 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
             "channel": "C0SUPPORT",
             "channel_type": "channel",
             "user": "U0SAM",
-            "text": "No dress code: IMC announces its decision by email.",
+            "text": f"No dress code: IMC announces its decision by email. {MARKUP}",
             "ts": f"{time.time():.6f}",
             "thread_ts": forwarded.params["ts"],
         }
@@ -494,7 +549,8 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         assert len(standin.posts(applicant.channel)) == before + 1  # only the support member's answer
         relayed = text_of(standin.posts(applicant.channel)[-1])
         assert relayed.startswith(f"Answer from IMC's credentialing support to “{question}”:")
-        assert "No dress code" in relayed
+        assert f"No dress code: IMC announces its decision by email. {MARKUP}" in relayed
+        assert MARKUP_ESCAPED in standin.posts(applicant.channel)[-1].params["text"]
         await standin.wait_until(
             lambda: any("Sent to the applicant." in text_of(call) for call in standin.posts("C0SUPPORT"))
         )
