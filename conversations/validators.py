@@ -210,19 +210,12 @@ def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
             "That file is not a PDF, JPEG or PNG (judged by its content, whatever its name). "
             "Please send the certificate or letter as one of those, e.g. certificate.pdf."
         )
-    return CheckedFile(name=safe_file_name(upload.name), content=upload.content, mime=mime)
+    return CheckedFile(name=upload.name, content=upload.content, mime=mime)
 
 
 def megabytes(size: int) -> str:
     """Sizes in decimal megabytes, as Telegram states its 20 MB limit (20,000,000 bytes)."""
     return f"{size / MEGABYTE:.1f}".removesuffix(".0") + " MB"
-
-
-def safe_file_name(name: str) -> str:
-    """A file name fit to show back: no folders, no control characters, not too long."""
-    base = re.split(r"[\\/]", name)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
-    return base[:100]
 
 
 def _with_example(message: str, example: str) -> str:
