@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from conversations.asking import Asking
 from storage.models import Applicant, FaqQuestion
 from storage.repository import Storage
+from tests.conftest import APPLICANT_ANSWERS, TRAINING_ANSWERS, make_engine_on, stored_draft
 from tests.conftest import Applicant as Talker
-from tests.conftest import make_engine_on, stored_draft
 
 NAME_QUESTION = "What is your full name, as it should appear on the credential?"
 JUNK = {
@@ -47,8 +47,10 @@ def test_junk_is_refused_with_the_question_again_and_nothing_stored(talker: Talk
     ("answered", "junk", "says", "question"),
     [
         (["yes"], "\u200b\ufeff\u200d", "can't be empty", NAME_QUESTION),
+        (["yes", "Maria Gonzalez"], "m" * 65 + "@example.org", "too long before the @-sign", "email address"),
+        (APPLICANT_ANSWERS + TRAINING_ANSWERS[:5], "0001-01-01", "between 1900 and 2100", "program start?"),
     ],
-    ids=["zero-width only"],
+    ids=["zero-width only", "65-character local part", "year 1"],
 )
 def test_answers_that_are_no_answers_are_refused(
     talker: Talker, storage: Storage, answered: list, junk: str, says: str, question: str
