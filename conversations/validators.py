@@ -178,8 +178,9 @@ def format_number(value: float) -> str:
 def choice(raw: str, options: tuple[Option, ...]) -> str:
     """Pick an option by its value, its number in the list, its label or an alias, typed loosely."""
     typed = _loose(raw)
-    if typed.isdecimal() and 1 <= int(typed) <= len(options):
-        return options[int(typed) - 1].value
+    number = choice_number(typed, len(options))
+    if number is not None:
+        return options[number - 1].value
     for option in options:
         if typed in {_loose(option.value), _loose(option.label), *map(_loose, option.aliases)}:
             return option.value
@@ -193,6 +194,20 @@ def choice(raw: str, options: tuple[Option, ...]) -> str:
         return labels[close[0]].value
     listed = "; ".join(f"{number}. {option.label}" for number, option in enumerate(options, start=1))
     raise Invalid(f"Please pick one of: {listed}. You can type the number, e.g. 1.")
+
+
+_CHOICE_NUMBER = re.compile(r"[0-9]{1,4}")
+
+
+def choice_number(typed: str, count: int) -> int | None:
+    """The number of one of ``count`` listed choices, typed in ASCII digits, or None.
+
+    Only ASCII: "²" and "①" are digits to ``str.isdigit`` (and "٣" to ``str.isdecimal``), but
+    ``int`` can't read the first two; and a long run of digits is no choice's number."""
+    if not _CHOICE_NUMBER.fullmatch(typed):
+        return None
+    number = int(typed)
+    return number if 1 <= number <= count else None
 
 
 def _loose(value: str) -> str:

@@ -110,3 +110,11 @@ def test_the_terminal_resumes_where_the_applicant_stopped(env: dict[str, str], t
     assert "Welcome back" in again.stdout
     assert "Full name: Maria Gonzalez" in again.stdout
     assert again.stdout.rstrip().endswith("What is your email address? IMC sends its decision there.")
+
+
+def test_bytes_that_are_not_utf8_are_refused_not_a_crash(env: dict[str, str]):
+    # As in a UTF-8 locale such as en_US.UTF-8, where Python reads the terminal strictly.
+    done = run_bot("console", env={**env, "PYTHONIOENCODING": "utf-8:strict"}, stdin="yes\n\udcff\nMaria Gonzalez\n")
+    assert done.returncode == 0, done.stderr
+    assert "I can't use text with a character that is not valid Unicode in it (U+DCFF)" in done.stdout
+    assert "✓ Full name: Maria Gonzalez" in done.stdout

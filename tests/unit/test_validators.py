@@ -382,6 +382,21 @@ def test_choice_refuses_digit_like_symbols_as_invalid(raw):
         v.choice(raw, TRAINING_MODES)
 
 
+def test_choice_refuses_thousands_of_digits_as_invalid():
+    with pytest.raises(v.Invalid, match="Please pick one of"):
+        v.choice("1" * 5000, TRAINING_MODES)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("1", 1), ("4", 4), ("04", 4)])
+def test_choice_number_reads_ascii_digits(typed, expected):
+    assert v.choice_number(typed, 4) == expected
+
+
+@pytest.mark.parametrize("typed", ["0", "5", "", " 1", "²", "①", "٣", "1.0", "-1", "1" * 5000])
+def test_choice_number_is_none_for_anything_else(typed):
+    assert v.choice_number(typed, 4) is None
+
+
 # --- evidence_file -----------------------------------------------------------------------------
 
 
