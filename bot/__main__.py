@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
@@ -71,6 +72,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "console":
         from bot.channels.console import ConsoleChannel
 
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            # Bytes that are not UTF-8 would stop the loop at readline(); read this way they reach
+            # the engine, which refuses them with the question again, and a path keeps its bytes.
+            sys.stdin.reconfigure(errors="surrogateescape")
         storage = build_storage(settings)
         channel = ConsoleChannel(build_engine(settings, storage), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user)
         dispatcher = console_dispatcher(settings, storage, echo=channel.notice)

@@ -37,6 +37,7 @@ from conversations.messages import Inbound, Outbound, outbound_from_dict, outbou
 from conversations.navigation import Navigation
 from conversations.policy import Policy
 from conversations.review import ineligibility, refusal, section_progress
+from conversations.text_hygiene import clean_form, clean_inbound
 from conversations.turn import MENUS, Turn, parse_command
 from conversations.validators import YES_NO, Invalid, choice
 from storage.models import Applicant, saved_id
@@ -86,6 +87,9 @@ class Engine:
 
         Either every answer passes and all are saved, or nothing is saved and ``errors`` says,
         per question, what is wrong."""
+        values, refused = clean_form(values)
+        if refused:
+            return FormResult(refused, [])
         replies, errors = self._guarded(inbound, lambda turn: self.nav.submit_form(turn, key, values))
         return FormResult(errors, replies)
 
@@ -118,6 +122,7 @@ class Engine:
         self, inbound: Inbound, action: Callable[[Turn], None], interim: Interim | None = None
     ) -> tuple[list[Outbound], dict[str, str]]:
         try:
+            inbound = clean_inbound(inbound)  # what can't be stored is refused like a sticker
             # Before the lock and the transaction: looking up may wait for the FAQ index.
             looked_up = self.asking.prepare(inbound, self.storage, interim)
             with self._locks.hold((inbound.channel, inbound.user_id)):

@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class IncomingFile:
-    """A file the applicant sent. ``name`` is only shown back, never trusted.
+    """A file the applicant sent. ``name`` is only shown back, never trusted (the engine keeps its
+    last part, cleaned: ``text_hygiene.file_name``).
 
     ``content`` is None when the channel did not fetch the file because the platform says it is
     too large to fetch; ``size`` then carries the size the platform declared.

@@ -56,9 +56,10 @@ def person_name(raw: str, *, example: str = "Maria Gonzalez") -> str:
 
 
 def email(raw: str, *, example: str = "maria@example.org") -> str:
+    """An address as RFC 5321 limits it: at most 64 characters before the @ and 254 in all."""
     candidate = raw.strip()
     try:
-        checked = validate_email(candidate, check_deliverability=False)
+        checked = validate_email(candidate, check_deliverability=False, strict=True)
     except EmailNotValidError as error:
         raise Invalid(_with_example(f"That doesn't look like an email address ({error}).", example)) from None
     return checked.normalized
@@ -75,6 +76,8 @@ def same_email(a: str | None, b: str | None) -> bool:
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4}|\d{2})\s*$", re.ASCII)
 _YEAR_FIRST_DATE = re.compile(r"^\s*(\d{4})[./\- ](\d{1,2})[./\- ](\d{1,2})\s*$", re.ASCII)
 _DATE_EXAMPLE = "2024-03-01, 1 March 2024 or March 1 2024"
+_DATE_MAX_LENGTH = 60  # "Wednesday, the 1st of September 2024" is 36
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # no answer is dated outside these; year 1 is a typo
 
 
 @dataclass(frozen=True)
@@ -84,16 +87,29 @@ class ParsedDate:
 
 
 def date(raw: str) -> ParsedDate:
-    """Read ISO dates, written dates, and numeric dates day first (03/04/2024 is 3 April 2024)."""
+    """Read ISO dates, written dates, and numeric dates day first (03/04/2024 is 3 April 2024),
+    from 1900 to 2100."""
     cleaned = raw.strip()
+    if len(cleaned) > _DATE_MAX_LENGTH:
+        raise Invalid(f"That is too long for a date. Please write it like {_DATE_EXAMPLE}.")
+    read = _read_date(cleaned)
+    if not EARLIEST_YEAR <= read.value.year <= LATEST_YEAR:
+        raise Invalid(
+            f"The year {read.value.year} can't be right: please give a date between {EARLIEST_YEAR} and "
+            f"{LATEST_YEAR}, like {_DATE_EXAMPLE}."
+        )
+    return read
+
+
+def _read_date(cleaned: str) -> ParsedDate:
     year_first = _YEAR_FIRST_DATE.match(cleaned)
     if year_first:
         year, month, day = (int(part) for part in year_first.groups())
         return ParsedDate(_calendar_date(year, month, day), ambiguous=False)
     numeric = _NUMERIC_DATE.match(cleaned)
     if numeric:
-        day, month, year = (int(part) for part in numeric.groups())
-        year += 2000 if year < 100 else 0
+        day, month = int(numeric[1]), int(numeric[2])
+        year = int(numeric[3]) + (2000 if len(numeric[3]) == 2 else 0)  # 0001 is the year 1, not 2001
         return ParsedDate(_calendar_date(year, month, day), ambiguous=day <= 12 and month <= 12 and day != month)
     # Parse twice with different defaults: a part missing from the text shows up as a difference.
     try:
@@ -121,10 +137,12 @@ _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
 _DECIMAL = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
 _WHOLE = re.compile(r"^\d+$|^\d{1,3}(,\d{3})+$", re.ASCII)
 _UNITS = re.compile(r"\s*(hours?|hrs?|h)\.?$", re.IGNORECASE)
+_NUMBER_MAX_LENGTH = 30  # "2,000.5 hours" is 13; a longer answer is not a number typed by hand
 
 
 def number(raw: str, *, maximum: float, example: str) -> float:
-    cleaned = _UNITS.sub("", raw.strip()).replace(" ", "")
+    typed = raw.strip()
+    cleaned = _UNITS.sub("", typed).replace(" ", "") if len(typed) <= _NUMBER_MAX_LENGTH else ""
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     elif _DECIMAL.match(cleaned):
@@ -139,7 +157,7 @@ def number(raw: str, *, maximum: float, example: str) -> float:
 
 def whole_number(raw: str, *, maximum: int, example: str) -> int:
     cleaned = raw.strip()
-    if not _WHOLE.match(cleaned):
+    if len(cleaned) > _NUMBER_MAX_LENGTH or not _WHOLE.match(cleaned):
         raise Invalid(_with_example("Please answer with a whole number.", example))
     value = int(cleaned.replace(",", ""))
     if value > maximum:
@@ -160,8 +178,9 @@ def format_number(value: float) -> str:
 def choice(raw: str, options: tuple[Option, ...]) -> str:
     """Pick an option by its value, its number in the list, its label or an alias, typed loosely."""
     typed = _loose(raw)
-    if typed.isdecimal() and 1 <= int(typed) <= len(options):
-        return options[int(typed) - 1].value
+    number = choice_number(typed, len(options))
+    if number is not None:
+        return options[number - 1].value
     for option in options:
         if typed in {_loose(option.value), _loose(option.label), *map(_loose, option.aliases)}:
             return option.value
@@ -175,6 +194,20 @@ def choice(raw: str, options: tuple[Option, ...]) -> str:
         return labels[close[0]].value
     listed = "; ".join(f"{number}. {option.label}" for number, option in enumerate(options, start=1))
     raise Invalid(f"Please pick one of: {listed}. You can type the number, e.g. 1.")
+
+
+_CHOICE_NUMBER = re.compile(r"[0-9]{1,4}")
+
+
+def choice_number(typed: str, count: int) -> int | None:
+    """The number of one of ``count`` listed choices, typed in ASCII digits, or None.
+
+    Only ASCII: "²" and "①" are digits to ``str.isdigit`` (and "٣" to ``str.isdecimal``), but
+    ``int`` can't read the first two; and a long run of digits is no choice's number."""
+    if not _CHOICE_NUMBER.fullmatch(typed):
+        return None
+    number = int(typed)
+    return number if 1 <= number <= count else None
 
 
 def _loose(value: str) -> str:
@@ -210,19 +243,12 @@ def evidence_file(upload: IncomingFile, *, max_bytes: int) -> CheckedFile:
             "That file is not a PDF, JPEG or PNG (judged by its content, whatever its name). "
             "Please send the certificate or letter as one of those, e.g. certificate.pdf."
         )
-    return CheckedFile(name=safe_file_name(upload.name), content=upload.content, mime=mime)
+    return CheckedFile(name=upload.name, content=upload.content, mime=mime)
 
 
 def megabytes(size: int) -> str:
     """Sizes in decimal megabytes, as Telegram states its 20 MB limit (20,000,000 bytes)."""
     return f"{size / MEGABYTE:.1f}".removesuffix(".0") + " MB"
-
-
-def safe_file_name(name: str) -> str:
-    """A file name fit to show back: no folders, no control characters, not too long."""
-    base = re.split(r"[\\/]", name)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
-    return base[:100]
 
 
 def _with_example(message: str, example: str) -> str:

@@ -8,7 +8,9 @@ the rest.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import stat
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any, TextIO
 
 from conversations.engine import Engine
 from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.validators import choice_number
 
 CHANNEL = "console"
 # A command is a first word like /skip; a path like /home/maria/certificate.pdf has more slashes.
@@ -55,19 +58,19 @@ class ConsoleChannel:
     def _on_line(self, line: str) -> None:
         last = self._last
         stripped = line.strip()
-        if last and stripped.isdigit() and 1 <= int(stripped) <= len(last.choices):
-            self._send(text=last.choices[int(stripped) - 1].value)
+        number = choice_number(stripped, len(last.choices)) if last else None
+        if last and number is not None:
+            self._send(text=last.choices[number - 1].value)
         elif last and last.expects_file and stripped and not _COMMAND.fullmatch(stripped):
-            path = Path(stripped).expanduser()
             try:
-                content = path.read_bytes()
-            except OSError as error:
+                file = read_file(stripped, max_bytes=self.engine.policy.max_file_bytes)
+            except Unreadable as error:
                 self._print(
-                    f"I can't read a file at {stripped} ({error.strerror}). Type the path of the file, "
+                    f"I can't read a file at {printable(stripped)} ({error}). Type the path of the file, "
                     "e.g. ~/Documents/certificate.pdf."
                 )
                 return
-            self._send(file=IncomingFile(path.name, content))
+            self._send(file=file)
         else:
             self._send(text=line)
 
@@ -93,3 +96,37 @@ class ConsoleChannel:
     def _print(self, text: str) -> None:
         self.stdout.write(text + "\n\n")
         self.stdout.flush()
+
+
+class Unreadable(Exception):
+    """A typed path that gives no file; ``str(error)`` says why, for the applicant."""
+
+
+def read_file(typed: str, *, max_bytes: int) -> IncomingFile:
+    """The regular file at the typed path, read no further than one byte past ``max_bytes``.
+
+    Only a regular file: a pipe may never end, and a device like /dev/zero never does. A file
+    larger than the limit is not read at all: its size goes with it, as a platform tells the
+    size of a file too large to fetch, and the engine refuses it saying how large it is."""
+    try:
+        path = Path(typed).expanduser()
+        # O_NONBLOCK: a pipe opens at once, instead of waiting for someone to write to it.
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise Unreadable("it is not a regular file")  # a folder is refused by open()
+            if status.st_size > max_bytes:
+                return IncomingFile(path.name, None, size=status.st_size)
+            return IncomingFile(path.name, file.read(max_bytes + 1))
+    except OSError as error:
+        raise Unreadable(error.strerror or "it can't be opened") from None
+    except ValueError:  # the one a path with a NUL character in it raises
+        raise Unreadable("a path can't have a NUL character in it") from None
+    except RuntimeError:  # ~someone, for a user who does not exist
+        raise Unreadable("there is no such home folder") from None
+
+
+def printable(text: str) -> str:
+    """``text`` with whatever a terminal would not print as such (control characters, invalid
+    Unicode) written as an escape, e.g. \\x00."""
+    return "".join(character if character.isprintable() else ascii(character)[1:-1] for character in text)

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """``python -m bot <args>`` to its end, with ``stdin`` piped in; killed after two minutes.
+    """``python -m bot <args>`` to its end, with ``stdin`` piped in; killed after two minutes. A
+    lone surrogate in ``stdin`` goes as the byte it stands for ("\\udcff" as 0xff), to type bytes
+    that are not UTF-8.
 
     (The limit is a timer, not ``subprocess.run(timeout=...)``: that one polls with ``time.sleep``,
     which fails under Debian's libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC, and the suite
@@ -26,6 +28,7 @@ def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Comp
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        errors="surrogateescape",
         env=env,
         cwd=ROOT,
     ) as process:

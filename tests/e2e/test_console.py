@@ -119,3 +119,11 @@ def test_the_terminal_sweeps_a_file_a_cut_off_save_left(env: dict[str, str], tmp
     os.utime(leftover, (0, 0))
     assert run_bot("console", env=env, stdin="").returncode == 0
     assert not leftover.exists()
+
+
+def test_bytes_that_are_not_utf8_are_refused_not_a_crash(env: dict[str, str]):
+    # As in a UTF-8 locale such as en_US.UTF-8, where Python reads the terminal strictly.
+    done = run_bot("console", env={**env, "PYTHONIOENCODING": "utf-8:strict"}, stdin="yes\n\udcff\nMaria Gonzalez\n")
+    assert done.returncode == 0, done.stderr
+    assert "I can't use text with a character that is not valid Unicode in it (U+DCFF)" in done.stdout
+    assert "✓ Full name: Maria Gonzalez" in done.stdout

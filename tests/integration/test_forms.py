@@ -99,6 +99,19 @@ def test_a_form_with_errors_saves_nothing_and_says_what_is_wrong_per_question(ta
     assert (after.state, after.answers) == (before.state, before.answers)
 
 
+def test_a_form_with_junk_in_a_field_saves_nothing_and_names_it(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(UP_TO_REFERENCES + EXPERIENCE_ANSWERS[4:12])
+    before = stored_draft(sqlite_storage)
+    result = submit(talker, "ref2", {**REFERENCE_2, "ref2_mentee_name": "Jordan\x1b[8m Lee"})
+    assert result.replies == []
+    assert result.errors["ref2_mentee_name"].startswith("Sorry, I can't use text with a control character in it")
+    after = stored_draft(sqlite_storage)
+    assert (after.state, after.answers) == (before.state, before.answers)
+    result = submit(talker, "ref2", {**REFERENCE_2, "ref2_mentee_name": "Jorda\u0301n Lee\u200b"})
+    assert result.errors == {}
+    assert stored_draft(sqlite_storage).answers["ref2_mentee_name"] == "Jordán Lee"  # in NFC
+
+
 def test_a_valid_form_saves_everything_and_carries_on_with_the_letter(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(UP_TO_REFERENCES + EXPERIENCE_ANSWERS[4:12])
     assert stored_draft(sqlite_storage).state == "ref2_mentee_name"

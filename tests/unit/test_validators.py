@@ -93,6 +93,23 @@ def test_email_refuses_with_example(raw):
     assert "maria@example.org" in str(error.value)
 
 
+def test_email_accepts_a_local_part_of_64_characters():
+    assert v.email("a" * 64 + "@example.org") == "a" * 64 + "@example.org"
+
+
+def test_email_refuses_a_local_part_over_64_characters():
+    # RFC 5321: mail servers may refuse a longer one, so the decision would never arrive.
+    with pytest.raises(v.Invalid, match="too long before the @-sign") as error:
+        v.email("a" * 65 + "@example.org")
+    assert "For example: maria@example.org" in str(error.value)
+
+
+def test_email_refuses_an_address_over_254_characters():
+    domain = ".".join(["d" * 60] * 4) + ".org"
+    with pytest.raises(v.Invalid, match="too long"):
+        v.email("a" * 64 + "@" + domain)
+
+
 def test_email_message_uses_given_example():
     with pytest.raises(v.Invalid) as error:
         v.email("nope", example="sam.okafor@example.net")
@@ -164,6 +181,23 @@ def test_date_refuses_garbage(raw):
     assert "2024-03-01" in str(error.value)
 
 
+@pytest.mark.parametrize("raw", ["0001-01-01", "01/01/0001", "1 January 1850", "1899-12-31", "2101-01-01"])
+def test_date_refuses_years_outside_1900_to_2100(raw):
+    with pytest.raises(v.Invalid, match="between 1900 and 2100") as error:
+        v.date(raw)
+    assert "2024-03-01" in str(error.value)
+
+
+@pytest.mark.parametrize(("raw", "year"), [("1900-01-01", 1900), ("31 December 2100", 2100)])
+def test_date_accepts_the_first_and_last_years(raw, year):
+    assert v.date(raw).value.year == year
+
+
+def test_date_refuses_text_too_long_for_a_date():
+    with pytest.raises(v.Invalid, match="too long for a date"):
+        v.date("1 March 2024 " * 10)
+
+
 def test_year_first_date_with_slashes_is_read_year_month_day():
     # Nobody writes year-day-month: 2024/03/01 is 1 March 2024, as 2024-03-01 is.
     assert v.date("2024/03/01").value == dt.date(2024, 3, 1)
@@ -219,6 +253,12 @@ def test_number_with_hundreds_of_digits_is_refused_not_crashed():
         v.number("9" * 400, maximum=2000, example="52.5")
 
 
+def test_number_refuses_an_answer_too_long_to_be_typed_as_one():
+    # Reading the unit at the end of a long run of spaces takes time that grows as its square.
+    with pytest.raises(v.Invalid, match="Please answer with a number"):
+        v.number("1" + " " * 40 + "hours", maximum=2000, example="52.5")
+
+
 @pytest.mark.parametrize(("value", "expected"), [(50.0, "50"), (52.5, "52.5"), (0.0, "0"), (0.1, "0.1")])
 def test_format_number(value, expected):
     assert v.format_number(value) == expected
@@ -251,6 +291,12 @@ def test_whole_number_refuses_comma_decimal():
     # so it must be refused like "10.5", not read as 105.
     with pytest.raises(v.Invalid):
         v.whole_number("10,5", maximum=10_000, example="12")
+
+
+def test_whole_number_with_thousands_of_digits_is_refused_not_crashed():
+    # int() refuses to read more than 4,300 digits, with a ValueError that is not Invalid.
+    with pytest.raises(v.Invalid, match="whole number"):
+        v.whole_number("9" * 5000, maximum=10_000, example="12")
 
 
 @pytest.mark.parametrize("raw", ["²", "①"])
@@ -336,6 +382,21 @@ def test_choice_refuses_digit_like_symbols_as_invalid(raw):
         v.choice(raw, TRAINING_MODES)
 
 
+def test_choice_refuses_thousands_of_digits_as_invalid():
+    with pytest.raises(v.Invalid, match="Please pick one of"):
+        v.choice("1" * 5000, TRAINING_MODES)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("1", 1), ("4", 4), ("04", 4)])
+def test_choice_number_reads_ascii_digits(typed, expected):
+    assert v.choice_number(typed, 4) == expected
+
+
+@pytest.mark.parametrize("typed", ["0", "5", "", " 1", "²", "①", "٣", "1.0", "-1", "1" * 5000])
+def test_choice_number_is_none_for_anything_else(typed):
+    assert v.choice_number(typed, 4) is None
+
+
 # --- evidence_file -----------------------------------------------------------------------------
 
 
@@ -375,27 +436,6 @@ def test_evidence_file_refuses_over_max_bytes_with_sizes_in_mb():
 def test_evidence_file_accepts_exactly_max_bytes():
     content = PDF + b"0" * (MB - len(PDF))
     assert v.evidence_file(IncomingFile("cert.pdf", content), max_bytes=MB).mime == "application/pdf"
-
-
-def test_evidence_file_name_is_made_safe():
-    checked = v.evidence_file(IncomingFile("../../tmp/cert.pdf", PDF), max_bytes=20 * MB)
-    assert checked.name == "cert.pdf"
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("../../etc/passwd", "passwd"),
-        ("C:\\x\\cert.pdf", "cert.pdf"),
-        ("ce\x00rt\n.pdf", "cert.pdf"),
-        ("\x1b[31mred.pdf", "[31mred.pdf"),
-        ("", "file"),
-        ("folder/", "file"),
-        ("x" * 150, "x" * 100),
-    ],
-)
-def test_safe_file_name(name, expected):
-    assert v.safe_file_name(name) == expected
 
 
 # --- answers.parse -----------------------------------------------------------------------------
@@ -481,7 +521,7 @@ def test_parse_yes_no_field():
 
 
 def test_parse_file_field():
-    parsed = answers.parse(field("training_evidence"), said(file=IncomingFile("../cert.pdf", PDF)), Policy())
+    parsed = answers.parse(field("training_evidence"), said(file=IncomingFile("cert.pdf", PDF)), Policy())
     assert parsed.value == {"name": "cert.pdf", "size": len(PDF), "mime": "application/pdf"}
     assert parsed.file == v.CheckedFile("cert.pdf", PDF, "application/pdf")
 

@@ -1,0 +1,103 @@
+"""The terminal channel on the engine, typed into through a StringIO: whatever is typed, it
+answers and goes on, never stops with a traceback."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.channels.console import ConsoleChannel, Unreadable, read_file
+from conversations.engine import Engine
+from storage.repository import Storage
+from tests.conftest import APPLICANT_ANSWERS, PDF, TRAINING_ANSWERS, stored_draft
+
+UP_TO_EVIDENCE = ["yes", *APPLICANT_ANSWERS[1:], *TRAINING_ANSWERS[:-1]]
+
+
+def typed(engine: Engine, lines: list[str]) -> str:
+    """What the terminal shows after ``lines`` are typed."""
+    out = io.StringIO()
+    console = ConsoleChannel(engine, stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out)
+    assert console.run() == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("symbol", "says"),
+    [
+        ("²", "Please pick one of: 1. Yes; 2. No"),
+        ("①", "Please pick one of: 1. Yes; 2. No"),
+        ("1" * 5000, "I can't use a message of 5,000 characters"),
+    ],
+)
+def test_digit_like_symbols_at_a_choice_are_refused_not_a_crash(
+    engine: Engine, sqlite_storage: Storage, symbol: str, says: str
+):
+    # str.isdigit() is true for "²" and "①", but int() can't read them, nor 5,000 digits.
+    out = typed(engine, [symbol, "1"])
+    assert says in out
+    assert "Thank you. Let's begin." in out
+    assert stored_draft(sqlite_storage, "local", "console").answers == {"consent": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("certificate\x00.pdf", "a path can't have a NUL character in it"),
+        ("/dev/zero", "it is not a regular file"),
+        (".", "Is a directory"),
+        ("~no-such-user-here/certificate.pdf", "there is no such home folder"),
+        ("/no/such/certificate.pdf", "No such file or directory"),
+    ],
+)
+def test_a_path_that_gives_no_file_is_said_and_asked_again(
+    engine: Engine, sqlite_storage: Storage, path: str, says: str
+):
+    out = typed(engine, [*UP_TO_EVIDENCE, path])
+    assert f"({says}). Type the path of the file, e.g. ~/Documents/certificate.pdf." in out
+    assert stored_draft(sqlite_storage, "local", "console").state == "training_evidence"
+
+
+def test_a_path_is_shown_back_without_what_a_terminal_would_run(engine: Engine):
+    out = typed(engine, [*UP_TO_EVIDENCE, "/no/such/\x1b[2Jcertificate.pdf"])
+    assert "I can't read a file at /no/such/\\x1b[2Jcertificate.pdf (No such file or directory)" in out
+    assert "\x1b" not in out
+
+
+def test_a_pipe_is_refused_without_waiting_for_a_writer(engine: Engine, sqlite_storage: Storage, tmp_path: Path):
+    fifo = tmp_path / "certificate.pdf"
+    os.mkfifo(fifo)
+    out = typed(engine, [*UP_TO_EVIDENCE, str(fifo)])
+    assert "(it is not a regular file)" in out
+
+
+def test_a_file_over_the_limit_is_not_read_and_its_size_is_said(
+    engine: Engine, sqlite_storage: Storage, tmp_path: Path
+):
+    huge = tmp_path / "scan.pdf"
+    with huge.open("wb") as file:
+        file.truncate(3_000_000_000)  # sparse: takes no room on the disk
+    out = typed(engine, [*UP_TO_EVIDENCE, str(huge)])
+    assert "That file is 3000 MB; the limit is 20 MB" in out
+    assert stored_draft(sqlite_storage, "local", "console").state == "training_evidence"
+
+
+def test_read_file_reads_no_further_than_one_byte_past_the_limit(tmp_path: Path):
+    certificate = tmp_path / "certificate.pdf"
+    certificate.write_bytes(PDF)
+    assert read_file(str(certificate), max_bytes=len(PDF)).content == PDF
+    assert read_file(str(certificate), max_bytes=len(PDF) - 1).content is None
+    # A file whose size the system does not know (it says 0) is still read only so far.
+    assert len(read_file("/proc/self/status", max_bytes=10).content or b"") == 11
+    with pytest.raises(Unreadable, match="not a regular file"):
+        read_file("/dev/zero", max_bytes=10)
+
+
+def test_a_readable_file_is_sent(engine: Engine, sqlite_storage: Storage, tmp_path: Path):
+    certificate = tmp_path / "certificate.pdf"
+    certificate.write_bytes(PDF)
+    out = typed(engine, [*UP_TO_EVIDENCE, str(certificate)])
+    assert "✓ Evidence: certificate.pdf" in out
