@@ -26,6 +26,7 @@ from conversations.messages import Outbound
 from conversations.notices import tell_applicant
 from conversations.policy import Policy
 from conversations.review import flatten
+from conversations.text_hygiene import Unusable, clean_text
 from conversations.verdict import Verdict, verdict
 from storage.models import Applicant, Dossier, saved_id
 from storage.repository import Storage, Transaction
@@ -212,6 +213,7 @@ class StaffDesk:
     ) -> Dossier:
         """Reopen exactly the named questions (keys, labels, a reference like "Reference 2", or a
         section) in the applicant's conversation, and ask the applicant for them."""
+        note = _plain_note(note)
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference, version)
             steps = self._resolve(dossier, wanted)
@@ -263,6 +265,7 @@ class StaffDesk:
         self, reference: str | int, action: str, *, actor: str, note: str = "", version: int | None = None
     ) -> Dossier:
         """``start_review``, ``approve`` or ``reject`` the application (what a staff button does)."""
+        note = _plain_note(note)
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference, version)
             status = self._advance(dossier, action)
@@ -324,6 +327,17 @@ class StaffDesk:
             raise StaffError("Name at least one question or section to ask about.")
         order = [step.key for step in self.flow.steps]
         return sorted(chosen, key=lambda step: order.index(step.key))
+
+
+def _plain_note(note: str) -> str:
+    """A note the applicant will read, held to the rules of what applicants type."""
+    try:
+        return clean_text(note)
+    except Unusable as error:
+        raise StaffError(
+            f"Nothing was changed: I can't use {error.what}. Write the note as plain text, "
+            "e.g. Please send the signed letter from your supervisor."
+        ) from error
 
 
 def _applicant_number(reference: str | int) -> int:

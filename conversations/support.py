@@ -11,6 +11,7 @@ from conversations.asking import ADDED_TOPIC
 from conversations.faq import normalize
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
+from conversations.text_hygiene import Unusable, clean_text
 from conversations.turn import parse_command
 from storage.models import FaqEntry, FaqQuestion
 from storage.repository import Storage, Transaction
@@ -32,6 +33,7 @@ class ReportLine:
 
 def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) -> None:
     """Send a person's answer to the applicant who asked, in their own chat."""
+    text = _plain(text)
     question = tx.question(question_id)
     if question is None or question.applicant_id is None:
         raise SupportError(f"There is no open question {question_id}.")
@@ -46,13 +48,21 @@ def add_entry(tx: Transaction, wording: str, *, by: str, command: str = "/faq_ad
     """A new knowledge-base entry from ``question -- answer`` as support wrote them, used by the
     bot from its next question on. Other applicants read the question (``/faq`` lists it), so it
     is support's wording, never the asker's own words, which may carry their name or number."""
-    question, separator, answer = wording.partition("--")
+    question, separator, answer = _plain(wording).partition("--")
     if not separator or not question.strip() or not answer.strip():
         raise SupportError(
             "Nothing was sent or added. Write the question as other applicants should read it (not the applicant's "
             f"own words), then -- and the answer, e.g. {command} {FAQ_ADD_EXAMPLE}"
         )
     return tx.add_faq_entry(topic=ADDED_TOPIC, question=question.strip(), answer=answer.strip(), added_by=by)
+
+
+def _plain(text: str) -> str:
+    """What support writes is read by applicants: held to the rules of what applicants type."""
+    try:
+        return clean_text(text)
+    except Unusable as error:
+        raise SupportError(f"Nothing was sent or added: I can't use {error.what}. Write it as plain text.") from error
 
 
 def report(storage: Storage) -> list[ReportLine]:

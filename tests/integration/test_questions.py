@@ -158,6 +158,20 @@ def test_a_persons_answer_reaches_the_applicant_and_faq_add_is_used_at_once(talk
     )
 
 
+def test_support_text_with_control_characters_is_neither_sent_nor_added(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    posted = ask_a_person(sqlite_storage, talker, "can my supervisor live abroad?")
+    before = applicant_notices(sqlite_storage)
+    for text in ("Yes\x00, anywhere.", "/faq_add Abroad? -- Yes\x1b[31m anywhere"):
+        with pytest.raises(
+            support.SupportError, match="Nothing was sent or added: I can't use text with a control character"
+        ):
+            reply(sqlite_storage, posted, text)
+    assert applicant_notices(sqlite_storage) == before
+    with sqlite_storage.transaction() as tx:
+        assert tx.faq_entries() == []
+
+
 def test_an_faq_entry_shows_others_supports_wording_never_the_applicants(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS)
     words = "I'm Maria Gonzalez (+353 87 123 4567): can my supervisor live abroad?"

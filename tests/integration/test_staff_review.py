@@ -181,3 +181,13 @@ def test_describe_and_export(submitted: Talker, desk: StaffDesk):
     assert b'"number": "CMM-000001"' in export.json
     with zipfile.ZipFile(io.BytesIO(export.evidence_zip)) as archive:
         assert archive.namelist() == ["01-certificate.pdf"]
+
+
+def test_a_note_with_control_characters_changes_nothing(submitted: Talker, desk: StaffDesk, sqlite_storage: Storage):
+    desk.start_review("CMM-000001", actor="staff:ana")
+    with pytest.raises(StaffError, match=r"Nothing was changed: I can't use .*U\+001B"):
+        desk.approve(1, actor="staff:ana", note="\x1b[2JWell documented.")
+    with pytest.raises(StaffError, match=r"direction override"):
+        desk.request_information(1, ["email"], actor="staff:ana", note="Please \u202eredda")
+    assert desk.queue()[0].status == "in_review"
+    assert len(applicant_notices(sqlite_storage)) == 1  # only "started reviewing"
