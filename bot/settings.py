@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 from conversations.reminders import ReminderPolicy
@@ -102,11 +103,15 @@ class Settings(BaseSettings):
     def secrets(self) -> dict[str, str]:
         """The value of every secret setting that is set, by its variable's name (for the logs,
         which must never show one)."""
-        return {
+        secrets = {
             name.upper(): value.get_secret_value()
             for name in type(self).model_fields
             if isinstance(value := getattr(self, name), SecretStr) and value.get_secret_value()
         }
+        password = make_url(self.database_url).password
+        if password:
+            secrets["DATABASE_URL password"] = str(password)
+        return secrets
 
     def staff_folder_path(self) -> Path:
         return self.staff_folder or Path("data/staff")

@@ -54,6 +54,11 @@ def test_every_secret_setting_is_known_by_its_variable(monkeypatch: pytest.Monke
     }
 
 
+def test_the_database_password_is_a_secret_too():
+    settings = Settings(_env_file=None, database_url="postgresql+psycopg://cmm:pg-Secret%2F9@db.example/cmm")
+    assert settings.secrets()["DATABASE_URL password"] == "pg-Secret/9"
+
+
 def test_a_secret_is_replaced_by_its_name_in_the_message_its_arguments_and_tracebacks(logged):
     logger, out = logged
     logger.debug("calling https://api.telegram.org/bot%s/getUpdates", TOKEN)
