@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -60,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as error:
         print(error, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as other command-line tools do; what
+        # was answered is saved. Output still buffered goes nowhere instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,13 @@ def _weeks(value: str) -> tuple[int, int]:
     return int(low), int(high or low)
 
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -27,7 +35,8 @@ class Settings(BaseSettings):
     files_dir: Path = Path("data/files")
     faq_cache_dir: Path = Path("data/cache")
     auto_migrate: bool = True
-    log_level: str | None = None  # default: WARNING in the terminal channel, INFO elsewhere
+    # Default: WARNING in the terminal channel, INFO elsewhere. Any case: debug, Info, WARNING.
+    log_level: Annotated[LogLevel, BeforeValidator(_upper)] | None = None
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
