@@ -25,6 +25,12 @@ CHANNEL = "console"
 _COMMAND = re.compile(r"/[^/\s]+(\s.*)?")
 
 
+def _is_path(line: str) -> bool:
+    """At a file question: a path, unless it reads as a command (``/skip``) and nothing on disk
+    has that name (``/tmp`` is a folder, not a command)."""
+    return not _COMMAND.fullmatch(line) or os.path.exists(os.path.expanduser(line))
+
+
 class ConsoleChannel:
     def __init__(self, engine: Engine, *, stdin: TextIO, stdout: TextIO, user_id: str = "local") -> None:
         self.engine = engine
@@ -61,7 +67,7 @@ class ConsoleChannel:
         number = choice_number(stripped, len(last.choices)) if last else None
         if last and number is not None:
             self._send(text=last.choices[number - 1].value)
-        elif last and last.expects_file and stripped and not _COMMAND.fullmatch(stripped):
+        elif last and last.expects_file and stripped and _is_path(stripped):
             try:
                 file = read_file(stripped, max_bytes=self.engine.policy.max_file_bytes)
             except Unreadable as error:

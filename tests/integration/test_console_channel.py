@@ -49,6 +49,7 @@ def test_digit_like_symbols_at_a_choice_are_refused_not_a_crash(
         ("certificate\x00.pdf", "a path can't have a NUL character in it"),
         ("/dev/zero", "it is not a regular file"),
         (".", "Is a directory"),
+        ("/tmp", "Is a directory"),  # one level under /, like a command, but a folder on disk
         ("~no-such-user-here/certificate.pdf", "there is no such home folder"),
         ("/no/such/certificate.pdf", "No such file or directory"),
     ],
@@ -59,6 +60,11 @@ def test_a_path_that_gives_no_file_is_said_and_asked_again(
     out = typed(engine, [*UP_TO_EVIDENCE, path])
     assert f"({says}). Type the path of the file, e.g. ~/Documents/certificate.pdf." in out
     assert stored_draft(sqlite_storage, "local", "console").state == "training_evidence"
+
+
+def test_a_command_at_a_file_question_is_a_command(engine: Engine, sqlite_storage: Storage):
+    out = typed(engine, [*UP_TO_EVIDENCE, "/summary"])
+    assert "I can't read a file at /summary" not in out and "Training center" in out
 
 
 def test_a_path_is_shown_back_without_what_a_terminal_would_run(engine: Engine):
