@@ -54,7 +54,9 @@ class ConfirmingPoller:
         self.application = application
         self.long_poll = long_poll
         self._running: dict[int, asyncio.Task[None]] = {}
-        self._handled: set[int] = set()  # handled, but below the offset only once older ones are
+        # Handled, but not confirmed to Telegram yet: a getUpdates call may still bring them (one
+        # asked for before they were handled, or while an older update was still running).
+        self._handled: set[int] = set()
         self._next = 0  # one past the newest update seen
 
     @property
@@ -97,9 +99,6 @@ class ConfirmingPoller:
     def _finish(self, update_id: int) -> None:
         del self._running[update_id]
         self._handled.add(update_id)
-        offset = self.offset
-        if offset is not None:
-            self._handled = {handled for handled in self._handled if handled >= offset}
 
     async def _fetch(self, *, wait: float) -> tuple[Update, ...]:
         retrying = AsyncRetrying(
@@ -110,9 +109,13 @@ class ConfirmingPoller:
         )
         async for attempt in retrying:
             with attempt:
-                return await self.application.bot.get_updates(
-                    offset=self.offset, timeout=wait, allowed_updates=Update.ALL_TYPES
+                offset = self.offset
+                updates = await self.application.bot.get_updates(
+                    offset=offset, timeout=wait, allowed_updates=Update.ALL_TYPES
                 )
+                if offset is not None:  # Telegram has dropped what is below it: that never comes again
+                    self._handled = {handled for handled in self._handled if handled >= offset}
+                return updates
         raise AssertionError("unreachable: tenacity reraises")
 
     async def _confirm(self) -> None:
