@@ -199,7 +199,10 @@ class TelegramChannel:
         event_id = str(update.update_id)
         if update.callback_query is not None:
             query = update.callback_query
-            await query.answer()
+            try:
+                await query.answer()
+            except TelegramError as error:  # e.g. a press handed out again is too old to answer: it still counts
+                log.info("could not answer the button press: %s", error)
             question, _, value = (query.data or "").partition(_CALLBACK_SEPARATOR)
             await self._close_keyboard(query)
             return Inbound(CHANNEL, user_id, event_id, text=value, choice_for=question)
@@ -256,7 +259,7 @@ class TelegramChannel:
                 await query.edit_message_text(f"{text}\n\n→ {chosen}", reply_markup=None)
             else:
                 await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest as error:  # e.g. the message is too old to edit; the answer still counts
+        except TelegramError as error:  # e.g. the message is too old to edit, or Telegram is away: the answer counts
             log.info("could not close the keyboard: %s", error)
 
     async def _point_to_private_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -371,6 +371,19 @@ async def test_redelivered_update_rate_limit_and_network_errors(
     assert stored_draft(storage, str(CHAT), "telegram").answers["is_member"] == "no"
 
 
+async def test_a_press_counts_though_telegram_refuses_its_answer_and_the_keyboard_cannot_be_closed(
+    standin: TelegramStandIn, bot: BotProcess, storage: Storage
+):
+    chat = Chat(standin)
+    await chat.say("/start")
+    # A press handed out again after a restart is too old to answer; closing its keyboard may fail too.
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    standin.failures["answerCallbackQuery"].append((400, {"ok": False, "error_code": 400, "description": too_old}))
+    standin.failures["editMessageText"].append((400, {"ok": False, "error_code": 400, "description": too_old}))
+    assert "Thank you. Let's begin." in await chat.press("Yes")
+    assert stored_draft(storage, str(CHAT), "telegram").answers == {"consent": "yes"}
+
+
 async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
 ):
