@@ -44,11 +44,12 @@ async def test_an_update_handled_while_a_poll_is_out_is_not_handled_again_when_t
     first_finished = asyncio.Event()
     polled = asyncio.Event()
 
-    async def handle(application: Any, update: Update) -> None:
+    async def handle(application: Any, update: Update) -> bool:
         handled.append(update.update_id)
         if update.update_id == 1:
             await first_may_finish.wait()
             first_finished.set()
+        return True
 
     async def first_poll() -> tuple[Update, ...]:
         return (Update(1),)
@@ -77,3 +78,54 @@ async def test_an_update_handled_while_a_poll_is_out_is_not_handled_again_when_t
     assert sorted(handled) == [1, 2]  # each once
     assert bot.offsets[:2] == [None, 1]
     assert bot.offsets[-1] == 3  # both confirmed
+
+
+async def test_an_update_whose_replies_could_not_be_sent_is_handled_again_and_confirmed_only_then(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    attempts: list[int] = []
+    answered = asyncio.Event()
+    unconfirmed: list[int | None] = []
+
+    async def handle(application: Any, update: Update) -> bool:
+        attempts.append(update.update_id)
+        if len(attempts) < 3:
+            return False  # Telegram unreachable: the replies did not go out
+        unconfirmed.extend(bot.offsets[1:])  # asked for while it was not answered
+        answered.set()
+        return True
+
+    async def first_poll() -> tuple[Update, ...]:
+        return (Update(5),)
+
+    monkeypatch.setattr(telegram_updates, "handle_update", handle)
+    monkeypatch.setattr(telegram_updates, "UNANSWERED_PAUSE_SECONDS", (0.05, 0.1))
+    bot = FakeBot(first_poll)
+    poller = ConfirmingPoller(FakeApplication(bot), long_poll=0)  # type: ignore[arg-type]
+    running = asyncio.create_task(poller.run())
+    await asyncio.wait_for(answered.wait(), 5)
+    await asyncio.sleep(0.1)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+
+    assert attempts == [5, 5, 5]
+    assert unconfirmed and set(unconfirmed) == {5}  # the offset kept it
+    assert bot.offsets[-1] == 6
+
+
+async def test_stopping_leaves_an_update_not_answered_yet_to_the_next_start(monkeypatch: pytest.MonkeyPatch):
+    async def handle(application: Any, update: Update) -> bool:
+        return update.update_id != 7  # update 7's replies can't be sent; 8's can
+
+    async def first_poll() -> tuple[Update, ...]:
+        return (Update(7), Update(8))
+
+    monkeypatch.setattr(telegram_updates, "handle_update", handle)
+    bot = FakeBot(first_poll)
+    poller = ConfirmingPoller(FakeApplication(bot), long_poll=0)  # type: ignore[arg-type]
+    running = asyncio.create_task(poller.run())
+    await asyncio.sleep(0.2)  # update 7 is waiting to be handled again (a pause of a second)
+    running.cancel()
+    await asyncio.wait_for(asyncio.gather(running, return_exceptions=True), 2)  # no wait for the pause
+
+    assert bot.offsets[-1] == 7  # the confirmation on stopping: 7 comes again at the next start
