@@ -3,7 +3,8 @@ staff destination fails for a while; afterwards nothing may be lost, applied twi
 unanswered, and every dossier must reach staff exactly once.
 
     .venv/bin/python bench/chaos.py [--scenario telegram|slack|both] [--applicants 10] [--kills 20]
-        [--seed 1] [--kill-every 3] [--database-url URL | --postgres] [--staff-down 6] [--refused 3]
+        [--seed 1] [--kill-every 3] [--database-url URL | --postgres] [--staff-down 6] [--refused 8]
+        [--kill-through-handoffs]
 
 Each scenario runs the real bot (``python -m bot telegram``, long polling, against the Telegram
 stand-in; ``python -m bot slack`` in HTTP mode, against the Slack stand-in) on SQLite (a new
@@ -19,7 +20,8 @@ each event is sent as Slack does: one that gets no 200 (refused, reset, or no an
 sent again with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``, after 0.5, 1, 2, 4, 4, ... s.
 
 Meanwhile the bot is SIGKILLed ``--kills`` times at random moments (intervals uniform in
-[0.3, 2 × ``--kill-every``] s, from ``--seed``) and started again at once. When the first
+[0.3, 2 × ``--kill-every``] s, from ``--seed``) and started again at once, while applicants are
+applying (and, with ``--kill-through-handoffs``, until every dossier reached staff). When the first
 applicant comes to submit, the staff destination (the Telegram group, or the Slack channel)
 answers 500 for ``--staff-down`` seconds, then 429 (retry after 1 s) ``--rate-limited`` times,
 then the whole platform stand-in is stopped (connections refused) for ``--refused`` seconds.
@@ -34,7 +36,8 @@ Then, from the database and from what the stand-in received:
 - replies missing: messages whose reply never came; duplicate replies (informational);
 - dossiers exact: the dossier's content equals the expected one;
 - hand-offs: per dossier number, the notifications, PDFs and evidence files in the staff chat:
-  delivered (all there), expected (one per dossier), duplicated (any part more than once).
+  delivered (all there), expected (one per dossier), duplicated (any part more than once; the
+  details say whether a kill fell inside that hand-off, the outbox's at-least-once window).
 The exit status is 1 if anything is lost, applied twice, missing, not exact, or not handed over
 exactly once. Bot logs stay in the work folder, which is printed when something failed.
 """
@@ -114,9 +117,10 @@ class Config:
     step_timeout: float = 30.0  # how long an applicant waits for a reply before calling it missing
     staff_down: float = 6.0  # seconds the staff destination answers 500
     rate_limited: int = 3  # 429s the staff destination answers after that
-    refused: float = 3.0  # seconds the whole platform refuses connections after that
+    refused: float = 8.0  # seconds the whole platform refuses connections after that
     handoff_timeout: float = 240.0  # how long to wait, at the end, for every dossier to reach staff
     settle: float = 3.0  # and then how long to look out for hand-offs sent twice
+    kill_through_handoffs: bool = False  # go on killing while the hand-offs are delivered
 
 
 @dataclass(frozen=True)
@@ -308,8 +312,16 @@ class Scenario(abc.ABC):
     def staff_rate_limited(self, times: int) -> None: ...
 
     @abc.abstractmethod
+    def staff_parts(self) -> list[tuple[int, str, str]]:
+        """What staff received of version 1 of each dossier: (position among the stand-in's calls,
+        dossier number, "notice" | "pdf" | "evidence")."""
+
     def handoffs(self) -> dict[str, Counter[str]]:
-        """Per dossier number (version 1), how many "notice", "pdf" and "evidence" staff received."""
+        """Per dossier number, how many notices, PDFs and evidence files staff received."""
+        received: dict[str, Counter[str]] = defaultdict(Counter)
+        for _, number, part in self.staff_parts():
+            received[number][part] += 1
+        return received
 
     async def changed(self, seen_calls: int, timeout: float) -> None:  # noqa: ASYNC109 (a deadline, passed on)
         with contextlib.suppress(TimeoutError):
@@ -326,7 +338,6 @@ class TelegramScenario(Scenario):
         self.api = TelegramStandIn(token=TELEGRAM_TOKEN)
         self.server = self.api
         self.messages = CallIndex(self.api, lambda call: _chat_of(call, "sendMessage"))
-        self.documents = CallIndex(self.api, lambda call: _chat_of(call, "sendDocument"))
 
     def env(self) -> dict[str, str]:
         return {
@@ -384,17 +395,20 @@ class TelegramScenario(Scenario):
         }
         self.api.chat_failures[TELEGRAM_STAFF] += [(429, body)] * times
 
-    def handoffs(self) -> dict[str, Counter[str]]:
-        received: dict[str, Counter[str]] = defaultdict(Counter)
-        for call in self.messages.of(str(TELEGRAM_STAFF)):
-            if (found := NUMBER.search(call.params["text"])) and found[2] == "1":
-                received[found[1]]["notice"] += 1
-        for call in self.documents.of(str(TELEGRAM_STAFF)):
-            name, _, what = str(call.params.get("caption", "")).partition(": ")
-            number, _, version = name.rpartition("-v")
-            if version == "1":
-                received[number]["pdf" if what == "the dossier" else "evidence"] += 1
-        return received
+    def staff_parts(self) -> list[tuple[int, str, str]]:
+        parts = []
+        for position, call in enumerate(self.api.calls):
+            if call.status != 200 or str(call.params.get("chat_id")) != str(TELEGRAM_STAFF):
+                continue
+            if call.method == "sendMessage":
+                if (found := NUMBER.search(call.params["text"])) and found[2] == "1":
+                    parts.append((position, found[1], "notice"))
+            elif call.method == "sendDocument":
+                name, _, what = str(call.params.get("caption", "")).partition(": ")
+                number, _, version = name.rpartition("-v")
+                if version == "1":
+                    parts.append((position, number, "pdf" if what == "the dossier" else "evidence"))
+        return parts
 
 
 def _chat_of(call: Call, method: str) -> str | None:
@@ -417,13 +431,7 @@ class SlackScenario(Scenario):
         self.api = SlackStandIn(token=SLACK_TOKEN)
         self.server = self.api
         self.app_port = free_port()
-        self.posts = CallIndex(
-            self.api, lambda call: call.params.get("channel") if call.method == "chat.postMessage" else None
-        )
-        self.uploads = CallIndex(
-            self.api,
-            lambda call: call.params.get("channel_id") if call.method == "files.completeUploadExternal" else None,
-        )
+        self.posts = CallIndex(self.api, lambda call: _param(call, "chat.postMessage", "channel"))
         self.users: dict[str, SlackUser] = {}
         self.http: aiohttp.ClientSession | None = None
         self.files = 0
@@ -516,21 +524,24 @@ class SlackScenario(Scenario):
         failure = (429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"})
         self.api.channel_failures[SLACK_STAFF] += [failure] * times
 
-    def handoffs(self) -> dict[str, Counter[str]]:
-        received: dict[str, Counter[str]] = defaultdict(Counter)
-        threads: dict[str, str] = {}
-        for call in self.posts.of(SLACK_STAFF):
-            if (found := NUMBER.search(call.params.get("text", ""))) and found[2] == "1":
-                received[found[1]]["notice"] += 1
-                threads[call.params["ts"]] = found[1]
-        for call in self.uploads.of(SLACK_STAFF):
-            number = threads.get(str(call.params.get("thread_ts")))
-            if number is None:
+    def staff_parts(self) -> list[tuple[int, str, str]]:
+        parts = []
+        threads: dict[str, str] = {}  # the notice's ts -> its dossier; the files go in its thread
+        for position, call in enumerate(self.api.calls):
+            if call.status != 200:
                 continue
-            files = call.params["files"] if isinstance(call.params["files"], list) else json.loads(call.params["files"])
-            for item in files:
-                received[number]["pdf" if str(item.get("title", "")).startswith(number) else "evidence"] += 1
-        return received
+            if call.method == "chat.postMessage" and call.params.get("channel") == SLACK_STAFF:
+                if (found := NUMBER.search(call.params.get("text", ""))) and found[2] == "1":
+                    parts.append((position, found[1], "notice"))
+                    threads[call.params["ts"]] = found[1]
+            elif call.method == "files.completeUploadExternal" and call.params.get("channel_id") == SLACK_STAFF:
+                number = threads.get(str(call.params.get("thread_ts")))
+                files = call.params["files"]
+                for item in files if isinstance(files, list) else json.loads(files):
+                    if number is not None:
+                        title = str(item.get("title", ""))
+                        parts.append((position, number, "pdf" if title.startswith(number) else "evidence"))
+        return parts
 
 
 class Chaos:
@@ -545,6 +556,7 @@ class Chaos:
         ]
         self.bot = BotProcess(scenario.command, {}, scenario.workdir / f"{scenario.name}.log")
         self.kills = 0
+        self.kill_marks: list[int] = []  # how many calls the stand-in had had at each kill
         self.done = asyncio.Event()
         self.submitting = asyncio.Event()
 
@@ -558,12 +570,16 @@ class Chaos:
             outage = asyncio.create_task(self.outage())
             try:
                 await asyncio.gather(*(self.apply(person) for person in self.people))
+                self.submitting.set()  # if nobody came to submit, the outage is skipped
+                if not self.config.kill_through_handoffs:
+                    self.done.set()
+                await outage
+                if self.config.kill_through_handoffs:
+                    await self.handed_over(settle=0)
             finally:
                 self.done.set()
                 await killer
-            self.submitting.set()  # if nobody came to submit, the outage is skipped
-            await outage
-            await self.handed_over()
+            await self.handed_over(settle=self.config.settle)
             await self.stop_bot()
         finally:
             await scenario.stop_platform()
@@ -611,6 +627,7 @@ class Chaos:
     async def kill(self) -> None:
         process = self.bot.process
         if process is not None and process.returncode is None:
+            self.kill_marks.append(len(self.scenario.server.calls))
             process.send_signal(signal.SIGKILL)
             await process.wait()
 
@@ -624,7 +641,7 @@ class Chaos:
         if self.config.refused > 0:
             await self.scenario.refuse(self.config.refused)
 
-    async def handed_over(self) -> None:
+    async def handed_over(self, *, settle: float) -> None:
         """Wait until every dossier of the run reached staff whole and its hand-off is marked
         delivered (or the time is up); then a moment more, so a hand-off sent twice is seen."""
         loop = asyncio.get_running_loop()
@@ -637,7 +654,7 @@ class Chaos:
             if not undelivered and all(_whole(received.get(number, Counter())) for number in numbers):
                 break
             await asyncio.sleep(0.5)
-        await asyncio.sleep(self.config.settle)
+        await asyncio.sleep(settle)
 
     def staff_queue(self) -> tuple[list[str], int]:
         """The numbers of the run's dossiers, and how many of their hand-offs are not delivered yet."""
@@ -679,6 +696,7 @@ def check(chaos: Chaos, expected: dict[str, Expected], result: Result) -> None:
     """Compare the database and what staff received with what the script sent."""
     scenario = chaos.scenario
     database = make_engine(scenario.database_url)
+    staff_parts = scenario.staff_parts()
     handoffs = scenario.handoffs()
     try:
         with Session(database) as session:
@@ -715,7 +733,10 @@ def check(chaos: Chaos, expected: dict[str, Expected], result: Result) -> None:
             result.problems.append(f"{number}: staff received {dict(parts)}")
         if parts["notice"] > 1 or parts["pdf"] > 1 or parts["evidence"] > len(FILE_NAMES):
             result.duplicated += 1
-            result.problems.append(f"{number}: staff received {dict(parts)} (more than once)")
+            sent = [position for position, of, _ in staff_parts if of == number]
+            killed = any(min(sent) <= mark <= max(sent) for mark in chaos.kill_marks)
+            why = " (a kill fell inside its hand-off: the outbox delivers at least once)" if killed else ""
+            result.problems.append(f"{number}: staff received {dict(parts)}, more than once{why}")
     result.kills = chaos.kills
 
 
@@ -835,6 +856,9 @@ def main() -> None:
     parser.add_argument("--rate-limited", type=int, default=Config.rate_limited, help="429s after that")
     parser.add_argument("--refused", type=float, default=Config.refused, help="seconds of refused connections")
     parser.add_argument("--handoff-timeout", type=float, default=Config.handoff_timeout)
+    parser.add_argument(
+        "--kill-through-handoffs", action="store_true", help="go on killing while dossiers are handed to staff"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--database-url", help="default: a new SQLite file")
     where.add_argument("--postgres", action="store_true", help="a new PostgreSQL database, dropped after")
@@ -849,6 +873,7 @@ def main() -> None:
         rate_limited=args.rate_limited,
         refused=args.refused,
         handoff_timeout=args.handoff_timeout,
+        kill_through_handoffs=args.kill_through_handoffs,
     )
     workdir = Path(tempfile.mkdtemp(prefix="cmm-chaos-"))
     results = []
