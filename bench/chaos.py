@@ -3,7 +3,7 @@ staff destination fails for a while; afterwards nothing may be lost, applied twi
 unanswered, and every dossier must reach staff exactly once.
 
     .venv/bin/python bench/chaos.py [--scenario telegram|slack|both] [--applicants 10] [--kills 20]
-        [--seed 1] [--kill-every 3] [--database-url URL | --postgres] [--staff-down 6] [--refused 8]
+        [--seed 1] [--kill-every 2.5] [--database-url URL | --postgres] [--staff-down 6] [--refused 8]
         [--kill-through-handoffs]
 
 Each scenario runs the real bot (``python -m bot telegram``, long polling, against the Telegram
@@ -113,7 +113,7 @@ class Config:
     applicants: int = 10
     kills: int = 20
     seed: int = 1
-    kill_every: float = 3.0  # mean seconds between kills
+    kill_every: float = 2.5  # mean seconds between kills
     step_timeout: float = 30.0  # how long an applicant waits for a reply before calling it missing
     staff_down: float = 6.0  # seconds the staff destination answers 500
     rate_limited: int = 3  # 429s the staff destination answers after that
