@@ -93,5 +93,9 @@ def outbox_dispatcher(
         return reminders.send_due()
 
     return Dispatcher(
-        storage, senders, first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds), schedule=housekeeping
+        storage,
+        senders,
+        lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+        first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds),
+        schedule=housekeeping,
     )

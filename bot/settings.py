@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(1.0, gt=0)
     processed_ids_kept_days: int = Field(30, gt=0)
     outbox_first_retry_seconds: float = Field(5.0, gt=0)
+    outbox_lease_seconds: float = Field(120.0, gt=0)
     listen_host: str = "0.0.0.0"
     port: int = 8080
 

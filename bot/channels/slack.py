@@ -6,8 +6,10 @@ It only translates. A request is acknowledged to Slack only once it is handled a
 (``process_before_response``): Slack sends again an event it did not hear back about, so a
 process stopped half way loses nothing. Each request's id (the event id, or the interaction's
 trigger id) is the event id the engine applies once: an event sent again is answered with the
-replies it got the first time, and one sent again while it is still being handled here waits for
-nothing and changes nothing.
+replies it got the first time, and one sent again while it is still being handled here changes
+nothing and is answered as that first delivery turns out: 200 once it is handled and answered, an
+error if its reply could not be posted (Slack then sends it again; answering it 200 at once lost
+the reply when the first delivery failed after it).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -166,6 +168,14 @@ def home_view(overview: Overview) -> dict:
     return {"type": "home", "blocks": blocks}
 
 
+@dataclass
+class _InHand:
+    """An event being handled: set ``done`` when it is over, ``answered`` if its replies went out."""
+
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    answered: bool = False
+
+
 class SlackChannel:
     def __init__(
         self,
@@ -182,7 +192,8 @@ class SlackChannel:
         self.staff = staff
         self.support = support
         self._users = AsyncKeyedLocks()
-        self._in_hand: set[str] = set()  # event ids being handled, so Slack's retry of one is dropped
+        # Events being handled, by id: Slack's retry of one waits for how it turns out.
+        self._in_hand: dict[str, _InHand] = {}
         self._dm_channels: dict[str, str] = {}
         self._time_zones: dict[str, str | None] = {}
 
@@ -234,14 +245,20 @@ class SlackChannel:
         if not user_id:
             return
         event_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
-        if event_id in self._in_hand:  # Slack's retry of an event that is taking a while: it gets its answer
+        pending = self._in_hand.get(event_id)
+        if pending is not None:  # Slack's retry of an event that is taking a while
+            await pending.done.wait()
+            if not pending.answered:
+                raise RuntimeError(f"event {event_id} could not be answered; Slack is to send it again")
             return
         self._dm_channels[user_id] = event["channel"]
-        self._in_hand.add(event_id)
+        self._in_hand[event_id] = in_hand = _InHand()
         try:
             await self._on_direct_message(event, user_id, event_id)
+            in_hand.answered = True
         finally:
-            self._in_hand.discard(event_id)
+            in_hand.done.set()
+            del self._in_hand[event_id]
 
     async def _on_direct_message(self, event: dict, user_id: str, event_id: str) -> None:
         subtype = event.get("subtype")

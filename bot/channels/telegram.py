@@ -26,14 +26,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, FileSizeLimit, MessageLimit
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.channels.interim import interim_on_loop
 from bot.channels.telegram_staff import TelegramStaff
 from bot.channels.telegram_support import TelegramSupport
-from bot.channels.telegram_updates import ConfirmingPoller, serve, serve_webhook
+from bot.channels.telegram_updates import ConfirmingPoller, not_answered, serve, serve_webhook
 from bot.channels.text import split_message
 from bot.dispatch import Dispatcher
 from conversations.engine import Engine
@@ -182,8 +182,17 @@ class TelegramChannel:
         if inbound is None:
             return
         interim = interim_on_loop(lambda outbound: self.send(context.bot, chat.id, outbound))
-        for outbound in await asyncio.to_thread(self.engine.handle, inbound, interim=interim):
-            await self.send(context.bot, chat.id, outbound)
+        replies = await asyncio.to_thread(self.engine.handle, inbound, interim=interim)
+        try:
+            for outbound in replies:
+                await self.send(context.bot, chat.id, outbound)
+        except (NetworkError, RetryAfter) as error:
+            if isinstance(error, BadRequest):
+                raise
+            # Telegram is unreachable (the sender retried): the update is handled again later,
+            # and the engine, which applied it, answers with these replies.
+            not_answered(error)
+            log.warning("the replies to update %s could not be sent: %s", update.update_id, error)
 
     async def send(self, bot: Bot, chat_id: int, outbound: Outbound) -> None:
         parts = split_message(outbound.text, limit=MessageLimit.MAX_TEXT_LENGTH)
@@ -199,7 +208,10 @@ class TelegramChannel:
         event_id = str(update.update_id)
         if update.callback_query is not None:
             query = update.callback_query
-            await query.answer()
+            try:
+                await query.answer()
+            except TelegramError as error:  # e.g. a press handed out again is too old to answer: it still counts
+                log.info("could not answer the button press: %s", error)
             question, _, value = (query.data or "").partition(_CALLBACK_SEPARATOR)
             await self._close_keyboard(query)
             return Inbound(CHANNEL, user_id, event_id, text=value, choice_for=question)
@@ -256,7 +268,7 @@ class TelegramChannel:
                 await query.edit_message_text(f"{text}\n\n→ {chosen}", reply_markup=None)
             else:
                 await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest as error:  # e.g. the message is too old to edit; the answer still counts
+        except TelegramError as error:  # e.g. the message is too old to edit, or Telegram is away: the answer counts
             log.info("could not close the keyboard: %s", error)
 
     async def _point_to_private_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

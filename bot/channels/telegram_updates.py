@@ -4,16 +4,20 @@ python-telegram-bot's own polling confirms an update (the next ``getUpdates`` of
 it has fetched it, and its webhook answers Telegram before the update is handled: a process
 stopped in between loses the message. Here an update is confirmed only after it was handled and
 its replies were sent. A process stopped before that gets the update again when it starts; the
-engine, which applied it once, answers it again with the replies it kept.
+engine, which applied it once, answers it again with the replies it kept. An update whose replies
+could not be sent (Telegram unreachable longer than the sender retries) is not confirmed either:
+it is handled again after a pause (answered with the replies kept), until they go out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import signal
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 from aiohttp import web
@@ -31,12 +35,32 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 LONG_POLL_SECONDS = 10.0
 # While an update is still being handled, how long to wait for it before asking for newer ones.
 BUSY_WAIT_SECONDS = 0.5
+# An update that could not be answered is handled again after a pause: this long, doubling up to
+# the second figure.
+UNANSWERED_PAUSE_SECONDS = (1.0, 30.0)
+
+# While an update is handled: what kept its replies from being sent (see ``not_answered``).
+_reply_failures: ContextVar[list[BaseException] | None] = ContextVar("telegram_reply_failures", default=None)
 
 
-async def handle_update(application: Application, update: Update) -> None:
+def not_answered(error: BaseException) -> None:
+    """Tell the update being handled that its replies could not be sent (Telegram unreachable),
+    so that it is not confirmed and is handled again. Called from its handler."""
+    failures = _reply_failures.get()
+    if failures is not None:
+        failures.append(error)
+
+
+async def handle_update(application: Application, update: Update) -> bool:
     """Handle one update as the application would (one chat at a time, through its update
-    processor); errors go to its error handlers."""
-    await application.update_processor.process_update(update, application.process_update(update))
+    processor); errors go to its error handlers. False if its replies could not be sent."""
+    failures: list[BaseException] = []
+    token = _reply_failures.set(failures)  # the handler runs in this task, so it sees this list
+    try:
+        await application.update_processor.process_update(update, application.process_update(update))
+    finally:
+        _reply_failures.reset(token)
+    return not failures
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -53,16 +77,20 @@ class ConfirmingPoller:
     def __init__(self, application: Application, *, long_poll: float = LONG_POLL_SECONDS) -> None:
         self.application = application
         self.long_poll = long_poll
-        self._running: dict[int, asyncio.Task[None]] = {}
-        self._handled: set[int] = set()  # handled, but below the offset only once older ones are
+        self._running: dict[int, asyncio.Task[bool]] = {}
+        # Handled, but not confirmed to Telegram yet: a getUpdates call may still bring them (one
+        # asked for before they were handled, or while an older update was still running).
+        self._handled: set[int] = set()
+        self._unanswered: set[int] = set()  # left unanswered when stopping: handed out again at the next start
         self._next = 0  # one past the newest update seen
+        self._stopping = asyncio.Event()
 
     @property
     def offset(self) -> int | None:
         """The oldest update not handled yet, or None before anything was fetched (Telegram then
         starts at the oldest update it holds)."""
-        if self._running:
-            return min(self._running)
+        if self._running or self._unanswered:
+            return min([*self._running, *self._unanswered])
         return self._next or None
 
     async def run(self) -> None:
@@ -71,7 +99,11 @@ class ConfirmingPoller:
         try:
             while True:
                 updates = await self._fetch(wait=0 if self._running else self.long_poll)
-                fresh = [update for update in updates if self._is_new(update.update_id)]
+                fresh = [
+                    update
+                    for update in updates
+                    if update.update_id not in self._running and update.update_id not in self._handled
+                ]
                 for update in fresh:
                     self._start(update)
                 if self._running and not fresh:
@@ -79,30 +111,40 @@ class ConfirmingPoller:
                         self._running.values(), timeout=BUSY_WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED
                     )
         finally:
+            self._stopping.set()  # an update waiting to be answered again is left to the next start
             if self._running:
                 await asyncio.wait(self._running.values())
             await self._confirm()
 
-    def _is_new(self, update_id: int) -> bool:
-        """Not handled nor being handled. An update below the offset was handled: a call made
-        before it finished can still bring it back."""
-        offset = self.offset
-        below = offset is not None and update_id < offset
-        return not below and update_id not in self._running and update_id not in self._handled
-
     def _start(self, update: Update) -> None:
         update_id = update.update_id
         self._next = max(self._next, update_id + 1)
-        task = asyncio.create_task(handle_update(self.application, update), name=f"telegram-update-{update_id}")
+        task = asyncio.create_task(self._handle(update), name=f"telegram-update-{update_id}")
         self._running[update_id] = task
-        task.add_done_callback(lambda _: self._finish(update_id))
+        task.add_done_callback(lambda _: self._finish(update_id, task))
 
-    def _finish(self, update_id: int) -> None:
+    async def _handle(self, update: Update) -> bool:
+        """Handle ``update`` until it is answered (True), or until the poller stops (False)."""
+        pause, longest = UNANSWERED_PAUSE_SECONDS
+        while not await handle_update(self.application, update):
+            log.warning("update %s could not be answered; it is handled again in %s s", update.update_id, pause)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), pause)
+            if self._stopping.is_set():
+                return False
+            pause = min(pause * 2, longest)
+        return True
+
+    def _finish(self, update_id: int, task: asyncio.Task[bool]) -> None:
         del self._running[update_id]
-        self._handled.add(update_id)
-        offset = self.offset
-        if offset is not None:
-            self._handled = {handled for handled in self._handled if handled >= offset}
+        error = None if task.cancelled() else task.exception()
+        if error is not None:  # not for want of Telegram: handling it again would not cure it
+            log.error("update %s could not be handled", update_id, exc_info=error)
+            self._handled.add(update_id)
+        elif task.cancelled() or not task.result():
+            self._unanswered.add(update_id)  # stopped before it was answered
+        else:
+            self._handled.add(update_id)
 
     async def _fetch(self, *, wait: float) -> tuple[Update, ...]:
         retrying = AsyncRetrying(
@@ -113,9 +155,13 @@ class ConfirmingPoller:
         )
         async for attempt in retrying:
             with attempt:
-                return await self.application.bot.get_updates(
-                    offset=self.offset, timeout=wait, allowed_updates=Update.ALL_TYPES
+                offset = self.offset
+                updates = await self.application.bot.get_updates(
+                    offset=offset, timeout=wait, allowed_updates=Update.ALL_TYPES
                 )
+                if offset is not None:  # Telegram has dropped what is below it: that never comes again
+                    self._handled = {handled for handled in self._handled if handled >= offset}
+                return updates
         raise AssertionError("unreachable: tenacity reraises")
 
     async def _confirm(self) -> None:
@@ -151,7 +197,8 @@ def webhook_app(application: Application, *, path: str, secret: str) -> web.Appl
             return web.Response(status=400)
         if update is None:
             return web.Response(status=400)
-        await handle_update(application, update)
+        if not await handle_update(application, update):
+            return web.Response(status=503)  # its replies could not be sent: Telegram sends it again
         return web.Response()
 
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)

@@ -31,12 +31,14 @@ class RecordingServer:
     def add_routes(self, app: web.Application) -> None:
         raise NotImplementedError
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """Serve on ``port`` (by default a free one); a stand-in stopped for a while starts again
+        on the port it had, as the platform would come back at its address."""
         app = web.Application()
         self.add_routes(app)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
         return self.url

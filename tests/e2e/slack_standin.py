@@ -30,6 +30,8 @@ class SlackStandIn(RecordingServer):
     socket_acks: list[dict] = field(default_factory=list)
     download_delay: float = 0.0
     down_channels: set[str] = field(default_factory=set)  # every call about these channels answers 500
+    # The next calls about a channel fail so, whatever their method: (status, headers, body).
+    channel_failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=lambda: defaultdict(list))
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> bytes uploaded by the app
 
     def __post_init__(self) -> None:
@@ -61,7 +63,13 @@ class SlackStandIn(RecordingServer):
         for key in ("blocks", "view"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
-        if {params.get("channel"), params.get("channel_id")} & self.down_channels:
+        about = {params.get("channel"), params.get("channel_id")}
+        failing = next((q for channel, q in self.channel_failures.items() if q and channel in about), None)
+        if failing:
+            status, headers, body = failing.pop(0)
+            await self._record(Call(method, params, status))
+            return web.json_response(body, status=status, headers=headers)
+        if about & self.down_channels:
             await self._record(Call(method, params, 500))
             return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         if self.failures[method]:

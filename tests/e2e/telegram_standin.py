@@ -40,6 +40,8 @@ class TelegramStandIn(RecordingServer):
     sent: dict[int, dict] = field(default_factory=dict)  # message_id -> message the bot sent
     download_delay: float = 0.0
     down_chats: set[int] = field(default_factory=set)  # every call about these chats answers 500
+    # The next calls about a chat fail so, whatever their method (e.g. 429s for the staff group only).
+    chat_failures: dict[int, list[tuple[int, dict]]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -60,6 +62,13 @@ class TelegramStandIn(RecordingServer):
         params = await self._params(request)
         if self.failures[method]:
             status, body = self.failures[method].pop(0)
+            await self._record(Call(method, params, status))
+            return web.json_response(body, status=status)
+        failing = next(
+            (q for chat, q in self.chat_failures.items() if q and str(chat) == str(params.get("chat_id"))), None
+        )
+        if failing:
+            status, body = failing.pop(0)
             await self._record(Call(method, params, status))
             return web.json_response(body, status=status)
         if str(params.get("chat_id")) in {str(chat) for chat in self.down_chats}:

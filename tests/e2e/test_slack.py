@@ -268,6 +268,27 @@ async def test_requests_not_from_slack_are_refused_and_retries_apply_once(
         assert session.exec(select(Applicant)).one().time_zone == "Europe/Dublin"
 
 
+async def test_a_retry_of_an_event_in_hand_is_answered_as_that_event_turns_out(
+    standin: SlackStandIn, bot: BotProcess, user: SlackUser, storage: Storage
+):
+    await user.say("hello")
+    standin.files["F0001"] = ("certificate.pdf", PDF, "application/pdf")
+    body = user.event(user.message_event("", subtype="file_share", files=[{"id": "F0001"}]), event_id="EvSLOW")
+    standin.download_delay = 1.5  # the event is still in hand when Slack, tired of waiting, sends it again
+    standin.failures["chat.postMessage"].append((500, {}, {"ok": False, "error": "internal_error"}))
+    first = asyncio.create_task(user.send_event(body))
+    await standin.wait_until(lambda: standin.calls_to("files.info"))
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    # Its reply could not be posted: the retry is not acknowledged either, or Slack would not send it again.
+    assert await user.send_event(body, retry) != 200
+    assert await first != 200
+    standin.download_delay = 0
+    posts = len(standin.posts(user.channel))
+    assert await user.send_event(body, {**retry, "X-Slack-Retry-Num": "2"}) == 200
+    assert len(standin.posts(user.channel)) == posts + 1  # the reply it got, posted now
+    assert "Do you consent" in text_of(standin.posts(user.channel)[-1])
+
+
 async def test_rate_limited_post_is_retried_and_a_restart_resumes(
     standin: SlackStandIn, bot_env: dict[str, str], user: SlackUser, storage: Storage, tmp_path: Path, port: int
 ):

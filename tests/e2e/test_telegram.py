@@ -397,6 +397,36 @@ async def test_a_rejected_token_stops_the_bot_without_showing_the_token(bot_env:
     assert "WRONG-token" not in stopped.stderr + stopped.stdout
 
 
+async def test_a_press_counts_though_telegram_refuses_its_answer_and_the_keyboard_cannot_be_closed(
+    standin: TelegramStandIn, bot: BotProcess, storage: Storage
+):
+    chat = Chat(standin)
+    await chat.say("/start")
+    # A press handed out again after a restart is too old to answer; closing its keyboard may fail too.
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    standin.failures["answerCallbackQuery"].append((400, {"ok": False, "error_code": 400, "description": too_old}))
+    standin.failures["editMessageText"].append((400, {"ok": False, "error_code": 400, "description": too_old}))
+    assert "Thank you. Let's begin." in await chat.press("Yes")
+    assert stored_draft(storage, str(CHAT), "telegram").answers == {"consent": "yes"}
+
+
+async def test_a_reply_telegram_would_not_take_goes_out_once_it_does(
+    standin: TelegramStandIn, bot: BotProcess, storage: Storage
+):
+    chat = Chat(standin)
+    await chat.say("/start")
+    await chat.press("Yes")
+    bad_gateway = (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    standin.failures["sendMessage"] += [bad_gateway] * 4  # more than the sender's own retries
+    update = await standin.text(CHAT, "Maria Gonzalez")
+    await standin.wait_until(lambda: len(standin.failures["sendMessage"]) == 0)
+    assert update in standin.unconfirmed()  # not answered: not confirmed either
+    await standin.wait_until(lambda: "✓ Full name: Maria Gonzalez" in standin.replies(CHAT)[-1])
+    await standin.wait_until(lambda: update not in standin.unconfirmed())
+    assert stored_draft(storage, str(CHAT), "telegram").answers["full_name"] == "Maria Gonzalez"
+    assert "✓ Email: maria@example.org" in await chat.say("maria@example.org")
+
+
 async def test_webhook_mode_checks_the_secret_and_applies_an_update_once(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
 ):

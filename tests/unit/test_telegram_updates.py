@@ -1,82 +1,131 @@
-"""Telegram's offset moves past an update only once it is handled, and an update comes in once
-however often Telegram hands it out meanwhile."""
+"""The poller that confirms a Telegram update only once it is handled: each update is handled once,
+however Telegram's answers and the handling interleave."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
 from typing import Any
 
+import pytest
 from telegram import Update
 
+from bot.channels import telegram_updates
 from bot.channels.telegram_updates import ConfirmingPoller
 
 
-class FakeApplication:
-    """What ConfirmingPoller uses of an Application: its bot's getUpdates and its processing."""
+class FakeBot:
+    """Telegram's getUpdates, as a script: each call runs the next step and returns what it gives."""
 
-    def __init__(self, answers: list) -> None:
-        self.bot = self
-        self.update_processor = self
-        self.answers = answers  # per getUpdates call: a list of update ids, or a coroutine giving one
+    def __init__(self, *steps: Any) -> None:
+        self.steps = list(steps)
         self.offsets: list[int | None] = []
-        self.handled: list[int] = []
-        self.gates: dict[int, asyncio.Event] = {}
-        self.idle = asyncio.Event()  # long polling with nothing left to hand out
 
     async def delete_webhook(self) -> bool:
         return True
 
-    async def get_updates(
-        self,
-        *,
-        offset: int | None,
-        timeout: float,  # noqa: ASYNC109 (Bot.get_updates' own parameter)
-        **_: Any,
-    ) -> tuple[Update, ...]:
+    async def get_updates(self, *, offset: int | None, **_: Any) -> tuple[Update, ...]:
         self.offsets.append(offset)
-        if not self.answers:
-            if timeout:
-                self.idle.set()
-                await asyncio.Event().wait()  # a long poll with nothing new, until cancelled
+        if not self.steps:  # nothing more comes
+            await asyncio.sleep(0.01)
             return ()
-        answer = self.answers.pop(0)
-        ids = await answer if isinstance(answer, Awaitable) else answer
-        return tuple(Update(update_id) for update_id in ids)
-
-    async def process_update(self, update: Update, coroutine: Awaitable[None] | None = None) -> None:
-        if coroutine is not None:  # the update processor's call
-            await coroutine
-            return
-        if update.update_id in self.gates:
-            await self.gates[update.update_id].wait()
-        self.handled.append(update.update_id)
+        return await self.steps.pop(0)()
 
 
-async def test_an_update_handed_out_again_while_or_after_it_was_handled_is_handled_once():
-    finished = asyncio.Event()
+class FakeApplication:
+    def __init__(self, bot: FakeBot) -> None:
+        self.bot = bot
 
-    async def stale_answer() -> list[int]:
-        # Asked for while 7 was being handled; 7 finishes before the answer arrives.
-        application.gates[7].set()
-        await finished.wait()
-        return [7, 8]
 
-    application = FakeApplication([[7], stale_answer(), [8]])
-    application.gates[7] = asyncio.Event()
-    poller = ConfirmingPoller(application)  # type: ignore[arg-type]
-    original_finish = poller._finish
+async def test_an_update_handled_while_a_poll_is_out_is_not_handled_again_when_that_poll_brings_it(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    handled: list[int] = []
+    first_may_finish = asyncio.Event()
+    first_finished = asyncio.Event()
+    polled = asyncio.Event()
 
-    def finish(update_id: int) -> None:
-        original_finish(update_id)
-        finished.set()
+    async def handle(application: Any, update: Update) -> bool:
+        handled.append(update.update_id)
+        if update.update_id == 1:
+            await first_may_finish.wait()
+            first_finished.set()
+        return True
 
-    poller._finish = finish  # type: ignore[method-assign]
-    polling = asyncio.create_task(poller.run())
-    await application.idle.wait()
-    polling.cancel()
-    await asyncio.gather(polling, return_exceptions=True)
-    assert application.handled == [7, 8]
-    # None: the oldest update Telegram holds; 7 while it is handled; then past each handled one,
-    # and the last call before stopping confirms everything handled.
-    assert application.offsets == [None, 7, 8, 9, 9]
+    async def first_poll() -> tuple[Update, ...]:
+        return (Update(1),)
+
+    async def second_poll() -> tuple[Update, ...]:
+        # Asked with offset 1 (update 1 is being handled); update 1 is handled meanwhile, and
+        # Telegram, asked with offset 1, hands it out again with the new one.
+        first_may_finish.set()
+        await first_finished.wait()
+        await asyncio.sleep(0)
+        return (Update(1), Update(2))
+
+    async def third_poll() -> tuple[Update, ...]:
+        polled.set()
+        return ()
+
+    monkeypatch.setattr(telegram_updates, "handle_update", handle)
+    bot = FakeBot(first_poll, second_poll, third_poll)
+    poller = ConfirmingPoller(FakeApplication(bot), long_poll=0)  # type: ignore[arg-type]
+    running = asyncio.create_task(poller.run())
+    await asyncio.wait_for(polled.wait(), 5)
+    await asyncio.sleep(0.1)  # update 2 is handled, and both confirmed
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+
+    assert sorted(handled) == [1, 2]  # each once
+    assert bot.offsets[:2] == [None, 1]
+    assert bot.offsets[-1] == 3  # both confirmed
+
+
+async def test_an_update_whose_replies_could_not_be_sent_is_handled_again_and_confirmed_only_then(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    attempts: list[int] = []
+    answered = asyncio.Event()
+    unconfirmed: list[int | None] = []
+
+    async def handle(application: Any, update: Update) -> bool:
+        attempts.append(update.update_id)
+        if len(attempts) < 3:
+            return False  # Telegram unreachable: the replies did not go out
+        unconfirmed.extend(bot.offsets[1:])  # asked for while it was not answered
+        answered.set()
+        return True
+
+    async def first_poll() -> tuple[Update, ...]:
+        return (Update(5),)
+
+    monkeypatch.setattr(telegram_updates, "handle_update", handle)
+    monkeypatch.setattr(telegram_updates, "UNANSWERED_PAUSE_SECONDS", (0.05, 0.1))
+    bot = FakeBot(first_poll)
+    poller = ConfirmingPoller(FakeApplication(bot), long_poll=0)  # type: ignore[arg-type]
+    running = asyncio.create_task(poller.run())
+    await asyncio.wait_for(answered.wait(), 5)
+    await asyncio.sleep(0.1)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+
+    assert attempts == [5, 5, 5]
+    assert unconfirmed and set(unconfirmed) == {5}  # the offset kept it
+    assert bot.offsets[-1] == 6
+
+
+async def test_stopping_leaves_an_update_not_answered_yet_to_the_next_start(monkeypatch: pytest.MonkeyPatch):
+    async def handle(application: Any, update: Update) -> bool:
+        return update.update_id != 7  # update 7's replies can't be sent; 8's can
+
+    async def first_poll() -> tuple[Update, ...]:
+        return (Update(7), Update(8))
+
+    monkeypatch.setattr(telegram_updates, "handle_update", handle)
+    bot = FakeBot(first_poll)
+    poller = ConfirmingPoller(FakeApplication(bot), long_poll=0)  # type: ignore[arg-type]
+    running = asyncio.create_task(poller.run())
+    await asyncio.sleep(0.2)  # update 7 is waiting to be handled again (a pause of a second)
+    running.cancel()
+    await asyncio.wait_for(asyncio.gather(running, return_exceptions=True), 2)  # no wait for the pause
+
+    assert bot.offsets[-1] == 7  # the confirmation on stopping: 7 comes again at the next start
