@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """``python -m bot <args>`` to its end, with ``stdin`` piped in; killed after two minutes. A
-    lone surrogate in ``stdin`` goes as the byte it stands for ("\\udcff" as 0xff), to type bytes
-    that are not UTF-8.
+@contextlib.contextmanager
+def bot_subprocess(*args: str, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """``python -m bot <args>`` with its three streams piped, killed after two minutes.
 
-    (The limit is a timer, not ``subprocess.run(timeout=...)``: that one polls with ``time.sleep``,
-    which fails under Debian's libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC, and the suite
-    must also pass with the clock moved.)"""
+    (The limit is a timer, not a ``timeout=``: those poll with ``time.sleep``, which fails under
+    Debian's libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC, and the suite must also pass
+    with the clock moved.)"""
     with subprocess.Popen(
         [sys.executable, "-m", "bot", *args],
         stdin=subprocess.PIPE,
@@ -35,9 +36,16 @@ def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Comp
         limit = threading.Timer(120, process.kill)
         limit.start()
         try:
-            stdout, stderr = process.communicate(stdin)
+            yield process
         finally:
             limit.cancel()
+
+
+def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``python -m bot <args>`` to its end, with ``stdin`` piped in. A lone surrogate in ``stdin``
+    goes as the byte it stands for ("\\udcff" as 0xff), to type bytes that are not UTF-8."""
+    with bot_subprocess(*args, env=env) as process:
+        stdout, stderr = process.communicate(stdin)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 

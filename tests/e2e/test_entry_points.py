@@ -4,9 +4,6 @@ naming the command."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -15,7 +12,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import make_engine
 from storage.migrate import is_current
-from tests.e2e.processes import ROOT, run_bot
+from tests.e2e.processes import bot_subprocess, run_bot
 
 
 def test_sqlite_entry_point_migrates_an_empty_database(tmp_path: Path):
@@ -61,26 +58,13 @@ def test_a_wrong_log_level_is_a_clear_stop(tmp_path: Path):
 
 def test_a_reader_that_goes_away_stops_the_terminal_quietly(tmp_path: Path, faq_cache: Path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", "FAQ_CACHE_DIR": str(faq_cache)}
-    with subprocess.Popen(
-        [sys.executable, "-m", "bot", "console"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    ) as process:
-        limit = threading.Timer(120, process.kill)
-        limit.start()
-        try:
-            assert process.stdout is not None and process.stdin is not None and process.stderr is not None
-            process.stdin.write("maybe\n" * 500)  # each one answered with the whole welcome again
-            process.stdin.close()
-            process.stdout.readline()  # as `| head -1` does
-            process.stdout.close()
-            errors = process.stderr.read()
-            process.wait()
-        finally:
-            limit.cancel()
+    with bot_subprocess("console", env=env) as process:
+        assert process.stdout is not None and process.stdin is not None and process.stderr is not None
+        process.stdin.write("maybe\n" * 500)  # each one answered with the whole welcome again
+        process.stdin.close()
+        process.stdout.readline()  # as `| head -1` does
+        process.stdout.close()
+        errors = process.stderr.read()
+        process.wait()
     assert process.returncode == 1
     assert "Traceback" not in errors and "BrokenPipe" not in errors
