@@ -3,8 +3,7 @@ staff destination fails for a while; afterwards nothing may be lost, applied twi
 unanswered, and every dossier must reach staff exactly once.
 
     .venv/bin/python bench/chaos.py [--scenario telegram|slack|both] [--applicants 10] [--kills 20]
-        [--seed 1] [--kill-every 2.5] [--database-url URL | --postgres] [--staff-down 6] [--refused 8]
-        [--kill-through-handoffs]
+        [--seed 1] [--handoff-kills 0] [--database-url URL | --postgres] [--staff-down 6] [--refused 8]
 
 Each scenario runs the real bot (``python -m bot telegram``, long polling, against the Telegram
 stand-in; ``python -m bot slack`` in HTTP mode, against the Slack stand-in) on SQLite (a new
@@ -12,24 +11,29 @@ file), on the database at ``--database-url``, or with ``--postgres`` on a Postgr
 its own (made on ``TEST_POSTGRES_URL``'s server, dropped after). ``--applicants`` applicants each
 send a whole application (the answers of ``tests.conftest.FULL_APPLICATION``, with their own name,
 email and files, then "submit") concurrently, one message at a time, each waiting for its reply:
-a new bot message in its chat (``--step-timeout`` seconds, long enough for a restart). A message
-equal to one the applicant already got is a reply sent again (a redelivered message is answered
-again): counted, not taken for the next reply. In Telegram choices are pressed as buttons when the
+a new bot message in its chat (``--step-timeout`` seconds, long enough for a restart; one whose
+reply never comes stops there, as going on would answer the wrong questions). A message equal to
+one the applicant already got is a reply sent again (a redelivered message is answered again):
+counted, not taken for the next reply. In Telegram choices are pressed as buttons when the
 question shows them; in Slack everything is typed (the conversation takes a choice's label), and
 each event is sent as Slack does: one that gets no 200 (refused, reset, or no answer in 3 s) is
-sent again with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``, after 0.5, 1, 2, 4, 4, ... s.
+sent again with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``, after 0.5 s, then every second
+(Slack's own retries, a minute and five minutes apart, compressed).
 
-Meanwhile the bot is SIGKILLed ``--kills`` times at random moments (intervals uniform in
-[0.3, 2 × ``--kill-every``] s, from ``--seed``) and started again at once, while applicants are
-applying (and, with ``--kill-through-handoffs``, until every dossier reached staff). When the first
-applicant comes to submit, the staff destination (the Telegram group, or the Slack channel)
-answers 500 for ``--staff-down`` seconds, then 429 (retry after 1 s) ``--rate-limited`` times,
-then the whole platform stand-in is stopped (connections refused) for ``--refused`` seconds.
+Meanwhile the bot is SIGKILLed ``--kills`` times and started again at once: each kill falls
+0-0.5 s after the n-th message of the run is sent, for ``--kills`` numbers n drawn (from
+``--seed``) among all the messages, so the kills are spread over the applications, whatever the
+machine's speed, and hit a message anywhere between its arrival and its confirmation. Then
+``--handoff-kills`` more, 0.5-3 s after the bot takes messages again, while the dossiers are
+handed to staff. When the first applicant comes to submit, the staff destination (the Telegram
+group, or the Slack channel) answers 500 for ``--staff-down`` seconds, then 429 (retry after
+1 s) ``--rate-limited`` times, then the whole platform stand-in is stopped (connections refused)
+for ``--refused`` seconds.
 
 Then, from the database and from what the stand-in received:
 - answers lost: answers of the stored draft that differ from (or are missing against) what the
-  same messages give when applied once, in order, to an engine in this process; plus every message
-  sent that was never recorded as applied;
+  messages sent give when applied once, in order, to an engine in this process; plus every
+  message sent that was never recorded as applied;
 - applied twice: dossiers beyond one version-1 dossier per applicant, evidence files beyond the
   two sent, staff hand-offs queued beyond one per dossier (an answer applied twice also shows as a
   wrong answer at the next question, i.e. as lost);
@@ -54,6 +58,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -62,6 +67,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +88,7 @@ from storage.migrate import upgrade
 from storage.models import Applicant, Dossier, Draft, EvidenceFile, OutboxMessage, ProcessedInbound, saved_id
 from storage.repository import Storage
 from tests.conftest import FULL_APPLICATION
-from tests.e2e.processes import ROOT, BotProcess, accepting, free_port
+from tests.e2e.processes import ROOT, BotProcess, accepting
 from tests.e2e.recording import Call, RecordingServer
 from tests.e2e.slack_standin import SlackStandIn, SlackUser, buttons_of, text_of
 from tests.e2e.telegram_standin import TelegramStandIn
@@ -113,20 +119,34 @@ class Config:
     applicants: int = 10
     kills: int = 20
     seed: int = 1
-    kill_every: float = 2.5  # mean seconds between kills
     step_timeout: float = 30.0  # how long an applicant waits for a reply before calling it missing
     staff_down: float = 6.0  # seconds the staff destination answers 500
     rate_limited: int = 3  # 429s the staff destination answers after that
     refused: float = 8.0  # seconds the whole platform refuses connections after that
     handoff_timeout: float = 240.0  # how long to wait, at the end, for every dossier to reach staff
     settle: float = 3.0  # and then how long to look out for hand-offs sent twice
-    kill_through_handoffs: bool = False  # go on killing while the hand-offs are delivered
+    handoff_kills: int = 0  # kills while the dossiers are handed to staff
 
 
 @dataclass(frozen=True)
 class Step:
     text: str = ""
     file: tuple[str, bytes] | None = None  # (name, content)
+
+
+def private_port() -> int:
+    """A free port below Linux's ephemeral range (32768-60999), so that no connection the bots or
+    the stand-ins open is given it while a stand-in is stopped, or before the bot listens on it."""
+    ports = random.Random()
+    for _ in range(100):
+        port = ports.randrange(20_000, 32_000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 def letters(number: int) -> str:
@@ -159,7 +179,7 @@ def application(number: int) -> list[Step]:
 @dataclass
 class Expected:
     answers: dict[str, Any]
-    content: dict[str, Any]
+    content: dict[str, Any] | None  # None: the messages sent do not come to a dossier
 
 
 def expected_results(channel: str, scripts: dict[str, list[Step]], workdir: Path) -> dict[str, Expected]:
@@ -179,10 +199,13 @@ def expected_results(channel: str, scripts: dict[str, list[Step]], workdir: Path
         for user_id in scripts:
             applicant = session.exec(
                 select(Applicant).where(Applicant.channel == channel, Applicant.channel_user_id == user_id)
-            ).one()
+            ).first()
+            if applicant is None:  # nothing sent, or not even the consent
+                results[user_id] = Expected({}, None)
+                continue
             draft = session.get_one(Draft, applicant.id)
-            dossier = session.exec(select(Dossier).where(Dossier.applicant_id == applicant.id)).one()
-            results[user_id] = Expected(dict(draft.answers), dict(dossier.content))
+            dossier = session.exec(select(Dossier).where(Dossier.applicant_id == applicant.id)).first()
+            results[user_id] = Expected(dict(draft.answers), dict(dossier.content) if dossier else None)
     database.dispose()
     return results
 
@@ -201,7 +224,7 @@ class Person:
     user_id: str
     steps: list[Step]
     events: list[str] = field(default_factory=list)
-    missing: list[int] = field(default_factory=list)  # steps whose reply never came
+    missing: list[int] = field(default_factory=list)  # the step whose reply never came: the person stops there
     undelivered: int = 0  # Slack events never acknowledged with 200
     seen: set[str] = field(default_factory=set)
     last: Reply | None = None
@@ -263,6 +286,7 @@ class Scenario(abc.ABC):
     def __init__(self, config: Config, workdir: Path, database_url: str) -> None:
         self.config = config
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url
         self.port = 0
 
@@ -279,8 +303,8 @@ class Scenario(abc.ABC):
         }
 
     async def start_platform(self) -> None:
+        self.port = private_port()
         await self.server.start(self.port)
-        self.port = int(self.server.url.rsplit(":", 1)[1])
 
     async def stop_platform(self) -> None:
         await self.server.stop()
@@ -289,6 +313,12 @@ class Scenario(abc.ABC):
         """The platform is away: connections are refused for ``seconds``."""
         await self.server.stop()
         await asyncio.sleep(seconds)
+        for _ in range(50):  # its port is outside the ephemeral range, but someone may have taken it
+            try:
+                await self.server.start(self.port)
+                return
+            except OSError:
+                await asyncio.sleep(0.1)
         await self.server.start(self.port)
 
     @abc.abstractmethod
@@ -296,7 +326,7 @@ class Scenario(abc.ABC):
 
     @abc.abstractmethod
     async def start_bot(self, bot: BotProcess) -> None:
-        """Start the bot, and wait until it takes messages."""
+        """Start the bot, and wait (a while) until it takes messages."""
 
     @abc.abstractmethod
     async def send(self, person: Person, step: Step, deadline: float) -> tuple[str, bool]:
@@ -354,7 +384,8 @@ class TelegramScenario(Scenario):
     async def start_bot(self, bot: BotProcess) -> None:
         polls = len(self.api.calls_to("getUpdates"))
         await bot.start()
-        await self.api.wait_until(lambda: len(self.api.calls_to("getUpdates")) > polls, 60)
+        with contextlib.suppress(TimeoutError):  # e.g. the platform is away: it polls once it is back
+            await self.api.wait_until(lambda: len(self.api.calls_to("getUpdates")) > polls, 60)
 
     async def send(self, person: Person, step: Step, deadline: float) -> tuple[str, bool]:
         chat = int(person.user_id)
@@ -422,7 +453,7 @@ def _param(call: Call, method: str, name: str) -> str | None:
 class SlackScenario(Scenario):
     name = "slack"
     command = "slack"
-    RETRY_DELAYS = (0.5, 1.0, 2.0)  # then every 4 s, until the step's deadline
+    RETRY_DELAYS = (0.5,)  # then every second, until the step's deadline
     TIMEOUT = 3.0  # Slack's: an event not answered within 3 s is sent again
 
     def __init__(self, config: Config, workdir: Path, database_url: str, base: int) -> None:
@@ -430,7 +461,7 @@ class SlackScenario(Scenario):
         self.base = base
         self.api = SlackStandIn(token=SLACK_TOKEN)
         self.server = self.api
-        self.app_port = free_port()
+        self.app_port = private_port()
         self.posts = CallIndex(self.api, lambda call: _param(call, "chat.postMessage", "channel"))
         self.users: dict[str, SlackUser] = {}
         self.http: aiohttp.ClientSession | None = None
@@ -467,7 +498,7 @@ class SlackScenario(Scenario):
 
     async def start_bot(self, bot: BotProcess) -> None:
         await bot.start()
-        await accepting(self.app_port)
+        await accepting(self.app_port)  # 20 s at most
 
     async def send(self, person: Person, step: Step, deadline: float) -> tuple[str, bool]:
         user = self.user(person)
@@ -502,7 +533,7 @@ class SlackScenario(Scenario):
                 reason = "http_timeout"
             except aiohttp.ClientError:
                 reason = "connection_failed"
-            delay = self.RETRY_DELAYS[attempt] if attempt < len(self.RETRY_DELAYS) else 4.0
+            delay = self.RETRY_DELAYS[attempt] if attempt < len(self.RETRY_DELAYS) else 1.0
             attempt += 1
             if loop.time() + delay >= deadline:
                 return False
@@ -557,7 +588,9 @@ class Chaos:
         self.bot = BotProcess(scenario.command, {}, scenario.workdir / f"{scenario.name}.log")
         self.kills = 0
         self.kill_marks: list[int] = []  # how many calls the stand-in had had at each kill
-        self.done = asyncio.Event()
+        self.sent = 0  # messages sent so far, by all applicants
+        self.progress = asyncio.Condition()  # notified as messages are sent, and when all are through
+        self.applied = asyncio.Event()  # every applicant is through (or stopped)
         self.submitting = asyncio.Event()
 
     async def run(self) -> None:
@@ -570,18 +603,24 @@ class Chaos:
             outage = asyncio.create_task(self.outage())
             try:
                 await asyncio.gather(*(self.apply(person) for person in self.people))
-                self.submitting.set()  # if nobody came to submit, the outage is skipped
-                if not self.config.kill_through_handoffs:
-                    self.done.set()
-                await outage
-                if self.config.kill_through_handoffs:
-                    await self.handed_over(settle=0)
             finally:
-                self.done.set()
+                self.applied.set()
+                async with self.progress:
+                    self.progress.notify_all()
                 await killer
+            self.submitting.set()  # if nobody came to submit, the outage comes now
+            await outage
+            if self.config.handoff_kills:
+                handed = asyncio.Event()
+                killer = asyncio.create_task(self.handoff_killer(handed))
+                try:
+                    await self.handed_over(settle=0)
+                finally:
+                    handed.set()
+                    await killer
             await self.handed_over(settle=self.config.settle)
-            await self.stop_bot()
         finally:
+            await self.stop_bot()
             await scenario.stop_platform()
 
     async def apply(self, person: Person) -> None:
@@ -592,10 +631,15 @@ class Chaos:
             deadline = loop.time() + self.config.step_timeout
             before = len(self.scenario.replies(person))
             event_id, delivered = await self.scenario.send(person, step, deadline)
+            async with self.progress:
+                self.sent += 1
+                self.progress.notify_all()
             person.events.append(event_id)
             person.undelivered += not delivered
             if not await self.reply(person, before, deadline):
+                # Going on would answer the wrong questions: the checks compare what was sent.
                 person.missing.append(index)
+                return
 
     async def reply(self, person: Person, before: int, deadline: float) -> bool:
         """Wait for a new message in the person's chat (not one they already got); True if it came."""
@@ -613,16 +657,36 @@ class Chaos:
             await self.scenario.changed(calls, remaining)
 
     async def killer(self) -> None:
-        """SIGKILL the bot at random moments and start it again at once."""
-        while self.kills < self.config.kills and not self.done.is_set():
-            wait = self.random.uniform(0.3, max(0.6, 2 * self.config.kill_every))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.done.wait(), wait)
-            if self.done.is_set():
+        """Kill the bot a moment after each of the drawn messages is sent, and start it again."""
+        total = sum(len(person.steps) for person in self.people)
+        marks = sorted(self.random.sample(range(1, total), min(self.config.kills, total - 1)))
+        for mark in marks:
+            async with self.progress:
+                await self.progress.wait_for(partial(self._reached, mark))
+            if self.applied.is_set():
                 return
-            await self.kill()
-            self.kills += 1
-            await self.bot.start()
+            await asyncio.sleep(self.random.uniform(0, 0.5))
+            await self.restart()
+
+    def _reached(self, mark: int) -> bool:
+        return self.sent >= mark or self.applied.is_set()
+
+    async def handoff_killer(self, handed: asyncio.Event) -> None:
+        """Kill the bot now and then while it hands the dossiers to staff."""
+        for _ in range(self.config.handoff_kills):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(handed.wait(), self.random.uniform(0.5, 3))
+            if handed.is_set():
+                return
+            await self.restart()
+
+    async def restart(self) -> None:
+        await self.kill()
+        self.kills += 1
+        try:  # what comes next waits until it takes messages again
+            await self.scenario.start_bot(self.bot)
+        except AssertionError as error:  # not listening after 20 s: its log tells why
+            print(f"{self.scenario.name}: {error}", file=sys.stderr)
 
     async def kill(self) -> None:
         process = self.bot.process
@@ -811,7 +875,7 @@ def database_for(args: argparse.Namespace, workdir: Path, scenario: str) -> Iter
 
 
 async def run_scenario(name: str, config: Config, database_url: str, label: str, workdir: Path) -> Result:
-    """One scenario on one database: the run, then the checks."""
+    """One scenario on one database: the run, then the checks. ``workdir`` gets the bot's log."""
     base = 5_000_000 + uuid.uuid4().int % 1_000_000 * 100  # ids of this run's own, whatever the database holds
     scenario: Scenario = (
         TelegramScenario(config, workdir, database_url, base)
@@ -819,13 +883,13 @@ async def run_scenario(name: str, config: Config, database_url: str, label: str,
         else SlackScenario(config, workdir, database_url, base)
     )
     chaos = Chaos(scenario, config)
-    scripts = {person.user_id: person.steps for person in chaos.people}
-    expecting = asyncio.create_task(asyncio.to_thread(expected_results, name, scripts, workdir))
     result = Result(name, label, config.applicants)
     started = time.perf_counter()
     await chaos.run()
     result.seconds = time.perf_counter() - started
-    await asyncio.to_thread(check, chaos, await expecting, result)
+    sent = {person.user_id: person.steps[: len(person.events)] for person in chaos.people}
+    expected = await asyncio.to_thread(expected_results, name, sent, workdir)
+    await asyncio.to_thread(check, chaos, expected, result)
     return result
 
 
@@ -850,15 +914,12 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=Config.applicants)
     parser.add_argument("--kills", type=int, default=Config.kills)
     parser.add_argument("--seed", type=int, default=Config.seed)
-    parser.add_argument("--kill-every", type=float, default=Config.kill_every, help="mean seconds between kills")
     parser.add_argument("--step-timeout", type=float, default=Config.step_timeout)
     parser.add_argument("--staff-down", type=float, default=Config.staff_down, help="seconds of 500s")
     parser.add_argument("--rate-limited", type=int, default=Config.rate_limited, help="429s after that")
     parser.add_argument("--refused", type=float, default=Config.refused, help="seconds of refused connections")
     parser.add_argument("--handoff-timeout", type=float, default=Config.handoff_timeout)
-    parser.add_argument(
-        "--kill-through-handoffs", action="store_true", help="go on killing while dossiers are handed to staff"
-    )
+    parser.add_argument("--handoff-kills", type=int, default=0, help="kills while dossiers go to staff")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--database-url", help="default: a new SQLite file")
     where.add_argument("--postgres", action="store_true", help="a new PostgreSQL database, dropped after")
@@ -867,19 +928,17 @@ def main() -> None:
         applicants=args.applicants,
         kills=args.kills,
         seed=args.seed,
-        kill_every=args.kill_every,
         step_timeout=args.step_timeout,
         staff_down=args.staff_down,
         rate_limited=args.rate_limited,
         refused=args.refused,
         handoff_timeout=args.handoff_timeout,
-        kill_through_handoffs=args.kill_through_handoffs,
+        handoff_kills=args.handoff_kills,
     )
     workdir = Path(tempfile.mkdtemp(prefix="cmm-chaos-"))
     results = []
     print(HEADER, flush=True)
     for name in ("telegram", "slack") if args.scenario == "both" else (args.scenario,):
-        (workdir / name).mkdir()
         with database_for(args, workdir, name) as (label, url):
             results.append(asyncio.run(run_scenario(name, config, url, label, workdir / name)))
         print(row(results[-1]), flush=True)
