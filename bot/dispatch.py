@@ -5,7 +5,10 @@ Each process runs a dispatcher for the destinations it can reach (the Telegram p
 ``staff:telegram`` and ``applicant:telegram``, ...). A message is taken under a lease, sent, then
 marked delivered; a failure is retried with exponential backoff; a message that is delivered is
 never sent again. (If a process dies between sending and marking, the lease runs out and the
-message is sent once more: delivery is at least once, and the window is one send wide.)
+message is sent once more: delivery is at least once. The window is the whole delivery: a staff
+hand-off is several messages, the notification, the PDF and the evidence, all sent again; and a
+hand-off that fails half way, e.g. the destination goes away after the notification, is sent
+again whole too.)
 """
 
 from __future__ import annotations
