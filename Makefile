@@ -72,9 +72,9 @@ lock:
 	.lock-venv/bin/pip-compile $(LOCK_FLAGS) --extra dev --constraint requirements.lock -o requirements-dev.lock pyproject.toml
 	rm -rf .lock-venv
 
-# Re-encode the FAQ texts after editing conversations/faq_knowledge.yaml or faq_out_of_scope.yaml.
+# Re-encode the FAQ texts after editing conversations/support/faq/knowledge.yaml or out_of_scope.yaml.
 faq-embeddings: $(VENV)/installed
-	$(BIN)/python -m conversations.faq_embeddings
+	$(BIN)/python -m conversations.support.faq.embeddings
 
 clean:
 	rm -rf $(VENV) data

@@ -77,11 +77,11 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conversations.asking import ONE_MOMENT
-from conversations.engine import Engine
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
+from conversations.application.prompts import dossier_number
 from conversations.messages import Inbound, IncomingFile
-from conversations.policy import Policy
-from conversations.prompts import dossier_number
+from conversations.support.asking import ONE_MOMENT
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade

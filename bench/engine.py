@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conversations.engine import Engine
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile
-from conversations.policy import Policy
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade

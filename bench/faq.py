@@ -22,8 +22,8 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from conversations.faq import load  # noqa: E402
-from conversations.faq_index import FaqIndex  # noqa: E402
+from conversations.support.faq.index import FaqIndex  # noqa: E402
+from conversations.support.faq.knowledge import load  # noqa: E402
 
 
 def evaluate(index: FaqIndex, labelled: list[dict]) -> dict:

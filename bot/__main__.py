@@ -13,12 +13,18 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, open_database
+from bot.channels.console.staff import (
+    console_dispatcher,
+    list_outbox,
+    print_faq_report,
+    run_staff_command,
+    run_support_command,
+)
 from bot.logs import configure_logging
 from bot.settings import Settings
-from bot.staff_cli import console_dispatcher, list_outbox, print_faq_report, run_staff_command, run_support_command
-from conversations.dossier_export import to_json, to_text
-from conversations.flow import Flow
-from conversations.prompts import dossier_number
+from conversations.application.flow import Flow
+from conversations.application.prompts import dossier_number
+from conversations.staff.export import to_json, to_text
 from storage.repository import Storage
 
 
@@ -76,7 +82,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "faq-index":
         return _make_faq_index(settings.faq_cache_dir)
     if args.command == "console":
-        from bot.channels.console import ConsoleChannel
+        from bot.channels.console.applicant import ConsoleChannel
 
         if isinstance(sys.stdin, io.TextIOWrapper):
             # Bytes that are not UTF-8 would stop the loop at readline(); read this way they reach
@@ -87,11 +93,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         dispatcher = console_dispatcher(settings, storage, echo=channel.notice)
         return channel.run(deliver=dispatcher.deliver_due)
     if args.command == "telegram":
-        from bot.telegram_main import run_telegram
+        from bot.channels.telegram.main import run_telegram
 
         return run_telegram(settings)
     if args.command == "slack":
-        from bot.slack_main import run_slack
+        from bot.channels.slack.main import run_slack
 
         return run_slack(settings)
     storage = build_storage(settings)
@@ -132,8 +138,8 @@ def _export_dossier(storage: Storage, dossier_id: int, output_format: str, setti
 def _make_faq_index(cache: Path) -> int:
     """Learn the index once, ahead of time, so that no bot process waits for it (about 10 s and
     600 MB; nothing to do when the cache already holds it for today's knowledge base)."""
-    from conversations.faq import load
-    from conversations.faq_index import FaqIndex
+    from conversations.support.faq.index import FaqIndex
+    from conversations.support.faq.knowledge import load
 
     print(f"Making the FAQ index: learned once (10-30 s), then read from {cache}...", flush=True)
     started = time.perf_counter()

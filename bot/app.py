@@ -10,13 +10,13 @@ from sqlalchemy import Engine as DatabaseEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bot.dispatch import Dispatcher, Sender
-from bot.senders import FolderStaffSender
+from bot.delivery.dispatcher import Dispatcher, Sender
+from bot.delivery.senders import FolderStaffSender
 from bot.settings import Settings
-from conversations.asking import Asking
-from conversations.engine import Engine
+from conversations.application.engine import Engine
 from conversations.reminders import Reminders
-from conversations.staff import StaffDesk
+from conversations.staff.desk import StaffDesk
+from conversations.support.asking import Asking
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade

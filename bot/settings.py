@@ -10,9 +10,9 @@ from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
+from conversations.application.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
+from conversations.application.validators import MEGABYTE
 from conversations.reminders import ReminderPolicy
-from conversations.validators import MEGABYTE
 from storage.database import DEFAULT_URL
 
 

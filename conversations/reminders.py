@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
+from conversations.application.prompts import dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
-from conversations.prompts import dossier_number
 from storage.models import saved_id
 from storage.repository import Storage, Transaction
 

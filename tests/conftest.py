@@ -15,18 +15,18 @@ import pytest
 from filelock import FileLock
 from sqlmodel import Session, col, select
 
-from conversations.asking import Asking
-from conversations.engine import Engine
-from conversations.faq import load
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
-from conversations.policy import Policy
+from conversations.support.asking import Asking
+from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Draft, OutboxMessage
 from storage.repository import Storage
 
 if TYPE_CHECKING:
-    from conversations.faq_index import FaqIndex
+    from conversations.support.faq.index import FaqIndex
 
 # When the tests' clock starts. The date is arbitrary: nothing reads the machine's clock, so the
 # suite gives the same results whatever day it runs.
@@ -58,7 +58,7 @@ def faq_cache() -> Path:
 def faq_index(faq_cache: Path) -> FaqIndex:
     """The learned index of the knowledge base, made once per test process (read from the cache;
     learned there first, by one process while the others wait, if it is not there yet)."""
-    from conversations.faq_index import FaqIndex
+    from conversations.support.faq.index import FaqIndex
 
     faq_cache.mkdir(parents=True, exist_ok=True)
     with FileLock(faq_cache / "learning.lock"):

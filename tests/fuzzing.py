@@ -21,13 +21,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from conversations.answers import parse
-from conversations.fields import Field, Kind
-from conversations.flow import Flow
+from conversations.application.answers import parse
+from conversations.application.fields import Field, Kind
+from conversations.application.flow import Flow
+from conversations.application.policy import Policy
+from conversations.application.validators import EARLIEST_YEAR, LATEST_YEAR, Invalid
 from conversations.messages import Inbound, IncomingFile
-from conversations.policy import Policy
 from conversations.text_hygiene import MAX_FILE_NAME_LENGTH, clean_inbound, is_clean
-from conversations.validators import EARLIEST_YEAR, LATEST_YEAR, Invalid
 from tests.conftest import JPEG, PDF, PNG
 
 POLICY = Policy()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.console import ConsoleChannel, Unreadable, read_file
-from conversations.engine import Engine
+from bot.channels.console.applicant import ConsoleChannel, Unreadable, read_file
+from conversations.application.engine import Engine
 from storage.repository import Storage
 from tests.conftest import APPLICANT_ANSWERS, PDF, TRAINING_ANSWERS, stored_draft
 

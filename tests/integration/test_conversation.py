@@ -6,8 +6,8 @@ import re
 
 from sqlmodel import Session, select
 
-from conversations.engine import Engine
-from conversations.machine import REVIEW, SUBMITTED
+from conversations.application.engine import Engine
+from conversations.application.machine import REVIEW, SUBMITTED
 from conversations.messages import IncomingFile
 from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
 from storage.repository import Storage

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from bot.dispatch import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from storage.models import OutboxMessage
 from storage.repository import Storage
 from tests.conftest import START, ManualClock

@@ -14,15 +14,15 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from conversations.answers import show
-from conversations.dossier_pdf import render_pdf
-from conversations.engine import Engine
-from conversations.flow import CONSENT, REFERENCES, Flow
-from conversations.policy import Policy
-from conversations.prompts import dossier_number
-from conversations.review import flatten
-from conversations.scope import reference_key
-from conversations.verdict import verdict
+from conversations.application.answers import show
+from conversations.application.engine import Engine
+from conversations.application.flow import CONSENT, REFERENCES, Flow
+from conversations.application.policy import Policy
+from conversations.application.prompts import dossier_number
+from conversations.application.scope import reference_key
+from conversations.application.summary import flatten
+from conversations.staff.pdf import render_pdf
+from conversations.staff.verdict import verdict
 from storage.models import Dossier
 from storage.repository import Storage
 from tests.conftest import FULL_APPLICATION, TODAY, Applicant, ManualClock, make_engine_on, open_storage

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from conversations.machine import REVIEW, SUBMITTED
+from conversations.application.machine import REVIEW, SUBMITTED
 from storage.models import Applicant, Dossier, OutboxMessage, ProcessedInbound, StatusChange
 from storage.repository import Storage, Transaction
 from tests.conftest import (

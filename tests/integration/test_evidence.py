@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.dispatch import Dispatcher
-from bot.senders import FolderStaffSender
-from conversations.engine import Engine
-from conversations.policy import Policy
-from conversations.staff import StaffDesk
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.senders import FolderStaffSender
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
+from conversations.staff.desk import StaffDesk
 from storage.repository import Storage
 from storage.sweep import sweep_files
 from tests.conftest import (

@@ -11,12 +11,12 @@ import json
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.dispatch import Dispatcher
-from conversations import support
-from conversations.asking import Asking
-from conversations.engine import Engine
-from conversations.faq_index import FaqIndex
-from conversations.policy import Policy
+from bot.delivery.dispatcher import Dispatcher
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
+from conversations.support import relay as support
+from conversations.support.asking import Asking
+from conversations.support.faq.index import FaqIndex
 from storage.models import FaqQuestion, OutboxMessage, SupportThread
 from storage.repository import Storage
 from tests.conftest import APPLICANT_ANSWERS

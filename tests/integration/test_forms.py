@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.fields import Kind
-from conversations.machine import REVIEW
+from conversations.application.engine import Engine
+from conversations.application.fields import Kind
+from conversations.application.machine import REVIEW
 from conversations.messages import FormOffer
 from storage.repository import Storage
 from tests.conftest import (

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.console import ConsoleChannel
-from conversations.engine import Engine
+from bot.channels.console.applicant import ConsoleChannel
+from conversations.application.engine import Engine
 from tests.conftest import FULL_APPLICATION, PDF
 
 ANSWERS = [answer for answer in FULL_APPLICATION if isinstance(answer, str)]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from conversations.engine import Engine
-from conversations.machine import REVIEW
-from conversations.turn import parse_command
+from conversations.application.engine import Engine
+from conversations.application.machine import REVIEW
+from conversations.application.turn import parse_command
 from storage.models import Applicant, EvidenceFile
 from storage.repository import Storage
 from tests.conftest import (

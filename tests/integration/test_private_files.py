@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.senders import FolderStaffSender
-from bot.staff_cli import run_staff_command
-from conversations.engine import Engine
-from conversations.policy import Policy
-from conversations.staff import StaffDesk
+from bot.channels.console.staff import run_staff_command
+from bot.delivery.senders import FolderStaffSender
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
+from conversations.staff.desk import StaffDesk
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade

@@ -9,13 +9,13 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from conversations import support
-from conversations.asking import ONE_MOMENT, Asking
-from conversations.engine import Engine
-from conversations.faq import load
-from conversations.faq_index import FaqIndex
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
 from conversations.messages import Outbound
-from conversations.policy import Policy
+from conversations.support import relay as support
+from conversations.support.asking import ONE_MOMENT, Asking
+from conversations.support.faq.index import FaqIndex
+from conversations.support.faq.knowledge import load
 from storage.models import Applicant, FaqQuestion, OutboxMessage
 from storage.repository import Storage
 from tests.conftest import (
@@ -224,7 +224,7 @@ def test_a_question_while_the_index_is_made_gets_one_moment_and_holds_up_no_one_
         made.wait(30)
         return faq_index
 
-    monkeypatch.setattr("conversations.faq_index.FaqIndex", made_slowly)
+    monkeypatch.setattr("conversations.support.faq.index.FaqIndex", made_slowly)
     engine = Engine(sqlite_storage, policy=Policy(), asking=Asking())  # nothing made yet, as at a start
     asking, other = Talker(engine, "asking"), Talker(engine, "other")
     for talker in (asking, other):
@@ -258,7 +258,7 @@ def test_an_index_that_cannot_be_made_sends_questions_to_a_person(
     def broken(*_args: object, **_kwargs: object) -> FaqIndex:
         raise MemoryError("no room to learn")
 
-    monkeypatch.setattr("conversations.faq_index.FaqIndex", broken)
+    monkeypatch.setattr("conversations.support.faq.index.FaqIndex", broken)
     talker = Talker(Engine(sqlite_storage, policy=Policy(), asking=Asking()))
     talker.answer_all(APPLICANT_ANSWERS)
     reply = talker.say("how much is the fee?")

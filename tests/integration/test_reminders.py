@@ -10,10 +10,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
-from conversations.engine import Engine
-from conversations.policy import Policy
+from conversations.application.engine import Engine
+from conversations.application.policy import Policy
 from conversations.reminders import ReminderPolicy, Reminders, is_quiet
-from conversations.staff import StaffDesk
+from conversations.staff.desk import StaffDesk
 from storage.models import Applicant
 from storage.repository import Storage
 from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, START, ManualClock, applicant_notices

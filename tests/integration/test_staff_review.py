@@ -10,11 +10,11 @@ import zipfile
 import pytest
 from sqlmodel import Session, col, select
 
-from conversations import lifecycle
-from conversations.engine import Engine
-from conversations.machine import REVIEW, SUBMITTED
-from conversations.policy import Policy
-from conversations.staff import StaffDesk, StaffError
+from conversations.application.engine import Engine
+from conversations.application.machine import REVIEW, SUBMITTED
+from conversations.application.policy import Policy
+from conversations.staff import lifecycle
+from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage, StatusChange
 from storage.repository import Storage
 from tests.conftest import (

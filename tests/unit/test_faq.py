@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conversations.faq import (
+from conversations.support.faq.index import FaqIndex, Spelling
+from conversations.support.faq.knowledge import (
     Entry,
     load,
     load_not_covered,
@@ -19,7 +20,6 @@ from conversations.faq import (
     looks_like_question,
     normalize,
 )
-from conversations.faq_index import FaqIndex, Spelling
 
 LABELLED = yaml.safe_load((Path(__file__).parents[1] / "data" / "faq_questions.yaml").read_text())
 TOPICS = {

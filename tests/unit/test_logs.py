@@ -95,7 +95,7 @@ def test_a_database_error_does_not_quote_the_values_it_was_given():
         ("slack_sdk.web.async_base_client", logging.DEBUG, False),
         ("transitions.core", logging.INFO, False),
         ("telegramlike", logging.DEBUG, True),
-        ("bot.channels.slack", logging.DEBUG, True),
+        ("bot.channels.slack.applicant", logging.DEBUG, True),
     ],
 )
 def test_libraries_log_nothing_below_their_floor(name: str, level: int, shown: bool):

@@ -1,5 +1,5 @@
-"""Pure tests of the eligibility rules (``conversations.eligibility``) and the consistency checks
-(``conversations.consistency``), each called as ``(value, Scope(...))``."""
+"""Pure tests of the eligibility rules (``conversations.application.eligibility``) and the consistency checks
+(``conversations.application.consistency``), each called as ``(value, Scope(...))``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from conversations import consistency as c
-from conversations import eligibility as e
-from conversations.policy import Policy
-from conversations.scope import Scope
+from conversations.application import consistency as c
+from conversations.application import eligibility as e
+from conversations.application.policy import Policy
+from conversations.application.scope import Scope
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conversations.faq import load, load_not_covered
-from conversations.faq_embeddings import STORED, EmbeddingStore
-from conversations.faq_index import training_texts
-from conversations.sentence_encoder import default_encoder
+from conversations.support.faq.embeddings import STORED, EmbeddingStore
+from conversations.support.faq.index import training_texts
+from conversations.support.faq.knowledge import load, load_not_covered
+from conversations.support.faq.sentence_encoder import default_encoder
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ top-level text Slack reads as mrkdwn."""
 
 from __future__ import annotations
 
-from bot.channels.slack import blocks_for
-from bot.channels.slack_text import SECTION_LIMIT, escaped, plain_sections, top_level_text
+from bot.channels.slack.applicant import blocks_for
+from bot.channels.slack.text import SECTION_LIMIT, escaped, plain_sections, top_level_text
 from conversations.messages import Outbound
 
 

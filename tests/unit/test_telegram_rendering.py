@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram import callback_data, keyboard
+from bot.channels.telegram.applicant import callback_data, keyboard
 from bot.channels.text import split_message
-from conversations.flow import Flow
-from conversations.machine import NAVIGATION_STATES
+from conversations.application.flow import Flow
+from conversations.application.machine import NAVIGATION_STATES
 from conversations.messages import Choice, Outbound
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.channels import telegram_updates
-from bot.channels.telegram_updates import ConfirmingPoller
+from bot.channels.telegram import updates as telegram_updates
+from bot.channels.telegram.updates import ConfirmingPoller
 
 
 class FakeBot:

@@ -1,5 +1,5 @@
-"""Pure tests of the answer parsers (``conversations.validators``) and of reading and showing
-answers by field kind (``conversations.answers``)."""
+"""Pure tests of the answer parsers (``conversations.application.validators``) and of reading and showing
+answers by field kind (``conversations.application.answers``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from conversations import answers
-from conversations import validators as v
-from conversations.flow import CENTER_TYPES, TRAINING_MODES, Flow
+from conversations.application import answers
+from conversations.application import validators as v
+from conversations.application.flow import CENTER_TYPES, TRAINING_MODES, Flow
+from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile
-from conversations.policy import Policy
 from tests.conftest import JPEG, PDF, PNG
 
 MB = 1_000_000  # sizes are decimal megabytes, as Telegram states its limit

@@ -1,13 +1,13 @@
-"""Pure tests of ``conversations.verdict``: a dossier's content in, problems and warnings out."""
+"""Pure tests of ``conversations.staff.verdict``: a dossier's content in, problems and warnings out."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from conversations.flow import Flow
-from conversations.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
-from conversations.review import dossier_content
-from conversations.verdict import Verdict, verdict
+from conversations.application.flow import Flow
+from conversations.application.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
+from conversations.application.summary import dossier_content
+from conversations.staff.verdict import Verdict, verdict
 
 TODAY = dt.date(2026, 11, 28)
 LETTER = {"name": "letter.pdf", "size": 48_000, "mime": "application/pdf"}

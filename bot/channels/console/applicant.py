@@ -1,0 +1,138 @@
+"""The terminal channel: one applicant types (or pipes) answers line by line.
+
+Choices are shown as numbered lines and a number picks the choice, as a button would; when
+the bot asks for a file, the line is a path to it. Nothing else happens here: the engine does
+the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import stat
+import uuid
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TextIO
+
+from conversations.application.engine import Engine
+from conversations.application.validators import choice_number
+from conversations.messages import Inbound, IncomingFile, Outbound
+
+CHANNEL = "console"
+# A command is a first word like /skip; a path like /home/maria/certificate.pdf has more slashes.
+_COMMAND = re.compile(r"/[^/\s]+(\s.*)?")
+
+
+def _is_path(line: str) -> bool:
+    """At a file question: a path, unless it reads as a command (``/skip``) and nothing on disk
+    has that name (``/tmp`` is a folder, not a command)."""
+    return not _COMMAND.fullmatch(line) or os.path.exists(os.path.expanduser(line))
+
+
+class ConsoleChannel:
+    def __init__(self, engine: Engine, *, stdin: TextIO, stdout: TextIO, user_id: str = "local") -> None:
+        self.engine = engine
+        self.stdin = stdin
+        self.stdout = stdout
+        self.user_id = user_id
+        self._last: Outbound | None = None
+        self._deliver: Callable[[], Coroutine[Any, Any, int]] | None = None
+
+    def run(self, deliver: Callable[[], Coroutine[Any, Any, int]] | None = None) -> int:
+        """Read lines until the input ends. ``deliver`` sends what waits in the outbox (notices
+        from IMC, dossiers for the staff folder); it runs after every line."""
+        interactive = self.stdin.isatty()
+        self._deliver = deliver
+        self._send(text="/start")  # shows where the applicant is: the first question, or a welcome back
+        try:
+            while True:
+                if interactive:
+                    self.stdout.write("> ")
+                    self.stdout.flush()
+                line = self.stdin.readline()
+                if not line:
+                    break
+                self._on_line(line.rstrip("\r\n"))
+        except KeyboardInterrupt:  # Ctrl-C ends the session like Ctrl-D; what was answered is saved
+            pass
+        if interactive:
+            self.stdout.write("\nBye for now. Your answers are saved; run this again to carry on.\n")
+        return 0
+
+    def _on_line(self, line: str) -> None:
+        last = self._last
+        stripped = line.strip()
+        number = choice_number(stripped, len(last.choices)) if last else None
+        if last and number is not None:
+            self._send(text=last.choices[number - 1].value)
+        elif last and last.expects_file and stripped and _is_path(stripped):
+            try:
+                file = read_file(stripped, max_bytes=self.engine.policy.max_file_bytes)
+            except Unreadable as error:
+                self._print(
+                    f"I can't read a file at {printable(stripped)} ({error}). Type the path of the file, "
+                    "e.g. ~/Documents/certificate.pdf."
+                )
+                return
+            self._send(file=file)
+        else:
+            self._send(text=line)
+
+    def _send(self, *, text: str = "", file: IncomingFile | None = None) -> None:
+        inbound = Inbound(CHANNEL, self.user_id, uuid.uuid4().hex, text=text, file=file)
+        for outbound in self.engine.handle(inbound, interim=self._render):
+            self._render(outbound)
+            self._last = outbound
+        if self._deliver is not None:
+            asyncio.run(self._deliver())
+
+    def notice(self, text: str) -> None:
+        """Something from outside the conversation: a notice from IMC, a staff line."""
+        self._print(text)
+
+    def _render(self, outbound: Outbound) -> None:
+        lines = [outbound.text]
+        lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(outbound.choices, start=1))
+        if outbound.expects_file:
+            lines.append("  (type the path of the file)")
+        self._print("\n".join(lines))
+
+    def _print(self, text: str) -> None:
+        self.stdout.write(text + "\n\n")
+        self.stdout.flush()
+
+
+class Unreadable(Exception):
+    """A typed path that gives no file; ``str(error)`` says why, for the applicant."""
+
+
+def read_file(typed: str, *, max_bytes: int) -> IncomingFile:
+    """The regular file at the typed path, read no further than one byte past ``max_bytes``.
+
+    Only a regular file: a pipe may never end, and a device like /dev/zero never does. A file
+    larger than the limit is not read at all: its size goes with it, as a platform tells the
+    size of a file too large to fetch, and the engine refuses it saying how large it is."""
+    try:
+        path = Path(typed).expanduser()
+        # O_NONBLOCK: a pipe opens at once, instead of waiting for someone to write to it.
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise Unreadable("it is not a regular file")  # a folder is refused by open()
+            if status.st_size > max_bytes:
+                return IncomingFile(path.name, None, size=status.st_size)
+            return IncomingFile(path.name, file.read(max_bytes + 1))
+    except OSError as error:
+        raise Unreadable(error.strerror or "it can't be opened") from None
+    except ValueError:  # the one a path with a NUL character in it raises
+        raise Unreadable("a path can't have a NUL character in it") from None
+    except RuntimeError:  # ~someone, for a user who does not exist
+        raise Unreadable("there is no such home folder") from None
+
+
+def printable(text: str) -> str:
+    """``text`` with whatever a terminal would not print as such (control characters, invalid
+    Unicode) written as an escape, e.g. \\x00."""
+    return "".join(character if character.isprintable() else ascii(character)[1:-1] for character in text)

@@ -1,0 +1,355 @@
+"""The Telegram channel, on python-telegram-bot: updates in, the engine's messages out.
+
+It only translates. A message, a pressed button, a document or a photo becomes an ``Inbound``
+(the update id is its event id, so a redelivered update is applied once); the engine's
+``Outbound`` becomes plain-text messages (no parse mode, so nothing an applicant typed can be
+taken for formatting), split below Telegram's 4,096 characters, with choices as inline buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+from urllib.parse import urlparse
+
+from aiolimiter import AsyncLimiter
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, FileSizeLimit, MessageLimit
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from bot.channels.interim import interim_on_loop
+from bot.channels.telegram.staff import TelegramStaff
+from bot.channels.telegram.support import TelegramSupport
+from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve, serve_webhook
+from bot.channels.text import split_message
+from bot.delivery.dispatcher import Dispatcher
+from conversations.application.engine import Engine
+from conversations.application.prompts import COMMANDS
+from conversations.keyed_lock import AsyncKeyedLocks
+from conversations.messages import Inbound, IncomingFile, Outbound
+
+CHANNEL = "telegram"
+log = logging.getLogger(__name__)
+
+# What the applicant sent, for "Sorry, I can't use ..." (Message attribute -> words).
+_UNSUPPORTED = {
+    "sticker": "stickers",
+    "voice": "voice messages",
+    "audio": "audio files",
+    "video": "videos",
+    "video_note": "video messages",
+    "animation": "GIFs",
+    "location": "locations",
+    "venue": "locations",
+    "contact": "contacts",
+    "poll": "polls",
+    "dice": "dice",
+}
+_CALLBACK_SEPARATOR = "|"
+
+
+def callback_data(question: str, value: str) -> str:
+    data = f"{question}{_CALLBACK_SEPARATOR}{value}"
+    if len(data.encode()) > 64:  # Telegram's limit; the flow's keys and values are far shorter
+        raise ValueError(f"callback data over 64 bytes: {data!r}")
+    return data
+
+
+def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
+    if not outbound.choices:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(choice.label, callback_data=callback_data(outbound.question, choice.value))]
+            for choice in outbound.choices
+        ]
+    )
+
+
+# What a Bot API call returns, as ``BaseRateLimiter.process_request`` declares it.
+_ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class DeliveryLimiter(AIORateLimiter):
+    """Telegram's limits on what the bot sends: about 30 messages a second overall and 20 a
+    minute per group (``AIORateLimiter``, which also waits out a 429's ``retry_after``), plus at
+    most ``per_chat_rate`` messages a second in one private chat; failed connections and
+    timeouts are retried with backoff."""
+
+    def __init__(self, *, per_chat_rate: float = 1.0, retries: int = 3) -> None:
+        super().__init__(max_retries=retries)
+        self._per_chat_rate = per_chat_rate
+        self._retries = retries
+        self._chat_limiters: dict[int, AsyncLimiter] = {}
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        if len(self._chat_limiters) > 1024:  # forget idle chats, as AIORateLimiter does for groups
+            busy = {key: limiter for key, limiter in self._chat_limiters.items() if not limiter.has_capacity()}
+            self._chat_limiters = busy
+        if chat_id not in self._chat_limiters:
+            # One message every 1/rate seconds, no bursts.
+            self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._per_chat_rate)
+        return self._chat_limiters[chat_id]
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> _ApiResult:
+        chat_id = data.get("chat_id")
+        # The private chat a message goes to (its id is positive), or None for anything else.
+        private_chat = chat_id if endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0 else None
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(
+                lambda error: isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+            ),
+            stop=stop_after_attempt(self._retries + 1),
+            wait=wait_exponential(multiplier=0.5, max=8),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                if private_chat is not None:
+                    async with self._chat_limiter(private_chat):
+                        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        raise AssertionError("unreachable: tenacity reraises")
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; those of one chat one at a time, in order.
+
+    (``concurrent_updates=True`` alone gives no per-chat order.)"""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._chats = AsyncKeyedLocks()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        async with self._chats.hold(chat.id):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+class TelegramChannel:
+    def __init__(
+        self, engine: Engine, staff: TelegramStaff | None = None, support: TelegramSupport | None = None
+    ) -> None:
+        self.engine = engine
+        self.staff = staff
+        self.support = support
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        if self.staff is not None and chat.id == self.staff.chat_id:
+            await self.staff.on_update(update, context)
+            return
+        if self.support is not None and chat.id == self.support.chat_id:
+            await self.support.on_update(update, context)
+            return
+        if chat.type != ChatType.PRIVATE:
+            await self._point_to_private_chat(update, context)
+            return
+        inbound = await self._inbound(update, str(user.id))
+        if inbound is None:
+            return
+        interim = interim_on_loop(lambda outbound: self.send(context.bot, chat.id, outbound))
+        replies = await asyncio.to_thread(self.engine.handle, inbound, interim=interim)
+        try:
+            for outbound in replies:
+                await self.send(context.bot, chat.id, outbound)
+        except (NetworkError, RetryAfter) as error:
+            if isinstance(error, BadRequest):
+                raise
+            # Telegram is unreachable (the sender retried): the update is handled again later,
+            # and the engine, which applied it, answers with these replies.
+            not_answered(error)
+            log.warning("the replies to update %s could not be sent: %s", update.update_id, error)
+
+    async def send(self, bot: Bot, chat_id: int, outbound: Outbound) -> None:
+        parts = split_message(outbound.text, limit=MessageLimit.MAX_TEXT_LENGTH)
+        for number, part in enumerate(parts, start=1):
+            await bot.send_message(
+                chat_id,
+                part,
+                reply_markup=keyboard(outbound) if number == len(parts) else None,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+
+    async def _inbound(self, update: Update, user_id: str) -> Inbound | None:
+        event_id = str(update.update_id)
+        if update.callback_query is not None:
+            query = update.callback_query
+            try:
+                await query.answer()
+            except TelegramError as error:  # e.g. a press handed out again is too old to answer: it still counts
+                log.info("could not answer the button press: %s", error)
+            question, _, value = (query.data or "").partition(_CALLBACK_SEPARATOR)
+            await self._close_keyboard(query)
+            return Inbound(CHANNEL, user_id, event_id, text=value, choice_for=question)
+        if update.edited_message is not None:
+            return Inbound(CHANNEL, user_id, event_id, unsupported="edits of earlier messages")
+        message = update.message
+        if message is None:
+            return None
+        if message.text is not None:
+            return Inbound(CHANNEL, user_id, event_id, text=message.text)
+        if message.document is not None:
+            document = message.document
+            file = await self._fetch(message, document.file_id, document.file_name or "document", document.file_size)
+            return Inbound(CHANNEL, user_id, event_id, file=file, text=message.caption or "")
+        if message.photo:
+            photo = message.photo[-1]  # the largest size
+            file = await self._fetch(message, photo.file_id, "photo.jpg", photo.file_size)
+            return Inbound(CHANNEL, user_id, event_id, file=file)
+        what = next(
+            (words for attribute, words in _UNSUPPORTED.items() if getattr(message, attribute, None)),
+            "that kind of message",
+        )
+        return Inbound(CHANNEL, user_id, event_id, unsupported=what)
+
+    async def _fetch(self, message: Message, file_id: str, name: str, size: int | None) -> IncomingFile:
+        """Download a file through getFile, unless Telegram would refuse it for its size."""
+        if size is not None and size > FileSizeLimit.FILESIZE_DOWNLOAD:
+            return IncomingFile(name, None, size=size)
+        try:
+            telegram_file = await message.get_bot().get_file(file_id)
+            content = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("could not download file %s: %s", file_id, error)
+            return IncomingFile(name, None, size=size or 0)
+        return IncomingFile(name, content)
+
+    async def _close_keyboard(self, query: CallbackQuery) -> None:
+        """Show the chosen answer under the question and take its buttons away."""
+        message = query.message
+        if not isinstance(message, Message) or message.reply_markup is None:
+            return
+        chosen = next(
+            (
+                button.text
+                for row in message.reply_markup.inline_keyboard
+                for button in row
+                if button.callback_data == query.data
+            ),
+            None,
+        )
+        text = message.text or ""
+        try:
+            if chosen and len(text) + len(chosen) + 3 <= MessageLimit.MAX_TEXT_LENGTH:
+                await query.edit_message_text(f"{text}\n\n→ {chosen}", reply_markup=None)
+            else:
+                await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as error:  # e.g. the message is too old to edit, or Telegram is away: the answer counts
+            log.info("could not close the keyboard: %s", error)
+
+    async def _point_to_private_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        if update.message is None:
+            return
+        await context.bot.send_message(
+            update.message.chat_id,
+            "I take credential applications in a private chat only, to keep your details private. "
+            f"Please message me directly: https://t.me/{context.bot.username}",
+        )
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling an update", exc_info=context.error)
+
+
+async def register_commands(application: Application) -> None:
+    commands = [BotCommand("start", "begin or resume your application")]
+    commands += [BotCommand(command.lstrip("/"), what) for command, what in COMMANDS]
+    await application.bot.set_my_commands(commands)
+
+
+def build_application(
+    engine: Engine,
+    *,
+    token: str,
+    api_url: str,
+    per_chat_rate: float,
+    staff: TelegramStaff | None = None,
+    support: TelegramSupport | None = None,
+    outbox: Callable[[TelegramChannel, Bot], Dispatcher] | None = None,
+    outbox_every: float = 1.0,
+) -> Application:
+    """The bot. ``outbox`` builds the dispatcher that delivers notices (to applicants here and to
+    the staff group) once the bot is connected; it runs until the bot stops."""
+    api = api_url.rstrip("/")
+    channel = TelegramChannel(engine, staff, support)
+
+    async def start(application: Application) -> None:
+        await register_commands(application)
+        if outbox is not None:
+            dispatcher = outbox(channel, application.bot)
+            application.bot_data["outbox"] = asyncio.create_task(dispatcher.run(every=outbox_every))
+
+    async def stop(application: Application) -> None:
+        task = application.bot_data.get("outbox")
+        if task is not None:
+            task.cancel()
+
+    application = (
+        Application.builder()
+        .token(token)
+        .updater(None)  # updates come in through telegram_updates, confirmed once handled
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(DeliveryLimiter(per_chat_rate=per_chat_rate))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(start)
+        .post_stop(stop)
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, channel.on_update))
+    application.add_error_handler(channel.on_error)
+    return application
+
+
+def run(
+    application: Application, *, webhook_url: str | None, webhook_secret: str | None, listen: str, port: int
+) -> None:
+    """Long polling by default; a webhook when ``webhook_url`` is given. Either way an update is
+    confirmed to Telegram only once it is handled (``telegram_updates``)."""
+    if webhook_url is None:
+        asyncio.run(serve(application, ConfirmingPoller(application).run))
+        return
+    if not webhook_secret:
+        raise ValueError("a webhook needs a secret, or anyone could post updates to it")
+    url, secret = webhook_url, webhook_secret
+    path = urlparse(url).path
+
+    async def webhook() -> None:
+        await serve_webhook(application, url=url, path=path, secret=secret, listen=listen, port=port)
+
+    asyncio.run(serve(application, webhook))

@@ -1,0 +1,67 @@
+"""``python -m bot telegram``: check the Telegram settings, then run the bot."""
+
+from __future__ import annotations
+
+from telegram import Bot
+
+from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
+from bot.channels.telegram import applicant as telegram
+from bot.channels.telegram.staff import ApplicantSender, TelegramStaff
+from bot.channels.telegram.support import TelegramSupport
+from bot.delivery.dispatcher import Dispatcher, Sender
+from bot.settings import Settings
+
+
+def run_telegram(settings: Settings) -> int:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    if not token:
+        raise StartupError(
+            "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram and set the token it gives you."
+        )
+    if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
+        raise StartupError(
+            "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -."
+        )
+    storage = build_storage(settings)
+    desk = build_desk(settings, storage)
+    staff = None
+    if settings.telegram_staff_chat_id:
+        staff = TelegramStaff(
+            desk, chat_id=settings.telegram_staff_chat_id, staff_ids=settings.ids(settings.staff_telegram_user_ids)
+        )
+
+    support = None
+    if settings.telegram_support_chat_id:
+        support = TelegramSupport(
+            storage,
+            chat_id=settings.telegram_support_chat_id,
+            support_ids=settings.ids(settings.support_telegram_user_ids),
+        )
+
+    def outbox(channel: telegram.TelegramChannel, bot: Bot) -> Dispatcher:
+        senders: dict[str, Sender] = {"applicant:telegram": ApplicantSender(channel, bot)}
+        if staff is not None:
+            senders["staff:telegram"] = staff.sender(bot)
+        if support is not None:
+            senders["support:telegram"] = support.sender(bot)
+        return outbox_dispatcher(settings, storage, desk, senders)
+
+    application = telegram.build_application(
+        build_engine(settings, storage),
+        token=token,
+        api_url=settings.telegram_api_url,
+        per_chat_rate=settings.telegram_chat_messages_per_second,
+        staff=staff,
+        support=support,
+        outbox=outbox,
+        outbox_every=settings.outbox_poll_seconds,
+    )
+    secret = settings.telegram_webhook_secret
+    telegram.run(
+        application,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=secret.get_secret_value() if secret else None,
+        listen=settings.listen_host,
+        port=settings.port,
+    )
+    return 0

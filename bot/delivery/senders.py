@@ -1,0 +1,44 @@
+"""Outbox senders that need no chat platform: the staff folder and the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conversations.messages import outbound_from_dict
+from conversations.staff.desk import StaffDesk, number_of
+from storage.models import OutboxMessage
+from storage.private_files import make_private_folder, write_private_file
+
+
+class FolderStaffSender:
+    """Staff destination of the terminal setup: each dossier version as PDF, JSON and an evidence
+    zip in a folder of its own (files 0600, folders 0700), and a line in the terminal."""
+
+    def __init__(self, folder: Path, desk: StaffDesk, echo: Callable[[str], None] | None = None) -> None:
+        self.folder = folder
+        self.desk = desk
+        self.echo = echo
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        dossier = self.desk.reported_dossier(message.payload["dossier_id"])
+        changes = message.payload.get("changes", [])
+        export = self.desk.export_of(dossier, changes)
+        target = self.folder / f"{number_of(dossier)}-v{dossier.version}"
+        make_private_folder(target)
+        write_private_file(target / "dossier.pdf", export.pdf)
+        write_private_file(target / "dossier.json", export.json)
+        write_private_file(target / "evidence.zip", export.evidence_zip)
+        write_private_file(target / "notification.txt", (self.desk.notification(dossier, changes) + "\n").encode())
+        if self.echo:
+            self.echo(f"[staff] {number_of(dossier)} version {dossier.version} is in {target}")
+
+
+class ConsoleApplicantSender:
+    """Notices for applicants of the terminal channel: printed, if the terminal is open."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        self.echo(f"[IMC] {outbound_from_dict(message.payload['outbound']).text}")

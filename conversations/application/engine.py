@@ -1,0 +1,349 @@
+"""The conversation engine: one applicant message in, the bot's reply out.
+
+For each message it takes the applicant's lock, opens one transaction (which also locks the
+applicant's row), skips a message it has seen before, restores the draft on the shared state
+machine, applies the message, and saves the draft, the message id and any dossier in that same
+transaction, before the reply is returned. Nothing here knows which channel is talking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.exc import IntegrityError
+
+from conversations.application import prompts
+from conversations.application.answers import parse, show
+from conversations.application.evidence import let_go_of_unused_files
+from conversations.application.fields import Step
+from conversations.application.flow import CONSENT, Flow
+from conversations.application.forms import Form, FormResult, build_form, form_steps
+from conversations.application.machine import (
+    CONFIRM_CANCEL,
+    CONFIRM_RESTART,
+    EDIT_FIELD,
+    EDIT_GROUP,
+    REVIEW,
+    SUBMITTED,
+    Conversation,
+    build_machine,
+)
+from conversations.application.navigation import Navigation
+from conversations.application.policy import Policy
+from conversations.application.summary import ineligibility, refusal, section_progress
+from conversations.application.turn import MENUS, Turn, parse_command
+from conversations.application.validators import YES_NO, Invalid, choice
+from conversations.keyed_lock import KeyedLocks
+from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
+from conversations.support.asking import Asking, Interim, LookedUp
+from conversations.text_hygiene import clean_form, clean_inbound
+from storage.models import Applicant, saved_id
+from storage.repository import STAFF_FOLDER, Storage, Transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """``status``: "not started", "draft", or the submitted dossier's status;
+    ``progress``: (section title, questions answered, questions that apply) per section."""
+
+    status: str
+    progress: list[tuple[str, int, int]]
+    dossier: str | None
+
+
+class Engine:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        policy: Policy,
+        flow: Flow | None = None,
+        staff_destinations: Sequence[str] = (STAFF_FOLDER,),
+        asking: Asking | None = None,
+    ) -> None:
+        self.storage = storage
+        self.asking = asking or Asking()
+        self.policy = policy
+        self.flow = flow or Flow()
+        self.machine = build_machine(self.flow)
+        self.nav = Navigation(self.flow, policy=policy, asking=self.asking, staff_destinations=staff_destinations)
+        self._locks = KeyedLocks()
+
+    def handle(self, inbound: Inbound, *, interim: Interim | None = None) -> list[Outbound]:
+        """Apply one message and return the reply; a message seen before returns nothing.
+
+        ``interim`` sends a message at once, before the reply: a question asked while the FAQ
+        index is still being made is answered with "one moment" first, then when it is ready."""
+        replies, _ = self._guarded(inbound, self._dispatch, interim)
+        return replies
+
+    def submit_form(self, inbound: Inbound, key: str, values: dict[str, str]) -> FormResult:
+        """Answer the questions of form ``key`` at once (``values``: question key -> raw text).
+
+        Either every answer passes and all are saved, or nothing is saved and ``errors`` says,
+        per question, what is wrong."""
+        values, refused = clean_form(values)
+        if refused:
+            return FormResult(refused, [])
+        replies, errors = self._guarded(inbound, lambda turn: self.nav.submit_form(turn, key, values))
+        return FormResult(errors, replies)
+
+    def form(self, channel: str, user_id: str, key: str) -> Form | None:
+        """The questions of form ``key`` with their saved answers, or None if it can't be filled now."""
+        with self.storage.transaction() as tx:
+            applicant = tx.applicant(channel, user_id)
+            draft = tx.draft(saved_id(applicant)) if applicant else None
+            if draft is None or draft.state == SUBMITTED:
+                return None
+            steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
+            return build_form(key, steps, draft.answers) if steps else None
+
+    def overview(self, channel: str, user_id: str) -> Overview:
+        """Where an applicant stands, for a channel's home screen."""
+        with self.storage.transaction() as tx:
+            applicant = tx.applicant(channel, user_id)
+            draft = tx.draft(saved_id(applicant)) if applicant else None
+            answers = dict(draft.answers) if draft else {}
+            dossier = tx.latest_dossier(saved_id(applicant)) if applicant else None
+            today = tx.now.date()
+        progress = section_progress(self.flow, answers, today=today, policy=self.policy)
+        if draft is None:
+            return Overview("not started", progress, None)
+        if dossier is not None and draft.state == SUBMITTED:
+            return Overview(dossier.status, progress, prompts.dossier_number(dossier))
+        return Overview("draft", progress, None)
+
+    def _guarded(
+        self, inbound: Inbound, action: Callable[[Turn], None], interim: Interim | None = None
+    ) -> tuple[list[Outbound], dict[str, str]]:
+        try:
+            inbound = clean_inbound(inbound)  # what can't be stored is refused like a sticker
+            # Before the lock and the transaction: looking up may wait for the FAQ index.
+            looked_up = self.asking.prepare(inbound, self.storage, interim)
+            with self._locks.hold((inbound.channel, inbound.user_id)):
+                try:
+                    return self._handle(inbound, action, looked_up)
+                except IntegrityError:
+                    # Another process applied a message of this applicant (or this very message)
+                    # at the same moment; run again on what it committed.
+                    log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
+                    return self._handle(inbound, action, looked_up)
+        except Exception:
+            # Nothing of this message was committed, so nothing is half-saved; the applicant
+            # hears so instead of silence, and the message may be sent (or redelivered) again.
+            log.exception("could not handle message %s/%s", inbound.channel, inbound.event_id)
+            return [Outbound(prompts.TRY_AGAIN)], {}
+
+    def _handle(
+        self, inbound: Inbound, action: Callable[[Turn], None], looked_up: LookedUp | None
+    ) -> tuple[list[Outbound], dict[str, str]]:
+        with self.storage.transaction() as tx:
+            processed = tx.processed(inbound.channel, inbound.event_id)
+            if processed is not None:
+                # Redelivered: the platform was not told it was handled, so its replies may not
+                # have gone out. They go again; nothing is applied again.
+                return [outbound_from_dict(reply) for reply in processed.replies or ()], {}
+            applicant = tx.applicant(inbound.channel, inbound.user_id)
+            if applicant is None:
+                turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
+                self._on_machine(turn, self._before_consent)
+            else:
+                if inbound.time_zone and inbound.time_zone != applicant.time_zone:
+                    applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
+                draft = tx.draft_of(applicant)
+                answers = dict(draft.answers)
+                state = (
+                    draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
+                )
+                turn = self._new_turn(
+                    inbound,
+                    tx,
+                    applicant,
+                    state=state,
+                    answers=answers,
+                    context=dict(draft.context),
+                    looked_up=looked_up,
+                )
+                self._on_machine(turn, action)
+            if turn.applicant is not None and not turn.form_errors and not turn.forgotten:
+                conversation = turn.conversation
+                turn.orphan_files |= let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
+                tx.save_draft(
+                    turn.applicant_id,
+                    state=conversation.state,
+                    answers=conversation.answers,
+                    context=conversation.context,
+                )
+            replies = (
+                []
+                if turn.silent
+                else [*turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)]
+            )
+            if not turn.form_errors:  # a refused form applied nothing, and may be sent again
+                tx.mark_processed(
+                    inbound.channel,
+                    inbound.event_id,
+                    user_id=inbound.user_id,
+                    replies=[outbound_to_dict(reply) for reply in replies],
+                )
+        for sha256 in turn.orphan_files:  # only once the deletion is committed
+            self.storage.files.delete(sha256)
+        return replies, turn.form_errors
+
+    def _resume_point(self, answers: dict, today: dt.date) -> str:
+        """Where a draft saved at a question that no longer exists (the flow changed) goes on:
+        the first question still unanswered, or the review."""
+        unanswered = (
+            step.key
+            for step in self.flow.applicable(answers, today=today, policy=self.policy)
+            if step.key not in answers
+        )
+        return next(unanswered, REVIEW)
+
+    def _new_turn(
+        self,
+        inbound: Inbound,
+        tx: Transaction,
+        applicant: Applicant | None,
+        *,
+        state: str,
+        answers: dict,
+        context: dict,
+        looked_up: LookedUp | None,
+    ) -> Turn:
+        conversation = Conversation(
+            self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
+        )
+        conversation.state = state
+        return Turn(conversation, inbound, tx, applicant, looked_up=looked_up)
+
+    def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
+        conversation = turn.conversation
+        self.machine.add_model(conversation, initial=conversation.state)
+        try:
+            action(turn)
+        finally:
+            self.machine.remove_model(conversation)
+
+    def _before_consent(self, turn: Turn) -> None:
+        text = turn.inbound.text
+        command = parse_command(text)
+        if command is not None and command.name == "faq":
+            turn.extra += self.asking.faq_command(turn.tx, None, command.argument, turn.looked_up)
+            return
+        if self.asking.question_in(turn.inbound, self.flow.steps[0], self.policy):
+            turn.extra += self.asking.answer(turn.tx, None, text.strip(), turn.looked_up)
+            return
+        if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():
+            return
+        try:
+            consent = choice(text, YES_NO)
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        if consent == "no":
+            turn.notes.append(prompts.NO_CONSENT)
+            turn.forgotten = True
+            return
+        turn.applicant = turn.tx.add_applicant(turn.inbound.channel, turn.inbound.user_id)
+        turn.conversation.answers[CONSENT] = "yes"
+        turn.notes.append("Thank you. Let's begin.")
+        turn.conversation.trigger("next")
+
+    def _dispatch(self, turn: Turn) -> None:
+        if self._unusable(turn):
+            return
+        command = parse_command(turn.inbound.text) if turn.inbound.file is None else None
+        if command is not None:
+            self.nav.run_command(turn, command)
+            return
+        # In a menu or a confirmation the answer is one of its choices, never a question.
+        in_menu = turn.conversation.state in MENUS
+        if not in_menu and self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
+            turn.extra += self.asking.answer(turn.tx, turn.applicant_id, turn.inbound.text.strip(), turn.looked_up)
+            return
+        state = turn.conversation.state
+        step = turn.conversation.step
+        if step is not None:
+            self._answer(turn, step)
+        elif state == REVIEW:
+            self.nav.review_choice(turn)
+        elif state == EDIT_GROUP:
+            self.nav.pick_group(turn)
+        elif state == EDIT_FIELD:
+            self.nav.pick_field(turn)
+        elif state in (CONFIRM_CANCEL, CONFIRM_RESTART):
+            self.nav.confirm(turn)
+        # In SUBMITTED any message is answered with the status, which the question shows.
+
+    def _unusable(self, turn: Turn) -> bool:
+        """Say so, and change nothing, for what can't be read or a button of an earlier question."""
+        inbound = turn.inbound
+        if inbound.unsupported:
+            turn.notes.append(prompts.unsupported(inbound.unsupported))
+            return True
+        asks = inbound.text.startswith(("/faq", "/human"))  # these buttons mean the same under any question
+        if inbound.choice_for is not None and inbound.choice_for != turn.conversation.state and not asks:
+            turn.notes.append(prompts.STALE_BUTTON)
+            return True
+        return False
+
+    def _answer(self, turn: Turn, step: Step) -> None:
+        conversation = turn.conversation
+        try:
+            parsed = parse(step.field, turn.inbound, self.policy)
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        today = conversation.today
+        if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
+            turn.notes.append(message)
+            return
+        value = parsed.value
+        if parsed.file is not None:
+            sha256 = self.storage.files.put(parsed.file.content)
+            turn.tx.record_evidence(
+                turn.applicant_id,
+                sha256=sha256,
+                mime=parsed.file.mime,
+                size=len(parsed.file.content),
+                name=parsed.file.name,
+            )
+            value = {**value, "sha256": sha256}
+        conversation.answers[step.key] = value
+        turn.notes.append(prompts.saved(step.field.label, show(step.field, value), parsed.note))
+        problems = ineligibility(self.flow, step, value, conversation.answers, today=today, policy=self.policy)
+        if problems:
+            turn.notes.append(prompts.ineligible(problems))
+        self.nav.advance(turn)
+
+    def _question(self, turn: Turn) -> Outbound:
+        question = self._current_question(turn)
+        return replace(question, question=turn.conversation.state) if question.choices else question
+
+    def _current_question(self, turn: Turn) -> Outbound:
+        conversation = turn.conversation
+        if turn.applicant is None:
+            return prompts.question(conversation, self.flow.steps[0])
+        state = conversation.state
+        if conversation.step is not None:
+            return prompts.question(conversation, conversation.step)
+        if state == REVIEW:
+            return prompts.review(conversation)
+        if state == SUBMITTED:
+            return prompts.submitted_status(turn.submitted_dossier(), turn.tx.application_history(turn.applicant_id))
+        if state == EDIT_GROUP:
+            return prompts.choose(
+                "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)
+            )
+        if state == EDIT_FIELD:
+            return prompts.choose(
+                "Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation)
+            )
+        assert state in (CONFIRM_CANCEL, CONFIRM_RESTART), state
+        return prompts.choose(prompts.CONFIRMATIONS[state], YES_NO)

@@ -1,0 +1,373 @@
+"""Moving through the application: the applicant's commands (/back, /edit, /skip, ...), the
+menus and confirmations, where a question leads next (also while IMC has reopened some answers),
+forms, and the review with its submission. Every method changes only the turn's conversation
+(and the transaction it carries); the engine saves and replies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from conversations.application import prompts
+from conversations.application.answers import parse, show
+from conversations.application.flow import CONSENT, Flow
+from conversations.application.forms import form_steps
+from conversations.application.machine import (
+    CONFIRM_CANCEL,
+    CONFIRM_RESTART,
+    EDIT_FIELD,
+    EDIT_GROUP,
+    REVIEW,
+    SUBMITTED,
+)
+from conversations.application.policy import Policy
+from conversations.application.summary import (
+    dossier_content,
+    flatten,
+    ineligibility,
+    refusal,
+    summary,
+)
+from conversations.application.turn import MENUS, Command, Turn
+from conversations.application.validators import YES_NO, Invalid, choice
+from conversations.staff import lifecycle
+from conversations.support.asking import Asking
+
+
+class Navigation:
+    def __init__(self, flow: Flow, *, policy: Policy, asking: Asking, staff_destinations: Sequence[str]) -> None:
+        self.flow = flow
+        self.policy = policy
+        self.asking = asking
+        self.staff_destinations = tuple(staff_destinations)
+        self._commands: dict[str, Callable[[Turn, str], None]] = {
+            "start": self._start,
+            "help": self._help,
+            "back": self._back,
+            "skip": self._skip,
+            "keep": self._keep,
+            "summary": self._summary,
+            "edit": self._edit,
+            "status": self._status,
+            "cancel": self._cancel,
+            "restart": self._restart,
+            "faq": self._faq,
+            "human": self._human,
+            "stop_reminders": self._stop_reminders,
+            "start_reminders": self._start_reminders,
+        }
+
+    def run_command(self, turn: Turn, command: Command) -> None:
+        handler = self._commands.get(command.name)
+        if handler is None:
+            turn.notes.append(prompts.unknown_command(command.name))
+        else:
+            handler(turn, command.argument)
+
+    def submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
+        conversation = turn.conversation
+        if conversation.state == SUBMITTED:
+            turn.notes.append("Your application is submitted and frozen, so it can't be changed here.")
+            return
+        today = conversation.today
+        steps = form_steps(self.flow, key, conversation.answers, today=today, policy=self.policy)
+        values: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        for step in steps:
+            text = (raw.get(step.key) or "").strip()
+            if not text and step.field.optional:
+                values[step.key] = None
+                continue
+            try:
+                values[step.key] = parse(step.field, replace(turn.inbound, text=text, file=None), self.policy).value
+            except Invalid as error:
+                errors[step.key] = str(error)
+        if not errors:  # checks between answers, the form's own ones included
+            candidate = {**conversation.answers, **values}
+            for step in steps:
+                if values[step.key] is not None and (
+                    message := refusal(self.flow, step, values[step.key], candidate, today=today, policy=self.policy)
+                ):
+                    errors[step.key] = message
+        if errors or not steps:
+            turn.form_errors = errors or {"": "This form is not available now."}
+            turn.silent = True
+            return
+        conversation.answers.update(values)
+        turn.notes.append(f"✓ {steps[0].group} saved.")
+        for step in steps:
+            problems = ineligibility(
+                self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy
+            )
+            if problems:
+                turn.notes.append(prompts.ineligible(problems))
+        self._after_form(turn, steps)
+
+    def _after_form(self, turn: Turn, steps: list) -> None:
+        """Carry on from the form: at the first question of the form's part still unanswered
+        (e.g. the reference letter), or after it, if the applicant was within the form's part."""
+        conversation = turn.conversation
+        if conversation.context.get("editing"):
+            self._return(turn)
+            return
+        current = conversation.step
+        if current is None or current.form != steps[0].form:
+            return  # filled in ahead (or from a menu): the current question stays
+        order = [step.key for step in self.flow.steps]
+        start = order.index(steps[0].key)
+        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
+        pending = next(
+            (
+                step.key
+                for step in applicable
+                if order.index(step.key) >= start and step.key not in conversation.answers
+            ),
+            REVIEW,
+        )
+        conversation.go(pending)
+
+    def advance(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        if conversation.context.get("editing"):
+            self._return(turn)
+        elif conversation.context.get("reopened"):
+            self._next_reopened(turn)
+        else:
+            conversation.trigger("next")
+
+    def _next_reopened(self, turn: Turn) -> None:
+        """While IMC asks for information, only the questions it named (and any the new answers
+        make necessary) are asked, in order; then the review, to resubmit."""
+        conversation = turn.conversation
+        reopened = conversation.context["reopened"]
+        order = [step.key for step in self.flow.steps]
+        here = order.index(conversation.state) if conversation.state in order else -1
+        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
+        pending = next(
+            (
+                step.key
+                for step in applicable
+                if order.index(step.key) > here and (step.key in reopened or step.key not in conversation.answers)
+            ),
+            REVIEW,
+        )
+        conversation.go(pending)
+
+    def _return(self, turn: Turn) -> None:
+        """Leave an edit or a menu for where the applicant was. Questions the change made
+        necessary (say, who wrote a letter that is now given) are asked first."""
+        conversation = turn.conversation
+        context = conversation.context
+        back_to = context.get("return_to", REVIEW)
+        context.pop("edit_group", None)
+        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
+        order = [step.key for step in self.flow.steps]
+        limit = order.index(back_to) if back_to in order else len(order)
+        newly_needed = next(
+            (step for step in applicable if step.key not in conversation.answers and order.index(step.key) < limit),
+            None,
+        )
+        if newly_needed is not None:
+            context["editing"] = True  # answering it returns here again
+            conversation.go(newly_needed.key)
+            return
+        context.pop("return_to", None)
+        context.pop("editing", None)
+        conversation.go(back_to)
+        if conversation.step is not None and not conversation.applies(conversation.step):
+            conversation.trigger("next")
+
+    def _remember_position(self, turn: Turn) -> None:
+        context = turn.conversation.context
+        if turn.conversation.state not in MENUS and "return_to" not in context:
+            context["return_to"] = turn.conversation.state
+
+    def review_choice(self, turn: Turn) -> None:
+        try:
+            picked = choice(turn.inbound.text, prompts.REVIEW_OPTIONS)
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        if picked == "edit":
+            self._edit(turn, "")
+            return
+        conversation = turn.conversation
+        if not conversation.trigger("submit"):
+            turn.notes.append("The application can't be submitted yet; see what is left below.")
+            return
+        content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
+        if conversation.context.pop("reopened", None) is None:
+            dossier = turn.tx.submit(turn.applicant_id, content, destinations=self.staff_destinations)
+            turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
+            return
+        previous = turn.submitted_dossier()
+        changes = prompts.changes(
+            self.flow,
+            flatten(self.flow, previous.content),
+            conversation.answers,
+            today=conversation.today,
+            policy=self.policy,
+        )
+        dossier = turn.tx.submit(
+            turn.applicant_id,
+            content,
+            destinations=self.staff_destinations,
+            status=lifecycle.advance(previous.status, "resubmit"),
+            changes=changes,
+        )
+        turn.notes.append(prompts.resubmitted(dossier, changes))
+
+    def _start(self, turn: Turn, _argument: str) -> None:
+        if turn.conversation.state == SUBMITTED:
+            turn.notes.append("Welcome back!")
+        else:
+            turn.notes.append("Welcome back! Everything you entered is saved; let's carry on.")
+
+    def _help(self, turn: Turn, _argument: str) -> None:
+        turn.notes.append(prompts.help_text(turn.conversation))
+
+    def _back(self, turn: Turn, _argument: str) -> None:
+        conversation = turn.conversation
+        if conversation.state == SUBMITTED:
+            turn.notes.append("Your application is submitted, so there is nothing to go back to.")
+        elif conversation.state in MENUS or conversation.context.get("editing"):
+            self._return(turn)
+        elif conversation.context.get("reopened"):
+            self._back_reopened(turn)
+        elif not (conversation.may_trigger("back") and conversation.trigger("back")):
+            turn.notes.append("This is the first question, so there is nothing before it.")
+
+    def _back_reopened(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        order = [step.key for step in self.flow.steps]
+        here = order.index(conversation.state) if conversation.state in order else len(order)
+        earlier = [key for key in conversation.context["reopened"] if order.index(key) < here]
+        if earlier:
+            conversation.go(max(earlier, key=order.index))
+        else:
+            turn.notes.append("This is the first question IMC asked about, so there is nothing before it.")
+
+    def _skip(self, turn: Turn, _argument: str) -> None:
+        step = turn.conversation.step
+        if step is None:
+            turn.notes.append("There is no question to skip here.")
+        elif not step.field.optional:
+            turn.notes.append("This question is required, so it can't be skipped.")
+        else:
+            turn.conversation.answers[step.key] = None
+            turn.notes.append(step.field.skip_note or f"Skipped: {step.field.label}.")
+            self.advance(turn)
+
+    def _keep(self, turn: Turn, _argument: str) -> None:
+        conversation = turn.conversation
+        step = conversation.step
+        if step is None or step.key not in conversation.answers:
+            turn.notes.append("There is no saved answer to keep for this question yet.")
+            return
+        turn.notes.append(prompts.saved(step.field.label, show(step.field, conversation.answers[step.key]), "(kept)"))
+        self.advance(turn)
+
+    def _summary(self, turn: Turn, _argument: str) -> None:
+        conversation = turn.conversation
+        turn.notes.append(summary(self.flow, conversation.answers, today=conversation.today, policy=self.policy))
+
+    def _edit(self, turn: Turn, argument: str) -> None:
+        conversation = turn.conversation
+        if conversation.state == SUBMITTED:
+            turn.notes.append("Your application is submitted and frozen, so it can't be edited here.")
+            return
+        self._remember_position(turn)
+        if argument:
+            step = prompts.find_answered_step(conversation, argument)
+            if step is not None:
+                self._start_editing(turn, step.key)
+                return
+            turn.notes.append(f"I couldn't find an answered question called “{argument}”. Pick one below.")
+        conversation.context.pop("editing", None)
+        conversation.go(EDIT_GROUP)
+
+    def pick_group(self, turn: Turn) -> None:
+        try:
+            group = choice(turn.inbound.text, prompts.edit_groups(turn.conversation))
+        except Invalid as error:
+            step = prompts.find_answered_step(turn.conversation, turn.inbound.text)
+            if step is not None:  # the applicant named the question itself
+                self._start_editing(turn, step.key)
+            else:
+                turn.notes.append(str(error))
+            return
+        turn.conversation.context["edit_group"] = group
+        turn.conversation.go(EDIT_FIELD)
+
+    def pick_field(self, turn: Turn) -> None:
+        try:
+            key = choice(turn.inbound.text, prompts.edit_fields(turn.conversation))
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        self._start_editing(turn, key)
+
+    def _start_editing(self, turn: Turn, key: str) -> None:
+        context = turn.conversation.context
+        context["editing"] = True
+        context.pop("edit_group", None)
+        turn.conversation.go(key)
+
+    def _status(self, turn: Turn, _argument: str) -> None:
+        if turn.conversation.state != SUBMITTED:  # when submitted, the question shows the status
+            turn.notes.append(prompts.draft_status(turn.conversation))
+
+    def _faq(self, turn: Turn, argument: str) -> None:
+        turn.extra += self.asking.faq_command(turn.tx, turn.applicant_id, argument, turn.looked_up)
+
+    def _human(self, turn: Turn, argument: str) -> None:
+        conversation = turn.conversation
+        step = conversation.step
+        where = f"at {step.group} · {step.field.label}" if step else f"at {conversation.state}"
+        turn.extra += self.asking.to_person(turn.tx, turn.consented_applicant, argument, where)
+
+    def _stop_reminders(self, turn: Turn, _argument: str) -> None:
+        turn.tx.set_reminders(turn.consented_applicant, on=False)
+        turn.notes.append("Reminders are off. (/start_reminders turns them on again.)")
+
+    def _start_reminders(self, turn: Turn, _argument: str) -> None:
+        turn.tx.set_reminders(turn.consented_applicant, on=True)
+        turn.notes.append("Reminders are on.")
+
+    def _cancel(self, turn: Turn, _argument: str) -> None:
+        self._confirm_first(turn, CONFIRM_CANCEL, "withdraw it")
+
+    def _restart(self, turn: Turn, _argument: str) -> None:
+        self._confirm_first(turn, CONFIRM_RESTART, "start a new one")
+
+    def _confirm_first(self, turn: Turn, state: str, what: str) -> None:
+        if turn.conversation.state == SUBMITTED or turn.conversation.context.get("reopened"):
+            turn.notes.append(
+                f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
+            )
+            return
+        self._remember_position(turn)
+        turn.conversation.context.pop("editing", None)
+        turn.conversation.go(state)
+
+    def confirm(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        try:
+            confirmed = choice(turn.inbound.text, YES_NO) == "yes"
+        except Invalid as error:
+            turn.notes.append(str(error))
+            return
+        if not confirmed:
+            turn.notes.append("Nothing was changed.")
+            self._return(turn)
+        elif conversation.state == CONFIRM_CANCEL:
+            turn.orphan_files = turn.tx.forget_applicant(turn.consented_applicant)
+            turn.forgotten = True
+            turn.notes.append(prompts.WITHDRAWN)
+        else:  # the files go with the answers (``Engine`` lets go of files no answer gives)
+            conversation.answers.clear()
+            conversation.answers[CONSENT] = "yes"
+            conversation.context.clear()
+            conversation.go(CONSENT)
+            conversation.trigger("next")
+            turn.notes.append("Your answers were cleared. Starting over.")

@@ -1,0 +1,295 @@
+"""Everything the bot says that is not a field's own prompt: progress, menus, status, help."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from conversations.application.answers import expectation, show
+from conversations.application.fields import Kind, Step
+from conversations.application.flow import Flow
+from conversations.application.machine import CONFIRM_CANCEL, CONFIRM_RESTART, Conversation
+from conversations.application.policy import Policy
+from conversations.application.summary import issues, quote, section_progress, summary
+from conversations.application.validators import Option
+from conversations.messages import Choice, FormOffer, Outbound
+from conversations.staff import lifecycle
+from storage.models import Dossier, StatusChange
+
+COMMANDS = (
+    ("/help", "what the current question needs"),
+    ("/back", "the previous question (your answer is kept)"),
+    ("/skip", "leave out an optional question"),
+    ("/keep", "keep the saved answer and go on"),
+    ("/summary", "everything you have entered"),
+    ("/edit", "change any answer"),
+    ("/status", "where your application stands"),
+    ("/cancel", "withdraw your draft and delete it"),
+    ("/restart", "clear your answers and start over"),
+    ("/faq", "questions and answers about the credential"),
+    ("/human", "ask a person at IMC's credentialing support"),
+    ("/stop_reminders", "no more reminders"),
+)
+
+NO_CONSENT = (
+    "Understood. Nothing has been stored. Without that consent the application can't go ahead here; "
+    "if you change your mind, send any message to start again."
+)
+WITHDRAWN = (
+    "Your draft has been withdrawn and everything you entered here has been deleted. "
+    "Send any message if you want to start a new application."
+)
+TRY_AGAIN = (
+    "Sorry, something went wrong on our side and that message was not saved. Everything you saved "
+    "before is safe. Please send it again in a moment."
+)
+CONFIRMATIONS = {
+    CONFIRM_CANCEL: "Withdraw your application? Everything you entered, files included, will be deleted. "
+    "This can't be undone.",
+    CONFIRM_RESTART: "Start over? Your answers and files will be cleared (your consent is kept).",
+}
+REVIEW_OPTIONS = (
+    Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
+    Option("edit", "Edit an answer", ("edit", "change")),
+)
+_LABEL_LIMIT = 60
+
+
+STALE_BUTTON = "That button belongs to an earlier question, so I didn't use it. Here is the current one."
+
+
+def unsupported(what: str) -> str:
+    return (
+        f"Sorry, I can't use {what}. Please type your answer, press a button, or send a PDF, JPEG or PNG file. "
+        "To change an earlier answer, use /edit."
+    )
+
+
+def reply(notes: Sequence[str], question: Outbound | None) -> Outbound:
+    """The notes of this turn, then the question the applicant is asked now, as one message."""
+    if question is None:
+        return Outbound("\n\n".join(notes))
+    return replace(question, text="\n\n".join([*notes, question.text]))
+
+
+def choose(text: str, options: Sequence[Option]) -> Outbound:
+    return Outbound(text, tuple(Choice(option.value, option.label) for option in options))
+
+
+def saved(label: str, shown: str, note: str = "") -> str:
+    return f"✓ {label}: {shown}" + (f" {note}" if note else "")
+
+
+def ineligible(problems: Sequence[str]) -> str:
+    reasons = "\n".join(f"⚠ {problem}" for problem in problems)
+    return (
+        f"{reasons}\nIf that was a typo, send /back to correct it. Your answer is saved: you can carry on, "
+        "or stop and come back later. The application can be submitted once this is met."
+    )
+
+
+def unknown_command(name: str) -> str:
+    return f"I don't know /{name}. " + commands_line()
+
+
+def commands_line() -> str:
+    return "Commands: " + ", ".join(command for command, _ in COMMANDS) + "."
+
+
+def progress(conversation: Conversation, step: Step) -> str:
+    """E.g. "Section 2 of 4 · Training · question 3 of 10" (counting only questions that apply)."""
+    in_section = [
+        other for other in conversation.flow.steps if other.section is step.section and conversation.applies(other)
+    ]
+    position = next((index for index, other in enumerate(in_section, start=1) if other.key == step.key), None)
+    of = f"question {position} of {len(in_section)}" if position else f"{len(in_section)} questions"
+    total = len(conversation.flow.sections)
+    return f"Section {step.section_number} of {total} · {step.section.title} · {of}"
+
+
+def question(conversation: Conversation, step: Step) -> Outbound:
+    field = step.field
+    lines = [progress(conversation, step)]
+    if step.repeat is not None:
+        lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
+    lines.append(field.prompt)
+    if step.key in conversation.answers and field.revisable:
+        lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send /keep to keep it)")
+    if field.optional:
+        lines.append("This one is optional: send /skip to leave it out.")
+    choices = [Choice(option.value, option.label) for option in field.options]
+    if step.key in conversation.answers and field.revisable:
+        choices.append(Choice("/keep", "Keep the saved answer"))
+    form = FormOffer(step.form, step.group) if step.form else None
+    return Outbound("\n".join(lines), tuple(choices), expects_file=field.kind is Kind.FILE, form=form)
+
+
+def help_text(conversation: Conversation) -> str:
+    step = conversation.step
+    lines = []
+    if step is not None:
+        lines.append(f"This question needs: {expectation(step.field, conversation.policy)}")
+        lines.append("It is optional (/skip)." if step.field.optional else "It is required.")
+    lines.append("You can also ask for:")
+    lines.extend(f"  {command} — {what}" for command, what in COMMANDS)
+    lines.append("Everything is saved as you go: you can stop at any time and come back.")
+    return "\n".join(lines)
+
+
+def _issue_lines(conversation: Conversation, *, missing: bool = True) -> list[str]:
+    found = issues(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy)
+    return [
+        f"• {issue.step.group} · {issue.step.field.label}: {issue.message}"
+        for issue in found
+        if missing or not issue.missing
+    ]
+
+
+def review(conversation: Conversation) -> Outbound:
+    """The whole application, the fee and review time, and what still stops submission."""
+    lines = [
+        "Please review your application.",
+        "",
+        summary(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy),
+        "",
+    ]
+    lines.extend(quote(conversation.answers, conversation.policy).lines())
+    problems = _issue_lines(conversation)
+    reopened = conversation.context.get("reopened")
+    if problems:
+        lines += ["", "Before you can submit, please fix (use /edit):", *problems]
+        options: Sequence[Option] = REVIEW_OPTIONS[1:]
+    elif reopened:
+        lines += ["", "These are the answers IMC asked about. Resubmit, or change one of them first."]
+        options = (Option("submit", "Resubmit the application", ("resubmit", "submit", "send")), REVIEW_OPTIONS[1])
+    else:
+        lines += ["", "Everything needed is here. Submit, or edit an answer first."]
+        options = REVIEW_OPTIONS
+    return choose("\n".join(lines), options)
+
+
+def draft_status(conversation: Conversation) -> str:
+    flow = conversation.flow
+    progress = section_progress(flow, conversation.answers, today=conversation.today, policy=conversation.policy)
+    answered, total = sum(done for _, done, _ in progress), sum(count for _, _, count in progress)
+    step = conversation.step
+    where = f" You are in section {step.section_number} of {len(flow.sections)} ({step.section.title})." if step else ""
+    lines = [f"Status: draft, not submitted yet. {answered} of {total} questions answered.{where}"]
+    problems = _issue_lines(conversation, missing=False)
+    if problems:
+        lines += ["To fix before submitting:", *problems]
+    return "\n".join(lines)
+
+
+def _group_steps(conversation: Conversation) -> dict[str, list[Step]]:
+    """Answered questions the applicant may change, by group (only the reopened ones while IMC
+    asks for information)."""
+    reopened = conversation.context.get("reopened")
+    groups: dict[str, list[Step]] = {}
+    for step in conversation.flow.applicable(
+        conversation.answers, today=conversation.today, policy=conversation.policy
+    ):
+        if reopened is not None and step.key not in reopened:
+            continue
+        if step.field.revisable and step.key in conversation.answers:
+            groups.setdefault(step.group, []).append(step)
+    return groups
+
+
+def edit_groups(conversation: Conversation) -> tuple[Option, ...]:
+    return tuple(Option(group, group) for group in _group_steps(conversation))
+
+
+def edit_fields(conversation: Conversation) -> tuple[Option, ...]:
+    steps = _group_steps(conversation).get(conversation.context.get("edit_group", ""), [])
+    return tuple(
+        Option(
+            step.key,
+            _shorten(f"{step.field.label}: {show(step.field, conversation.answers[step.key])}"),
+            (step.field.label,),
+        )
+        for step in steps
+    )
+
+
+def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:
+    """An answered question by its key (``training_hours``) or label (``training hours``)."""
+    wanted_loose = wanted.casefold().replace("_", " ").strip()
+    for steps in _group_steps(conversation).values():
+        for step in steps:
+            if wanted_loose in (step.key.replace("_", " "), step.field.label.casefold()):
+                return step
+    return None
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1] + "…"
+
+
+def dossier_number(dossier: Dossier) -> str:
+    """The application's number: the same for every version of it."""
+    return f"CMM-{dossier.applicant_id:06d}"
+
+
+def changes(
+    flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[str]:
+    """What a new version changed, one line per answer: "Training · Training hours: 42 → 52"."""
+    lines = []
+    for step in flow.applicable(after, today=today, policy=policy):
+        old, new = before.get(step.key), after.get(step.key)
+        if old != new:
+            lines.append(f"{step.group} · {step.field.label}: {show(step.field, old)} → {show(step.field, new)}")
+    return lines
+
+
+def resubmitted(dossier: Dossier, changed: Sequence[str]) -> str:
+    listed = "\n".join(f"  • {line}" for line in changed) or "  (no answer changed)"
+    return (
+        f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
+        f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}"
+    )
+
+
+def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> str:
+    fee = quote(answers, policy)
+    lines = [
+        f"✓ Submitted. Your dossier {dossier_number(dossier)} (version {dossier.version}) was received on "
+        f"{dossier.submitted_at:%d %B %Y at %H:%M} UTC.",
+        "",
+        "What happens next:",
+        f"1. Payment: the application fee is {fee.fee_usd} USD. IMC's support team confirms the payment and "
+        "emails you the details of the process.",
+        "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
+        "experience; they may contact you too.",
+    ]
+    if fee.review_weeks:
+        low, high = fee.review_weeks
+        lines.append(f"   For your training center type this takes about {low}–{high} weeks.")
+    lines.append(f"3. Decision: IMC emails the result to {answers.get('email')}.")
+    return "\n".join(lines)
+
+
+def submitted_status(dossier: Dossier, history: Sequence[StatusChange]) -> Outbound:
+    lines = [
+        f"Your application {dossier_number(dossier)} (version {dossier.version}) is "
+        f"{lifecycle.WORDS.get(dossier.status, dossier.status)}. Application fee: {dossier.fee_status}.",
+        "History:",
+        *(
+            f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"
+            + (f": {change.note}" if change.note else "")
+            for change in history
+        ),
+    ]
+    weeks = dossier.content.get("review_weeks")
+    if weeks and history and dossier.status not in (lifecycle.APPROVED, lifecycle.REJECTED):
+        submitted_on = history[0].at.date()
+        earliest, latest = (submitted_on + dt.timedelta(weeks=weeks[0]), submitted_on + dt.timedelta(weeks=weeks[1]))
+        lines.append(
+            f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y} "
+            f"({weeks[0]}–{weeks[1]} weeks from submission on {submitted_on:%d %B %Y})."
+        )
+    lines.append("You will hear here and by email when anything changes.")
+    return Outbound("\n".join(lines))

@@ -1,0 +1,155 @@
+"""Judging a whole draft, and laying it out: the summary, the fee quote and the dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from conversations.application.answers import show
+from conversations.application.fields import Repeated, Step
+from conversations.application.flow import CONSENT, Flow
+from conversations.application.policy import Policy
+from conversations.application.scope import reference_key
+
+DOSSIER_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something that stops submission: an unanswered question, a contradiction, or ineligibility."""
+
+    step: Step
+    message: str
+    missing: bool = False  # not answered yet, rather than answered in a way that stops submission
+
+
+def refusal(
+    flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> str | None:
+    """Why ``value`` can't be saved for ``step`` given the other answers, or None."""
+    scope = flow.scope(step, {**answers, step.key: value}, today=today, policy=policy)
+    return next((message for check in step.field.checks if (message := check(value, scope))), None)
+
+
+def ineligibility(
+    flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[str]:
+    """The eligibility problems ``value`` raises (the answer is kept all the same)."""
+    if value is None:
+        return []
+    scope = flow.scope(step, {**answers, step.key: value}, today=today, policy=policy)
+    return [message for rule in step.field.rules if (message := rule(value, scope))]
+
+
+def issues(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> list[Issue]:
+    """Everything that must change before the draft can be submitted, in question order."""
+    found = []
+    for step in flow.applicable(answers, today=today, policy=policy):
+        if step.key not in answers:
+            if not step.field.optional:
+                found.append(Issue(step, "not answered yet", missing=True))
+            continue
+        value = answers[step.key]
+        if value is None:
+            continue
+        if message := refusal(flow, step, value, answers, today=today, policy=policy):
+            found.append(Issue(step, message))
+        found.extend(
+            Issue(step, message) for message in ineligibility(flow, step, value, answers, today=today, policy=policy)
+        )
+    return found
+
+
+def section_progress(
+    flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[tuple[str, int, int]]:
+    """(section title, questions answered, questions that apply) for each section."""
+    applicable = flow.applicable(answers, today=today, policy=policy)
+    return [
+        (
+            section.title,
+            sum(1 for step in applicable if step.section is section and step.key in answers),
+            sum(1 for step in applicable if step.section is section),
+        )
+        for section in flow.sections
+    ]
+
+
+@dataclass(frozen=True)
+class Quote:
+    fee_usd: int | None  # None until membership is known
+    review_weeks: tuple[int, int] | None  # None until the center type is known
+
+    def lines(self) -> list[str]:
+        lines = []
+        if self.fee_usd is not None:
+            lines.append(f"Application fee: {self.fee_usd} USD")
+        if self.review_weeks is not None:
+            low, high = self.review_weeks
+            lines.append(f"Review time: about {low}–{high} weeks after submission")
+        return lines
+
+
+def quote(answers: Mapping[str, Any], policy: Policy) -> Quote:
+    member = answers.get("is_member")
+    center = answers.get("center_type")
+    return Quote(
+        fee_usd=policy.fee_usd(member=member == "yes") if member else None,
+        review_weeks=policy.review_weeks.get(center) if center else None,
+    )
+
+
+def summary(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> str:
+    """Every answer given so far, grouped by section and reference."""
+    lines: list[str] = []
+    group = None
+    for step in flow.applicable(answers, today=today, policy=policy):
+        if step.key == CONSENT or step.key not in answers:
+            continue
+        if step.group != group:
+            group = step.group
+            heading = f"{step.section.title} · {group}" if step.repeat else group
+            lines.append(f"\n{heading}")
+        lines.append(f"  {step.field.label}: {show(step.field, answers[step.key])}")
+    return "\n".join(lines).strip() or "Nothing answered yet."
+
+
+def dossier_content(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> dict[str, Any]:
+    """The dossier as structured JSON: sections of fields, the references as a list."""
+    applicable = {step.key for step in flow.applicable(answers, today=today, policy=policy)}
+    content: dict[str, Any] = {"schema_version": DOSSIER_SCHEMA_VERSION}
+    for section in flow.sections:
+        part: dict[str, Any] = {}
+        for item in section.items:
+            if isinstance(item, Repeated):
+                part[item.key] = [
+                    {
+                        f.key: answers.get(reference_key(n, f.key))
+                        for f in item.fields
+                        if reference_key(n, f.key) in applicable
+                    }
+                    for n in range(1, item.count + 1)
+                ]
+            elif item.key in applicable:
+                part[item.key] = answers.get(item.key)
+        content[section.key] = part
+    fee = quote(answers, policy)
+    content["fee"] = {"amount": fee.fee_usd, "currency": "USD"}
+    content["review_weeks"] = list(fee.review_weeks) if fee.review_weeks else None
+    return content
+
+
+def flatten(flow: Flow, content: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat answers behind a dossier's content (the inverse of ``dossier_content``)."""
+    answers: dict[str, Any] = {}
+    for section in flow.sections:
+        part = content.get(section.key, {})
+        for item in section.items:
+            if isinstance(item, Repeated):
+                for n, entry in enumerate(part.get(item.key, []), start=1):
+                    answers.update({reference_key(n, key): value for key, value in entry.items()})
+            elif item.key in part:
+                answers[item.key] = part[item.key]
+    return answers

@@ -1,0 +1,76 @@
+"""One applicant message while it is handled, and the commands an applicant can type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from conversations.application.machine import (
+    CONFIRM_CANCEL,
+    CONFIRM_RESTART,
+    EDIT_FIELD,
+    EDIT_GROUP,
+    Conversation,
+)
+from conversations.messages import Inbound, Outbound
+from storage.models import Applicant, Dossier, saved_id
+from storage.repository import Transaction
+
+if TYPE_CHECKING:
+    from conversations.support.asking import LookedUp
+
+# Menus and confirmations: places the applicant passes through, never a place to return to.
+MENUS = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
+
+
+@dataclass
+class Turn:
+    """One message being handled: the draft on the machine, and the notes for the reply."""
+
+    conversation: Conversation
+    inbound: Inbound
+    tx: Transaction
+    applicant: Applicant | None
+    notes: list[str] = field(default_factory=list)
+    extra: list[Outbound] = field(default_factory=list)  # messages before the question (e.g. an answer)
+    forgotten: bool = False  # the applicant withdrew: nothing is saved back
+    silent: bool = False  # no reply (a form with errors answers through its errors)
+    form_errors: dict[str, str] = field(default_factory=dict)
+    orphan_files: set[str] = field(default_factory=set)
+    looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
+
+    @property
+    def consented_applicant(self) -> Applicant:
+        """The applicant, for what only happens after consent: before it, the engine handles the
+        message alone (``Engine._before_consent``), and every command, answer and menu comes after."""
+        if self.applicant is None:
+            raise RuntimeError("this part of the conversation comes after consent, but there is no applicant")
+        return self.applicant
+
+    @property
+    def applicant_id(self) -> int:
+        return saved_id(self.consented_applicant)
+
+    def submitted_dossier(self) -> Dossier:
+        """The applicant's newest dossier, once the conversation is past submission (submitted, or
+        reopened by IMC): the turn that submits writes the dossier."""
+        dossier = self.tx.latest_dossier(self.applicant_id)
+        if dossier is None:
+            raise RuntimeError(f"applicant {self.applicant_id} is past submission, but has no dossier")
+        return dossier
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str
+
+
+def parse_command(text: str) -> Command | None:
+    """``/edit training hours`` -> Command("edit", "training hours"); ``/help@SomeBot`` -> help.
+    The argument may start on the next line (``/faq_add`` and a question below it)."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) == 1:
+        return None
+    word, *argument = stripped[1:].split(maxsplit=1)
+    return Command(word.split("@", 1)[0].casefold(), argument[0] if argument else "")

@@ -1,0 +1,95 @@
+"""Staff commands typed in the staff channel, the staff group or the terminal, read the same way
+everywhere: ``queue``, ``show 1``, ``export 1``, ``review 1``, ``request 1 training hours,
+Reference 2 -- note``, ``approve 1 note``, ``reject 1 note``, ``paid 1``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conversations.staff import lifecycle
+from conversations.staff.desk import StaffDesk, StaffError, waited
+
+HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
+  queue [status]    open applications, the longest waiting first
+  show N            the whole dossier, its status and history
+  export N          the dossier as PDF and JSON, and its evidence as a zip
+  review N          start the review
+  request N questions -- note
+                    ask the applicant for information: questions, references (Reference 2) or
+                    sections, separated by commas; the note after -- is shown to the applicant
+  approve N [note]  approve
+  reject N [note]   reject (the note is shown to the applicant)
+  paid N            mark the application fee paid"""
+
+
+@dataclass
+class StaffReply:
+    text: str
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
+    """Do what ``text`` says, as ``actor``; a mistake comes back as a reply, never an exception."""
+    words = text.strip().lstrip("/").split(maxsplit=2)
+    name = words[0].split("@", 1)[0].casefold() if words else "help"
+    reference = words[1] if len(words) > 1 else ""
+    rest = words[2] if len(words) > 2 else ""
+    try:
+        return _run(desk, name, reference, rest, actor)
+    except StaffError as error:
+        return StaffReply(str(error))
+
+
+def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> StaffReply:
+    if name == "queue":
+        status = reference or None
+        if status and status not in lifecycle.STATUSES:
+            raise StaffError(f"Unknown status “{status}”; use one of: {', '.join(lifecycle.STATUSES)}.")
+        entries = desk.queue(status)
+        if not entries:
+            return StaffReply("Nothing waiting.")
+        return StaffReply(
+            "\n".join(
+                f"{entry.number} v{entry.version} · {lifecycle.WORDS[entry.status]} · {entry.applicant} · "
+                f"fee {entry.fee_status} · waiting {waited(entry.waiting)}"
+                for entry in entries
+            )
+        )
+    if name == "help" or not reference:
+        return StaffReply(HELP)
+    if name == "show":
+        return StaffReply(desk.describe(reference))
+    if name == "export":
+        export = desk.export(reference)
+        number = _number(reference)
+        return StaffReply(
+            f"Export of {number}.",
+            [
+                (f"{number}.pdf", export.pdf),
+                (f"{number}.json", export.json),
+                (f"{number}-evidence.zip", export.evidence_zip),
+            ],
+        )
+    if name == "review":
+        dossier = desk.start_review(reference, actor=actor)
+        return StaffReply(f"{_number(reference)} is now in review (version {dossier.version}).")
+    if name == "request":
+        questions, _, note = rest.partition("--")
+        wanted = [item.strip() for item in questions.split(",") if item.strip()]
+        desk.request_information(reference, wanted, actor=actor, note=note.strip())
+        return StaffReply(f"Asked the applicant of {_number(reference)} about: {', '.join(wanted)}.")
+    if name == "approve":
+        desk.approve(reference, actor=actor, note=rest)
+        return StaffReply(f"{_number(reference)} is approved; the applicant is told.")
+    if name == "reject":
+        desk.reject(reference, actor=actor, note=rest)
+        return StaffReply(f"{_number(reference)} is rejected; the applicant is told.")
+    if name == "paid":
+        desk.mark_paid(reference, actor=actor)
+        return StaffReply(f"The fee of {_number(reference)} is marked paid.")
+    return StaffReply(f"I don't know “{name}”.\n{HELP}")
+
+
+def _number(reference: str) -> str:
+    digits = "".join(ch for ch in reference if ch.isdigit())
+    return f"CMM-{int(digits):06d}" if digits else reference

@@ -1,0 +1,352 @@
+"""What credentialing staff do with submitted dossiers, whatever channel they work in.
+
+Each action checks that it follows from the dossier's status (``lifecycle``), records who did it,
+when and why, and queues the applicant's notice, all in one transaction. Actions name a dossier
+by its number (``CMM-000001``, or just ``1``), which always means the newest version; a button
+carries the exact version it was shown for, so a press under an older version changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from conversations.application import prompts
+from conversations.application.evidence import given_files
+from conversations.application.fields import Step
+from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
+from conversations.application.machine import Conversation
+from conversations.application.policy import Policy
+from conversations.application.summary import flatten
+from conversations.messages import Outbound
+from conversations.notices import tell_applicant
+from conversations.staff import lifecycle
+from conversations.staff.export import to_json, to_text
+from conversations.staff.verdict import Verdict, verdict
+from conversations.text_hygiene import Unusable, clean_text
+from storage.models import Applicant, Dossier, saved_id
+from storage.repository import Storage, Transaction
+
+
+class StaffError(Exception):
+    """An action that can't be done; the message says why, for the staff member."""
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    dossier_id: int
+    number: str
+    version: int
+    status: str
+    applicant: str
+    fee_status: str
+    waiting: dt.timedelta  # since the last change of status
+
+
+@dataclass(frozen=True)
+class Export:
+    pdf: bytes
+    json: bytes
+    evidence_zip: bytes
+
+
+def number_of(dossier: Dossier) -> str:
+    return prompts.dossier_number(dossier)
+
+
+def waited(delta: dt.timedelta) -> str:
+    days, hours = delta.days, delta.seconds // 3600
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+    return f"{hours} h {delta.seconds % 3600 // 60} min"
+
+
+class StaffDesk:
+    def __init__(self, storage: Storage, *, policy: Policy, flow: Flow | None = None) -> None:
+        self.storage = storage
+        self.policy = policy
+        self.flow = flow or Flow()
+
+    # -- looking ----------------------------------------------------------------------------
+
+    def queue(self, status: str | None = None) -> list[QueueEntry]:
+        """Open applications (or those in ``status``), the longest waiting first."""
+        wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.INFO_REQUESTED)
+        with self.storage.transaction() as tx:
+            dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
+            changed = tx.last_changes([saved_id(dossier) for dossier in dossiers])
+            now = tx.now
+        entries = [
+            QueueEntry(
+                saved_id(dossier),
+                number_of(dossier),
+                dossier.version,
+                dossier.status,
+                dossier.content.get("applicant", {}).get("full_name", "?"),
+                dossier.fee_status,
+                now - changed.get(saved_id(dossier), dossier.submitted_at),
+            )
+            for dossier in dossiers
+        ]
+        return sorted(entries, key=lambda entry: entry.waiting, reverse=True)
+
+    def describe(self, reference: str | int) -> str:
+        """A dossier as staff read it: status, fee, history, verdict and every answer."""
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference)
+            history = tx.application_history(dossier.applicant_id)
+        judged = self.verdict(dossier)
+        lines = [f"Status: {lifecycle.WORDS.get(dossier.status, dossier.status)} · fee {dossier.fee_status}"]
+        lines += [
+            f"  {change.at:%Y-%m-%d %H:%M} {change.status} by {change.actor}"
+            + (f": {change.note}" if change.note else "")
+            for change in history
+        ]
+        lines.append("Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)))
+        lines += [f"  ⚠ {warning}" for warning in judged.warnings]
+        return "\n".join(lines) + "\n\n" + to_text(dossier, flow=self.flow, policy=self.policy)
+
+    def verdict(self, dossier: Dossier) -> Verdict:
+        return verdict(self.flow, dossier.content, today=dossier.submitted_at.date(), policy=self.policy)
+
+    def pdf(self, dossier: Dossier, changes: Sequence[str] = ()) -> bytes:
+        # Imported here: fpdf2 takes a third of a second to load, which commands that make no
+        # PDF (listing the queue, approving) should not pay.
+        from conversations.staff.pdf import render_pdf
+
+        return render_pdf(
+            dossier.content,
+            number=number_of(dossier),
+            version=dossier.version,
+            status=lifecycle.WORDS.get(dossier.status, dossier.status),
+            submitted_at=dossier.submitted_at,
+            flow=self.flow,
+            policy=self.policy,
+            verdict=self.verdict(dossier),
+            changes=changes,
+        )
+
+    def export(self, reference: str | int) -> Export:
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference)
+        return self.export_of(dossier)
+
+    def evidence_files(self, dossier: Dossier) -> list[tuple[str, bytes]]:
+        """The files the dossier's answers give (not one the applicant replaced), in the order of
+        the questions, numbered so that two files of the same name stay apart."""
+        with self.storage.transaction() as tx:
+            names = {item.sha256: item.original_name for item in tx.evidence(dossier.applicant_id)}
+        given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in names]
+        return [
+            (f"{number:02d}-{names[sha256]}", self.storage.files.read(sha256))
+            for number, sha256 in enumerate(given, start=1)
+            if self.storage.files.path(sha256).exists()
+        ]
+
+    def export_of(self, dossier: Dossier, changes: Sequence[str] = ()) -> Export:
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as files:
+            for name, content in self.evidence_files(dossier):
+                files.writestr(name, content)
+        document = json.dumps(to_json(dossier), indent=2, ensure_ascii=False).encode()
+        return Export(self.pdf(dossier, changes), document, archive.getvalue())
+
+    def notification(self, dossier: Dossier, changes: Sequence[str] = ()) -> str:
+        """What staff read when a dossier (or a new version of one) arrives."""
+        content = dossier.content
+        applicant = content.get("applicant", {})
+        training = content.get("training", {})
+        judged = self.verdict(dossier)
+        fee = content.get("fee", {}).get("amount")
+        weeks = content.get("review_weeks")
+        center = next((option.label for option in CENTER_TYPES if option.value == training.get("center_type")), "?")
+        first = "New application" if dossier.version == 1 else "Resubmitted application"
+        lines = [
+            f"{first} {number_of(dossier)} (version {dossier.version})",
+            f"Applicant: {applicant.get('full_name')} <{applicant.get('email')}>",
+            f"{'IMC member' if applicant.get('is_member') == 'yes' else 'Not a member'}"
+            f" · fee {fee} USD ({dossier.fee_status})",
+            f"Training: {center}" + (f" · review about {weeks[0]}–{weeks[1]} weeks" if weeks else ""),
+            "Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)),
+            *(f"⚠ {warning}" for warning in judged.warnings),
+        ]
+        if changes:
+            lines += ["Changed in this version:", *(f"  • {change}" for change in changes)]
+        return "\n".join(lines)
+
+    def dossier(self, dossier_id: int) -> Dossier | None:
+        """A dossier named from outside (a button, a command line), which may not exist."""
+        with self.storage.transaction() as tx:
+            return tx.dossier(dossier_id)
+
+    def reported_dossier(self, dossier_id: int) -> Dossier:
+        """The dossier an outbox message reports on. It exists (the message was written with it,
+        and dossiers are kept); should it not, the message fails with this error, to be retried."""
+        dossier = self.dossier(dossier_id)
+        if dossier is None:
+            raise LookupError(f"Dossier {dossier_id}, reported by an outbox message, does not exist.")
+        return dossier
+
+    def requestable(self, dossier: Dossier) -> list[Step]:
+        """The questions staff can reopen for this dossier."""
+        answers = flatten(self.flow, dossier.content)
+        today = dossier.submitted_at.date()
+        return [step for step in self.flow.applicable(answers, today=today, policy=self.policy) if step.key != CONSENT]
+
+    # -- acting -----------------------------------------------------------------------------
+
+    def start_review(self, reference: str | int, *, actor: str, version: int | None = None) -> Dossier:
+        return self.act(reference, "start_review", actor=actor, version=version)
+
+    def approve(self, reference: str | int, *, actor: str, note: str = "", version: int | None = None) -> Dossier:
+        return self.act(reference, "approve", actor=actor, note=note, version=version)
+
+    def reject(self, reference: str | int, *, actor: str, note: str = "", version: int | None = None) -> Dossier:
+        return self.act(reference, "reject", actor=actor, note=note, version=version)
+
+    def request_information(
+        self, reference: str | int, wanted: Sequence[str], *, actor: str, note: str = "", version: int | None = None
+    ) -> Dossier:
+        """Reopen exactly the named questions (keys, labels, a reference like "Reference 2", or a
+        section) in the applicant's conversation, and ask the applicant for them."""
+        note = _plain_note(note)
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference, version)
+            steps = self._resolve(dossier, wanted)
+            status = self._advance(dossier, "request_information")
+            dossier.requested = [step.key for step in steps]
+            tx.record_status(dossier, status, actor=actor, note=note)
+            applicant = tx.existing_applicant(dossier.applicant_id)
+            answers = dict(tx.draft_of(applicant).answers)
+            conversation = Conversation(
+                self.flow,
+                answers=answers,
+                context={"reopened": dossier.requested},
+                today=tx.now.date(),
+                policy=self.policy,
+            )
+            conversation.state = steps[0].key
+            question = prompts.question(conversation, steps[0])
+            tx.save_draft(saved_id(applicant), state=steps[0].key, answers=answers, context=conversation.context)
+            text = lifecycle.applicant_message(
+                status,
+                number=number_of(dossier),
+                note=note,
+                requested=[f"{step.group} · {step.field.label}" for step in steps],
+            )
+            self._tell(
+                tx,
+                applicant,
+                Outbound(
+                    f"{text}\n\n{question.text}", question.choices, question.expects_file, steps[0].key, question.form
+                ),
+            )
+            return dossier
+
+    def mark_paid(self, reference: str | int, *, actor: str) -> Dossier:
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference)
+            if dossier.fee_status == "paid":
+                raise StaffError(f"The fee for {number_of(dossier)} is already marked paid.")
+            dossier.fee_status = "paid"
+            tx.record_status(dossier, dossier.status, actor=actor, note="fee paid")
+            self._tell(
+                tx,
+                tx.applicant_by_id(dossier.applicant_id),
+                Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))),
+            )
+            return dossier
+
+    def act(
+        self, reference: str | int, action: str, *, actor: str, note: str = "", version: int | None = None
+    ) -> Dossier:
+        """``start_review``, ``approve`` or ``reject`` the application (what a staff button does)."""
+        note = _plain_note(note)
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference, version)
+            status = self._advance(dossier, action)
+            tx.record_status(dossier, status, actor=actor, note=note)
+            weeks = dossier.content.get("review_weeks")
+            text = lifecycle.applicant_message(status, number=number_of(dossier), note=note, weeks=weeks)
+            self._tell(tx, tx.applicant_by_id(dossier.applicant_id), Outbound(text))
+            return dossier
+
+    def _advance(self, dossier: Dossier, action: str) -> str:
+        try:
+            return lifecycle.advance(dossier.status, action)
+        except lifecycle.NotAllowed as error:
+            raise StaffError(f"{number_of(dossier)}: {error}") from None
+
+    def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound) -> None:
+        if applicant is not None:  # None: withdrawn, nobody to tell
+            tell_applicant(tx, applicant, outbound)
+
+    def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
+        """The newest version of the application ``reference`` names; with ``version`` (from a
+        button), that version must still be the newest."""
+        found = tx.latest_dossier(_applicant_number(reference))
+        if found is None:
+            raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
+        if version is not None and version != found.version:
+            raise StaffError(
+                f"That button was for version {version} of {number_of(found)}; "
+                f"version {found.version} is the current one."
+            )
+        return tx.locked(found)
+
+    def _resolve(self, dossier: Dossier, wanted: Sequence[str]) -> list[Step]:
+        steps = self.requestable(dossier)
+        chosen: list[Step] = []
+        for name in wanted:
+            loose = _loose(name)
+            matches = [
+                step
+                for step in steps
+                if loose
+                in (
+                    _loose(step.key),
+                    _loose(step.group),
+                    _loose(step.section.title),
+                    _loose(step.section.key),
+                    _loose(f"{step.group} {step.field.label}"),
+                )
+                or (loose == _loose(step.field.label) and step.repeat is None)
+            ]
+            if not matches:
+                known = ", ".join(step.key for step in steps)
+                raise StaffError(
+                    f"“{name}” is not a question of this dossier. Name a section, a reference "
+                    f"(e.g. Reference 2) or a question: {known}"
+                )
+            chosen += [step for step in matches if step not in chosen]
+        if not chosen:
+            raise StaffError("Name at least one question or section to ask about.")
+        order = [step.key for step in self.flow.steps]
+        return sorted(chosen, key=lambda step: order.index(step.key))
+
+
+def _plain_note(note: str) -> str:
+    """A note the applicant will read, held to the rules of what applicants type."""
+    try:
+        return clean_text(note)
+    except Unusable as error:
+        raise StaffError(
+            f"Nothing was changed: I can't use {error.what}. Write the note as plain text, "
+            "e.g. Please send the signed letter from your supervisor."
+        ) from error
+
+
+def _applicant_number(reference: str | int) -> int:
+    match = re.fullmatch(r"(?:CMM-)?0*(\d+)", str(reference).strip(), re.IGNORECASE)
+    if not match:
+        raise StaffError(f"“{reference}” is not a dossier number; use e.g. CMM-000001 or 1.")
+    return int(match.group(1))
+
+
+def _loose(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())

@@ -1,0 +1,284 @@
+"""Questions in the middle of the application: telling a question from an answer, answering it
+from the knowledge base, offering topics and a person when unsure, and passing it to support.
+
+The rule for a typed message at a question of the application:
+- A message that reads as a valid answer to a non-text question (a date, a number, an email, a
+  choice, yes/no) is an answer: "yes" at a yes/no question is never taken for a question.
+- One that is not a valid answer there, and is worded as a question (ends with "?" or starts
+  like one: "how much", "can I", "what is"), is a question.
+- At a free-text question (a name, a program, an address) nearly anything is a valid answer, so
+  a message is a question only if it is worded as one AND is not written like a title or a name
+  (most words capitalised): "What Mentors Need?" at the program-name question is the program's
+  name; "how much is the fee?" is a question.
+- Outside a question (the review, a menu, after submission), a message worded as a question is one.
+A question is never stored as an answer, and the current question is asked again after it.
+
+Matching a question against the learned index takes milliseconds, but making the index takes
+seconds; neither happens inside a turn. Before the turn's lock and transaction (``prepare``) a
+message that may be a question is looked up, waiting for the index if it is not ready yet (with
+a word to the applicant); the turn then decides, knowing the current question, whether it was
+one, and only records it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conversations.application.answers import parse
+from conversations.application.fields import Kind, Step
+from conversations.application.policy import Policy
+from conversations.application.turn import parse_command
+from conversations.application.validators import Invalid
+from conversations.messages import Choice, Inbound, Outbound
+from conversations.support.faq.knowledge import (
+    Entry,
+    Result,
+    find,
+    in_topic,
+    load,
+    looks_like_a_title,
+    looks_like_question,
+    topics,
+)
+from storage.models import Applicant, saved_id
+from storage.repository import Storage, Transaction
+
+if TYPE_CHECKING:  # imported when the index is made: scikit-learn and the encoder take seconds to load
+    from conversations.support.faq.index import FaqIndex
+
+log = logging.getLogger(__name__)
+
+ADDED_TOPIC = "Added by support"
+SUPPORT_TOPIC = "support.question"
+ONE_MOMENT = "One moment, please: I'm getting the answers ready."
+MORE = "\n\n(More questions: /faq. A person: /human.)"
+
+# Sends a message to the applicant at once, before the turn's reply (e.g. "one moment").
+Interim = Callable[[Outbound], None]
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    """What a message may ask the knowledge base, and the index's answer, found before the turn."""
+
+    question: str
+    result: Result
+
+
+class Asking:
+    def __init__(
+        self,
+        entries: Sequence[Entry] | None = None,
+        *,
+        support_destinations: Sequence[str] = (),
+        cache: Path | None = None,
+        index: FaqIndex | None = None,
+    ) -> None:
+        """``entries``: the knowledge base (default: ``faq/knowledge.yaml``); ``cache``: the folder
+        where the learned index is kept between runs (``FAQ_CACHE_DIR``); ``index``: one already
+        made (tests share one)."""
+        self.knowledge = tuple(load() if entries is None else entries)
+        self.support_destinations = tuple(support_destinations)
+        self._cache = cache
+        self._index = index
+        self._ready = threading.Event()
+        if index is not None:
+            self._ready.set()
+        self._guard = threading.Lock()
+        self._making: threading.Thread | None = None
+        self._extended: tuple[int, FaqIndex] | None = None  # (newest added entry, the index with them)
+
+    # -- the learned index, made away from any turn ------------------------------------------
+
+    def start(self) -> None:
+        """Make (or load from the cache) the index in the background, once."""
+        with self._guard:
+            if self._making is None and not self._ready.is_set():
+                self._making = threading.Thread(target=self._make, name="faq-index", daemon=True)
+                self._making.start()
+
+    def _make(self) -> None:
+        try:
+            from conversations.support.faq.index import FaqIndex
+
+            index = FaqIndex(self.knowledge, cache=self._cache)
+            index.warm_up()
+            self._index = index
+        except Exception:
+            log.exception("The FAQ index could not be made; questions are offered to a person instead")
+        finally:
+            self._ready.set()
+
+    def wait_until_ready(self, interim: Interim | None = None) -> None:
+        """Return once the index is made; say "one moment" first if it is not."""
+        if self._ready.is_set():
+            return
+        self.start()
+        if interim is not None:
+            interim(Outbound(ONE_MOMENT))
+        self._ready.wait()
+
+    def _matcher(self, storage: Storage) -> FaqIndex | None:
+        """The index, with the entries support added (from any process) since it was made."""
+        if self._index is None:
+            return None
+        with storage.transaction() as tx:  # a short read of its own, not the turn's
+            newest = tx.newest_faq_entry_id()
+            extended = self._extended
+            stale = extended is None or extended[0] != newest
+            added = self._added(tx) if newest and stale else []
+        if not newest:
+            return self._index
+        if extended is None or stale:  # encoding the added questions: outside the transaction
+            extended = (newest, self._index.with_added(added))
+            self._extended = extended
+        return extended[1]
+
+    # -- before the turn -----------------------------------------------------------------------
+
+    def asked(self, inbound: Inbound) -> str | None:
+        """What the message may ask the knowledge base: a message worded as a question, or the
+        words after ``/faq`` that are neither a topic nor an entry; None for anything else. The
+        turn decides later whether it was a question (``question_in``) and never asks for more."""
+        if inbound.file is not None or inbound.unsupported:
+            return None
+        text = inbound.text.strip()
+        command = parse_command(text)
+        if command is not None:
+            argument = command.argument
+            if command.name != "faq" or not argument or argument.startswith("#"):
+                return None
+            return None if argument in (*topics(self.knowledge), ADDED_TOPIC) else argument
+        if inbound.choice_for is not None or not looks_like_question(text):
+            return None
+        return text
+
+    def prepare(self, inbound: Inbound, storage: Storage, interim: Interim | None = None) -> LookedUp | None:
+        """Look up what the message may ask, before the turn takes its lock and transaction."""
+        question = self.asked(inbound)
+        if question is None:
+            return None
+        self.wait_until_ready(interim)
+        matcher = self._matcher(storage)
+        return LookedUp(question, matcher.ask(question) if matcher is not None else Result(None))
+
+    # -- is it a question? ---------------------------------------------------------------------
+
+    def question_in(self, inbound: Inbound, step: Step | None, policy: Policy) -> bool:
+        text = inbound.text.strip()
+        if not text or inbound.file is not None or inbound.choice_for is not None or not looks_like_question(text):
+            return False
+        if step is None:
+            return True
+        if step.field.kind is Kind.TEXT:
+            return not looks_like_a_title(text)
+        if step.field.kind is Kind.FILE:
+            return True
+        try:
+            parse(step.field, inbound, policy)
+        except Invalid:
+            return True
+        return False
+
+    # -- answering, inside the turn ------------------------------------------------------------
+
+    def entries(self, tx: Transaction) -> list[Entry]:
+        """The knowledge base and the entries support added."""
+        return [*self.knowledge, *self._added(tx)]
+
+    @staticmethod
+    def _added(tx: Transaction) -> list[Entry]:
+        return [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
+
+    def answer(
+        self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
+    ) -> list[Outbound]:
+        """The answer, or the closest topics and a person; kept for the report (not before consent)."""
+        result = Result(None)  # not looked up before the turn: offer a person rather than guess
+        if looked_up is not None and looked_up.question == question:
+            result = looked_up.result
+        if applicant_id is not None:
+            best = result.closest[0].entry if result.closest else None
+            tx.record_question(
+                applicant_id,
+                question,
+                matched=best.id if best else None,
+                score=result.score,
+                outcome="answered" if result.answer else "unsure",
+            )
+        return [self.render(result)]
+
+    def render(self, result: Result) -> Outbound:
+        if result.answer is not None:
+            return Outbound(result.answer.answer + MORE)
+        choices = tuple(
+            Choice(f"/faq #{match.entry.id}", match.entry.question[:60]) for match in result.closest if match.entry
+        )
+        lines = ["I'm not sure I have the answer to that, and I'd rather not guess."]
+        if choices:
+            lines.append("Is it one of these?")
+        lines.append("Or send /human and a person from IMC's credentialing support will answer here.")
+        return Outbound("\n".join(lines), choices + (Choice("/human", "Ask a person"),))
+
+    def faq_command(
+        self, tx: Transaction, applicant_id: int | None, argument: str, looked_up: LookedUp | None
+    ) -> list[Outbound]:
+        """``/faq``: topics; ``/faq <topic>``: its questions; ``/faq #id``: an answer; else a question."""
+        entries = self.entries(tx)
+        if not argument:
+            return [Outbound("Pick a topic:", tuple(Choice(f"/faq {topic}", topic) for topic in topics(entries)))]
+        if argument.startswith("#"):
+            entry = find(entries, argument[1:])
+            if entry is not None:
+                return [Outbound(entry.answer + MORE)]
+        listed = in_topic(entries, argument)
+        if listed:
+            return [
+                Outbound(
+                    f"{argument}: pick a question.",
+                    tuple(Choice(f"/faq #{entry.id}", entry.question[:60]) for entry in listed),
+                )
+            ]
+        return self.answer(tx, applicant_id, argument, looked_up)
+
+    # -- a person ----------------------------------------------------------------------------
+
+    def to_person(self, tx: Transaction, applicant: Applicant, argument: str, context: str) -> list[Outbound]:
+        """Pass the question (``argument``, or the last one the bot could not answer) to support."""
+        question = None
+        if argument:
+            question = tx.record_question(applicant.id, argument, matched=None, score=0.0, outcome="escalated")
+        else:
+            question = tx.last_unanswered_question(saved_id(applicant))
+            if question is None:
+                return [
+                    Outbound(
+                        "What would you like to ask? Send /human followed by your question, "
+                        "e.g. /human Can my supervisor be from another country?"
+                    )
+                ]
+            question.outcome = "escalated"
+            tx.session.add(question)
+        for destination in self.support_destinations:
+            tx.enqueue(
+                SUPPORT_TOPIC,
+                destination,
+                {
+                    "question_id": question.id,
+                    "applicant_id": applicant.id,
+                    "channel": applicant.channel,
+                    "text": question.text,
+                    "context": context,
+                },
+            )
+        return [
+            Outbound(
+                "I've passed your question to IMC's credentialing support; a person will answer here. "
+                "Your application is untouched meanwhile, so you can carry on."
+            )
+        ]

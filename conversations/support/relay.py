@@ -1,0 +1,116 @@
+"""What support does with questions the bot could not answer: answer them (the answer reaches
+the applicant in their own chat), turn an answer into a knowledge-base entry, and see what
+applicants asked that went unanswered, most frequent first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from conversations.application.turn import parse_command
+from conversations.messages import Outbound
+from conversations.notices import tell_applicant
+from conversations.support.asking import ADDED_TOPIC
+from conversations.support.faq.knowledge import normalize
+from conversations.text_hygiene import Unusable, clean_text
+from storage.models import FaqEntry, FaqQuestion
+from storage.repository import Storage, Transaction
+
+# How a question and its answer are written for the FAQ, shown with the command.
+FAQ_ADD_EXAMPLE = "Can my supervisor live in another country? -- Yes: IMC sets no country rule for supervisors."
+
+
+class SupportError(Exception):
+    """Something support asked for that can't be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    question: str
+    times: int
+    closest: str | None
+
+
+def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) -> None:
+    """Send a person's answer to the applicant who asked, in their own chat."""
+    text = _plain(text)
+    question = tx.question(question_id)
+    if question is None or question.applicant_id is None:
+        raise SupportError(f"There is no open question {question_id}.")
+    applicant = tx.existing_applicant(question.applicant_id)
+    question.answer = text
+    question.outcome = "escalated"
+    tx.session.add(question)
+    tell_applicant(tx, applicant, Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}"))
+
+
+def add_entry(tx: Transaction, wording: str, *, by: str, command: str = "/faq_add") -> FaqEntry:
+    """A new knowledge-base entry from ``question -- answer`` as support wrote them, used by the
+    bot from its next question on. Other applicants read the question (``/faq`` lists it), so it
+    is support's wording, never the asker's own words, which may carry their name or number."""
+    question, separator, answer = _plain(wording).partition("--")
+    if not separator or not question.strip() or not answer.strip():
+        raise SupportError(
+            "Nothing was sent or added. Write the question as other applicants should read it (not the applicant's "
+            f"own words), then -- and the answer, e.g. {command} {FAQ_ADD_EXAMPLE}"
+        )
+    return tx.add_faq_entry(topic=ADDED_TOPIC, question=question.strip(), answer=answer.strip(), added_by=by)
+
+
+def _plain(text: str) -> str:
+    """What support writes is read by applicants: held to the rules of what applicants type."""
+    try:
+        return clean_text(text)
+    except Unusable as error:
+        raise SupportError(f"Nothing was sent or added: I can't use {error.what}. Write it as plain text.") from error
+
+
+def report(storage: Storage) -> list[ReportLine]:
+    """Unanswered and escalated questions, grouped by wording, most frequent first."""
+    with storage.transaction() as tx:
+        asked = tx.unanswered_questions()
+    counts = Counter(normalize(question.text) for question in asked)
+    first: dict[str, FaqQuestion] = {}
+    for question in asked:
+        first.setdefault(normalize(question.text), question)
+    return [ReportLine(first[key].text, times, first[key].matched) for key, times in counts.most_common()]
+
+
+def forwarded(payload: dict, how_to_answer: str) -> str:
+    """A question passed to a person, as support reads it."""
+    return (
+        f"Question {payload['question_id']} from an applicant ({payload['channel']}, {payload['context']}):\n"
+        f"{payload['text']}\n\n{how_to_answer}. To add it to the FAQ too, start the reply with /faq_add, the "
+        f"question as other applicants should read it, -- and the answer: /faq_add {FAQ_ADD_EXAMPLE}"
+    )
+
+
+def remember_thread(storage: Storage, payload: dict, *, destination: str, message_ref: str) -> None:
+    """Where the question was posted, so a reply there can be matched to it (unless the applicant
+    withdrew while it was posted: then the question is gone, and nothing is kept of it)."""
+    with storage.transaction() as tx:
+        if tx.question(payload["question_id"]) is None:
+            return
+        tx.add_support_thread(
+            question_id=payload["question_id"],
+            applicant_id=payload["applicant_id"],
+            destination=destination,
+            message_ref=message_ref,
+        )
+
+
+def reply_in_thread(storage: Storage, *, destination: str, message_ref: str, text: str, by: str) -> str:
+    """A support reply to a posted question: sent to the applicant, or, after ``/faq_add
+    question -- answer``, the answer sent and both added to the FAQ. Returns what to tell support,
+    or "" when the reply is not to a question."""
+    with storage.transaction() as tx:
+        thread = tx.support_thread(destination, message_ref)
+        if thread is None:
+            return ""
+        command = parse_command(text)
+        if command is None or command.name != "faq_add":
+            answer_question(tx, thread.question_id, text, by=by)
+            return "Sent to the applicant."
+        entry = add_entry(tx, command.argument, by=by)
+        answer_question(tx, thread.question_id, entry.answer, by=by)
+        return f"Sent to the applicant, and added to the FAQ as added-{entry.id}: “{entry.question}”"
