@@ -74,7 +74,7 @@ lock:
 
 # Re-encode the FAQ texts after editing conversations/support/faq/knowledge.yaml or out_of_scope.yaml.
 faq-embeddings: $(VENV)/installed
-	$(BIN)/python -m conversations.support.faq.embeddings
+	$(BIN)/python -m conversations.support.faq.encode
 
 clean:
 	rm -rf $(VENV) data

@@ -4,9 +4,8 @@ Encoding the few thousand phrasings of the knowledge base takes about half a min
 core, so their vectors are kept in ``embeddings.npz`` next to the knowledge base. A text
 not in that file (an entry support added, a question, a phrasing edited since) is encoded when
 it is first needed and remembered for the life of the process, so a stale file makes start-up
-slower, never answers wrong. After editing the knowledge base, refresh the file:
-
-    make faq-embeddings
+slower, never answers wrong. After editing the knowledge base, refresh the file with
+``make faq-embeddings`` (``encode.py``).
 """
 
 from __future__ import annotations
@@ -54,15 +53,3 @@ def write(texts: Iterable[str], path: Path = STORED) -> int:
     vectors = default_encoder().encode(unique).astype(np.float16)
     np.savez_compressed(path, texts=np.array(unique), vectors=vectors)
     return len(unique)
-
-
-def main() -> None:
-    from conversations.support.faq.index import training_texts
-    from conversations.support.faq.knowledge import load, load_not_covered
-
-    texts, _ = training_texts(load(), load_not_covered())
-    print(f"{write(texts)} texts encoded into {STORED.name}")
-
-
-if __name__ == "__main__":
-    main()
