@@ -12,14 +12,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import StartupError, build_desk, build_engine, build_storage, open_database
-from bot.channels.console.staff import (
-    console_dispatcher,
-    list_outbox,
-    print_faq_report,
-    run_staff_command,
-    run_support_command,
-)
+from bot.app import StartupError, build_desk, build_engine, build_storage, console_dispatcher, open_database
+from bot.channels.console.staff import run_staff_command
+from bot.channels.console.support import print_faq_report, run_support_command
+from bot.delivery.outbox_listing import list_outbox
 from bot.logs import configure_logging
 from bot.settings import Settings
 from conversations.application.flow import Flow

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.delivery.dispatcher import Dispatcher, Sender
-from bot.delivery.senders import FolderStaffSender
+from bot.delivery.senders import ConsoleApplicantSender, FolderStaffSender
 from bot.settings import Settings
 from conversations.application.engine import Engine
 from conversations.reminders import Reminders
@@ -99,3 +99,9 @@ def outbox_dispatcher(
         first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds),
         schedule=housekeeping,
     )
+
+
+def console_dispatcher(settings: Settings, storage: Storage, *, echo: Callable[[str], None]) -> Dispatcher:
+    """In the terminal setup, dossiers go to the staff folder and notices to the terminal."""
+    senders: dict[str, Sender] = {"applicant:console": ConsoleApplicantSender(echo)}
+    return outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo)

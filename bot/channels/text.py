@@ -23,3 +23,8 @@ def split_message(text: str, *, limit: int) -> list[str]:
     if current or not parts:
         parts.append(current)
     return parts
+
+
+def chosen_line(label: str) -> str:
+    """The answer chosen with a button, shown under its question once the buttons are taken away."""
+    return f"→ {label}"

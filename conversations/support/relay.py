@@ -1,9 +1,11 @@
 """What support does with questions the bot could not answer: answer them (the answer reaches
 the applicant in their own chat), turn an answer into a knowledge-base entry, and see what
-applicants asked that went unanswered, most frequent first."""
+applicants asked that went unanswered, most frequent first. ``SupportRelay`` is the same on every
+chat platform: questions posted to support there, and support's replies to them."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,6 +18,7 @@ from conversations.text_hygiene import Unusable, clean_text
 from storage.models import FaqEntry, FaqQuestion
 from storage.repository import Storage, Transaction
 
+log = logging.getLogger(__name__)
 # How a question and its answer are written for the FAQ, shown with the command.
 FAQ_ADD_EXAMPLE = "Can my supervisor live in another country? -- Yes: IMC sets no country rule for supervisors."
 
@@ -76,15 +79,6 @@ def report(storage: Storage) -> list[ReportLine]:
     return [ReportLine(first[key].text, times, first[key].matched) for key, times in counts.most_common()]
 
 
-def forwarded(payload: dict, how_to_answer: str) -> str:
-    """A question passed to a person, as support reads it."""
-    return (
-        f"Question {payload['question_id']} from an applicant ({payload['channel']}, {payload['context']}):\n"
-        f"{payload['text']}\n\n{how_to_answer}. To add it to the FAQ too, start the reply with /faq_add, the "
-        f"question as other applicants should read it, -- and the answer: /faq_add {FAQ_ADD_EXAMPLE}"
-    )
-
-
 def remember_thread(storage: Storage, payload: dict, *, destination: str, message_ref: str) -> None:
     """Where the question was posted, so a reply there can be matched to it (unless the applicant
     withdrew while it was posted: then the question is gone, and nothing is kept of it)."""
@@ -114,3 +108,51 @@ def reply_in_thread(storage: Storage, *, destination: str, message_ref: str, tex
         entry = add_entry(tx, command.argument, by=by)
         answer_question(tx, thread.question_id, entry.answer, by=by)
         return f"Sent to the applicant, and added to the FAQ as added-{entry.id}: “{entry.question}”"
+
+
+REFUSED = "Only IMC's support team can answer applicants."
+
+
+@dataclass(frozen=True)
+class SupportRelay:
+    """Questions passed to support on one chat platform (``telegram``, ``slack``), and support's
+    replies to them there, from the user ids ``allowed`` (empty: anyone who sees the questions)."""
+
+    storage: Storage
+    platform: str
+    how_to_answer: str  # how a reply to a question is made there: "Reply in this thread to answer"
+    allowed: frozenset[str] = frozenset()
+
+    @property
+    def destination(self) -> str:
+        return f"support:{self.platform}"
+
+    def forwarded(self, payload: dict) -> str:
+        """A question passed to a person, as support reads it."""
+        return (
+            f"Question {payload['question_id']} from an applicant ({payload['channel']}, {payload['context']}):\n"
+            f"{payload['text']}\n\n{self.how_to_answer}. To add it to the FAQ too, start the reply with /faq_add, "
+            f"the question as other applicants should read it, -- and the answer: /faq_add {FAQ_ADD_EXAMPLE}"
+        )
+
+    def posted(self, payload: dict, message_ref: str) -> None:
+        """The question of ``payload`` is posted as ``message_ref``: a reply to it answers it."""
+        remember_thread(self.storage, payload, destination=self.destination, message_ref=message_ref)
+
+    def answerer(self, user_id: str | None, *, seen_as: str) -> str | None:
+        """Who answers, as the FAQ records it (``telegram:42``); None for someone who may not,
+        which is logged with ``seen_as`` naming them."""
+        if self.allowed and (user_id is None or user_id not in self.allowed):
+            log.warning("refused a support answer from %s", seen_as)
+            return None
+        return f"{self.platform}:{user_id}" if user_id else self.platform
+
+    def answer(self, message_ref: str, text: str, *, by: str) -> str:
+        """A reply to the message ``message_ref``: what to tell support, or "" when that message
+        is not a question."""
+        try:
+            return reply_in_thread(
+                self.storage, destination=self.destination, message_ref=message_ref, text=text, by=by
+            )
+        except SupportError as error:
+            return str(error)

@@ -33,6 +33,7 @@ from bot.channels.interim import interim_on_loop
 from bot.channels.slack.staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.slack.support import SlackSupport
 from bot.channels.slack.text import plain_sections, top_level_text
+from bot.channels.text import chosen_line
 from conversations.application.engine import Engine, Overview
 from conversations.application.fields import Kind
 from conversations.application.forms import Form, FormField
@@ -322,7 +323,9 @@ class SlackChannel:
         if not message or not channel:
             return
         blocks = [block for block in message.get("blocks", []) if block.get("type") != "actions"]
-        blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": f"→ {action['text']['text']}"}]})
+        blocks.append(
+            {"type": "context", "elements": [{"type": "plain_text", "text": chosen_line(action["text"]["text"])}]}
+        )
         # The message's text comes back from Slack as it was posted: escaped already.
         await self.client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks)
 

@@ -34,7 +34,7 @@ from bot.channels.interim import interim_on_loop
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
 from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve, serve_webhook
-from bot.channels.text import split_message
+from bot.channels.text import chosen_line, split_message
 from bot.delivery.dispatcher import Dispatcher
 from conversations.application.engine import Engine
 from conversations.application.prompts import COMMANDS
@@ -265,7 +265,7 @@ class TelegramChannel:
         text = message.text or ""
         try:
             if chosen and len(text) + len(chosen) + 3 <= MessageLimit.MAX_TEXT_LENGTH:
-                await query.edit_message_text(f"{text}\n\n→ {chosen}", reply_markup=None)
+                await query.edit_message_text(f"{text}\n\n{chosen_line(chosen)}", reply_markup=None)
             else:
                 await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as error:  # e.g. the message is too old to edit, or Telegram is away: the answer counts

@@ -1,7 +1,8 @@
 """Credentialing staff in a Telegram group: dossiers arrive there with their PDF and evidence and
 the buttons Start review · Request information · Approve · Reject; staff commands (``/queue``,
 ``/show 1``, ``/request 1 training hours -- note``, ...) work there too. Only the user ids in
-``STAFF_TELEGRAM_USER_IDS`` can act; anyone else is refused, and it is logged."""
+``STAFF_TELEGRAM_USER_IDS`` can act; anyone else is refused, and it is logged
+(``conversations.staff.actions``, which this module renders)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from telegram.ext import ContextTypes
 
 from bot.channels.text import split_message
 from conversations.messages import outbound_from_dict
-from conversations.staff import commands as staff_commands
-from conversations.staff.desk import StaffDesk, StaffError, number_of
+from conversations.staff.actions import ACTIONS, NOT_MINE, REFUSED, StaffActions, press_of
+from conversations.staff.desk import StaffDesk
 from storage.models import Dossier, OutboxMessage
 
 if TYPE_CHECKING:  # the channel module imports this one
@@ -24,8 +25,6 @@ if TYPE_CHECKING:  # the channel module imports this one
 
 log = logging.getLogger(__name__)
 PREFIX = "staff"
-ACTIONS = {"start_review": "Start review", "request": "Request information", "approve": "Approve", "reject": "Reject"}
-REFUSED = "Only IMC credentialing staff can do that."
 
 
 def staff_keyboard(dossier: Dossier) -> InlineKeyboardMarkup:
@@ -41,9 +40,8 @@ def staff_keyboard(dossier: Dossier) -> InlineKeyboardMarkup:
 
 class TelegramStaff:
     def __init__(self, desk: StaffDesk, *, chat_id: int, staff_ids: frozenset[str]) -> None:
-        self.desk = desk
+        self.actions = StaffActions(desk, platform="telegram", allowed=staff_ids)
         self.chat_id = chat_id
-        self.staff_ids = staff_ids
 
     # -- the outbox sender for "staff:telegram" ----------------------------------------------
 
@@ -51,15 +49,13 @@ class TelegramStaff:
         return StaffGroupSender(self, bot)
 
     async def post_dossier(self, bot: Bot, message: OutboxMessage) -> None:
-        dossier = await asyncio.to_thread(self.desk.reported_dossier, message.payload["dossier_id"])
-        changes = message.payload.get("changes", [])
-        text = await asyncio.to_thread(self.desk.notification, dossier, changes)
-        export = await asyncio.to_thread(self.desk.export_of, dossier, changes)
-        await self.say(bot, text, staff_keyboard(dossier))
-        name = f"{number_of(dossier)}-v{dossier.version}"
-        await bot.send_document(self.chat_id, export.pdf, filename=f"{name}.pdf", caption=f"{name}: the dossier")
-        for filename, content in await asyncio.to_thread(self.desk.evidence_files, dossier):
-            await bot.send_document(self.chat_id, content, filename=filename, caption=f"{name}: evidence")
+        hand_off = await asyncio.to_thread(self.actions.hand_off, message.payload)
+        await self.say(bot, hand_off.text, staff_keyboard(hand_off.dossier))
+        await bot.send_document(
+            self.chat_id, hand_off.pdf, filename=hand_off.pdf_name, caption=f"{hand_off.name}: the dossier"
+        )
+        for filename, content in hand_off.evidence:
+            await bot.send_document(self.chat_id, content, filename=filename, caption=f"{hand_off.name}: evidence")
 
     async def say(self, bot: Bot, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         parts = split_message(text, limit=MessageLimit.MAX_TEXT_LENGTH)
@@ -78,11 +74,11 @@ class TelegramStaff:
         # Anything else is staff talking among themselves.
 
     def _actor(self, user: User | None) -> str | None:
-        """Who acts, as the dossier's history records it; None for someone who is not staff."""
-        if user is None or str(user.id) not in self.staff_ids:
-            log.warning("refused a staff action from user %s in chat %s", user and user.id, self.chat_id)
-            return None
-        return f"telegram:{user.id}" + (f" (@{user.username})" if user.username else "")
+        return self.actions.actor(
+            str(user.id) if user else None,
+            seen_as=f"user {user and user.id} in chat {self.chat_id}",
+            handle=user.username if user else None,
+        )
 
     async def _on_button(self, query: CallbackQuery, user: User | None, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = self._actor(user)
@@ -90,7 +86,14 @@ class TelegramStaff:
             await query.answer(REFUSED, show_alert=True)
             return
         await query.answer()
-        text = await self._press(query.data or "", actor)
+        data = query.data or ""
+        prefix, *parts = data.split("|")
+        press = press_of(*parts) if prefix == PREFIX and len(parts) == 3 else None
+        if press is None:
+            log.warning("refused a malformed staff button %r from %s", data, actor)
+            text = NOT_MINE
+        else:
+            text = await asyncio.to_thread(self.actions.press, press, actor=actor)
         await self.say(context.bot, text)
 
     async def _on_command(
@@ -100,40 +103,10 @@ class TelegramStaff:
         if actor is None:
             await message.reply_text(REFUSED)
             return
-        reply = await asyncio.to_thread(staff_commands.run, self.desk, text, actor=actor)
+        reply = await asyncio.to_thread(self.actions.command, text, actor=actor)
         await self.say(context.bot, reply.text)
         for filename, content in reply.files:
             await context.bot.send_document(self.chat_id, content, filename=filename)
-
-    async def _press(self, data: str, actor: str) -> str:
-        parts = data.split("|")
-        if (
-            len(parts) != 4
-            or parts[0] != PREFIX
-            or parts[1] not in ACTIONS
-            or not parts[2].isdigit()
-            or not parts[3].isdigit()
-        ):
-            log.warning("refused a malformed staff button %r from %s", data, actor)
-            return "That button is not one of mine; nothing was changed."
-        _, action, dossier_id, version = parts
-        dossier = await asyncio.to_thread(self.desk.dossier, int(dossier_id))
-        if dossier is None:
-            return "That dossier does not exist; nothing was changed."
-        number = number_of(dossier)
-        if action == "request":
-            keys = ", ".join(step.key for step in await asyncio.to_thread(self.desk.requestable, dossier))
-            return (
-                f"To ask the applicant of {number} for information, send:\n"
-                f"/request {number} questions -- note\n"
-                "Questions can be sections (Training), references (Reference 2) or single questions: "
-                f"{keys}"
-            )
-        try:
-            changed = await asyncio.to_thread(lambda: self.desk.act(number, action, actor=actor, version=int(version)))
-        except StaffError as error:
-            return str(error)
-        return f"{number} (version {changed.version}) is now {changed.status.replace('_', ' ')}; the applicant is told."
 
 
 class StaffGroupSender:

@@ -6,24 +6,19 @@ base (``conversations.support.relay``). ``/faq_add@TheBot``, as Telegram writes 
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
-from conversations.support import relay as support
+from conversations.support.relay import REFUSED, SupportRelay
 from storage.models import OutboxMessage
 from storage.repository import Storage
-
-log = logging.getLogger(__name__)
-DESTINATION = "support:telegram"
 
 
 class TelegramSupport:
     def __init__(self, storage: Storage, *, chat_id: int, support_ids: frozenset[str] = frozenset()) -> None:
-        self.storage = storage
+        self.relay = SupportRelay(storage, "telegram", "Reply to this message to answer", support_ids)
         self.chat_id = chat_id
-        self.support_ids = support_ids  # empty: anyone in the group may answer
 
     def sender(self, bot: Bot) -> SupportGroupSender:
         return SupportGroupSender(self, bot)
@@ -34,23 +29,11 @@ class TelegramSupport:
         if message is None or replied is None or not message.text:
             return
         user = update.effective_user
-        if self.support_ids and (user is None or str(user.id) not in self.support_ids):
-            log.warning("refused a support answer from user %s", user and user.id)
-            await message.reply_text("Only IMC's support team can answer applicants.")
+        by = self.relay.answerer(str(user.id) if user else None, seen_as=f"user {user and user.id}")
+        if by is None:
+            await message.reply_text(REFUSED)
             return
-        by = f"telegram:{user.id}" if user else "telegram"
-        text = message.text.strip()
-        try:
-            done = await asyncio.to_thread(
-                support.reply_in_thread,
-                self.storage,
-                destination=DESTINATION,
-                message_ref=str(replied.message_id),
-                text=text,
-                by=by,
-            )
-        except support.SupportError as error:
-            done = str(error)
+        done = await asyncio.to_thread(self.relay.answer, str(replied.message_id), message.text.strip(), by=by)
         if done:
             await message.reply_text(done)
 
@@ -61,12 +44,5 @@ class SupportGroupSender:
         self.bot = bot
 
     async def deliver(self, message: OutboxMessage) -> None:
-        text = support.forwarded(message.payload, "Reply to this message to answer")
-        posted = await self.bot.send_message(self.group.chat_id, text)
-        await asyncio.to_thread(
-            support.remember_thread,
-            self.group.storage,
-            message.payload,
-            destination=DESTINATION,
-            message_ref=str(posted.message_id),
-        )
+        posted = await self.bot.send_message(self.group.chat_id, self.group.relay.forwarded(message.payload))
+        await asyncio.to_thread(self.group.relay.posted, message.payload, str(posted.message_id))

@@ -1,0 +1,48 @@
+"""Support from the terminal: the questions waiting for a person, answering one, adding an FAQ
+entry (``python -m bot support ...``), and what applicants asked that went unanswered
+(``python -m bot faq-report``)."""
+
+from __future__ import annotations
+
+import getpass
+
+from conversations.support import relay as support
+from storage.repository import Storage
+
+
+def print_faq_report(storage: Storage) -> int:
+    lines = support.report(storage)
+    if not lines:
+        print("No unanswered questions.")
+    for line in lines:
+        print(f"{line.times}×\t{line.question}" + (f"\t(closest: {line.closest})" if line.closest else ""))
+    return 0
+
+
+def run_support_command(storage: Storage, words: list[str]) -> int:
+    """``list``, ``answer N text``, ``faq-add question -- answer``, from the terminal."""
+    by = f"terminal:{getpass.getuser()}"
+    name, rest = (words[0], " ".join(words[1:])) if words else ("list", "")
+    try:
+        with storage.transaction() as tx:
+            if name == "list":
+                for question in tx.unanswered_questions():
+                    if question.outcome == "escalated" and not question.answer:
+                        print(f"{question.id}\t{question.asked_at:%Y-%m-%d %H:%M}\t{question.text}")
+            elif name == "answer":
+                number, _, text = rest.partition(" ")
+                if not number.isdigit() or not text.strip():
+                    raise support.SupportError("Use: support answer N your answer")
+                support.answer_question(tx, int(number), text.strip(), by=by)
+                print(f"Answer to question {number} queued for the applicant.")
+            elif name == "faq-add":
+                entry = support.add_entry(tx, rest, by=by, command="support faq-add")
+                print(f"Added entry added-{entry.id}; the bot uses it from now on.")
+            else:
+                raise support.SupportError(
+                    "Use: support list | support answer N text | support faq-add question -- answer"
+                )
+    except support.SupportError as error:
+        print(error)
+        return 1
+    return 0

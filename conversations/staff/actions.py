@@ -1,0 +1,120 @@
+"""What staff do from a chat platform, the same on every one: who may act, what a dossier's
+buttons do, the staff commands, and what a dossier hand-off consists of. A channel adapter only
+turns a platform's updates into these calls and renders what they return (buttons, blocks,
+documents)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from conversations.staff import commands as staff_commands
+from conversations.staff.desk import StaffDesk, StaffError, number_of
+from storage.models import Dossier
+
+log = logging.getLogger(__name__)
+
+# The buttons under a dossier's notification: action -> label.
+ACTIONS = {"start_review": "Start review", "request": "Request information", "approve": "Approve", "reject": "Reject"}
+REFUSED = "Only IMC credentialing staff can do that."
+NOT_MINE = "That button is not one of mine; nothing was changed."
+NO_DOSSIER = "That dossier does not exist; nothing was changed."
+
+
+@dataclass(frozen=True)
+class Press:
+    """A staff button as pressed: an action on one version of a dossier."""
+
+    action: str
+    dossier_id: int
+    version: int
+
+
+def press_of(action: str, dossier_id: str, version: str) -> Press | None:
+    """The press a button's parts stand for; None for parts no staff button carries."""
+    if action not in ACTIONS or not dossier_id.isdigit() or not version.isdigit():
+        return None
+    return Press(action, int(dossier_id), int(version))
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """A dossier version as staff receive it: the notification (shown with the buttons for
+    ``dossier``), then the dossier's PDF, then the evidence files."""
+
+    dossier: Dossier
+    text: str
+    pdf: bytes
+    evidence: list[tuple[str, bytes]]
+
+    @property
+    def name(self) -> str:
+        """What the version is called in file names and captions: ``CMM-000001-v2``."""
+        return f"{number_of(self.dossier)}-v{self.dossier.version}"
+
+    @property
+    def pdf_name(self) -> str:
+        return f"{self.name}.pdf"
+
+
+class StaffActions:
+    """Staff work on one platform (``telegram``, ``slack``), for the user ids ``allowed`` there."""
+
+    def __init__(self, desk: StaffDesk, *, platform: str, allowed: frozenset[str]) -> None:
+        self.desk = desk
+        self.platform = platform
+        self.allowed = allowed
+
+    def actor(self, user_id: str | None, *, seen_as: str, handle: str | None = None) -> str | None:
+        """Who acts, as the dossier's history records it (``telegram:42 (@ana)``); None for
+        someone who is not staff, which is logged with ``seen_as`` naming them."""
+        if user_id is None or user_id not in self.allowed:
+            log.warning("refused a staff action from %s", seen_as)
+            return None
+        return f"{self.platform}:{user_id}" + (f" (@{handle})" if handle else "")
+
+    def hand_off(self, payload: dict) -> HandOff:
+        """What the outbox message ``payload`` hands to staff."""
+        dossier = self.desk.reported_dossier(payload["dossier_id"])
+        changes = payload.get("changes", [])
+        return HandOff(
+            dossier,
+            self.desk.notification(dossier, changes),
+            self.desk.pdf(dossier, changes),
+            self.desk.evidence_files(dossier),
+        )
+
+    def press(self, press: Press, *, actor: str) -> str:
+        """What pressing a button does, as the sentence to tell staff. Request information needs
+        the questions, which a button can't carry: the answer says how to ask with a command."""
+        dossier = self.desk.dossier(press.dossier_id)
+        if dossier is None:
+            return NO_DOSSIER
+        if press.action == "request":
+            return self._request_hint(dossier)
+        return self.act(dossier, press, actor=actor)
+
+    def act(self, dossier: Dossier, press: Press, *, actor: str, credited: str = "") -> str:
+        """Start the review, approve or reject ``dossier``; the outcome, or why nothing changed.
+        ``credited`` names who did it in the outcome."""
+        try:
+            changed = self.desk.act(number_of(dossier), press.action, actor=actor, version=press.version)
+        except StaffError as error:
+            return str(error)
+        by = f", by {credited}" if credited else ""
+        status = changed.status.replace("_", " ")
+        return f"{number_of(changed)} (version {changed.version}) is now {status}{by}; the applicant is told."
+
+    def _request_hint(self, dossier: Dossier) -> str:
+        number = number_of(dossier)
+        keys = ", ".join(step.key for step in self.desk.requestable(dossier))
+        return (
+            f"To ask the applicant of {number} for information, send:\n"
+            f"/request {number} questions -- note\n"
+            "Questions can be sections (Training), references (Reference 2) or single questions: "
+            f"{keys}"
+        )
+
+    def command(self, text: str, *, actor: str) -> staff_commands.StaffReply:
+        """A staff command typed by ``actor`` (see ``actor``)."""
+        return staff_commands.run(self.desk, text, actor=actor)
