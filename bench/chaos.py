@@ -86,7 +86,7 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.models import Applicant, Dossier, Draft, EvidenceFile, OutboxMessage, ProcessedInbound, saved_id
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION
 from tests.e2e.processes import ROOT, BotProcess, accepting
 from tests.e2e.recording import Call, RecordingServer

@@ -20,8 +20,8 @@ from conversations.support.asking import Asking
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
-from storage.repository import Storage
 from storage.sweep import sweep_files
+from storage.unit_of_work import Storage
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def outbox_dispatcher(
 
     def housekeeping() -> int:
         with storage.transaction() as tx:
-            tx.forget_processed(kept=dt.timedelta(days=settings.processed_ids_kept_days))
+            tx.inbox.forget_processed(kept=dt.timedelta(days=settings.processed_ids_kept_days))
         return reminders.send_due()
 
     return Dispatcher(

@@ -20,7 +20,7 @@ class _Row(Protocol):
 
 def saved_id(row: _Row) -> int:
     """The id of a row the database has numbered. A row read from the database has one, and one
-    made here is flushed where it is made (``Transaction.add_applicant``, ``submit``), so a row
+    made here is flushed where it is made (``Applicants.add``, ``Dossiers.submit``), so a row
     without an id is a bug: it is said here, not found later as a None somewhere else."""
     if row.id is None:
         raise RuntimeError(f"{type(row).__name__} has no id: it was not written to the database")

@@ -23,7 +23,7 @@ from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Draft, OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 if TYPE_CHECKING:
     from conversations.support.faq.index import FaqIndex
@@ -205,8 +205,8 @@ def applicant(engine: Engine) -> Applicant:
 def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = "test") -> Draft | None:
     """The draft as committed in the database (state and answers), or None."""
     with storage.transaction() as tx:
-        found = tx.applicant(channel, user_id)
-        return None if found is None else tx.draft_of(found)
+        found = tx.applicants.find(channel, user_id)
+        return None if found is None else tx.applicants.draft_of(found)
 
 
 def applicant_notices(storage: Storage) -> list[str]:

@@ -15,7 +15,7 @@ from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk
 from conversations.support import relay as support
 from storage.private_files import make_private_folder, write_private_file
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 
 def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
@@ -30,7 +30,7 @@ def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
 
 def list_outbox(storage: Storage) -> int:
     with storage.transaction() as tx:
-        pending = tx.undelivered()
+        pending = tx.outbox.undelivered()
     if not pending:
         print("Everything has been delivered.")
     for message in pending:
@@ -68,7 +68,7 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
     try:
         with storage.transaction() as tx:
             if name == "list":
-                for question in tx.unanswered_questions():
+                for question in tx.questions.unanswered():
                     if question.outcome == "escalated" and not question.answer:
                         print(f"{question.id}\t{question.asked_at:%Y-%m-%d %H:%M}\t{question.text}")
             elif name == "answer":

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from conversations.support import relay as support
 from storage.models import OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 log = logging.getLogger(__name__)
 DESTINATION = "support:telegram"
