@@ -14,6 +14,7 @@ from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.delivery.senders import FolderStaffSender
 from bot.settings import Settings
 from conversations.application.engine import Engine
+from conversations.notices import STAFF_FOLDER
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
 from conversations.support.asking import Asking
@@ -83,8 +84,8 @@ def outbox_dispatcher(
     echo: Callable[[str], None] | None = None,
 ) -> Dispatcher:
     """A dispatcher for ``senders``, plus the staff folder when dossiers go there."""
-    if "staff:folder" in settings.staff_destinations():
-        senders = {**senders, "staff:folder": FolderStaffSender(settings.staff_folder_path(), desk, echo)}
+    if STAFF_FOLDER in settings.staff_destinations():
+        senders = {**senders, STAFF_FOLDER: FolderStaffSender(settings.staff_folder_path(), desk, echo)}
     reminders = Reminders(storage, policy=settings.reminder_policy())
 
     def housekeeping() -> int:

@@ -5,8 +5,10 @@ destinations of the outbox, one per audience and channel (what each bot process 
 
 from __future__ import annotations
 
-from conversations.messages import Outbound, outbound_to_dict
-from storage.models import Applicant
+from dataclasses import dataclass
+
+from conversations.messages import Outbound, outbound_from_dict, outbound_to_dict
+from storage.models import Applicant, OutboxMessage
 from storage.unit_of_work import Transaction
 
 APPLICANT_MESSAGE_TOPIC = "applicant.message"
@@ -31,10 +33,18 @@ def support_destination(channel: str) -> str:
 STAFF_FOLDER = staff_destination("folder")
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A notice as its channel's sender delivers it: to whom, and what."""
+
+    user_id: str
+    outbound: Outbound
+
+
 def tell_applicant(tx: Transaction, applicant: Applicant, outbound: Outbound) -> None:
     tx.outbox.enqueue(
         APPLICANT_MESSAGE_TOPIC,
-        f"applicant:{applicant.channel}",
+        applicant_destination(applicant.channel),
         {
             "applicant_id": applicant.id,
             "user_id": applicant.channel_user_id,
@@ -42,3 +52,8 @@ def tell_applicant(tx: Transaction, applicant: Applicant, outbound: Outbound) ->
         },
         order_key=f"applicant:{applicant.id}",
     )
+
+
+def notice_in(message: OutboxMessage) -> Notice:
+    """The notice an outbox message for an applicant destination carries (``tell_applicant``)."""
+    return Notice(message.payload["user_id"], outbound_from_dict(message.payload["outbound"]))

@@ -111,7 +111,8 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=64, index=True)
-    # Who receives it: "staff:slack", "staff:telegram", "staff:folder", or "applicant".
+    # Who receives it (``conversations.notices`` names them): "staff:slack", "staff:telegram",
+    # "staff:folder", "support:<channel>" or "applicant:<channel>".
     destination: str = Field(
         default="staff:folder", max_length=32, index=True, sa_column_kwargs={"server_default": "staff:folder"}
     )

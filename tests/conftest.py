@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from conversations.application.engine import Engine
 from conversations.application.policy import Policy
-from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
+from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.notices import notice_in
 from conversations.support.asking import Asking
 from conversations.support.faq.knowledge import load
 from storage.database import make_engine
@@ -215,7 +216,7 @@ def applicant_notices(storage: Storage) -> list[str]:
         rows = session.exec(
             select(OutboxMessage).where(OutboxMessage.topic == "applicant.message").order_by(col(OutboxMessage.id))
         )
-        return [outbound_from_dict(row.payload["outbound"]).text for row in rows]
+        return [notice_in(row).outbound.text for row in rows]
 
 
 _LAYERS = ("unit", "integration", "e2e")

@@ -11,6 +11,7 @@ from bot.app import build_desk, outbox_dispatcher
 from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.delivery.senders import ConsoleApplicantSender
 from bot.settings import Settings
+from conversations.notices import applicant_destination
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk
 from conversations.support import relay as support
@@ -48,7 +49,7 @@ def list_outbox(storage: Storage) -> int:
 
 def console_dispatcher(settings: Settings, storage: Storage, *, echo: Callable[[str], None]) -> Dispatcher:
     """In the terminal setup, dossiers go to the staff folder and notices to the terminal."""
-    senders: dict[str, Sender] = {"applicant:console": ConsoleApplicantSender(echo)}
+    senders: dict[str, Sender] = {applicant_destination("console"): ConsoleApplicantSender(echo)}
     return outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo)
 
 

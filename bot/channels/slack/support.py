@@ -12,11 +12,12 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.text import plain_sections, top_level_text
+from conversations.notices import support_destination
 from conversations.support import relay as support
 from storage.models import OutboxMessage
 from storage.unit_of_work import Storage
 
-DESTINATION = "support:slack"
+DESTINATION = support_destination("slack")
 log = logging.getLogger(__name__)
 
 

@@ -14,7 +14,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
 from bot.channels.text import split_message
-from conversations.messages import outbound_from_dict
+from conversations.notices import notice_in
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk, StaffError, number_of
 from storage.models import Dossier, OutboxMessage
@@ -153,6 +153,5 @@ class ApplicantSender:
         self.bot = bot
 
     async def deliver(self, message: OutboxMessage) -> None:
-        await self.channel.send(
-            self.bot, int(message.payload["user_id"]), outbound_from_dict(message.payload["outbound"])
-        )
+        notice = notice_in(message)
+        await self.channel.send(self.bot, int(notice.user_id), notice.outbound)

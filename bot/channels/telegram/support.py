@@ -11,12 +11,13 @@ import logging
 from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
+from conversations.notices import support_destination
 from conversations.support import relay as support
 from storage.models import OutboxMessage
 from storage.unit_of_work import Storage
 
 log = logging.getLogger(__name__)
-DESTINATION = "support:telegram"
+DESTINATION = support_destination("telegram")
 
 
 class TelegramSupport:
