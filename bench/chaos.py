@@ -86,7 +86,8 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.models import Applicant, Dossier, Draft, EvidenceFile, OutboxMessage, ProcessedInbound, saved_id
-from storage.repository import Storage
+from storage.repositories.dossiers import DOSSIER_SUBMITTED_TOPIC
+from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION
 from tests.e2e.processes import ROOT, BotProcess, accepting
 from tests.e2e.recording import Call, RecordingServer
@@ -766,9 +767,7 @@ def check(chaos: Chaos, expected: dict[str, Expected], result: Result) -> None:
         with Session(database) as session:
             for person in chaos.people:
                 check_person(session, scenario.name, person, expected[person.user_id], result)
-            queued = session.exec(
-                select(OutboxMessage).where(col(OutboxMessage.destination).startswith("staff:"))
-            ).all()
+            queued = session.exec(select(OutboxMessage).where(OutboxMessage.topic == DOSSIER_SUBMITTED_TOPIC)).all()
             numbers = []
             for dossier in chaos.dossiers(session):
                 number = dossier_number(dossier)

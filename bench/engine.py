@@ -24,7 +24,7 @@ from conversations.messages import Inbound, IncomingFile
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, ManualClock
 
 

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from conversations.application.flow import Flow
 from conversations.application.prompts import dossier_number
 from conversations.staff.export import to_json, to_text
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,7 +111,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list_dossiers(storage: Storage) -> int:
-    for dossier in storage.dossiers():
+    with storage.transaction() as tx:
+        dossiers = tx.dossiers.all()
+    for dossier in dossiers:
         print(
             f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
             f"{dossier.submitted_at:%Y-%m-%d %H:%M}"
@@ -120,7 +122,8 @@ def _list_dossiers(storage: Storage) -> int:
 
 
 def _export_dossier(storage: Storage, dossier_id: int, output_format: str, settings: Settings) -> int:
-    dossier = storage.dossier(dossier_id)
+    with storage.transaction() as tx:
+        dossier = tx.dossiers.by_id(dossier_id)
     if dossier is None:
         print(f"There is no dossier {dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
         return 1

@@ -14,14 +14,15 @@ from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.delivery.senders import ConsoleApplicantSender, FolderStaffSender
 from bot.settings import Settings
 from conversations.application.engine import Engine
+from conversations.notices import STAFF_FOLDER, applicant_destination
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
 from conversations.support.asking import Asking
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
-from storage.repository import Storage
 from storage.sweep import sweep_files
+from storage.unit_of_work import Storage
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,13 @@ def outbox_dispatcher(
     echo: Callable[[str], None] | None = None,
 ) -> Dispatcher:
     """A dispatcher for ``senders``, plus the staff folder when dossiers go there."""
-    if "staff:folder" in settings.staff_destinations():
-        senders = {**senders, "staff:folder": FolderStaffSender(settings.staff_folder_path(), desk, echo)}
+    if STAFF_FOLDER in settings.staff_destinations():
+        senders = {**senders, STAFF_FOLDER: FolderStaffSender(settings.staff_folder_path(), desk, echo)}
     reminders = Reminders(storage, policy=settings.reminder_policy())
 
     def housekeeping() -> int:
         with storage.transaction() as tx:
-            tx.forget_processed(kept=dt.timedelta(days=settings.processed_ids_kept_days))
+            tx.inbox.forget_processed(kept=dt.timedelta(days=settings.processed_ids_kept_days))
         return reminders.send_due()
 
     return Dispatcher(
@@ -103,5 +104,5 @@ def outbox_dispatcher(
 
 def console_dispatcher(settings: Settings, storage: Storage, *, echo: Callable[[str], None]) -> Dispatcher:
     """In the terminal setup, dossiers go to the staff folder and notices to the terminal."""
-    senders: dict[str, Sender] = {"applicant:console": ConsoleApplicantSender(echo)}
+    senders: dict[str, Sender] = {applicant_destination("console"): ConsoleApplicantSender(echo)}
     return outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from conversations.application.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 from conversations.application.validators import MEGABYTE
+from conversations.notices import STAFF_FOLDER, staff_destination, support_destination
 from conversations.reminders import ReminderPolicy
 from storage.database import DEFAULT_URL
 
@@ -96,18 +97,18 @@ class Settings(BaseSettings):
         when one is set or when no chat destination is."""
         destinations = []
         if self.slack_staff_channel:
-            destinations.append("staff:slack")
+            destinations.append(staff_destination("slack"))
         if self.telegram_staff_chat_id:
-            destinations.append("staff:telegram")
+            destinations.append(staff_destination("telegram"))
         if self.staff_folder or not destinations:
-            destinations.append("staff:folder")
+            destinations.append(STAFF_FOLDER)
         return destinations
 
     def support_destinations(self) -> list[str]:
         """Where questions for a person go; with none, support answers from the terminal
         (``python -m bot support``)."""
-        return (["support:slack"] if self.slack_support_channel else []) + (
-            ["support:telegram"] if self.telegram_support_chat_id else []
+        return ([support_destination("slack")] if self.slack_support_channel else []) + (
+            [support_destination("telegram")] if self.telegram_support_chat_id else []
         )
 
     def secrets(self) -> dict[str, str]:

@@ -16,7 +16,7 @@ from conversations.application.prompts import dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
 from storage.models import saved_id
-from storage.repository import Storage, Transaction
+from storage.unit_of_work import Storage, Transaction
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Reminders:
     def _idle(self, tx: Transaction) -> int:
         now = tx.now
         queued = 0
-        for applicant, draft in tx.idle_drafts():
+        for applicant, draft in tx.applicants.idle_drafts():
             if is_quiet(now, applicant.time_zone, self.policy):
                 continue
             idle = now - draft.updated_at
@@ -85,11 +85,11 @@ class Reminders:
             applicant_id = saved_id(applicant)
             marker = draft.updated_at.isoformat()
             kind = f"idle_{due[-1]}"
-            if tx.reminded(applicant_id, kind, marker):
+            if tx.applicants.reminded(applicant_id, kind, marker):
                 continue
             for days in due:  # an earlier nudge missed (say, the bot was down) is not sent late
-                if not tx.reminded(applicant_id, f"idle_{days}", marker):
-                    tx.mark_reminded(applicant_id, f"idle_{days}", marker)
+                if not tx.applicants.reminded(applicant_id, f"idle_{days}", marker):
+                    tx.applicants.mark_reminded(applicant_id, f"idle_{days}", marker)
             last = due[-1] == self.policy.idle_days[-1]
             tell_applicant(tx, applicant, Outbound(idle_text(idle.days, last)))
             queued += 1
@@ -98,7 +98,7 @@ class Reminders:
     def _renewals(self, tx: Transaction) -> int:
         now = tx.now
         queued = 0
-        for applicant, dossier, approved_at in tx.approvals():
+        for applicant, dossier, approved_at in tx.dossiers.approvals():
             if not applicant.reminders or is_quiet(now, applicant.time_zone, self.policy):
                 continue
             expires = (approved_at + relativedelta(years=self.policy.validity_years)).date()
@@ -108,11 +108,11 @@ class Reminders:
                 continue
             applicant_id = saved_id(applicant)
             kind = f"renewal_{min(due)}"
-            if tx.reminded(applicant_id, kind, expires.isoformat()):
+            if tx.applicants.reminded(applicant_id, kind, expires.isoformat()):
                 continue
             for days in due:
-                if not tx.reminded(applicant_id, f"renewal_{days}", expires.isoformat()):
-                    tx.mark_reminded(applicant_id, f"renewal_{days}", expires.isoformat())
+                if not tx.applicants.reminded(applicant_id, f"renewal_{days}", expires.isoformat()):
+                    tx.applicants.mark_reminded(applicant_id, f"renewal_{days}", expires.isoformat())
             tell_applicant(tx, applicant, Outbound(renewal_text(dossier_number(dossier), expires, left)))
             queued += 1
         return queued

@@ -20,7 +20,7 @@ class _Row(Protocol):
 
 def saved_id(row: _Row) -> int:
     """The id of a row the database has numbered. A row read from the database has one, and one
-    made here is flushed where it is made (``Transaction.add_applicant``, ``submit``), so a row
+    made here is flushed where it is made (``Applicants.add``, ``Dossiers.submit``), so a row
     without an id is a bug: it is said here, not found later as a None somewhere else."""
     if row.id is None:
         raise RuntimeError(f"{type(row).__name__} has no id: it was not written to the database")
@@ -111,7 +111,8 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=64, index=True)
-    # Who receives it: "staff:slack", "staff:telegram", "staff:folder", or "applicant".
+    # Who receives it (``conversations.notices`` names them): "staff:slack", "staff:telegram",
+    # "staff:folder", "support:<channel>" or "applicant:<channel>".
     destination: str = Field(
         default="staff:folder", max_length=32, index=True, sa_column_kwargs={"server_default": "staff:folder"}
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 # Far longer than a save takes, from writing the file to committing its record (one turn).
 GRACE = dt.timedelta(hours=1)
@@ -20,7 +20,7 @@ def sweep_files(storage: Storage, *, grace: dt.timedelta = GRACE) -> list[Path]:
     not committed yet); return them."""
     before = storage.clock() - grace
     with storage.transaction() as tx:
-        recorded = tx.evidence_hashes()
+        recorded = tx.evidence.hashes()
     swept = []
     for path in storage.files.stored():
         if path.name in recorded:

@@ -17,13 +17,14 @@ from sqlmodel import Session, col, select
 
 from conversations.application.engine import Engine
 from conversations.application.policy import Policy
-from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
+from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.notices import notice_in
 from conversations.support.asking import Asking
 from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Draft, OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 if TYPE_CHECKING:
     from conversations.support.faq.index import FaqIndex
@@ -205,8 +206,8 @@ def applicant(engine: Engine) -> Applicant:
 def stored_draft(storage: Storage, user_id: str = "applicant-1", channel: str = "test") -> Draft | None:
     """The draft as committed in the database (state and answers), or None."""
     with storage.transaction() as tx:
-        found = tx.applicant(channel, user_id)
-        return None if found is None else tx.draft_of(found)
+        found = tx.applicants.find(channel, user_id)
+        return None if found is None else tx.applicants.draft_of(found)
 
 
 def applicant_notices(storage: Storage) -> list[str]:
@@ -215,7 +216,7 @@ def applicant_notices(storage: Storage) -> list[str]:
         rows = session.exec(
             select(OutboxMessage).where(OutboxMessage.topic == "applicant.message").order_by(col(OutboxMessage.id))
         )
-        return [outbound_from_dict(row.payload["outbound"]).text for row in rows]
+        return [notice_in(row).outbound.text for row in rows]
 
 
 _LAYERS = ("unit", "integration", "e2e")

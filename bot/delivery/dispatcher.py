@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from storage.models import OutboxMessage, saved_id
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +102,12 @@ class Dispatcher:
 
     def _claim(self) -> list[OutboxMessage]:
         with self.storage.transaction() as tx:
-            return tx.claim(list(self.senders), lease=self.lease)
+            return tx.outbox.claim(list(self.senders), lease=self.lease)
 
     def _release(self, message_id: int) -> None:
         with self.storage.transaction() as tx:
-            tx.release([message_id])
+            tx.outbox.release([message_id])
 
     def _settle(self, message_id: int, error: str | None, retry_after: dt.timedelta) -> None:
         with self.storage.transaction() as tx:
-            tx.settle(message_id, error=error, retry_after=retry_after)
+            tx.outbox.settle(message_id, error=error, retry_after=retry_after)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 
 def list_outbox(storage: Storage) -> int:
     with storage.transaction() as tx:
-        pending = tx.undelivered()
+        pending = tx.outbox.undelivered()
     if not pending:
         print("Everything has been delivered.")
     for message in pending:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conversations.messages import outbound_from_dict
+from conversations.notices import notice_in
 from conversations.staff.desk import StaffDesk, number_of
 from storage.models import OutboxMessage
 from storage.private_files import make_private_folder, write_private_file
@@ -41,4 +41,4 @@ class ConsoleApplicantSender:
         self.echo = echo
 
     async def deliver(self, message: OutboxMessage) -> None:
-        self.echo(f"[IMC] {outbound_from_dict(message.payload['outbound']).text}")
+        self.echo(f"[IMC] {notice_in(message).outbound.text}")

@@ -38,10 +38,11 @@ from conversations.application.turn import MENUS, Turn, parse_command
 from conversations.application.validators import YES_NO, Invalid, choice
 from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
+from conversations.notices import STAFF_FOLDER
 from conversations.support.asking import Asking, Interim, LookedUp
 from conversations.text_hygiene import clean_form, clean_inbound
 from storage.models import Applicant, saved_id
-from storage.repository import STAFF_FOLDER, Storage, Transaction
+from storage.unit_of_work import Storage, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,8 @@ class Engine:
     def form(self, channel: str, user_id: str, key: str) -> Form | None:
         """The questions of form ``key`` with their saved answers, or None if it can't be filled now."""
         with self.storage.transaction() as tx:
-            applicant = tx.applicant(channel, user_id)
-            draft = tx.draft(saved_id(applicant)) if applicant else None
+            applicant = tx.applicants.find(channel, user_id)
+            draft = tx.applicants.draft(saved_id(applicant)) if applicant else None
             if draft is None or draft.state == SUBMITTED:
                 return None
             steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
@@ -106,10 +107,10 @@ class Engine:
     def overview(self, channel: str, user_id: str) -> Overview:
         """Where an applicant stands, for a channel's home screen."""
         with self.storage.transaction() as tx:
-            applicant = tx.applicant(channel, user_id)
-            draft = tx.draft(saved_id(applicant)) if applicant else None
+            applicant = tx.applicants.find(channel, user_id)
+            draft = tx.applicants.draft(saved_id(applicant)) if applicant else None
             answers = dict(draft.answers) if draft else {}
-            dossier = tx.latest_dossier(saved_id(applicant)) if applicant else None
+            dossier = tx.dossiers.latest(saved_id(applicant)) if applicant else None
             today = tx.now.date()
         progress = section_progress(self.flow, answers, today=today, policy=self.policy)
         if draft is None:
@@ -143,19 +144,19 @@ class Engine:
         self, inbound: Inbound, action: Callable[[Turn], None], looked_up: LookedUp | None
     ) -> tuple[list[Outbound], dict[str, str]]:
         with self.storage.transaction() as tx:
-            processed = tx.processed(inbound.channel, inbound.event_id)
+            processed = tx.inbox.processed(inbound.channel, inbound.event_id)
             if processed is not None:
                 # Redelivered: the platform was not told it was handled, so its replies may not
                 # have gone out. They go again; nothing is applied again.
                 return [outbound_from_dict(reply) for reply in processed.replies or ()], {}
-            applicant = tx.applicant(inbound.channel, inbound.user_id)
+            applicant = tx.applicants.find(inbound.channel, inbound.user_id)
             if applicant is None:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
                 self._on_machine(turn, self._before_consent)
             else:
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
-                draft = tx.draft_of(applicant)
+                draft = tx.applicants.draft_of(applicant)
                 answers = dict(draft.answers)
                 state = (
                     draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
@@ -173,7 +174,7 @@ class Engine:
             if turn.applicant is not None and not turn.form_errors and not turn.forgotten:
                 conversation = turn.conversation
                 turn.orphan_files |= let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
-                tx.save_draft(
+                tx.applicants.save_draft(
                     turn.applicant_id,
                     state=conversation.state,
                     answers=conversation.answers,
@@ -185,7 +186,7 @@ class Engine:
                 else [*turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)]
             )
             if not turn.form_errors:  # a refused form applied nothing, and may be sent again
-                tx.mark_processed(
+                tx.inbox.mark_processed(
                     inbound.channel,
                     inbound.event_id,
                     user_id=inbound.user_id,
@@ -250,7 +251,7 @@ class Engine:
             turn.notes.append(prompts.NO_CONSENT)
             turn.forgotten = True
             return
-        turn.applicant = turn.tx.add_applicant(turn.inbound.channel, turn.inbound.user_id)
+        turn.applicant = turn.tx.applicants.add(turn.inbound.channel, turn.inbound.user_id)
         turn.conversation.answers[CONSENT] = "yes"
         turn.notes.append("Thank you. Let's begin.")
         turn.conversation.trigger("next")
@@ -307,7 +308,7 @@ class Engine:
         value = parsed.value
         if parsed.file is not None:
             sha256 = self.storage.files.put(parsed.file.content)
-            turn.tx.record_evidence(
+            turn.tx.evidence.record(
                 turn.applicant_id,
                 sha256=sha256,
                 mime=parsed.file.mime,
@@ -336,7 +337,7 @@ class Engine:
         if state == REVIEW:
             return prompts.review(conversation)
         if state == SUBMITTED:
-            return prompts.submitted_status(turn.submitted_dossier(), turn.tx.application_history(turn.applicant_id))
+            return prompts.submitted_status(turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id))
         if state == EDIT_GROUP:
             return prompts.choose(
                 "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)

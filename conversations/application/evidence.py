@@ -10,7 +10,7 @@ from typing import Any
 from conversations.application.fields import Kind
 from conversations.application.flow import Flow
 from conversations.application.summary import flatten
-from storage.repository import Transaction
+from storage.unit_of_work import Transaction
 
 
 def given_files(flow: Flow, answers: Mapping[str, Any]) -> list[str]:
@@ -26,8 +26,8 @@ def let_go_of_unused_files(tx: Transaction, flow: Flow, applicant_id: int, answe
     """Drop the applicant's evidence records that neither ``answers`` nor any version they
     submitted give (a submitted version keeps its files); return the hashes no one refers to any
     more, whose files are deleted once the transaction is committed."""
-    unused = {item.sha256 for item in tx.evidence(applicant_id)} - set(given_files(flow, answers))
+    unused = {item.sha256 for item in tx.evidence.of(applicant_id)} - set(given_files(flow, answers))
     if unused:
-        for dossier in tx.dossiers_of(applicant_id):
+        for dossier in tx.dossiers.versions_of(applicant_id):
             unused -= set(given_files(flow, flatten(flow, dossier.content)))
-    return tx.drop_evidence(applicant_id, unused) if unused else set()
+    return tx.evidence.drop(applicant_id, unused) if unused else set()

@@ -197,7 +197,7 @@ class Navigation:
             return
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
         if conversation.context.pop("reopened", None) is None:
-            dossier = turn.tx.submit(turn.applicant_id, content, destinations=self.staff_destinations)
+            dossier = turn.tx.dossiers.submit(turn.applicant_id, content, destinations=self.staff_destinations)
             turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
             return
         previous = turn.submitted_dossier()
@@ -208,7 +208,7 @@ class Navigation:
             today=conversation.today,
             policy=self.policy,
         )
-        dossier = turn.tx.submit(
+        dossier = turn.tx.dossiers.submit(
             turn.applicant_id,
             content,
             destinations=self.staff_destinations,
@@ -327,11 +327,11 @@ class Navigation:
         turn.extra += self.asking.to_person(turn.tx, turn.consented_applicant, argument, where)
 
     def _stop_reminders(self, turn: Turn, _argument: str) -> None:
-        turn.tx.set_reminders(turn.consented_applicant, on=False)
+        turn.tx.applicants.set_reminders(turn.consented_applicant, on=False)
         turn.notes.append("Reminders are off. (/start_reminders turns them on again.)")
 
     def _start_reminders(self, turn: Turn, _argument: str) -> None:
-        turn.tx.set_reminders(turn.consented_applicant, on=True)
+        turn.tx.applicants.set_reminders(turn.consented_applicant, on=True)
         turn.notes.append("Reminders are on.")
 
     def _cancel(self, turn: Turn, _argument: str) -> None:
@@ -361,7 +361,7 @@ class Navigation:
             turn.notes.append("Nothing was changed.")
             self._return(turn)
         elif conversation.state == CONFIRM_CANCEL:
-            turn.orphan_files = turn.tx.forget_applicant(turn.consented_applicant)
+            turn.orphan_files = turn.tx.applicants.forget(turn.consented_applicant)
             turn.forgotten = True
             turn.notes.append(prompts.WITHDRAWN)
         else:  # the files go with the answers (``Engine`` lets go of files no answer gives)

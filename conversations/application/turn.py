@@ -14,7 +14,7 @@ from conversations.application.machine import (
 )
 from conversations.messages import Inbound, Outbound
 from storage.models import Applicant, Dossier, saved_id
-from storage.repository import Transaction
+from storage.unit_of_work import Transaction
 
 if TYPE_CHECKING:
     from conversations.support.asking import LookedUp
@@ -54,7 +54,7 @@ class Turn:
     def submitted_dossier(self) -> Dossier:
         """The applicant's newest dossier, once the conversation is past submission (submitted, or
         reopened by IMC): the turn that submits writes the dossier."""
-        dossier = self.tx.latest_dossier(self.applicant_id)
+        dossier = self.tx.dossiers.latest(self.applicant_id)
         if dossier is None:
             raise RuntimeError(f"applicant {self.applicant_id} is past submission, but has no dossier")
         return dossier

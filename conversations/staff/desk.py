@@ -30,7 +30,7 @@ from conversations.staff.export import to_json, to_text
 from conversations.staff.verdict import Verdict, verdict
 from conversations.text_hygiene import Unusable, clean_text
 from storage.models import Applicant, Dossier, saved_id
-from storage.repository import Storage, Transaction
+from storage.unit_of_work import Storage, Transaction
 
 
 class StaffError(Exception):
@@ -78,8 +78,8 @@ class StaffDesk:
         """Open applications (or those in ``status``), the longest waiting first."""
         wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.INFO_REQUESTED)
         with self.storage.transaction() as tx:
-            dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
-            changed = tx.last_changes([saved_id(dossier) for dossier in dossiers])
+            dossiers = [dossier for dossier in tx.dossiers.latest_versions() if dossier.status in wanted]
+            changed = tx.dossiers.last_changes([saved_id(dossier) for dossier in dossiers])
             now = tx.now
         entries = [
             QueueEntry(
@@ -99,7 +99,7 @@ class StaffDesk:
         """A dossier as staff read it: status, fee, history, verdict and every answer."""
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference)
-            history = tx.application_history(dossier.applicant_id)
+            history = tx.dossiers.history(dossier.applicant_id)
         judged = self.verdict(dossier)
         lines = [f"Status: {lifecycle.WORDS.get(dossier.status, dossier.status)} · fee {dossier.fee_status}"]
         lines += [
@@ -140,7 +140,7 @@ class StaffDesk:
         """The files the dossier's answers give (not one the applicant replaced), in the order of
         the questions, numbered so that two files of the same name stay apart."""
         with self.storage.transaction() as tx:
-            names = {item.sha256: item.original_name for item in tx.evidence(dossier.applicant_id)}
+            names = {item.sha256: item.original_name for item in tx.evidence.of(dossier.applicant_id)}
         given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in names]
         return [
             (f"{number:02d}-{names[sha256]}", self.storage.files.read(sha256))
@@ -182,7 +182,7 @@ class StaffDesk:
     def dossier(self, dossier_id: int) -> Dossier | None:
         """A dossier named from outside (a button, a command line), which may not exist."""
         with self.storage.transaction() as tx:
-            return tx.dossier(dossier_id)
+            return tx.dossiers.by_id(dossier_id)
 
     def reported_dossier(self, dossier_id: int) -> Dossier:
         """The dossier an outbox message reports on. It exists (the message was written with it,
@@ -220,9 +220,9 @@ class StaffDesk:
             steps = self._resolve(dossier, wanted)
             status = self._advance(dossier, "request_information")
             dossier.requested = [step.key for step in steps]
-            tx.record_status(dossier, status, actor=actor, note=note)
-            applicant = tx.existing_applicant(dossier.applicant_id)
-            answers = dict(tx.draft_of(applicant).answers)
+            tx.dossiers.record_status(dossier, status, actor=actor, note=note)
+            applicant = tx.applicants.existing(dossier.applicant_id)
+            answers = dict(tx.applicants.draft_of(applicant).answers)
             conversation = Conversation(
                 self.flow,
                 answers=answers,
@@ -232,7 +232,9 @@ class StaffDesk:
             )
             conversation.state = steps[0].key
             question = prompts.question(conversation, steps[0])
-            tx.save_draft(saved_id(applicant), state=steps[0].key, answers=answers, context=conversation.context)
+            tx.applicants.save_draft(
+                saved_id(applicant), state=steps[0].key, answers=answers, context=conversation.context
+            )
             text = lifecycle.applicant_message(
                 status,
                 number=number_of(dossier),
@@ -254,10 +256,10 @@ class StaffDesk:
             if dossier.fee_status == "paid":
                 raise StaffError(f"The fee for {number_of(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
-            tx.record_status(dossier, dossier.status, actor=actor, note="fee paid")
+            tx.dossiers.record_status(dossier, dossier.status, actor=actor, note="fee paid")
             self._tell(
                 tx,
-                tx.applicant_by_id(dossier.applicant_id),
+                tx.applicants.by_id(dossier.applicant_id),
                 Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))),
             )
             return dossier
@@ -270,10 +272,10 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference, version)
             status = self._advance(dossier, action)
-            tx.record_status(dossier, status, actor=actor, note=note)
+            tx.dossiers.record_status(dossier, status, actor=actor, note=note)
             weeks = dossier.content.get("review_weeks")
             text = lifecycle.applicant_message(status, number=number_of(dossier), note=note, weeks=weeks)
-            self._tell(tx, tx.applicant_by_id(dossier.applicant_id), Outbound(text))
+            self._tell(tx, tx.applicants.by_id(dossier.applicant_id), Outbound(text))
             return dossier
 
     def _advance(self, dossier: Dossier, action: str) -> str:
@@ -289,7 +291,7 @@ class StaffDesk:
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
         """The newest version of the application ``reference`` names; with ``version`` (from a
         button), that version must still be the newest."""
-        found = tx.latest_dossier(_applicant_number(reference))
+        found = tx.dossiers.latest(_applicant_number(reference))
         if found is None:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
         if version is not None and version != found.version:
@@ -297,7 +299,7 @@ class StaffDesk:
                 f"That button was for version {version} of {number_of(found)}; "
                 f"version {found.version} is the current one."
             )
-        return tx.locked(found)
+        return tx.dossiers.locked(found)
 
     def _resolve(self, dossier: Dossier, wanted: Sequence[str]) -> list[Step]:
         steps = self.requestable(dossier)

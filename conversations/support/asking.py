@@ -46,7 +46,7 @@ from conversations.support.faq.knowledge import (
     topics,
 )
 from storage.models import Applicant, saved_id
-from storage.repository import Storage, Transaction
+from storage.unit_of_work import Storage, Transaction
 
 if TYPE_CHECKING:  # imported when the index is made: scikit-learn and the encoder take seconds to load
     from conversations.support.faq.index import FaqIndex
@@ -128,7 +128,7 @@ class Asking:
         if self._index is None:
             return None
         with storage.transaction() as tx:  # a short read of its own, not the turn's
-            newest = tx.newest_faq_entry_id()
+            newest = tx.faq_entries.newest_id()
             extended = self._extended
             stale = extended is None or extended[0] != newest
             added = self._added(tx) if newest and stale else []
@@ -193,7 +193,7 @@ class Asking:
 
     @staticmethod
     def _added(tx: Transaction) -> list[Entry]:
-        return [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries()]
+        return [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries.all()]
 
     def answer(
         self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
@@ -204,7 +204,7 @@ class Asking:
             result = looked_up.result
         if applicant_id is not None:
             best = result.closest[0].entry if result.closest else None
-            tx.record_question(
+            tx.questions.record(
                 applicant_id,
                 question,
                 matched=best.id if best else None,
@@ -252,9 +252,9 @@ class Asking:
         """Pass the question (``argument``, or the last one the bot could not answer) to support."""
         question = None
         if argument:
-            question = tx.record_question(applicant.id, argument, matched=None, score=0.0, outcome="escalated")
+            question = tx.questions.record(applicant.id, argument, matched=None, score=0.0, outcome="escalated")
         else:
-            question = tx.last_unanswered_question(saved_id(applicant))
+            question = tx.questions.last_unanswered(saved_id(applicant))
             if question is None:
                 return [
                     Outbound(
@@ -262,10 +262,9 @@ class Asking:
                         "e.g. /human Can my supervisor be from another country?"
                     )
                 ]
-            question.outcome = "escalated"
-            tx.session.add(question)
+            tx.questions.escalate(question)
         for destination in self.support_destinations:
-            tx.enqueue(
+            tx.outbox.enqueue(
                 SUPPORT_TOPIC,
                 destination,
                 {

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from conversations.application.turn import parse_command
 from conversations.messages import Outbound
-from conversations.notices import tell_applicant
+from conversations.notices import support_destination, tell_applicant
 from conversations.support.asking import ADDED_TOPIC
 from conversations.support.faq.knowledge import normalize
 from conversations.text_hygiene import Unusable, clean_text
 from storage.models import FaqEntry, FaqQuestion
-from storage.repository import Storage, Transaction
+from storage.unit_of_work import Storage, Transaction
 
 log = logging.getLogger(__name__)
 # How a question and its answer are written for the FAQ, shown with the command.
@@ -37,13 +37,11 @@ class ReportLine:
 def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) -> None:
     """Send a person's answer to the applicant who asked, in their own chat."""
     text = _plain(text)
-    question = tx.question(question_id)
+    question = tx.questions.by_id(question_id)
     if question is None or question.applicant_id is None:
         raise SupportError(f"There is no open question {question_id}.")
-    applicant = tx.existing_applicant(question.applicant_id)
-    question.answer = text
-    question.outcome = "escalated"
-    tx.session.add(question)
+    applicant = tx.applicants.existing(question.applicant_id)
+    tx.questions.answer(question, text)
     tell_applicant(tx, applicant, Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}"))
 
 
@@ -57,7 +55,7 @@ def add_entry(tx: Transaction, wording: str, *, by: str, command: str = "/faq_ad
             "Nothing was sent or added. Write the question as other applicants should read it (not the applicant's "
             f"own words), then -- and the answer, e.g. {command} {FAQ_ADD_EXAMPLE}"
         )
-    return tx.add_faq_entry(topic=ADDED_TOPIC, question=question.strip(), answer=answer.strip(), added_by=by)
+    return tx.faq_entries.add(topic=ADDED_TOPIC, question=question.strip(), answer=answer.strip(), added_by=by)
 
 
 def _plain(text: str) -> str:
@@ -71,7 +69,7 @@ def _plain(text: str) -> str:
 def report(storage: Storage) -> list[ReportLine]:
     """Unanswered and escalated questions, grouped by wording, most frequent first."""
     with storage.transaction() as tx:
-        asked = tx.unanswered_questions()
+        asked = tx.questions.unanswered()
     counts = Counter(normalize(question.text) for question in asked)
     first: dict[str, FaqQuestion] = {}
     for question in asked:
@@ -83,9 +81,9 @@ def remember_thread(storage: Storage, payload: dict, *, destination: str, messag
     """Where the question was posted, so a reply there can be matched to it (unless the applicant
     withdrew while it was posted: then the question is gone, and nothing is kept of it)."""
     with storage.transaction() as tx:
-        if tx.question(payload["question_id"]) is None:
+        if tx.questions.by_id(payload["question_id"]) is None:
             return
-        tx.add_support_thread(
+        tx.questions.add_thread(
             question_id=payload["question_id"],
             applicant_id=payload["applicant_id"],
             destination=destination,
@@ -98,7 +96,7 @@ def reply_in_thread(storage: Storage, *, destination: str, message_ref: str, tex
     question -- answer``, the answer sent and both added to the FAQ. Returns what to tell support,
     or "" when the reply is not to a question."""
     with storage.transaction() as tx:
-        thread = tx.support_thread(destination, message_ref)
+        thread = tx.questions.thread(destination, message_ref)
         if thread is None:
             return ""
         command = parse_command(text)
@@ -125,7 +123,7 @@ class SupportRelay:
 
     @property
     def destination(self) -> str:
-        return f"support:{self.platform}"
+        return support_destination(self.platform)
 
     def forwarded(self, payload: dict) -> str:
         """A question passed to a person, as support reads it."""

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Applicant, Dossier
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import JPEG, PDF, UNIQUE_EMAIL, UNIQUE_NAME, stored_draft
 from tests.e2e.processes import BotProcess, accepting, assert_log_hides, free_port
 from tests.e2e.recording import answered

@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.console.applicant import ConsoleChannel, Unreadable, read_file
 from conversations.application.engine import Engine
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, PDF, TRAINING_ANSWERS, stored_draft
 
 UP_TO_EVIDENCE = ["yes", *APPLICANT_ANSWERS[1:], *TRAINING_ANSWERS[:-1]]

@@ -10,7 +10,7 @@ from conversations.application.engine import Engine
 from conversations.application.machine import REVIEW, SUBMITTED
 from conversations.messages import IncomingFile
 from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,
@@ -175,9 +175,9 @@ def test_a_draft_saved_at_a_question_that_no_longer_exists_goes_on(engine: Engin
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
     with sqlite_storage.transaction() as tx:
-        found = tx.applicant("test", talker.user_id)
-        draft = tx.draft(found.id)
-        tx.save_draft(found.id, state="favourite_colour", answers=draft.answers, context=draft.context)
+        found = tx.applicants.find("test", talker.user_id)
+        draft = tx.applicants.draft(found.id)
+        tx.applicants.save_draft(found.id, state="favourite_colour", answers=draft.answers, context=draft.context)
     reply = talker.say("/start")
     assert "What is the name of the mentor training program?" in reply
     talker.say("Foundations")

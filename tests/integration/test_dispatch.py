@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery.dispatcher import Dispatcher
 from storage.models import OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import START, ManualClock
 
 
@@ -30,12 +30,12 @@ class Destination:
 def write(storage: Storage, *payloads: dict, destination: str = "staff:slack", order_key: str | None = None) -> None:
     with storage.transaction() as tx:
         for payload in payloads:
-            tx.enqueue("dossier.submitted", destination, payload, order_key=order_key)
+            tx.outbox.enqueue("dossier.submitted", destination, payload, order_key=order_key)
 
 
 def pending(storage: Storage) -> list[OutboxMessage]:
     with storage.transaction() as tx:
-        return tx.undelivered()
+        return tx.outbox.undelivered()
 
 
 async def test_a_destination_down_loses_nothing_and_gets_it_once_when_back(storage: Storage, clock: ManualClock):
@@ -77,7 +77,7 @@ async def test_a_message_being_sent_is_not_taken_by_another_process_until_its_le
     write(storage, {"dossier_id": 1})
     first, second = Destination(), Destination()
     with storage.transaction() as tx:  # the first process has taken it, then died while sending
-        [_taken] = tx.claim(["staff:slack"], lease=dt.timedelta(minutes=2))
+        [_taken] = tx.outbox.claim(["staff:slack"], lease=dt.timedelta(minutes=2))
     assert await Dispatcher(storage, {"staff:slack": second}).deliver_due() == 0
     clock.advance(minutes=3)
     assert await Dispatcher(storage, {"staff:slack": second}).deliver_due() == 1

@@ -24,7 +24,7 @@ from conversations.application.summary import flatten
 from conversations.staff.pdf import render_pdf
 from conversations.staff.verdict import verdict
 from storage.models import Dossier
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, TODAY, Applicant, ManualClock, make_engine_on, open_storage
 from tests.databases import sqlite_copy
 

@@ -13,8 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from conversations.application.machine import REVIEW, SUBMITTED
+from conversations.notices import STAFF_FOLDER
 from storage.models import Applicant, Dossier, OutboxMessage, ProcessedInbound, StatusChange
-from storage.repository import Storage, Transaction
+from storage.repositories.applicants import Applicants
+from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,
@@ -71,7 +73,7 @@ def test_a_redelivered_message_is_applied_once_and_gets_its_reply_again(
 def _slow_first_save(monkeypatch) -> threading.Event:
     """Make the first draft save pause, so a second message arrives while the first is handled."""
     inside = threading.Event()
-    original = Transaction.save_draft
+    original = Applicants.save_draft
     calls = []
 
     def slow(self, *args, **kwargs):
@@ -81,7 +83,7 @@ def _slow_first_save(monkeypatch) -> threading.Event:
             threading.Event().wait(0.5)
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Transaction, "save_draft", slow)
+    monkeypatch.setattr(Applicants, "save_draft", slow)
     return inside
 
 
@@ -142,11 +144,11 @@ def test_same_consent_delivered_to_two_processes_at_once_creates_one_applicant(
 
 def test_submission_is_written_whole_or_not_at_all(storage: Storage):
     with storage.transaction() as tx:
-        applicant = tx.add_applicant("test", "someone")
+        applicant = tx.applicants.add("test", "someone")
 
     def submit_then_die() -> None:
         with storage.transaction() as tx:
-            tx.submit(applicant.id, {"schema_version": 1})
+            tx.dossiers.submit(applicant.id, {"schema_version": 1}, destinations=[STAFF_FOLDER])
             raise RuntimeError("the process dies before the commit")
 
     with pytest.raises(RuntimeError, match="dies before the commit"):
@@ -156,11 +158,11 @@ def test_submission_is_written_whole_or_not_at_all(storage: Storage):
         assert session.exec(select(OutboxMessage)).all() == []
         assert session.exec(select(StatusChange)).all() == []
     with storage.transaction() as tx:
-        first = tx.submit(applicant.id, {"schema_version": 1})
+        first = tx.dossiers.submit(applicant.id, {"schema_version": 1}, destinations=[STAFF_FOLDER])
     with storage.transaction() as tx:
-        second = tx.submit(applicant.id, {"schema_version": 1})
-        assert tx.latest_dossier(applicant.id).id == second.id
-        assert [(change.dossier_id, change.status) for change in tx.application_history(applicant.id)] == [
+        second = tx.dossiers.submit(applicant.id, {"schema_version": 1}, destinations=[STAFF_FOLDER])
+        assert tx.dossiers.latest(applicant.id).id == second.id
+        assert [(change.dossier_id, change.status) for change in tx.dossiers.history(applicant.id)] == [
             (first.id, "submitted"),
             (second.id, "submitted"),
         ]
@@ -217,19 +219,19 @@ def test_kept_replies_go_when_the_applicant_cancels(storage: Storage):
 
 def test_old_message_ids_and_replies_are_forgotten(storage: Storage, clock: ManualClock):
     with storage.transaction() as tx:
-        tx.mark_processed("test", "old", replies=[{"text": "old reply"}])
+        tx.inbox.mark_processed("test", "old", replies=[{"text": "old reply"}])
     clock.advance(days=10)
     with storage.transaction() as tx:
-        tx.mark_processed("test", "new", replies=[{"text": "new reply"}])
+        tx.inbox.mark_processed("test", "new", replies=[{"text": "new reply"}])
     clock.advance(days=24, hours=12)
     with storage.transaction() as tx:
-        tx.mark_processed("test", "newest", replies=[{"text": "newest reply"}])
+        tx.inbox.mark_processed("test", "newest", replies=[{"text": "newest reply"}])
     clock.advance(hours=12)  # "old" is 35 days old, "new" 25, "newest" half a day
     with storage.transaction() as tx:
-        assert tx.forget_processed(kept=dt.timedelta(days=30)) == 1
+        assert tx.inbox.forget_processed(kept=dt.timedelta(days=30)) == 1
     with storage.transaction() as tx:
         kept = {
-            event_id: row.replies if (row := tx.processed("test", event_id)) else "gone"
+            event_id: row.replies if (row := tx.inbox.processed("test", event_id)) else "gone"
             for event_id in ("old", "new", "newest")
         }
     assert kept == {"old": "gone", "new": None, "newest": [{"text": "newest reply"}]}

@@ -19,8 +19,8 @@ from bot.delivery.senders import FolderStaffSender
 from conversations.application.engine import Engine
 from conversations.application.policy import Policy
 from conversations.staff.desk import StaffDesk
-from storage.repository import Storage
 from storage.sweep import sweep_files
+from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,
@@ -105,7 +105,7 @@ def test_restart_lets_go_of_every_file(engine: Engine, sqlite_storage: Storage):
     until_the_evidence(talker)
     talker.answer_all(["/restart", "yes"])
     with sqlite_storage.transaction() as tx:
-        assert tx.evidence(tx.applicant("test", talker.user_id).id) == []
+        assert tx.evidence.of(tx.applicants.find("test", talker.user_id).id) == []
     assert not sqlite_storage.files.path(sha256(REPLACED)).exists()
 
 
@@ -117,8 +117,8 @@ def test_the_sweep_removes_old_files_no_record_refers_to(storage: Storage, clock
     files = storage.files
     with storage.transaction() as tx:
         recorded = files.put(PDF)
-        applicant_id = tx.add_applicant("test", "maria").id
-        tx.record_evidence(applicant_id, sha256=recorded, mime="application/pdf", size=len(PDF), name="c.pdf")
+        applicant_id = tx.applicants.add("test", "maria").id
+        tx.evidence.record(applicant_id, sha256=recorded, mime="application/pdf", size=len(PDF), name="c.pdf")
     leftover = files.path(files.put(PNG))  # the process was killed before the turn committed
     aside = leftover.with_name(".incoming-cut-off")  # killed while writing
     aside.write_bytes(PNG[:5])

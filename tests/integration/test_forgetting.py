@@ -18,7 +18,7 @@ from conversations.support import relay as support
 from conversations.support.asking import Asking
 from conversations.support.faq.index import FaqIndex
 from storage.models import FaqQuestion, OutboxMessage, SupportThread
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS
 from tests.conftest import Applicant as Talker
 
@@ -36,11 +36,11 @@ def ask_a_person(storage: Storage, talker: Talker, question: str, *, posted_as: 
     talker.say(f"/human {question}")
     with storage.transaction() as tx:
         [message] = [
-            row for row in tx.claim([SUPPORT], lease=dt.timedelta(minutes=2)) if row.payload["text"] == question
+            row for row in tx.outbox.claim([SUPPORT], lease=dt.timedelta(minutes=2)) if row.payload["text"] == question
         ]
     support.remember_thread(storage, message.payload, destination=SUPPORT, message_ref=posted_as)
     with storage.transaction() as tx:
-        tx.settle(message.id)
+        tx.outbox.settle(message.id)
     support.reply_in_thread(
         storage, destination=SUPPORT, message_ref=posted_as, text="Yes, that is fine.", by="support:ana"
     )
@@ -48,7 +48,7 @@ def ask_a_person(storage: Storage, talker: Talker, question: str, *, posted_as: 
 
 def applicant_id(storage: Storage, user_id: str) -> int:
     with storage.transaction() as tx:
-        return tx.applicant("test", user_id).id
+        return tx.applicants.find("test", user_id).id
 
 
 def rows(storage: Storage, table: type) -> list:

@@ -8,7 +8,7 @@ from conversations.application.engine import Engine
 from conversations.application.fields import Kind
 from conversations.application.machine import REVIEW
 from conversations.messages import FormOffer
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,

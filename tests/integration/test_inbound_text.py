@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from conversations.support.asking import Asking
 from storage.models import Applicant, FaqQuestion
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, TRAINING_ANSWERS, make_engine_on, stored_draft
 from tests.conftest import Applicant as Talker
 

@@ -10,7 +10,7 @@ from conversations.application.engine import Engine
 from conversations.application.machine import REVIEW
 from conversations.application.turn import parse_command
 from storage.models import Applicant, EvidenceFile
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,

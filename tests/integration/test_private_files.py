@@ -21,7 +21,7 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, PDF
 from tests.conftest import Applicant as Talker
 

@@ -17,7 +17,7 @@ from conversations.support.asking import ONE_MOMENT, Asking
 from conversations.support.faq.index import FaqIndex
 from conversations.support.faq.knowledge import load
 from storage.models import Applicant, FaqQuestion, OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
     TRAINING_ANSWERS,
@@ -169,7 +169,7 @@ def test_support_text_with_control_characters_is_neither_sent_nor_added(talker: 
             reply(sqlite_storage, posted, text)
     assert applicant_notices(sqlite_storage) == before
     with sqlite_storage.transaction() as tx:
-        assert tx.faq_entries() == []
+        assert tx.faq_entries.all() == []
 
 
 def test_an_faq_entry_shows_others_supports_wording_never_the_applicants(talker: Talker, sqlite_storage: Storage):
@@ -187,7 +187,7 @@ def test_an_faq_entry_shows_others_supports_wording_never_the_applicants(talker:
     assert [choice.label for choice in listed.choices] == ["Can my supervisor live in another country?"]
     assert other.say("is it ok if my supervisor lives abroad?").startswith("Yes, no country rule.")
     with sqlite_storage.transaction() as tx:
-        shown = [(entry.question, entry.answer) for entry in tx.faq_entries()]
+        shown = [(entry.question, entry.answer) for entry in tx.faq_entries.all()]
     assert shown == [("Can my supervisor live in another country?", "Yes, no country rule.")]
 
     talker.answer_all(["/cancel", "yes"])  # what stays is support's words only; the question goes
@@ -196,7 +196,7 @@ def test_an_faq_entry_shows_others_supports_wording_never_the_applicants(talker:
             "is it ok if my supervisor lives abroad?"
         ]
     with sqlite_storage.transaction() as tx:
-        assert [(entry.question, entry.answer) for entry in tx.faq_entries()] == shown
+        assert [(entry.question, entry.answer) for entry in tx.faq_entries.all()] == shown
 
 
 def test_before_consent_a_question_is_answered_and_nothing_is_stored(talker: Talker, sqlite_storage: Storage):

@@ -15,7 +15,7 @@ from conversations.application.policy import Policy
 from conversations.reminders import ReminderPolicy, Reminders, is_quiet
 from conversations.staff.desk import StaffDesk
 from storage.models import Applicant
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, START, ManualClock, applicant_notices
 from tests.conftest import Applicant as Talker
 

@@ -12,7 +12,7 @@ from conversations.application.policy import Policy
 from conversations.staff.actions import NO_DOSSIER, Press, StaffActions, press_of
 from conversations.staff.desk import StaffDesk
 from conversations.support.relay import SupportRelay
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, PDF
 from tests.conftest import Applicant as Talker
 

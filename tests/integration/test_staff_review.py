@@ -16,7 +16,7 @@ from conversations.application.policy import Policy
 from conversations.staff import lifecycle
 from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage, StatusChange
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 from tests.conftest import (
     FULL_APPLICATION,
     PDF,

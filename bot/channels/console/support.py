@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 
 from conversations.support import relay as support
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 
 def print_faq_report(storage: Storage) -> int:
@@ -26,7 +26,7 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
     try:
         with storage.transaction() as tx:
             if name == "list":
-                for question in tx.unanswered_questions():
+                for question in tx.questions.unanswered():
                     if question.outcome == "escalated" and not question.answer:
                         print(f"{question.id}\t{question.asked_at:%Y-%m-%d %H:%M}\t{question.text}")
             elif name == "answer":

@@ -38,7 +38,8 @@ from conversations.application.engine import Engine, Overview
 from conversations.application.fields import Kind
 from conversations.application.forms import Form, FormField
 from conversations.keyed_lock import AsyncKeyedLocks
-from conversations.messages import Inbound, IncomingFile, Outbound, outbound_from_dict
+from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.notices import notice_in
 from conversations.staff.desk import StaffDesk
 from storage.models import OutboxMessage
 
@@ -367,9 +368,9 @@ class SlackChannel:
 
     async def deliver(self, message: OutboxMessage) -> None:
         """The outbox sender for "applicant:slack": a notice in the applicant's DM."""
-        user_id = message.payload["user_id"]
-        async with self._users.hold(user_id):
-            await self.post(user_id, [outbound_from_dict(message.payload["outbound"])])
+        notice = notice_in(message)
+        async with self._users.hold(notice.user_id):
+            await self.post(notice.user_id, [notice.outbound])
 
 
 async def _acknowledge(ack: AsyncAck) -> None:

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels.slack import applicant as slack
 from bot.settings import Settings
+from conversations.notices import applicant_destination, staff_destination, support_destination
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -44,11 +45,11 @@ def run_slack(settings: Settings) -> int:
         support_channel=settings.slack_support_channel,
         support_ids=settings.ids(settings.support_slack_user_ids),
     )
-    senders: dict = {"applicant:slack": channel}
+    senders: dict = {applicant_destination("slack"): channel}
     if channel.staff is not None:
-        senders["staff:slack"] = channel.staff
+        senders[staff_destination("slack")] = channel.staff
     if channel.support is not None:
-        senders["support:slack"] = channel.support
+        senders[support_destination("slack")] = channel.support
     dispatcher = outbox_dispatcher(settings, storage, desk, senders)
 
     def start_delivery() -> asyncio.Task:

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.slack.text import plain_sections, top_level_text
 from conversations.support.relay import SupportRelay
 from storage.models import OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 
 class SlackSupport:

@@ -40,6 +40,8 @@ from conversations.application.engine import Engine
 from conversations.application.prompts import COMMANDS
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.notices import notice_in
+from storage.models import OutboxMessage
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
@@ -353,3 +355,15 @@ def run(
         await serve_webhook(application, url=url, path=path, secret=secret, listen=listen, port=port)
 
     asyncio.run(serve(application, webhook))
+
+
+class ApplicantSender:
+    """Notices to Telegram applicants, in their private chat (whose id is their user id)."""
+
+    def __init__(self, channel: TelegramChannel, bot: Bot) -> None:
+        self.channel = channel
+        self.bot = bot
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        notice = notice_in(message)
+        await self.channel.send(self.bot, int(notice.user_id), notice.outbound)

@@ -6,10 +6,11 @@ from telegram import Bot
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels.telegram import applicant as telegram
-from bot.channels.telegram.staff import ApplicantSender, TelegramStaff
+from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
 from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.settings import Settings
+from conversations.notices import applicant_destination, staff_destination, support_destination
 
 
 def run_telegram(settings: Settings) -> int:
@@ -39,11 +40,11 @@ def run_telegram(settings: Settings) -> int:
         )
 
     def outbox(channel: telegram.TelegramChannel, bot: Bot) -> Dispatcher:
-        senders: dict[str, Sender] = {"applicant:telegram": ApplicantSender(channel, bot)}
+        senders: dict[str, Sender] = {applicant_destination("telegram"): telegram.ApplicantSender(channel, bot)}
         if staff is not None:
-            senders["staff:telegram"] = staff.sender(bot)
+            senders[staff_destination("telegram")] = staff.sender(bot)
         if support is not None:
-            senders["support:telegram"] = support.sender(bot)
+            senders[support_destination("telegram")] = support.sender(bot)
         return outbox_dispatcher(settings, storage, desk, senders)
 
     application = telegram.build_application(

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
 from bot.channels.text import split_message
-from conversations.messages import outbound_from_dict
 from conversations.staff.actions import ACTIONS, NOT_MINE, REFUSED, StaffActions, press_of
 from conversations.staff.desk import StaffDesk
 from storage.models import Dossier, OutboxMessage
-
-if TYPE_CHECKING:  # the channel module imports this one
-    from bot.channels.telegram.applicant import TelegramChannel
 
 log = logging.getLogger(__name__)
 PREFIX = "staff"
@@ -116,16 +111,3 @@ class StaffGroupSender:
 
     async def deliver(self, message: OutboxMessage) -> None:
         await self.staff.post_dossier(self.bot, message)
-
-
-class ApplicantSender:
-    """Notices to Telegram applicants, in their private chat (whose id is their user id)."""
-
-    def __init__(self, channel: TelegramChannel, bot: Bot) -> None:
-        self.channel = channel
-        self.bot = bot
-
-    async def deliver(self, message: OutboxMessage) -> None:
-        await self.channel.send(
-            self.bot, int(message.payload["user_id"]), outbound_from_dict(message.payload["outbound"])
-        )

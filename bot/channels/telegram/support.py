@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from conversations.support.relay import REFUSED, SupportRelay
 from storage.models import OutboxMessage
-from storage.repository import Storage
+from storage.unit_of_work import Storage
 
 
 class TelegramSupport:
