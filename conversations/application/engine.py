@@ -56,7 +56,7 @@ class Overview:
     dossier: str | None
 
 
-class Engine:
+class ConversationEngine:
     def __init__(
         self,
         storage: Storage,

@@ -364,7 +364,7 @@ class Navigation:
             turn.orphan_files = turn.tx.forget_applicant(turn.consented_applicant)
             turn.forgotten = True
             turn.notes.append(prompts.WITHDRAWN)
-        else:  # the files go with the answers (``Engine`` lets go of files no answer gives)
+        else:  # the files go with the answers (``ConversationEngine`` lets go of files no answer gives)
             conversation.answers.clear()
             conversation.answers[CONSENT] = "yes"
             conversation.context.clear()

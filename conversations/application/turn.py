@@ -42,7 +42,7 @@ class Turn:
     @property
     def consented_applicant(self) -> Applicant:
         """The applicant, for what only happens after consent: before it, the engine handles the
-        message alone (``Engine._before_consent``), and every command, answer and menu comes after."""
+        message alone (``ConversationEngine._before_consent``), and every command, answer and menu comes after."""
         if self.applicant is None:
             raise RuntimeError("this part of the conversation comes after consent, but there is no applicant")
         return self.applicant

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.machine import REVIEW
 from conversations.application.turn import parse_command
 from storage.models import Applicant, EvidenceFile
@@ -26,7 +26,7 @@ from tests.conftest import (
 
 
 @pytest.fixture
-def talker(engine: Engine) -> Talker:
+def talker(engine: ConversationEngine) -> Talker:
     return Talker(engine)
 
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from sqlmodel import Session, col, select
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.machine import REVIEW, SUBMITTED
 from conversations.application.policy import Policy
 from conversations.staff import lifecycle
@@ -34,7 +34,7 @@ def desk(sqlite_storage: Storage) -> StaffDesk:
 
 
 @pytest.fixture
-def submitted(engine: Engine) -> Talker:
+def submitted(engine: ConversationEngine) -> Talker:
     talker = Talker(engine)
     talker.answer_all(FULL_APPLICATION + ["submit"])
     return talker
