@@ -21,16 +21,7 @@ from conversations.application.evidence import let_go_of_unused_files
 from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
-from conversations.application.machine import (
-    CONFIRM_CANCEL,
-    CONFIRM_RESTART,
-    EDIT_FIELD,
-    EDIT_GROUP,
-    REVIEW,
-    SUBMITTED,
-    Conversation,
-    build_machine,
-)
+from conversations.application.machine import Conversation, NavigationState, build_machine
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
 from conversations.application.summary import ineligibility, refusal, section_progress
@@ -98,7 +89,7 @@ class ConversationEngine:
         with self.storage.transaction() as tx:
             applicant = tx.applicant(channel, user_id)
             draft = tx.draft(saved_id(applicant)) if applicant else None
-            if draft is None or draft.state == SUBMITTED:
+            if draft is None or draft.state == NavigationState.SUBMITTED:
                 return None
             steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
             return build_form(key, steps, draft.answers) if steps else None
@@ -114,7 +105,7 @@ class ConversationEngine:
         progress = section_progress(self.flow, answers, today=today, policy=self.policy)
         if draft is None:
             return Overview("not started", progress, None)
-        if dossier is not None and draft.state == SUBMITTED:
+        if dossier is not None and draft.state == NavigationState.SUBMITTED:
             return Overview(dossier.status, progress, prompts.dossier_number(dossier))
         return Overview("draft", progress, None)
 
@@ -203,7 +194,7 @@ class ConversationEngine:
             for step in self.flow.applicable(answers, today=today, policy=self.policy)
             if step.key not in answers
         )
-        return next(unanswered, REVIEW)
+        return next(unanswered, NavigationState.REVIEW.value)
 
     def _new_turn(
         self,
@@ -271,15 +262,15 @@ class ConversationEngine:
         step = turn.conversation.step
         if step is not None:
             self._answer(turn, step)
-        elif state == REVIEW:
+        elif state == NavigationState.REVIEW:
             self.nav.review_choice(turn)
-        elif state == EDIT_GROUP:
+        elif state == NavigationState.EDIT_GROUP:
             self.nav.pick_group(turn)
-        elif state == EDIT_FIELD:
+        elif state == NavigationState.EDIT_FIELD:
             self.nav.pick_field(turn)
-        elif state in (CONFIRM_CANCEL, CONFIRM_RESTART):
+        elif state in (NavigationState.CONFIRM_CANCEL, NavigationState.CONFIRM_RESTART):
             self.nav.confirm(turn)
-        # In SUBMITTED any message is answered with the status, which the question shows.
+        # When submitted, any message is answered with the status, which the question shows.
 
     def _unusable(self, turn: Turn) -> bool:
         """Say so, and change nothing, for what can't be read or a button of an earlier question."""
@@ -333,17 +324,17 @@ class ConversationEngine:
         state = conversation.state
         if conversation.step is not None:
             return prompts.question(conversation, conversation.step)
-        if state == REVIEW:
+        if state == NavigationState.REVIEW:
             return prompts.review(conversation)
-        if state == SUBMITTED:
+        if state == NavigationState.SUBMITTED:
             return prompts.submitted_status(turn.submitted_dossier(), turn.tx.application_history(turn.applicant_id))
-        if state == EDIT_GROUP:
+        if state == NavigationState.EDIT_GROUP:
             return prompts.choose(
                 "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)
             )
-        if state == EDIT_FIELD:
+        if state == NavigationState.EDIT_FIELD:
             return prompts.choose(
                 "Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation)
             )
-        assert state in (CONFIRM_CANCEL, CONFIRM_RESTART), state
+        assert state in (NavigationState.CONFIRM_CANCEL, NavigationState.CONFIRM_RESTART), state
         return prompts.choose(prompts.CONFIRMATIONS[state], YES_NO)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from transitions.core import EventData
@@ -22,13 +23,17 @@ from conversations.application.flow import Flow
 from conversations.application.policy import Policy
 from conversations.application.summary import issues
 
-REVIEW = "review"
-EDIT_GROUP = "edit_group"  # choosing which part to edit
-EDIT_FIELD = "edit_field"  # choosing which answer in that part
-CONFIRM_CANCEL = "confirm_cancel"
-CONFIRM_RESTART = "confirm_restart"
-SUBMITTED = "submitted"
-NAVIGATION_STATES = (REVIEW, EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART, SUBMITTED)
+
+class NavigationState(StrEnum):
+    """The machine's states besides the questions (a question's state is its step's key).
+    The values are stored as drafts' states."""
+
+    REVIEW = "review"
+    EDIT_GROUP = "edit_group"  # choosing which part to edit
+    EDIT_FIELD = "edit_field"  # choosing which answer in that part
+    CONFIRM_CANCEL = "confirm_cancel"
+    CONFIRM_RESTART = "confirm_restart"
+    SUBMITTED = "submitted"
 
 
 class Conversation:
@@ -81,19 +86,22 @@ def _applies(step: Step) -> Callable[[EventData], bool]:
 def build_machine(flow: Flow) -> LockedMachine:
     """One machine for every applicant. Locked: channels may hand messages over from threads."""
     keys = [step.key for step in flow.steps]
+    # Plain strings: ``transitions`` would name the states of an enum by its members' names.
+    navigation = [state.value for state in NavigationState]
+    review, submitted = NavigationState.REVIEW.value, NavigationState.SUBMITTED.value
     machine = LockedMachine(
-        model=None, states=keys + list(NAVIGATION_STATES), initial=keys[0], send_event=True, auto_transitions=True
+        model=None, states=keys + navigation, initial=keys[0], send_event=True, auto_transitions=True
     )
     for index, step in enumerate(flow.steps):
         for later in flow.steps[index + 1 :]:
             machine.add_transition("next", step.key, later.key, conditions=[_applies(later)])
-        machine.add_transition("next", step.key, REVIEW)
+        machine.add_transition("next", step.key, review)
         for earlier in reversed(flow.steps[:index]):
             if earlier.field.revisable:
                 machine.add_transition("back", step.key, earlier.key, conditions=[_applies(earlier)])
     for last in reversed(flow.steps):
-        machine.add_transition("back", REVIEW, last.key, conditions=[_applies(last)])
-    machine.add_transition("submit", REVIEW, SUBMITTED, conditions=[_ready])
+        machine.add_transition("back", review, last.key, conditions=[_applies(last)])
+    machine.add_transition("submit", review, submitted, conditions=[_ready])
     return machine
 
 

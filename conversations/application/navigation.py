@@ -12,14 +12,7 @@ from conversations.application import prompts
 from conversations.application.answers import parse, show
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import form_steps
-from conversations.application.machine import (
-    CONFIRM_CANCEL,
-    CONFIRM_RESTART,
-    EDIT_FIELD,
-    EDIT_GROUP,
-    REVIEW,
-    SUBMITTED,
-)
+from conversations.application.machine import NavigationState
 from conversations.application.policy import Policy
 from conversations.application.summary import (
     dossier_content,
@@ -66,7 +59,7 @@ class Navigation:
 
     def submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
         conversation = turn.conversation
-        if conversation.state == SUBMITTED:
+        if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted and frozen, so it can't be changed here.")
             return
         today = conversation.today
@@ -122,7 +115,7 @@ class Navigation:
                 for step in applicable
                 if order.index(step.key) >= start and step.key not in conversation.answers
             ),
-            REVIEW,
+            NavigationState.REVIEW,
         )
         conversation.go(pending)
 
@@ -149,7 +142,7 @@ class Navigation:
                 for step in applicable
                 if order.index(step.key) > here and (step.key in reopened or step.key not in conversation.answers)
             ),
-            REVIEW,
+            NavigationState.REVIEW,
         )
         conversation.go(pending)
 
@@ -158,7 +151,7 @@ class Navigation:
         necessary (say, who wrote a letter that is now given) are asked first."""
         conversation = turn.conversation
         context = conversation.context
-        back_to = context.get("return_to", REVIEW)
+        back_to = context.get("return_to", NavigationState.REVIEW)
         context.pop("edit_group", None)
         applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
         order = [step.key for step in self.flow.steps]
@@ -218,7 +211,7 @@ class Navigation:
         turn.notes.append(prompts.resubmitted(dossier, changes))
 
     def _start(self, turn: Turn, _argument: str) -> None:
-        if turn.conversation.state == SUBMITTED:
+        if turn.conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Welcome back!")
         else:
             turn.notes.append("Welcome back! Everything you entered is saved; let's carry on.")
@@ -228,7 +221,7 @@ class Navigation:
 
     def _back(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
-        if conversation.state == SUBMITTED:
+        if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
         elif conversation.state in MENUS or conversation.context.get("editing"):
             self._return(turn)
@@ -273,7 +266,7 @@ class Navigation:
 
     def _edit(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
-        if conversation.state == SUBMITTED:
+        if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted and frozen, so it can't be edited here.")
             return
         self._remember_position(turn)
@@ -284,7 +277,7 @@ class Navigation:
                 return
             turn.notes.append(f"I couldn't find an answered question called “{argument}”. Pick one below.")
         conversation.context.pop("editing", None)
-        conversation.go(EDIT_GROUP)
+        conversation.go(NavigationState.EDIT_GROUP)
 
     def pick_group(self, turn: Turn) -> None:
         try:
@@ -297,7 +290,7 @@ class Navigation:
                 turn.notes.append(str(error))
             return
         turn.conversation.context["edit_group"] = group
-        turn.conversation.go(EDIT_FIELD)
+        turn.conversation.go(NavigationState.EDIT_FIELD)
 
     def pick_field(self, turn: Turn) -> None:
         try:
@@ -314,7 +307,7 @@ class Navigation:
         turn.conversation.go(key)
 
     def _status(self, turn: Turn, _argument: str) -> None:
-        if turn.conversation.state != SUBMITTED:  # when submitted, the question shows the status
+        if turn.conversation.state != NavigationState.SUBMITTED:  # when submitted, the question shows the status
             turn.notes.append(prompts.draft_status(turn.conversation))
 
     def _faq(self, turn: Turn, argument: str) -> None:
@@ -335,13 +328,13 @@ class Navigation:
         turn.notes.append("Reminders are on.")
 
     def _cancel(self, turn: Turn, _argument: str) -> None:
-        self._confirm_first(turn, CONFIRM_CANCEL, "withdraw it")
+        self._confirm_first(turn, NavigationState.CONFIRM_CANCEL, "withdraw it")
 
     def _restart(self, turn: Turn, _argument: str) -> None:
-        self._confirm_first(turn, CONFIRM_RESTART, "start a new one")
+        self._confirm_first(turn, NavigationState.CONFIRM_RESTART, "start a new one")
 
     def _confirm_first(self, turn: Turn, state: str, what: str) -> None:
-        if turn.conversation.state == SUBMITTED or turn.conversation.context.get("reopened"):
+        if turn.conversation.state == NavigationState.SUBMITTED or turn.conversation.context.get("reopened"):
             turn.notes.append(
                 f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
             )
@@ -360,7 +353,7 @@ class Navigation:
         if not confirmed:
             turn.notes.append("Nothing was changed.")
             self._return(turn)
-        elif conversation.state == CONFIRM_CANCEL:
+        elif conversation.state == NavigationState.CONFIRM_CANCEL:
             turn.orphan_files = turn.tx.forget_applicant(turn.consented_applicant)
             turn.forgotten = True
             turn.notes.append(prompts.WITHDRAWN)

@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from conversations.application.machine import (
-    CONFIRM_CANCEL,
-    CONFIRM_RESTART,
-    EDIT_FIELD,
-    EDIT_GROUP,
-    Conversation,
-)
+from conversations.application.machine import Conversation, NavigationState
 from conversations.messages import Inbound, Outbound
 from storage.models import Applicant, Dossier, saved_id
 from storage.repository import Transaction
@@ -20,7 +14,12 @@ if TYPE_CHECKING:
     from conversations.support.asking import LookedUp
 
 # Menus and confirmations: places the applicant passes through, never a place to return to.
-MENUS = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
+MENUS = (
+    NavigationState.EDIT_GROUP,
+    NavigationState.EDIT_FIELD,
+    NavigationState.CONFIRM_CANCEL,
+    NavigationState.CONFIRM_RESTART,
+)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from conversations.staff import lifecycle
 from conversations.staff.desk import StaffDesk, StaffError, waited
+from conversations.staff.lifecycle import DossierStatus
 
 HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
   queue [status]    open applications, the longest waiting first
@@ -43,8 +44,8 @@ def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
 def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> StaffReply:
     if name == "queue":
         status = reference or None
-        if status and status not in lifecycle.STATUSES:
-            raise StaffError(f"Unknown status “{status}”; use one of: {', '.join(lifecycle.STATUSES)}.")
+        if status and status not in list(DossierStatus):
+            raise StaffError(f"Unknown status “{status}”; use one of: {', '.join(DossierStatus)}.")
         entries = desk.queue(status)
         if not entries:
             return StaffReply("Nothing waiting.")

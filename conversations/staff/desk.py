@@ -76,7 +76,7 @@ class StaffDesk:
 
     def queue(self, status: str | None = None) -> list[QueueEntry]:
         """Open applications (or those in ``status``), the longest waiting first."""
-        wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.INFO_REQUESTED)
+        wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.DossierStatus.INFO_REQUESTED)
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.latest_dossiers() if dossier.status in wanted]
             changed = tx.last_changes([saved_id(dossier) for dossier in dossiers])

@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session, select
 
 from conversations.application.engine import ConversationEngine
-from conversations.application.machine import REVIEW, SUBMITTED
+from conversations.application.machine import NavigationState
 from conversations.messages import IncomingFile
 from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
 from storage.repository import Storage
@@ -66,7 +66,7 @@ def test_complete_application_with_bad_input_of_every_kind(engine: ConversationE
             assert stored_draft(sqlite_storage).answers == before
         talker.answer_all([answer])
     assert tried == set(BAD_INPUT)
-    assert _key(sqlite_storage) == REVIEW
+    assert _key(sqlite_storage) == NavigationState.REVIEW
     review = talker.last
     assert "Application fee: 598 USD" in review.text  # not a member
     assert "about 4–6 weeks" in review.text  # accredited center
@@ -88,7 +88,7 @@ def test_complete_application_with_bad_input_of_every_kind(engine: ConversationE
         evidence = session.exec(select(EvidenceFile)).all()
         assert len(evidence) == 1  # the same PDF twice is one stored file
         assert sqlite_storage.files.path(evidence[0].sha256).read_bytes() == PDF
-    assert _key(sqlite_storage) == SUBMITTED
+    assert _key(sqlite_storage) == NavigationState.SUBMITTED
     assert "is submitted" in talker.say("/status")
 
 
@@ -112,15 +112,15 @@ def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(
     assert stored_draft(sqlite_storage).answers["training_hours"] == 42
     assert stored_draft(sqlite_storage).state == "training_mode"  # carries on
     talker.answer_all(TRAINING_ANSWERS[4:] + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.value for choice in talker.last.choices] == ["edit"]
     assert "so 8 more" in talker.last.text
     assert "can't be submitted yet" in talker.say("submit")
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     talker.say("/edit training hours")
     reply = talker.say("50")
     assert "✓ Training hours: 50" in reply
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.value for choice in talker.last.choices] == ["submit", "edit"]
 
 

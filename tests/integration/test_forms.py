@@ -6,7 +6,7 @@ import pytest
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.fields import Kind
-from conversations.application.machine import REVIEW
+from conversations.application.machine import NavigationState
 from conversations.messages import FormOffer
 from storage.repository import Storage
 from tests.conftest import (
@@ -150,7 +150,7 @@ def test_supervision_form_keeps_an_ineligible_answer_and_says_why(talker: Talker
     result = submit(talker, "supervision", values)
     assert result.errors == {}
     assert "Your supervisor must be a practicing mentor" in result.replies[0].text
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert stored_draft(sqlite_storage).answers["supervisor_fit"] == "no"
     own = submit(talker, "supervision", values | {"supervisor_email": "maria@example.org"})
     assert "your own email address" in own.errors["supervisor_email"]
