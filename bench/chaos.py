@@ -79,7 +79,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
-from conversations.application.prompts import dossier_number
+from conversations.dossier_numbers import dossier_number
 from conversations.messages import Inbound, IncomingFile
 from conversations.support.asking import ONE_MOMENT
 from storage.database import make_engine

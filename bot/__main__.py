@@ -23,7 +23,7 @@ from bot.channels.console.staff import (
 from bot.logs import configure_logging
 from bot.settings import Settings
 from conversations.application.flow import Flow
-from conversations.application.prompts import dossier_number
+from conversations.dossier_numbers import dossier_number
 from conversations.staff.export import to_json, to_text
 from storage.repository import Storage
 

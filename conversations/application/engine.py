@@ -27,6 +27,7 @@ from conversations.application.policy import Policy
 from conversations.application.summary import ineligibility, refusal, section_progress
 from conversations.application.turn import MENUS, Turn, parse_command
 from conversations.application.validators import YES_NO, Invalid, choice
+from conversations.dossier_numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
 from conversations.support.asking import Asking, Interim, LookedUp
@@ -106,7 +107,7 @@ class ConversationEngine:
         if draft is None:
             return Overview("not started", progress, None)
         if dossier is not None and draft.state == NavigationState.SUBMITTED:
-            return Overview(dossier.status, progress, prompts.dossier_number(dossier))
+            return Overview(dossier.status, progress, dossier_number(dossier))
         return Overview("draft", progress, None)
 
     def _guarded(

@@ -14,6 +14,7 @@ from conversations.application.machine import Conversation, NavigationState
 from conversations.application.policy import Policy
 from conversations.application.summary import issues, quote, section_progress, summary
 from conversations.application.validators import Option
+from conversations.dossier_numbers import dossier_number
 from conversations.messages import Choice, FormOffer, Outbound
 from conversations.staff import lifecycle
 from conversations.staff.lifecycle import DossierStatus
@@ -228,11 +229,6 @@ def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:
 
 def _shorten(text: str) -> str:
     return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1] + "…"
-
-
-def dossier_number(dossier: Dossier) -> str:
-    """The application's number: the same for every version of it."""
-    return f"CMM-{dossier.applicant_id:06d}"
 
 
 def changes(

@@ -23,6 +23,7 @@ from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
 from conversations.application.summary import flatten
+from conversations.dossier_numbers import applicant_id_in, dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
 from conversations.staff import lifecycle
@@ -50,13 +51,10 @@ class QueueEntry:
 
 @dataclass(frozen=True)
 class Export:
+    number: str  # the dossier's
     pdf: bytes
     json: bytes
     evidence_zip: bytes
-
-
-def number_of(dossier: Dossier) -> str:
-    return prompts.dossier_number(dossier)
 
 
 def waited(delta: dt.timedelta) -> str:
@@ -84,7 +82,7 @@ class StaffDesk:
         entries = [
             QueueEntry(
                 saved_id(dossier),
-                number_of(dossier),
+                dossier_number(dossier),
                 dossier.version,
                 dossier.status,
                 dossier.content.get("applicant", {}).get("full_name", "?"),
@@ -121,7 +119,7 @@ class StaffDesk:
 
         return render_pdf(
             dossier.content,
-            number=number_of(dossier),
+            number=dossier_number(dossier),
             version=dossier.version,
             status=lifecycle.WORDS.get(dossier.status, dossier.status),
             submitted_at=dossier.submitted_at,
@@ -154,7 +152,7 @@ class StaffDesk:
             for name, content in self.evidence_files(dossier):
                 files.writestr(name, content)
         document = json.dumps(to_json(dossier), indent=2, ensure_ascii=False).encode()
-        return Export(self.pdf(dossier, changes), document, archive.getvalue())
+        return Export(dossier_number(dossier), self.pdf(dossier, changes), document, archive.getvalue())
 
     def notification(self, dossier: Dossier, changes: Sequence[str] = ()) -> str:
         """What staff read when a dossier (or a new version of one) arrives."""
@@ -167,7 +165,7 @@ class StaffDesk:
         center = next((option.label for option in CENTER_TYPES if option.value == training.get("center_type")), "?")
         first = "New application" if dossier.version == 1 else "Resubmitted application"
         lines = [
-            f"{first} {number_of(dossier)} (version {dossier.version})",
+            f"{first} {dossier_number(dossier)} (version {dossier.version})",
             f"Applicant: {applicant.get('full_name')} <{applicant.get('email')}>",
             f"{'IMC member' if applicant.get('is_member') == 'yes' else 'Not a member'}"
             f" · fee {fee} USD ({dossier.fee_status})",
@@ -235,7 +233,7 @@ class StaffDesk:
             tx.save_draft(saved_id(applicant), state=steps[0].key, answers=answers, context=conversation.context)
             text = lifecycle.applicant_message(
                 status,
-                number=number_of(dossier),
+                number=dossier_number(dossier),
                 note=note,
                 requested=[f"{step.group} · {step.field.label}" for step in steps],
             )
@@ -252,13 +250,13 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference)
             if dossier.fee_status == "paid":
-                raise StaffError(f"The fee for {number_of(dossier)} is already marked paid.")
+                raise StaffError(f"The fee for {dossier_number(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
             tx.record_status(dossier, dossier.status, actor=actor, note="fee paid")
             self._tell(
                 tx,
                 tx.applicant_by_id(dossier.applicant_id),
-                Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))),
+                Outbound(lifecycle.applicant_message("paid", number=dossier_number(dossier))),
             )
             return dossier
 
@@ -272,7 +270,7 @@ class StaffDesk:
             status = self._advance(dossier, action)
             tx.record_status(dossier, status, actor=actor, note=note)
             weeks = dossier.content.get("review_weeks")
-            text = lifecycle.applicant_message(status, number=number_of(dossier), note=note, weeks=weeks)
+            text = lifecycle.applicant_message(status, number=dossier_number(dossier), note=note, weeks=weeks)
             self._tell(tx, tx.applicant_by_id(dossier.applicant_id), Outbound(text))
             return dossier
 
@@ -280,7 +278,7 @@ class StaffDesk:
         try:
             return lifecycle.advance(dossier.status, action)
         except lifecycle.NotAllowed as error:
-            raise StaffError(f"{number_of(dossier)}: {error}") from None
+            raise StaffError(f"{dossier_number(dossier)}: {error}") from None
 
     def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound) -> None:
         if applicant is not None:  # None: withdrawn, nobody to tell
@@ -294,7 +292,7 @@ class StaffDesk:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
         if version is not None and version != found.version:
             raise StaffError(
-                f"That button was for version {version} of {number_of(found)}; "
+                f"That button was for version {version} of {dossier_number(found)}; "
                 f"version {found.version} is the current one."
             )
         return tx.locked(found)
@@ -342,10 +340,10 @@ def _plain_note(note: str) -> str:
 
 
 def _applicant_number(reference: str | int) -> int:
-    match = re.fullmatch(r"(?:CMM-)?0*(\d+)", str(reference).strip(), re.IGNORECASE)
-    if not match:
+    applicant_id = applicant_id_in(reference)
+    if applicant_id is None:
         raise StaffError(f"“{reference}” is not a dossier number; use e.g. CMM-000001 or 1.")
-    return int(match.group(1))
+    return applicant_id
 
 
 def _loose(text: str) -> str:

@@ -18,9 +18,9 @@ from conversations.application.answers import show
 from conversations.application.engine import ConversationEngine
 from conversations.application.flow import CONSENT, REFERENCES, Flow
 from conversations.application.policy import Policy
-from conversations.application.prompts import dossier_number
 from conversations.application.scope import reference_key
 from conversations.application.summary import flatten
+from conversations.dossier_numbers import dossier_number
 from conversations.staff.pdf import render_pdf
 from conversations.staff.verdict import verdict
 from storage.models import Dossier

@@ -13,8 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.text import SECTION_LIMIT, plain_sections, top_level_text
 from bot.channels.text import split_message
+from conversations.dossier_numbers import dossier_number
 from conversations.staff import commands as staff_commands
-from conversations.staff.desk import StaffDesk, StaffError, number_of
+from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class SlackStaff:
         posted = await self.client.chat_postMessage(
             channel=self.channel, text=top_level_text(text), blocks=staff_blocks(text, dossier)
         )
-        name = f"{number_of(dossier)}-v{dossier.version}"
+        name = f"{dossier_number(dossier)}-v{dossier.version}"
         files = [(f"{name}.pdf", export.pdf), *await asyncio.to_thread(self.desk.evidence_files, dossier)]
         await self.client.files_upload_v2(
             channel=self.channel,
@@ -128,13 +129,13 @@ class SlackStaff:
         actor = f"slack:{user_id}"
         try:
             changed = await asyncio.to_thread(
-                lambda: self.desk.act(number_of(dossier), kind, actor=actor, version=int(version))
+                lambda: self.desk.act(dossier_number(dossier), kind, actor=actor, version=int(version))
             )
         except StaffError as error:
             await self.say(str(error), (body.get("message") or {}).get("ts"))
             return
         await self.say(
-            f"{number_of(changed)} (version {changed.version}) is now {changed.status.replace('_', ' ')}, "
+            f"{dossier_number(changed)} (version {changed.version}) is now {changed.status.replace('_', ' ')}, "
             f"by {user_id}; the applicant is told.",
             (body.get("message") or {}).get("ts"),
         )
@@ -157,14 +158,14 @@ class SlackStaff:
         try:
             dossier = await asyncio.to_thread(
                 lambda: self.desk.request_information(
-                    number_of(shown), keys, actor=f"slack:{user_id}", note=note, version=int(version)
+                    dossier_number(shown), keys, actor=f"slack:{user_id}", note=note, version=int(version)
                 )
             )
         except StaffError as error:
             await ack(response_action="errors", errors={"questions": str(error)[:2000]})
             return
         await ack()
-        await self.say(f"{number_of(dossier)}: asked the applicant about {len(keys)} question(s), by {user_id}.")
+        await self.say(f"{dossier_number(dossier)}: asked the applicant about {len(keys)} question(s), by {user_id}.")
 
     async def on_command(self, command: dict) -> None:
         """A /cmm command typed in the staff channel."""

@@ -14,9 +14,10 @@ from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
 from bot.channels.text import split_message
+from conversations.dossier_numbers import dossier_number
 from conversations.messages import outbound_from_dict
 from conversations.staff import commands as staff_commands
-from conversations.staff.desk import StaffDesk, StaffError, number_of
+from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage
 
 if TYPE_CHECKING:  # the channel module imports this one
@@ -56,7 +57,7 @@ class TelegramStaff:
         text = await asyncio.to_thread(self.desk.notification, dossier, changes)
         export = await asyncio.to_thread(self.desk.export_of, dossier, changes)
         await self.say(bot, text, staff_keyboard(dossier))
-        name = f"{number_of(dossier)}-v{dossier.version}"
+        name = f"{dossier_number(dossier)}-v{dossier.version}"
         await bot.send_document(self.chat_id, export.pdf, filename=f"{name}.pdf", caption=f"{name}: the dossier")
         for filename, content in await asyncio.to_thread(self.desk.evidence_files, dossier):
             await bot.send_document(self.chat_id, content, filename=filename, caption=f"{name}: evidence")
@@ -120,7 +121,7 @@ class TelegramStaff:
         dossier = await asyncio.to_thread(self.desk.dossier, int(dossier_id))
         if dossier is None:
             return "That dossier does not exist; nothing was changed."
-        number = number_of(dossier)
+        number = dossier_number(dossier)
         if action == "request":
             keys = ", ".join(step.key for step in await asyncio.to_thread(self.desk.requestable, dossier))
             return (
