@@ -8,24 +8,21 @@ transaction, before the reply is returned. Nothing here knows which channel is t
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 
 from conversations.application import prompts
-from conversations.application.answers import parse, show
 from conversations.application.evidence import let_go_of_unused_files
-from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
 from conversations.application.machine import Conversation, NavigationState, build_machine
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
-from conversations.application.summary import ineligibility, refusal, section_progress
-from conversations.application.turn import MENUS, Turn, parse_command
+from conversations.application.summary import section_progress
+from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn, parse_command
 from conversations.application.validators import YES_NO, Invalid, choice
 from conversations.dossier_numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
@@ -63,7 +60,9 @@ class ConversationEngine:
         self.policy = policy
         self.flow = flow or Flow()
         self.machine = build_machine(self.flow)
-        self.nav = Navigation(self.flow, policy=policy, asking=self.asking, staff_destinations=staff_destinations)
+        self.nav = Navigation(
+            self.flow, policy=policy, asking=self.asking, files=storage.files, staff_destinations=staff_destinations
+        )
         self._locks = KeyedLocks()
 
     def handle(self, inbound: Inbound, *, interim: Interim | None = None) -> list[Outbound]:
@@ -148,54 +147,40 @@ class ConversationEngine:
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
                 draft = tx.draft_of(applicant)
-                answers = dict(draft.answers)
-                state = (
-                    draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
-                )
                 turn = self._new_turn(
                     inbound,
                     tx,
                     applicant,
-                    state=state,
-                    answers=answers,
+                    state=draft.state,
+                    answers=dict(draft.answers),
                     context=dict(draft.context),
                     looked_up=looked_up,
                 )
                 self._on_machine(turn, action)
-            if turn.applicant is not None and not turn.form_errors and not turn.forgotten:
+            outcome = turn.outcome
+            if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
+                return [], outcome.errors
+            orphan_files: Collection[str] = outcome.files if isinstance(outcome, Withdrawn) else ()
+            if turn.applicant is not None and outcome is None:
                 conversation = turn.conversation
-                turn.orphan_files |= let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
+                orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.save_draft(
                     turn.applicant_id,
                     state=conversation.state,
                     answers=conversation.answers,
                     context=conversation.context,
                 )
-            replies = (
-                []
-                if turn.silent
-                else [*turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)]
+            question = None if isinstance(outcome, Withdrawn) else self._question(turn)
+            replies = [*turn.extra, prompts.reply(turn.notes, question)]
+            tx.mark_processed(
+                inbound.channel,
+                inbound.event_id,
+                user_id=inbound.user_id,
+                replies=[outbound_to_dict(reply) for reply in replies],
             )
-            if not turn.form_errors:  # a refused form applied nothing, and may be sent again
-                tx.mark_processed(
-                    inbound.channel,
-                    inbound.event_id,
-                    user_id=inbound.user_id,
-                    replies=[outbound_to_dict(reply) for reply in replies],
-                )
-        for sha256 in turn.orphan_files:  # only once the deletion is committed
+        for sha256 in orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
-        return replies, turn.form_errors
-
-    def _resume_point(self, answers: dict, today: dt.date) -> str:
-        """Where a draft saved at a question that no longer exists (the flow changed) goes on:
-        the first question still unanswered, or the review."""
-        unanswered = (
-            step.key
-            for step in self.flow.applicable(answers, today=today, policy=self.policy)
-            if step.key not in answers
-        )
-        return next(unanswered, NavigationState.REVIEW.value)
+        return replies, {}
 
     def _new_turn(
         self,
@@ -211,7 +196,11 @@ class ConversationEngine:
         conversation = Conversation(
             self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
         )
-        conversation.state = state
+        if state in self.machine.states:
+            conversation.state = state
+        else:  # saved at a question that no longer exists (the flow changed): the first still unanswered
+            waiting = conversation.first_waiting()
+            conversation.state = waiting.key if waiting else NavigationState.REVIEW.value
         return Turn(conversation, inbound, tx, applicant, looked_up=looked_up)
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
@@ -240,7 +229,7 @@ class ConversationEngine:
             return
         if consent == "no":
             turn.notes.append(prompts.NO_CONSENT)
-            turn.forgotten = True
+            turn.outcome = Withdrawn()
             return
         turn.applicant = turn.tx.add_applicant(turn.inbound.channel, turn.inbound.user_id)
         turn.conversation.answers[CONSENT] = "yes"
@@ -262,7 +251,7 @@ class ConversationEngine:
         state = turn.conversation.state
         step = turn.conversation.step
         if step is not None:
-            self._answer(turn, step)
+            self.nav.answer(turn, step)
         elif state == NavigationState.REVIEW:
             self.nav.review_choice(turn)
         elif state == NavigationState.EDIT_GROUP:
@@ -284,35 +273,6 @@ class ConversationEngine:
             turn.notes.append(prompts.STALE_BUTTON)
             return True
         return False
-
-    def _answer(self, turn: Turn, step: Step) -> None:
-        conversation = turn.conversation
-        try:
-            parsed = parse(step.field, turn.inbound, self.policy)
-        except Invalid as error:
-            turn.notes.append(str(error))
-            return
-        today = conversation.today
-        if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
-            turn.notes.append(message)
-            return
-        value = parsed.value
-        if parsed.file is not None:
-            sha256 = self.storage.files.put(parsed.file.content)
-            turn.tx.record_evidence(
-                turn.applicant_id,
-                sha256=sha256,
-                mime=parsed.file.mime,
-                size=len(parsed.file.content),
-                name=parsed.file.name,
-            )
-            value = {**value, "sha256": sha256}
-        conversation.answers[step.key] = value
-        turn.notes.append(prompts.saved(step.field.label, show(step.field, value), parsed.note))
-        problems = ineligibility(self.flow, step, value, conversation.answers, today=today, policy=self.policy)
-        if problems:
-            turn.notes.append(prompts.ineligible(problems))
-        self.nav.advance(turn)
 
     def _question(self, turn: Turn) -> Outbound:
         question = self._current_question(turn)

@@ -22,6 +22,22 @@ MENUS = (
 )
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """Nothing of the applicant is kept (they withdrew, or gave no consent): nothing is saved
+    back, the reply asks no question, and ``files`` are deleted once that is committed."""
+
+    files: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FormRefused:
+    """A form with errors: nothing is applied or saved, the message is not marked as handled (it
+    may be sent again), and there is no reply: ``errors`` (question key -> why) answer it."""
+
+    errors: dict[str, str]
+
+
 @dataclass
 class Turn:
     """One message being handled: the draft on the machine, and the notes for the reply."""
@@ -30,13 +46,10 @@ class Turn:
     inbound: Inbound
     tx: Transaction
     applicant: Applicant | None
-    notes: list[str] = field(default_factory=list)
-    extra: list[Outbound] = field(default_factory=list)  # messages before the question (e.g. an answer)
-    forgotten: bool = False  # the applicant withdrew: nothing is saved back
-    silent: bool = False  # no reply (a form with errors answers through its errors)
-    form_errors: dict[str, str] = field(default_factory=dict)
-    orphan_files: set[str] = field(default_factory=set)
     looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
+    notes: list[str] = field(default_factory=list)  # said before the question, in the reply
+    extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
+    outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on
 
     @property
     def consented_applicant(self) -> Applicant:

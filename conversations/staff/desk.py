@@ -324,8 +324,7 @@ class StaffDesk:
             chosen += [step for step in matches if step not in chosen]
         if not chosen:
             raise StaffError("Name at least one question or section to ask about.")
-        order = [step.key for step in self.flow.steps]
-        return sorted(chosen, key=lambda step: order.index(step.key))
+        return sorted(chosen, key=lambda step: self.flow.index(step.key))
 
 
 def _plain_note(note: str) -> str:
