@@ -77,9 +77,9 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
-from conversations.application.prompts import dossier_number
+from conversations.dossier_numbers import dossier_number
 from conversations.messages import Inbound, IncomingFile
 from conversations.support.asking import ONE_MOMENT
 from storage.database import make_engine
@@ -190,7 +190,7 @@ def expected_results(channel: str, scripts: dict[str, list[Step]], workdir: Path
     database = make_engine(f"sqlite:///{folder / 'expected.sqlite3'}")
     with _MIGRATING:  # Alembic's context is global: one migration at a time in a process
         upgrade(database)
-    engine = Engine(Storage(database, FileStore(folder / "files")), policy=Policy())
+    engine = ConversationEngine(Storage(database, FileStore(folder / "files")), policy=Policy())
     for user_id, steps in scripts.items():
         for number, step in enumerate(steps):
             payload: dict[str, Any] = {"file": IncomingFile(*step.file)} if step.file else {"text": step.text}

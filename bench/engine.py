@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/engine.py [--applicants 20] [--database-url URL]
 
-Each applicant completes a whole application (about 70 messages) through ``Engine.handle``;
+Each applicant completes a whole application (about 70 messages) through ``ConversationEngine.handle``;
 the script reports per-message latency (p50, p95, max), throughput, and peak resident memory.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile
 from storage.database import make_engine
@@ -36,7 +36,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="cmm-bench-"))
     database = make_engine(args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}")
     upgrade(database)
-    engine = Engine(Storage(database, FileStore(workdir / "files"), ManualClock()), policy=Policy())
+    engine = ConversationEngine(Storage(database, FileStore(workdir / "files"), ManualClock()), policy=Policy())
 
     latencies = []
     started = time.perf_counter()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.delivery.senders import ConsoleApplicantSender, FolderStaffSender
 from bot.settings import Settings
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.notices import STAFF_FOLDER, applicant_destination
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
@@ -55,7 +55,7 @@ def build_storage(settings: Settings) -> Storage:
     return Storage(open_database(settings), FileStore(settings.files_dir))
 
 
-def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
+def build_engine(settings: Settings, storage: Storage | None = None) -> ConversationEngine:
     """The engine of a chat channel; its FAQ index is made in the background from the start, and
     the files a save cut off left in the store are swept first."""
     asking = Asking(support_destinations=settings.support_destinations(), cache=settings.faq_cache_dir)
@@ -64,7 +64,7 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Engine:
     swept = sweep_files(storage)
     if swept:
         log.info("removed %d stored files that no evidence record refers to (saves cut off)", len(swept))
-    return Engine(
+    return ConversationEngine(
         storage,
         policy=settings.policy(),
         staff_destinations=settings.staff_destinations(),

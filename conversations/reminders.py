@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
-from conversations.application.prompts import dossier_number
+from conversations.dossier_numbers import dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
 from storage.models import saved_id

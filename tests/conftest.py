@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 from sqlmodel import Session, col, select
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile, Outbound
 from conversations.notices import notice_in
@@ -118,8 +118,8 @@ def sqlite_storage(sqlite_url: str, tmp_path: Path, clock: ManualClock) -> Itera
     opened.engine.dispose()
 
 
-def make_engine_on(storage: Storage, policy: Policy | None = None, asking: Asking | None = None) -> Engine:
-    return Engine(storage, policy=policy or Policy(), asking=asking)
+def make_engine_on(storage: Storage, policy: Policy | None = None, asking: Asking | None = None) -> ConversationEngine:
+    return ConversationEngine(storage, policy=policy or Policy(), asking=asking)
 
 
 _event_ids = itertools.count(1)
@@ -128,7 +128,7 @@ _event_ids = itertools.count(1)
 class Applicant:
     """Someone talking to the engine: ``say`` sends a text, ``send`` a file; both return the reply."""
 
-    def __init__(self, engine: Engine, user_id: str = "applicant-1", channel: str = "test") -> None:
+    def __init__(self, engine: ConversationEngine, user_id: str = "applicant-1", channel: str = "test") -> None:
         self.engine = engine
         self.user_id = user_id
         self.channel = channel
@@ -193,13 +193,13 @@ FULL_APPLICATION = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + S
 
 
 @pytest.fixture
-def engine(sqlite_storage: Storage, asking: Asking) -> Engine:
+def engine(sqlite_storage: Storage, asking: Asking) -> ConversationEngine:
     """The engine on SQLite; tests of storage and durability use ``storage`` (both databases)."""
     return make_engine_on(sqlite_storage, asking=asking)
 
 
 @pytest.fixture
-def applicant(engine: Engine) -> Applicant:
+def applicant(engine: ConversationEngine) -> Applicant:
     return Applicant(engine)
 
 

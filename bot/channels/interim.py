@@ -11,7 +11,7 @@ from conversations.support.asking import Interim
 
 
 def interim_on_loop(send: Callable[[Outbound], Coroutine[Any, Any, None]]) -> Interim:
-    """An ``Interim`` for ``Engine.handle`` run with ``asyncio.to_thread``: it sends on the event
+    """An ``Interim`` for ``ConversationEngine.handle`` run with ``asyncio.to_thread``: it sends on the event
     loop it was made on (the channel's), and returns once the message is sent, so that it comes
     before the reply."""
     loop = asyncio.get_running_loop()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from conversations.dossier_numbers import dossier_number
 from conversations.notices import notice_in
-from conversations.staff.desk import StaffDesk, number_of
+from conversations.staff.desk import StaffDesk
 from storage.models import OutboxMessage
 from storage.private_files import make_private_folder, write_private_file
 
@@ -24,14 +25,14 @@ class FolderStaffSender:
         dossier = self.desk.reported_dossier(message.payload["dossier_id"])
         changes = message.payload.get("changes", [])
         export = self.desk.export_of(dossier, changes)
-        target = self.folder / f"{number_of(dossier)}-v{dossier.version}"
+        target = self.folder / f"{dossier_number(dossier)}-v{dossier.version}"
         make_private_folder(target)
         write_private_file(target / "dossier.pdf", export.pdf)
         write_private_file(target / "dossier.json", export.json)
         write_private_file(target / "evidence.zip", export.evidence_zip)
         write_private_file(target / "notification.txt", (self.desk.notification(dossier, changes) + "\n").encode())
         if self.echo:
-            self.echo(f"[staff] {number_of(dossier)} version {dossier.version} is in {target}")
+            self.echo(f"[staff] {dossier_number(dossier)} version {dossier.version} is in {target}")
 
 
 class ConsoleApplicantSender:

@@ -8,34 +8,23 @@ transaction, before the reply is returned. Nothing here knows which channel is t
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 
 from conversations.application import prompts
-from conversations.application.answers import parse, show
 from conversations.application.evidence import let_go_of_unused_files
-from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
-from conversations.application.machine import (
-    CONFIRM_CANCEL,
-    CONFIRM_RESTART,
-    EDIT_FIELD,
-    EDIT_GROUP,
-    REVIEW,
-    SUBMITTED,
-    Conversation,
-    build_machine,
-)
+from conversations.application.machine import Conversation, NavigationState, build_machine
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
-from conversations.application.summary import ineligibility, refusal, section_progress
-from conversations.application.turn import MENUS, Turn, parse_command
+from conversations.application.summary import section_progress
+from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn, parse_command
 from conversations.application.validators import YES_NO, Invalid, choice
+from conversations.dossier_numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
 from conversations.notices import STAFF_FOLDER
@@ -57,7 +46,7 @@ class Overview:
     dossier: str | None
 
 
-class Engine:
+class ConversationEngine:
     def __init__(
         self,
         storage: Storage,
@@ -72,7 +61,9 @@ class Engine:
         self.policy = policy
         self.flow = flow or Flow()
         self.machine = build_machine(self.flow)
-        self.nav = Navigation(self.flow, policy=policy, asking=self.asking, staff_destinations=staff_destinations)
+        self.nav = Navigation(
+            self.flow, policy=policy, asking=self.asking, files=storage.files, staff_destinations=staff_destinations
+        )
         self._locks = KeyedLocks()
 
     def handle(self, inbound: Inbound, *, interim: Interim | None = None) -> list[Outbound]:
@@ -99,7 +90,7 @@ class Engine:
         with self.storage.transaction() as tx:
             applicant = tx.applicants.find(channel, user_id)
             draft = tx.applicants.draft(saved_id(applicant)) if applicant else None
-            if draft is None or draft.state == SUBMITTED:
+            if draft is None or draft.state == NavigationState.SUBMITTED:
                 return None
             steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
             return build_form(key, steps, draft.answers) if steps else None
@@ -115,8 +106,8 @@ class Engine:
         progress = section_progress(self.flow, answers, today=today, policy=self.policy)
         if draft is None:
             return Overview("not started", progress, None)
-        if dossier is not None and draft.state == SUBMITTED:
-            return Overview(dossier.status, progress, prompts.dossier_number(dossier))
+        if dossier is not None and draft.state == NavigationState.SUBMITTED:
+            return Overview(dossier.status, progress, dossier_number(dossier))
         return Overview("draft", progress, None)
 
     def _guarded(
@@ -157,54 +148,40 @@ class Engine:
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
                 draft = tx.applicants.draft_of(applicant)
-                answers = dict(draft.answers)
-                state = (
-                    draft.state if draft.state in self.machine.states else self._resume_point(answers, tx.now.date())
-                )
                 turn = self._new_turn(
                     inbound,
                     tx,
                     applicant,
-                    state=state,
-                    answers=answers,
+                    state=draft.state,
+                    answers=dict(draft.answers),
                     context=dict(draft.context),
                     looked_up=looked_up,
                 )
                 self._on_machine(turn, action)
-            if turn.applicant is not None and not turn.form_errors and not turn.forgotten:
+            outcome = turn.outcome
+            if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
+                return [], outcome.errors
+            orphan_files: Collection[str] = outcome.files if isinstance(outcome, Withdrawn) else ()
+            if turn.applicant is not None and outcome is None:
                 conversation = turn.conversation
-                turn.orphan_files |= let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
+                orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.applicants.save_draft(
                     turn.applicant_id,
                     state=conversation.state,
                     answers=conversation.answers,
                     context=conversation.context,
                 )
-            replies = (
-                []
-                if turn.silent
-                else [*turn.extra, prompts.reply(turn.notes, self._question(turn) if not turn.forgotten else None)]
+            question = None if isinstance(outcome, Withdrawn) else self._question(turn)
+            replies = [*turn.extra, prompts.reply(turn.notes, question)]
+            tx.inbox.mark_processed(
+                inbound.channel,
+                inbound.event_id,
+                user_id=inbound.user_id,
+                replies=[outbound_to_dict(reply) for reply in replies],
             )
-            if not turn.form_errors:  # a refused form applied nothing, and may be sent again
-                tx.inbox.mark_processed(
-                    inbound.channel,
-                    inbound.event_id,
-                    user_id=inbound.user_id,
-                    replies=[outbound_to_dict(reply) for reply in replies],
-                )
-        for sha256 in turn.orphan_files:  # only once the deletion is committed
+        for sha256 in orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
-        return replies, turn.form_errors
-
-    def _resume_point(self, answers: dict, today: dt.date) -> str:
-        """Where a draft saved at a question that no longer exists (the flow changed) goes on:
-        the first question still unanswered, or the review."""
-        unanswered = (
-            step.key
-            for step in self.flow.applicable(answers, today=today, policy=self.policy)
-            if step.key not in answers
-        )
-        return next(unanswered, REVIEW)
+        return replies, {}
 
     def _new_turn(
         self,
@@ -220,7 +197,11 @@ class Engine:
         conversation = Conversation(
             self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
         )
-        conversation.state = state
+        if state in self.machine.states:
+            conversation.state = state
+        else:  # saved at a question that no longer exists (the flow changed): the first still unanswered
+            waiting = conversation.first_waiting()
+            conversation.state = waiting.key if waiting else NavigationState.REVIEW.value
         return Turn(conversation, inbound, tx, applicant, looked_up=looked_up)
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
@@ -249,7 +230,7 @@ class Engine:
             return
         if consent == "no":
             turn.notes.append(prompts.NO_CONSENT)
-            turn.forgotten = True
+            turn.outcome = Withdrawn()
             return
         turn.applicant = turn.tx.applicants.add(turn.inbound.channel, turn.inbound.user_id)
         turn.conversation.answers[CONSENT] = "yes"
@@ -271,16 +252,16 @@ class Engine:
         state = turn.conversation.state
         step = turn.conversation.step
         if step is not None:
-            self._answer(turn, step)
-        elif state == REVIEW:
+            self.nav.answer(turn, step)
+        elif state == NavigationState.REVIEW:
             self.nav.review_choice(turn)
-        elif state == EDIT_GROUP:
+        elif state == NavigationState.EDIT_GROUP:
             self.nav.pick_group(turn)
-        elif state == EDIT_FIELD:
+        elif state == NavigationState.EDIT_FIELD:
             self.nav.pick_field(turn)
-        elif state in (CONFIRM_CANCEL, CONFIRM_RESTART):
+        elif state in (NavigationState.CONFIRM_CANCEL, NavigationState.CONFIRM_RESTART):
             self.nav.confirm(turn)
-        # In SUBMITTED any message is answered with the status, which the question shows.
+        # When submitted, any message is answered with the status, which the question shows.
 
     def _unusable(self, turn: Turn) -> bool:
         """Say so, and change nothing, for what can't be read or a button of an earlier question."""
@@ -294,35 +275,6 @@ class Engine:
             return True
         return False
 
-    def _answer(self, turn: Turn, step: Step) -> None:
-        conversation = turn.conversation
-        try:
-            parsed = parse(step.field, turn.inbound, self.policy)
-        except Invalid as error:
-            turn.notes.append(str(error))
-            return
-        today = conversation.today
-        if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
-            turn.notes.append(message)
-            return
-        value = parsed.value
-        if parsed.file is not None:
-            sha256 = self.storage.files.put(parsed.file.content)
-            turn.tx.evidence.record(
-                turn.applicant_id,
-                sha256=sha256,
-                mime=parsed.file.mime,
-                size=len(parsed.file.content),
-                name=parsed.file.name,
-            )
-            value = {**value, "sha256": sha256}
-        conversation.answers[step.key] = value
-        turn.notes.append(prompts.saved(step.field.label, show(step.field, value), parsed.note))
-        problems = ineligibility(self.flow, step, value, conversation.answers, today=today, policy=self.policy)
-        if problems:
-            turn.notes.append(prompts.ineligible(problems))
-        self.nav.advance(turn)
-
     def _question(self, turn: Turn) -> Outbound:
         question = self._current_question(turn)
         return replace(question, question=turn.conversation.state) if question.choices else question
@@ -334,17 +286,17 @@ class Engine:
         state = conversation.state
         if conversation.step is not None:
             return prompts.question(conversation, conversation.step)
-        if state == REVIEW:
+        if state == NavigationState.REVIEW:
             return prompts.review(conversation)
-        if state == SUBMITTED:
+        if state == NavigationState.SUBMITTED:
             return prompts.submitted_status(turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id))
-        if state == EDIT_GROUP:
+        if state == NavigationState.EDIT_GROUP:
             return prompts.choose(
                 "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)
             )
-        if state == EDIT_FIELD:
+        if state == NavigationState.EDIT_FIELD:
             return prompts.choose(
                 "Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation)
             )
-        assert state in (CONFIRM_CANCEL, CONFIRM_RESTART), state
+        assert state in (NavigationState.CONFIRM_CANCEL, NavigationState.CONFIRM_RESTART), state
         return prompts.choose(prompts.CONFIRMATIONS[state], YES_NO)

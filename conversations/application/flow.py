@@ -352,6 +352,7 @@ class Flow:
         self.sections = sections
         self.steps: tuple[Step, ...] = tuple(self._expand())
         self._by_key = {step.key: step for step in self.steps}
+        self._index = {step.key: index for index, step in enumerate(self.steps)}
 
     def _expand(self) -> Iterator[Step]:
         for number, section in enumerate(self.sections, start=1):
@@ -365,6 +366,10 @@ class Flow:
 
     def step(self, key: str) -> Step:
         return self._by_key[key]
+
+    def index(self, key: str) -> int:
+        """Where the question ``key`` stands in the flow."""
+        return self._index[key]
 
     def has_step(self, key: str) -> bool:
         return key in self._by_key

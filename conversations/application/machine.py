@@ -6,15 +6,23 @@ Its states are the flow's steps plus the review and a few navigation states. ``n
 that does not apply to this applicant is passed over. Each message's draft is put on the machine
 with ``add_model(conversation, initial=saved_state)`` and taken off again afterwards, so one
 machine serves every applicant (a machine per applicant costs memory for nothing).
+
+Every move is a named trigger. ``next``, ``back`` and ``submit`` follow the form; ``edit``,
+``open_group``, ``ask_cancel``, ``ask_restart`` and ``restart`` go through the menus and
+confirmations. ``jump`` is the one move whose destination is not in the graph but in the
+applicant's data: the answer chosen in the edit menu, the place an edit or a menu returns to, the
+next question IMC reopened, the first question a form left unanswered. It is one trigger with
+the destination as its argument (``Conversation.jump_to``), rather than a transition per pair.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from enum import Enum, StrEnum
 from typing import Any
 
-from transitions.core import EventData
+from transitions.core import EventData, State
 from transitions.extensions import LockedMachine
 
 from conversations.application.fields import Step
@@ -22,13 +30,17 @@ from conversations.application.flow import Flow
 from conversations.application.policy import Policy
 from conversations.application.summary import issues
 
-REVIEW = "review"
-EDIT_GROUP = "edit_group"  # choosing which part to edit
-EDIT_FIELD = "edit_field"  # choosing which answer in that part
-CONFIRM_CANCEL = "confirm_cancel"
-CONFIRM_RESTART = "confirm_restart"
-SUBMITTED = "submitted"
-NAVIGATION_STATES = (REVIEW, EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART, SUBMITTED)
+
+class NavigationState(StrEnum):
+    """The machine's states besides the questions (a question's state is its step's key).
+    The values are stored as drafts' states."""
+
+    REVIEW = "review"
+    EDIT_GROUP = "edit_group"  # choosing which part to edit
+    EDIT_FIELD = "edit_field"  # choosing which answer in that part
+    CONFIRM_CANCEL = "confirm_cancel"
+    CONFIRM_RESTART = "confirm_restart"
+    SUBMITTED = "submitted"
 
 
 class Conversation:
@@ -56,8 +68,23 @@ class Conversation:
     def step(self) -> Step | None:
         return self.flow.step(self.state) if self.flow.has_step(self.state) else None
 
-    def go(self, state: str) -> None:
-        self.trigger(f"to_{state}")  # the machine's automatic transition to any state
+    @property
+    def index(self) -> int | None:
+        """Where the current question stands in the flow; None outside the questions."""
+        return self.flow.index(self.state) if self.flow.has_step(self.state) else None
+
+    def first_waiting(self, *, start: int = 0, stop: int | None = None, reopened: Collection[str] = ()) -> Step | None:
+        """The first question from position ``start`` up to ``stop`` that applies and waits for an
+        answer: one not answered yet, or one of ``reopened`` (the questions IMC asked about)."""
+        for step in self.flow.steps[start:stop]:
+            if (step.key not in self.answers or step.key in reopened) and self.applies(step):
+                return step
+        return None
+
+    def jump_to(self, state: str) -> None:
+        """Go to ``state``, named by the applicant's data rather than the graph (see above)."""
+        if not self.trigger("jump", to=state):
+            raise ValueError(f"the conversation has no state {state!r} to go to")
 
     # Bound by the machine when the conversation is added to it.
     trigger: Callable[..., bool]
@@ -81,20 +108,36 @@ def _applies(step: Step) -> Callable[[EventData], bool]:
 def build_machine(flow: Flow) -> LockedMachine:
     """One machine for every applicant. Locked: channels may hand messages over from threads."""
     keys = [step.key for step in flow.steps]
-    machine = LockedMachine(
-        model=None, states=keys + list(NAVIGATION_STATES), initial=keys[0], send_event=True, auto_transitions=True
-    )
+    # Plain strings: ``transitions`` would name the states of an enum by its members' names.
+    review, submitted = NavigationState.REVIEW.value, NavigationState.SUBMITTED.value
+    states = keys + [state.value for state in NavigationState]
+    machine = LockedMachine(model=None, states=states, initial=keys[0], send_event=True, auto_transitions=False)
     for index, step in enumerate(flow.steps):
         for later in flow.steps[index + 1 :]:
             machine.add_transition("next", step.key, later.key, conditions=[_applies(later)])
-        machine.add_transition("next", step.key, REVIEW)
+        machine.add_transition("next", step.key, review)
         for earlier in reversed(flow.steps[:index]):
             if earlier.field.revisable:
                 machine.add_transition("back", step.key, earlier.key, conditions=[_applies(earlier)])
     for last in reversed(flow.steps):
-        machine.add_transition("back", REVIEW, last.key, conditions=[_applies(last)])
-    machine.add_transition("submit", REVIEW, SUBMITTED, conditions=[_ready])
+        machine.add_transition("back", review, last.key, conditions=[_applies(last)])
+    machine.add_transition("submit", review, submitted, conditions=[_ready])
+    unsubmitted: list[str | Enum | State] = [state for state in states if state != submitted]
+    machine.add_transition("edit", unsubmitted, NavigationState.EDIT_GROUP.value)
+    machine.add_transition("open_group", NavigationState.EDIT_GROUP.value, NavigationState.EDIT_FIELD.value)
+    machine.add_transition("ask_cancel", unsubmitted, NavigationState.CONFIRM_CANCEL.value)
+    machine.add_transition("ask_restart", unsubmitted, NavigationState.CONFIRM_RESTART.value)
+    machine.add_transition("restart", NavigationState.CONFIRM_RESTART.value, keys[0])
+    for state in states:
+        machine.add_transition("jump", "*", state, conditions=[_named(state)])
     return machine
+
+
+def _named(state: str) -> Callable[[EventData], bool]:
+    def condition(event: EventData) -> bool:
+        return bool(event.kwargs.get("to") == state)
+
+    return condition
 
 
 def _ready(event: EventData) -> bool:

@@ -1,44 +1,37 @@
 """Moving through the application: the applicant's commands (/back, /edit, /skip, ...), the
 menus and confirmations, where a question leads next (also while IMC has reopened some answers),
 forms, and the review with its submission. Every method changes only the turn's conversation
-(and the transaction it carries); the engine saves and replies."""
+(and the transaction it carries; an evidence file goes to the file store); the engine saves and
+replies."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Collection, Sequence
 
 from conversations.application import prompts
-from conversations.application.answers import parse, show
+from conversations.application.answering import Answering
+from conversations.application.answers import show
+from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import form_steps
-from conversations.application.machine import (
-    CONFIRM_CANCEL,
-    CONFIRM_RESTART,
-    EDIT_FIELD,
-    EDIT_GROUP,
-    REVIEW,
-    SUBMITTED,
-)
+from conversations.application.machine import NavigationState
 from conversations.application.policy import Policy
-from conversations.application.summary import (
-    dossier_content,
-    flatten,
-    ineligibility,
-    refusal,
-    summary,
-)
-from conversations.application.turn import MENUS, Command, Turn
+from conversations.application.summary import dossier_content, flatten, summary
+from conversations.application.turn import MENUS, Command, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
 from conversations.staff import lifecycle
 from conversations.support.asking import Asking
+from storage.files import FileStore
 
 
 class Navigation:
-    def __init__(self, flow: Flow, *, policy: Policy, asking: Asking, staff_destinations: Sequence[str]) -> None:
+    def __init__(
+        self, flow: Flow, *, policy: Policy, asking: Asking, files: FileStore, staff_destinations: Sequence[str]
+    ) -> None:
         self.flow = flow
         self.policy = policy
         self.asking = asking
+        self.answering = Answering(flow, policy=policy, files=files)
         self.staff_destinations = tuple(staff_destinations)
         self._commands: dict[str, Callable[[Turn, str], None]] = {
             "start": self._start,
@@ -64,46 +57,20 @@ class Navigation:
         else:
             handler(turn, command.argument)
 
+    def answer(self, turn: Turn, step: Step) -> None:
+        if self.answering.answer(turn, step):
+            self.advance(turn)
+
     def submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
         conversation = turn.conversation
-        if conversation.state == SUBMITTED:
+        if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted and frozen, so it can't be changed here.")
             return
-        today = conversation.today
-        steps = form_steps(self.flow, key, conversation.answers, today=today, policy=self.policy)
-        values: dict[str, object] = {}
-        errors: dict[str, str] = {}
-        for step in steps:
-            text = (raw.get(step.key) or "").strip()
-            if not text and step.field.optional:
-                values[step.key] = None
-                continue
-            try:
-                values[step.key] = parse(step.field, replace(turn.inbound, text=text, file=None), self.policy).value
-            except Invalid as error:
-                errors[step.key] = str(error)
-        if not errors:  # checks between answers, the form's own ones included
-            candidate = {**conversation.answers, **values}
-            for step in steps:
-                if values[step.key] is not None and (
-                    message := refusal(self.flow, step, values[step.key], candidate, today=today, policy=self.policy)
-                ):
-                    errors[step.key] = message
-        if errors or not steps:
-            turn.form_errors = errors or {"": "This form is not available now."}
-            turn.silent = True
-            return
-        conversation.answers.update(values)
-        turn.notes.append(f"✓ {steps[0].group} saved.")
-        for step in steps:
-            problems = ineligibility(
-                self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy
-            )
-            if problems:
-                turn.notes.append(prompts.ineligible(problems))
-        self._after_form(turn, steps)
+        steps = form_steps(self.flow, key, conversation.answers, today=conversation.today, policy=self.policy)
+        if self.answering.answer_form(turn, steps, raw):
+            self._after_form(turn, steps)
 
-    def _after_form(self, turn: Turn, steps: list) -> None:
+    def _after_form(self, turn: Turn, steps: Sequence[Step]) -> None:
         """Carry on from the form: at the first question of the form's part still unanswered
         (e.g. the reference letter), or after it, if the applicant was within the form's part."""
         conversation = turn.conversation
@@ -113,18 +80,7 @@ class Navigation:
         current = conversation.step
         if current is None or current.form != steps[0].form:
             return  # filled in ahead (or from a menu): the current question stays
-        order = [step.key for step in self.flow.steps]
-        start = order.index(steps[0].key)
-        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
-        pending = next(
-            (
-                step.key
-                for step in applicable
-                if order.index(step.key) >= start and step.key not in conversation.answers
-            ),
-            REVIEW,
-        )
-        conversation.go(pending)
+        self._go_on(turn, start=self.flow.index(steps[0].key))
 
     def advance(self, turn: Turn) -> None:
         conversation = turn.conversation
@@ -138,42 +94,31 @@ class Navigation:
     def _next_reopened(self, turn: Turn) -> None:
         """While IMC asks for information, only the questions it named (and any the new answers
         make necessary) are asked, in order; then the review, to resubmit."""
-        conversation = turn.conversation
-        reopened = conversation.context["reopened"]
-        order = [step.key for step in self.flow.steps]
-        here = order.index(conversation.state) if conversation.state in order else -1
-        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
-        pending = next(
-            (
-                step.key
-                for step in applicable
-                if order.index(step.key) > here and (step.key in reopened or step.key not in conversation.answers)
-            ),
-            REVIEW,
-        )
-        conversation.go(pending)
+        here = turn.conversation.index
+        self._go_on(turn, start=0 if here is None else here + 1, reopened=turn.conversation.context["reopened"])
+
+    def _go_on(self, turn: Turn, *, start: int, reopened: Collection[str] = ()) -> None:
+        """To the first question from position ``start`` that waits for an answer, or the review."""
+        waiting = turn.conversation.first_waiting(start=start, reopened=reopened)
+        turn.conversation.jump_to(waiting.key if waiting else NavigationState.REVIEW)
 
     def _return(self, turn: Turn) -> None:
         """Leave an edit or a menu for where the applicant was. Questions the change made
         necessary (say, who wrote a letter that is now given) are asked first."""
         conversation = turn.conversation
         context = conversation.context
-        back_to = context.get("return_to", REVIEW)
+        back_to = context.get("return_to", NavigationState.REVIEW)
         context.pop("edit_group", None)
-        applicable = self.flow.applicable(conversation.answers, today=conversation.today, policy=self.policy)
-        order = [step.key for step in self.flow.steps]
-        limit = order.index(back_to) if back_to in order else len(order)
-        newly_needed = next(
-            (step for step in applicable if step.key not in conversation.answers and order.index(step.key) < limit),
-            None,
+        newly_needed = conversation.first_waiting(
+            stop=self.flow.index(back_to) if self.flow.has_step(back_to) else None
         )
         if newly_needed is not None:
             context["editing"] = True  # answering it returns here again
-            conversation.go(newly_needed.key)
+            conversation.jump_to(newly_needed.key)
             return
         context.pop("return_to", None)
         context.pop("editing", None)
-        conversation.go(back_to)
+        conversation.jump_to(back_to)
         if conversation.step is not None and not conversation.applies(conversation.step):
             conversation.trigger("next")
 
@@ -218,7 +163,7 @@ class Navigation:
         turn.notes.append(prompts.resubmitted(dossier, changes))
 
     def _start(self, turn: Turn, _argument: str) -> None:
-        if turn.conversation.state == SUBMITTED:
+        if turn.conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Welcome back!")
         else:
             turn.notes.append("Welcome back! Everything you entered is saved; let's carry on.")
@@ -228,7 +173,7 @@ class Navigation:
 
     def _back(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
-        if conversation.state == SUBMITTED:
+        if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
         elif conversation.state in MENUS or conversation.context.get("editing"):
             self._return(turn)
@@ -239,11 +184,11 @@ class Navigation:
 
     def _back_reopened(self, turn: Turn) -> None:
         conversation = turn.conversation
-        order = [step.key for step in self.flow.steps]
-        here = order.index(conversation.state) if conversation.state in order else len(order)
-        earlier = [key for key in conversation.context["reopened"] if order.index(key) < here]
+        here = conversation.index
+        before = len(self.flow.steps) if here is None else here
+        earlier = [key for key in conversation.context["reopened"] if self.flow.index(key) < before]
         if earlier:
-            conversation.go(max(earlier, key=order.index))
+            conversation.jump_to(max(earlier, key=self.flow.index))
         else:
             turn.notes.append("This is the first question IMC asked about, so there is nothing before it.")
 
@@ -254,8 +199,7 @@ class Navigation:
         elif not step.field.optional:
             turn.notes.append("This question is required, so it can't be skipped.")
         else:
-            turn.conversation.answers[step.key] = None
-            turn.notes.append(step.field.skip_note or f"Skipped: {step.field.label}.")
+            self.answering.save(turn, [(step, None)], step.field.skip_note or f"Skipped: {step.field.label}.")
             self.advance(turn)
 
     def _keep(self, turn: Turn, _argument: str) -> None:
@@ -273,7 +217,7 @@ class Navigation:
 
     def _edit(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
-        if conversation.state == SUBMITTED:
+        if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted and frozen, so it can't be edited here.")
             return
         self._remember_position(turn)
@@ -284,7 +228,7 @@ class Navigation:
                 return
             turn.notes.append(f"I couldn't find an answered question called “{argument}”. Pick one below.")
         conversation.context.pop("editing", None)
-        conversation.go(EDIT_GROUP)
+        conversation.trigger("edit")
 
     def pick_group(self, turn: Turn) -> None:
         try:
@@ -297,7 +241,7 @@ class Navigation:
                 turn.notes.append(str(error))
             return
         turn.conversation.context["edit_group"] = group
-        turn.conversation.go(EDIT_FIELD)
+        turn.conversation.trigger("open_group")
 
     def pick_field(self, turn: Turn) -> None:
         try:
@@ -311,10 +255,10 @@ class Navigation:
         context = turn.conversation.context
         context["editing"] = True
         context.pop("edit_group", None)
-        turn.conversation.go(key)
+        turn.conversation.jump_to(key)
 
     def _status(self, turn: Turn, _argument: str) -> None:
-        if turn.conversation.state != SUBMITTED:  # when submitted, the question shows the status
+        if turn.conversation.state != NavigationState.SUBMITTED:  # when submitted, the question shows the status
             turn.notes.append(prompts.draft_status(turn.conversation))
 
     def _faq(self, turn: Turn, argument: str) -> None:
@@ -335,20 +279,20 @@ class Navigation:
         turn.notes.append("Reminders are on.")
 
     def _cancel(self, turn: Turn, _argument: str) -> None:
-        self._confirm_first(turn, CONFIRM_CANCEL, "withdraw it")
+        self._confirm_first(turn, "ask_cancel", "withdraw it")
 
     def _restart(self, turn: Turn, _argument: str) -> None:
-        self._confirm_first(turn, CONFIRM_RESTART, "start a new one")
+        self._confirm_first(turn, "ask_restart", "start a new one")
 
-    def _confirm_first(self, turn: Turn, state: str, what: str) -> None:
-        if turn.conversation.state == SUBMITTED or turn.conversation.context.get("reopened"):
+    def _confirm_first(self, turn: Turn, trigger: str, what: str) -> None:
+        if turn.conversation.state == NavigationState.SUBMITTED or turn.conversation.context.get("reopened"):
             turn.notes.append(
                 f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
             )
             return
         self._remember_position(turn)
         turn.conversation.context.pop("editing", None)
-        turn.conversation.go(state)
+        turn.conversation.trigger(trigger)
 
     def confirm(self, turn: Turn) -> None:
         conversation = turn.conversation
@@ -360,14 +304,13 @@ class Navigation:
         if not confirmed:
             turn.notes.append("Nothing was changed.")
             self._return(turn)
-        elif conversation.state == CONFIRM_CANCEL:
-            turn.orphan_files = turn.tx.applicants.forget(turn.consented_applicant)
-            turn.forgotten = True
+        elif conversation.state == NavigationState.CONFIRM_CANCEL:
+            turn.outcome = Withdrawn(frozenset(turn.tx.applicants.forget(turn.consented_applicant)))
             turn.notes.append(prompts.WITHDRAWN)
-        else:  # the files go with the answers (``Engine`` lets go of files no answer gives)
+        else:  # the files go with the answers (``ConversationEngine`` lets go of files no answer gives)
             conversation.answers.clear()
             conversation.answers[CONSENT] = "yes"
             conversation.context.clear()
-            conversation.go(CONSENT)
+            conversation.trigger("restart")  # to the consent, which is kept
             conversation.trigger("next")
             turn.notes.append("Your answers were cleared. Starting over.")

@@ -10,12 +10,14 @@ from typing import Any
 from conversations.application.answers import expectation, show
 from conversations.application.fields import Kind, Step
 from conversations.application.flow import Flow
-from conversations.application.machine import CONFIRM_CANCEL, CONFIRM_RESTART, Conversation
+from conversations.application.machine import Conversation, NavigationState
 from conversations.application.policy import Policy
 from conversations.application.summary import issues, quote, section_progress, summary
 from conversations.application.validators import Option
+from conversations.dossier_numbers import dossier_number
 from conversations.messages import Choice, FormOffer, Outbound
 from conversations.staff import lifecycle
+from conversations.staff.lifecycle import DossierStatus
 from storage.models import Dossier, StatusChange
 
 COMMANDS = (
@@ -45,10 +47,11 @@ TRY_AGAIN = (
     "Sorry, something went wrong on our side and that message was not saved. Everything you saved "
     "before is safe. Please send it again in a moment."
 )
-CONFIRMATIONS = {
-    CONFIRM_CANCEL: "Withdraw your application? Everything you entered, files included, will be deleted. "
-    "This can't be undone.",
-    CONFIRM_RESTART: "Start over? Your answers and files will be cleared (your consent is kept).",
+CONFIRMATIONS: dict[str, str] = {
+    NavigationState.CONFIRM_CANCEL: (
+        "Withdraw your application? Everything you entered, files included, will be deleted. This can't be undone."
+    ),
+    NavigationState.CONFIRM_RESTART: "Start over? Your answers and files will be cleared (your consent is kept).",
 }
 REVIEW_OPTIONS = (
     Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
@@ -228,11 +231,6 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1] + "…"
 
 
-def dossier_number(dossier: Dossier) -> str:
-    """The application's number: the same for every version of it."""
-    return f"CMM-{dossier.applicant_id:06d}"
-
-
 def changes(
     flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, today: dt.date, policy: Policy
 ) -> list[str]:
@@ -284,7 +282,7 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange]) -> Outbo
         ),
     ]
     weeks = dossier.content.get("review_weeks")
-    if weeks and history and dossier.status not in (lifecycle.APPROVED, lifecycle.REJECTED):
+    if weeks and history and dossier.status not in (DossierStatus.APPROVED, DossierStatus.REJECTED):
         submitted_on = history[0].at.date()
         earliest, latest = (submitted_on + dt.timedelta(weeks=weeks[0]), submitted_on + dt.timedelta(weeks=weeks[1]))
         lines.append(

@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from conversations.application.machine import (
-    CONFIRM_CANCEL,
-    CONFIRM_RESTART,
-    EDIT_FIELD,
-    EDIT_GROUP,
-    Conversation,
-)
+from conversations.application.machine import Conversation, NavigationState
 from conversations.messages import Inbound, Outbound
 from storage.models import Applicant, Dossier, saved_id
 from storage.unit_of_work import Transaction
@@ -20,7 +14,28 @@ if TYPE_CHECKING:
     from conversations.support.asking import LookedUp
 
 # Menus and confirmations: places the applicant passes through, never a place to return to.
-MENUS = (EDIT_GROUP, EDIT_FIELD, CONFIRM_CANCEL, CONFIRM_RESTART)
+MENUS = (
+    NavigationState.EDIT_GROUP,
+    NavigationState.EDIT_FIELD,
+    NavigationState.CONFIRM_CANCEL,
+    NavigationState.CONFIRM_RESTART,
+)
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """Nothing of the applicant is kept (they withdrew, or gave no consent): nothing is saved
+    back, the reply asks no question, and ``files`` are deleted once that is committed."""
+
+    files: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FormRefused:
+    """A form with errors: nothing is applied or saved, the message is not marked as handled (it
+    may be sent again), and there is no reply: ``errors`` (question key -> why) answer it."""
+
+    errors: dict[str, str]
 
 
 @dataclass
@@ -31,18 +46,15 @@ class Turn:
     inbound: Inbound
     tx: Transaction
     applicant: Applicant | None
-    notes: list[str] = field(default_factory=list)
-    extra: list[Outbound] = field(default_factory=list)  # messages before the question (e.g. an answer)
-    forgotten: bool = False  # the applicant withdrew: nothing is saved back
-    silent: bool = False  # no reply (a form with errors answers through its errors)
-    form_errors: dict[str, str] = field(default_factory=dict)
-    orphan_files: set[str] = field(default_factory=set)
     looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
+    notes: list[str] = field(default_factory=list)  # said before the question, in the reply
+    extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
+    outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on
 
     @property
     def consented_applicant(self) -> Applicant:
         """The applicant, for what only happens after consent: before it, the engine handles the
-        message alone (``Engine._before_consent``), and every command, answer and menu comes after."""
+        message alone (``ConversationEngine._before_consent``), and every command, answer and menu comes after."""
         if self.applicant is None:
             raise RuntimeError("this part of the conversation comes after consent, but there is no applicant")
         return self.applicant

@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from conversations.dossier_numbers import dossier_number
 from conversations.staff import commands as staff_commands
-from conversations.staff.desk import StaffDesk, StaffError, number_of
+from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class HandOff:
     @property
     def name(self) -> str:
         """What the version is called in file names and captions: ``CMM-000001-v2``."""
-        return f"{number_of(self.dossier)}-v{self.dossier.version}"
+        return f"{dossier_number(self.dossier)}-v{self.dossier.version}"
 
     @property
     def pdf_name(self) -> str:
@@ -98,15 +99,15 @@ class StaffActions:
         """Start the review, approve or reject ``dossier``; the outcome, or why nothing changed.
         ``credited`` names who did it in the outcome."""
         try:
-            changed = self.desk.act(number_of(dossier), press.action, actor=actor, version=press.version)
+            changed = self.desk.act(dossier_number(dossier), press.action, actor=actor, version=press.version)
         except StaffError as error:
             return str(error)
         by = f", by {credited}" if credited else ""
         status = changed.status.replace("_", " ")
-        return f"{number_of(changed)} (version {changed.version}) is now {status}{by}; the applicant is told."
+        return f"{dossier_number(changed)} (version {changed.version}) is now {status}{by}; the applicant is told."
 
     def _request_hint(self, dossier: Dossier) -> str:
-        number = number_of(dossier)
+        number = dossier_number(dossier)
         keys = ", ".join(step.key for step in self.desk.requestable(dossier))
         return (
             f"To ask the applicant of {number} for information, send:\n"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conversations.dossier_numbers import dossier_number
 from conversations.staff import lifecycle
 from conversations.staff.desk import StaffDesk, StaffError, waited
+from conversations.staff.lifecycle import DossierStatus
 
 HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
   queue [status]    open applications, the longest waiting first
@@ -43,8 +45,8 @@ def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
 def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> StaffReply:
     if name == "queue":
         status = reference or None
-        if status and status not in lifecycle.STATUSES:
-            raise StaffError(f"Unknown status “{status}”; use one of: {', '.join(lifecycle.STATUSES)}.")
+        if status and status not in list(DossierStatus):
+            raise StaffError(f"Unknown status “{status}”; use one of: {', '.join(DossierStatus)}.")
         entries = desk.queue(status)
         if not entries:
             return StaffReply("Nothing waiting.")
@@ -61,7 +63,7 @@ def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> S
         return StaffReply(desk.describe(reference))
     if name == "export":
         export = desk.export(reference)
-        number = _number(reference)
+        number = export.number
         return StaffReply(
             f"Export of {number}.",
             [
@@ -72,24 +74,19 @@ def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> S
         )
     if name == "review":
         dossier = desk.start_review(reference, actor=actor)
-        return StaffReply(f"{_number(reference)} is now in review (version {dossier.version}).")
+        return StaffReply(f"{dossier_number(dossier)} is now in review (version {dossier.version}).")
     if name == "request":
         questions, _, note = rest.partition("--")
         wanted = [item.strip() for item in questions.split(",") if item.strip()]
-        desk.request_information(reference, wanted, actor=actor, note=note.strip())
-        return StaffReply(f"Asked the applicant of {_number(reference)} about: {', '.join(wanted)}.")
+        dossier = desk.request_information(reference, wanted, actor=actor, note=note.strip())
+        return StaffReply(f"Asked the applicant of {dossier_number(dossier)} about: {', '.join(wanted)}.")
     if name == "approve":
-        desk.approve(reference, actor=actor, note=rest)
-        return StaffReply(f"{_number(reference)} is approved; the applicant is told.")
+        dossier = desk.approve(reference, actor=actor, note=rest)
+        return StaffReply(f"{dossier_number(dossier)} is approved; the applicant is told.")
     if name == "reject":
-        desk.reject(reference, actor=actor, note=rest)
-        return StaffReply(f"{_number(reference)} is rejected; the applicant is told.")
+        dossier = desk.reject(reference, actor=actor, note=rest)
+        return StaffReply(f"{dossier_number(dossier)} is rejected; the applicant is told.")
     if name == "paid":
-        desk.mark_paid(reference, actor=actor)
-        return StaffReply(f"The fee of {_number(reference)} is marked paid.")
+        dossier = desk.mark_paid(reference, actor=actor)
+        return StaffReply(f"The fee of {dossier_number(dossier)} is marked paid.")
     return StaffReply(f"I don't know “{name}”.\n{HELP}")
-
-
-def _number(reference: str) -> str:
-    digits = "".join(ch for ch in reference if ch.isdigit())
-    return f"CMM-{int(digits):06d}" if digits else reference

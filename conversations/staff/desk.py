@@ -23,6 +23,7 @@ from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
 from conversations.application.summary import flatten
+from conversations.dossier_numbers import applicant_id_in, dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
 from conversations.staff import lifecycle
@@ -50,13 +51,10 @@ class QueueEntry:
 
 @dataclass(frozen=True)
 class Export:
+    number: str  # the dossier's
     pdf: bytes
     json: bytes
     evidence_zip: bytes
-
-
-def number_of(dossier: Dossier) -> str:
-    return prompts.dossier_number(dossier)
 
 
 def waited(delta: dt.timedelta) -> str:
@@ -76,7 +74,7 @@ class StaffDesk:
 
     def queue(self, status: str | None = None) -> list[QueueEntry]:
         """Open applications (or those in ``status``), the longest waiting first."""
-        wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.INFO_REQUESTED)
+        wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.DossierStatus.INFO_REQUESTED)
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.dossiers.latest_versions() if dossier.status in wanted]
             changed = tx.dossiers.last_changes([saved_id(dossier) for dossier in dossiers])
@@ -84,7 +82,7 @@ class StaffDesk:
         entries = [
             QueueEntry(
                 saved_id(dossier),
-                number_of(dossier),
+                dossier_number(dossier),
                 dossier.version,
                 dossier.status,
                 dossier.content.get("applicant", {}).get("full_name", "?"),
@@ -121,7 +119,7 @@ class StaffDesk:
 
         return render_pdf(
             dossier.content,
-            number=number_of(dossier),
+            number=dossier_number(dossier),
             version=dossier.version,
             status=lifecycle.WORDS.get(dossier.status, dossier.status),
             submitted_at=dossier.submitted_at,
@@ -154,7 +152,7 @@ class StaffDesk:
             for name, content in self.evidence_files(dossier):
                 files.writestr(name, content)
         document = json.dumps(to_json(dossier), indent=2, ensure_ascii=False).encode()
-        return Export(self.pdf(dossier, changes), document, archive.getvalue())
+        return Export(dossier_number(dossier), self.pdf(dossier, changes), document, archive.getvalue())
 
     def notification(self, dossier: Dossier, changes: Sequence[str] = ()) -> str:
         """What staff read when a dossier (or a new version of one) arrives."""
@@ -167,7 +165,7 @@ class StaffDesk:
         center = next((option.label for option in CENTER_TYPES if option.value == training.get("center_type")), "?")
         first = "New application" if dossier.version == 1 else "Resubmitted application"
         lines = [
-            f"{first} {number_of(dossier)} (version {dossier.version})",
+            f"{first} {dossier_number(dossier)} (version {dossier.version})",
             f"Applicant: {applicant.get('full_name')} <{applicant.get('email')}>",
             f"{'IMC member' if applicant.get('is_member') == 'yes' else 'Not a member'}"
             f" · fee {fee} USD ({dossier.fee_status})",
@@ -237,7 +235,7 @@ class StaffDesk:
             )
             text = lifecycle.applicant_message(
                 status,
-                number=number_of(dossier),
+                number=dossier_number(dossier),
                 note=note,
                 requested=[f"{step.group} · {step.field.label}" for step in steps],
             )
@@ -254,13 +252,13 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference)
             if dossier.fee_status == "paid":
-                raise StaffError(f"The fee for {number_of(dossier)} is already marked paid.")
+                raise StaffError(f"The fee for {dossier_number(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
             tx.dossiers.record_status(dossier, dossier.status, actor=actor, note="fee paid")
             self._tell(
                 tx,
                 tx.applicants.by_id(dossier.applicant_id),
-                Outbound(lifecycle.applicant_message("paid", number=number_of(dossier))),
+                Outbound(lifecycle.applicant_message("paid", number=dossier_number(dossier))),
             )
             return dossier
 
@@ -274,7 +272,7 @@ class StaffDesk:
             status = self._advance(dossier, action)
             tx.dossiers.record_status(dossier, status, actor=actor, note=note)
             weeks = dossier.content.get("review_weeks")
-            text = lifecycle.applicant_message(status, number=number_of(dossier), note=note, weeks=weeks)
+            text = lifecycle.applicant_message(status, number=dossier_number(dossier), note=note, weeks=weeks)
             self._tell(tx, tx.applicants.by_id(dossier.applicant_id), Outbound(text))
             return dossier
 
@@ -282,7 +280,7 @@ class StaffDesk:
         try:
             return lifecycle.advance(dossier.status, action)
         except lifecycle.NotAllowed as error:
-            raise StaffError(f"{number_of(dossier)}: {error}") from None
+            raise StaffError(f"{dossier_number(dossier)}: {error}") from None
 
     def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound) -> None:
         if applicant is not None:  # None: withdrawn, nobody to tell
@@ -296,7 +294,7 @@ class StaffDesk:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
         if version is not None and version != found.version:
             raise StaffError(
-                f"That button was for version {version} of {number_of(found)}; "
+                f"That button was for version {version} of {dossier_number(found)}; "
                 f"version {found.version} is the current one."
             )
         return tx.dossiers.locked(found)
@@ -328,8 +326,7 @@ class StaffDesk:
             chosen += [step for step in matches if step not in chosen]
         if not chosen:
             raise StaffError("Name at least one question or section to ask about.")
-        order = [step.key for step in self.flow.steps]
-        return sorted(chosen, key=lambda step: order.index(step.key))
+        return sorted(chosen, key=lambda step: self.flow.index(step.key))
 
 
 def _plain_note(note: str) -> str:
@@ -344,10 +341,10 @@ def _plain_note(note: str) -> str:
 
 
 def _applicant_number(reference: str | int) -> int:
-    match = re.fullmatch(r"(?:CMM-)?0*(\d+)", str(reference).strip(), re.IGNORECASE)
-    if not match:
+    applicant_id = applicant_id_in(reference)
+    if applicant_id is None:
         raise StaffError(f"“{reference}” is not a dossier number; use e.g. CMM-000001 or 1.")
-    return int(match.group(1))
+    return applicant_id
 
 
 def _loose(text: str) -> str:

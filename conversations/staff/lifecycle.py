@@ -9,6 +9,7 @@ each step.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from transitions.extensions import LockedMachine
@@ -16,29 +17,38 @@ from transitions.extensions import LockedMachine
 if TYPE_CHECKING:  # declared in the library's stubs only
     from transitions.core import TransitionConfigDict
 
-SUBMITTED = "submitted"
-IN_REVIEW = "in_review"
-INFO_REQUESTED = "info_requested"
-RESUBMITTED = "resubmitted"
-APPROVED = "approved"
-REJECTED = "rejected"
-STATUSES = (SUBMITTED, IN_REVIEW, INFO_REQUESTED, RESUBMITTED, APPROVED, REJECTED)
-OPEN = (SUBMITTED, IN_REVIEW, RESUBMITTED)  # staff can act on these
-WORDS = {
-    SUBMITTED: "submitted",
-    IN_REVIEW: "in review",
-    INFO_REQUESTED: "waiting for information from you",
-    RESUBMITTED: "resubmitted",
-    APPROVED: "approved",
-    REJECTED: "not approved",
+
+class DossierStatus(StrEnum):
+    """Where a dossier stands in its review; the values are stored as dossiers' statuses."""
+
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    INFO_REQUESTED = "info_requested"
+    RESUBMITTED = "resubmitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+OPEN = (DossierStatus.SUBMITTED, DossierStatus.IN_REVIEW, DossierStatus.RESUBMITTED)  # staff can act on these
+WORDS: dict[str, str] = {  # by status
+    DossierStatus.SUBMITTED: "submitted",
+    DossierStatus.IN_REVIEW: "in review",
+    DossierStatus.INFO_REQUESTED: "waiting for information from you",
+    DossierStatus.RESUBMITTED: "resubmitted",
+    DossierStatus.APPROVED: "approved",
+    DossierStatus.REJECTED: "not approved",
 }
 
+# Plain strings: ``transitions`` would name the states of an enum by its members' names.
 TRANSITIONS: list[TransitionConfigDict] = [
-    {"trigger": "start_review", "source": [SUBMITTED, RESUBMITTED], "dest": IN_REVIEW},
-    {"trigger": "request_information", "source": list(OPEN), "dest": INFO_REQUESTED},
-    {"trigger": "resubmit", "source": INFO_REQUESTED, "dest": RESUBMITTED},
-    {"trigger": "approve", "source": list(OPEN), "dest": APPROVED},
-    {"trigger": "reject", "source": list(OPEN), "dest": REJECTED},
+    {"trigger": trigger, "source": [status.value for status in sources], "dest": dest.value}
+    for trigger, sources, dest in (
+        ("start_review", (DossierStatus.SUBMITTED, DossierStatus.RESUBMITTED), DossierStatus.IN_REVIEW),
+        ("request_information", OPEN, DossierStatus.INFO_REQUESTED),
+        ("resubmit", (DossierStatus.INFO_REQUESTED,), DossierStatus.RESUBMITTED),
+        ("approve", OPEN, DossierStatus.APPROVED),
+        ("reject", OPEN, DossierStatus.REJECTED),
+    )
 ]
 
 
@@ -64,7 +74,11 @@ class _Review:
 
 
 _MACHINE = LockedMachine(
-    model=None, states=list(STATUSES), transitions=TRANSITIONS, initial=SUBMITTED, auto_transitions=False
+    model=None,
+    states=[status.value for status in DossierStatus],
+    transitions=TRANSITIONS,
+    initial=DossierStatus.SUBMITTED.value,
+    auto_transitions=False,
 )
 
 
@@ -87,26 +101,26 @@ def applicant_message(
 ) -> str:
     """What the applicant is told when their dossier reaches ``status``, in plain words."""
     said_by_staff = f"\nNote from IMC: {note}" if note else ""
-    if status == IN_REVIEW:
+    if status == DossierStatus.IN_REVIEW:
         window = f" The review takes about {weeks[0]}–{weeks[1]} weeks from submission." if weeks else ""
         return (
             f"IMC has started reviewing your application {number}.{window} IMC will contact your references, "
             f"and may contact you.{said_by_staff}"
         )
-    if status == INFO_REQUESTED:
+    if status == DossierStatus.INFO_REQUESTED:
         asked = "\n".join(f"  • {label}" for label in requested)
         return (
             f"IMC needs more information on your application {number}:\n{asked}{said_by_staff}\n"
             "Only these answers are open; everything else stays as submitted. Answer below, then resubmit."
         )
-    if status == APPROVED:
+    if status == DossierStatus.APPROVED:
         return (
             f"Congratulations! Your application {number} is approved: you are a Certified Master Mentor. "
             "IMC confirms it by email; as a paid member your badges appear on your IMC Mentor Profile. "
             "The credential is valid for 2 years from issue; renewing it needs 5 mentoring supervision "
             f"sessions a year.{said_by_staff}"
         )
-    if status == REJECTED:
+    if status == DossierStatus.REJECTED:
         return (
             f"Your application {number} was not approved.{said_by_staff}\n"
             "If you have questions, please contact IMC's credentialing support."

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.channels.console.applicant import ConsoleChannel, Unreadable, read_file
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, PDF, TRAINING_ANSWERS, stored_draft
 
 UP_TO_EVIDENCE = ["yes", *APPLICANT_ANSWERS[1:], *TRAINING_ANSWERS[:-1]]
 
 
-def typed(engine: Engine, lines: list[str]) -> str:
+def typed(engine: ConversationEngine, lines: list[str]) -> str:
     """What the terminal shows after ``lines`` are typed."""
     out = io.StringIO()
     console = ConsoleChannel(engine, stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out)
@@ -34,7 +34,7 @@ def typed(engine: Engine, lines: list[str]) -> str:
     ],
 )
 def test_digit_like_symbols_at_a_choice_are_refused_not_a_crash(
-    engine: Engine, sqlite_storage: Storage, symbol: str, says: str
+    engine: ConversationEngine, sqlite_storage: Storage, symbol: str, says: str
 ):
     # str.isdigit() is true for "²" and "①", but int() can't read them, nor 5,000 digits.
     out = typed(engine, [symbol, "1"])
@@ -55,25 +55,27 @@ def test_digit_like_symbols_at_a_choice_are_refused_not_a_crash(
     ],
 )
 def test_a_path_that_gives_no_file_is_said_and_asked_again(
-    engine: Engine, sqlite_storage: Storage, path: str, says: str
+    engine: ConversationEngine, sqlite_storage: Storage, path: str, says: str
 ):
     out = typed(engine, [*UP_TO_EVIDENCE, path])
     assert f"({says}). Type the path of the file, e.g. ~/Documents/certificate.pdf." in out
     assert stored_draft(sqlite_storage, "local", "console").state == "training_evidence"
 
 
-def test_a_command_at_a_file_question_is_a_command(engine: Engine, sqlite_storage: Storage):
+def test_a_command_at_a_file_question_is_a_command(engine: ConversationEngine, sqlite_storage: Storage):
     out = typed(engine, [*UP_TO_EVIDENCE, "/summary"])
     assert "I can't read a file at /summary" not in out and "Training center" in out
 
 
-def test_a_path_is_shown_back_without_what_a_terminal_would_run(engine: Engine):
+def test_a_path_is_shown_back_without_what_a_terminal_would_run(engine: ConversationEngine):
     out = typed(engine, [*UP_TO_EVIDENCE, "/no/such/\x1b[2Jcertificate.pdf"])
     assert "I can't read a file at /no/such/\\x1b[2Jcertificate.pdf (No such file or directory)" in out
     assert "\x1b" not in out
 
 
-def test_a_pipe_is_refused_without_waiting_for_a_writer(engine: Engine, sqlite_storage: Storage, tmp_path: Path):
+def test_a_pipe_is_refused_without_waiting_for_a_writer(
+    engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path
+):
     fifo = tmp_path / "certificate.pdf"
     os.mkfifo(fifo)
     out = typed(engine, [*UP_TO_EVIDENCE, str(fifo)])
@@ -81,7 +83,7 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(engine: Engine, sqlite_s
 
 
 def test_a_file_over_the_limit_is_not_read_and_its_size_is_said(
-    engine: Engine, sqlite_storage: Storage, tmp_path: Path
+    engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path
 ):
     huge = tmp_path / "scan.pdf"
     with huge.open("wb") as file:
@@ -102,7 +104,7 @@ def test_read_file_reads_no_further_than_one_byte_past_the_limit(tmp_path: Path)
         read_file("/dev/zero", max_bytes=10)
 
 
-def test_a_readable_file_is_sent(engine: Engine, sqlite_storage: Storage, tmp_path: Path):
+def test_a_readable_file_is_sent(engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path):
     certificate = tmp_path / "certificate.pdf"
     certificate.write_bytes(PDF)
     out = typed(engine, [*UP_TO_EVIDENCE, str(certificate)])

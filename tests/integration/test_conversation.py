@@ -6,8 +6,8 @@ import re
 
 from sqlmodel import Session, select
 
-from conversations.application.engine import Engine
-from conversations.application.machine import REVIEW, SUBMITTED
+from conversations.application.engine import ConversationEngine
+from conversations.application.machine import NavigationState
 from conversations.messages import IncomingFile
 from storage.models import Applicant, Dossier, EvidenceFile, OutboxMessage, StatusChange
 from storage.unit_of_work import Storage
@@ -44,7 +44,7 @@ def _key(storage: Storage) -> str:
     return stored_draft(storage).state
 
 
-def test_complete_application_with_bad_input_of_every_kind(engine: Engine, sqlite_storage: Storage):
+def test_complete_application_with_bad_input_of_every_kind(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     tried = set()
     for answer in FULL_APPLICATION:
@@ -66,7 +66,7 @@ def test_complete_application_with_bad_input_of_every_kind(engine: Engine, sqlit
             assert stored_draft(sqlite_storage).answers == before
         talker.answer_all([answer])
     assert tried == set(BAD_INPUT)
-    assert _key(sqlite_storage) == REVIEW
+    assert _key(sqlite_storage) == NavigationState.REVIEW
     review = talker.last
     assert "Application fee: 598 USD" in review.text  # not a member
     assert "about 4–6 weeks" in review.text  # accredited center
@@ -88,11 +88,11 @@ def test_complete_application_with_bad_input_of_every_kind(engine: Engine, sqlit
         evidence = session.exec(select(EvidenceFile)).all()
         assert len(evidence) == 1  # the same PDF twice is one stored file
         assert sqlite_storage.files.path(evidence[0].sha256).read_bytes() == PDF
-    assert _key(sqlite_storage) == SUBMITTED
+    assert _key(sqlite_storage) == NavigationState.SUBMITTED
     assert "is submitted" in talker.say("/status")
 
 
-def test_consent_no_stores_nothing(engine: Engine, sqlite_storage: Storage):
+def test_consent_no_stores_nothing(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     assert "consent" in talker.say("hello")
     assert "Nothing has been stored" in talker.say("no")
@@ -101,7 +101,9 @@ def test_consent_no_stores_nothing(engine: Engine, sqlite_storage: Storage):
     assert "consent" in talker.say("/start")
 
 
-def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(engine: Engine, sqlite_storage: Storage):
+def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(
+    engine: ConversationEngine, sqlite_storage: Storage
+):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
     reply = talker.say("42")
@@ -110,19 +112,19 @@ def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(engine: E
     assert stored_draft(sqlite_storage).answers["training_hours"] == 42
     assert stored_draft(sqlite_storage).state == "training_mode"  # carries on
     talker.answer_all(TRAINING_ANSWERS[4:] + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.value for choice in talker.last.choices] == ["edit"]
     assert "so 8 more" in talker.last.text
     assert "can't be submitted yet" in talker.say("submit")
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     talker.say("/edit training hours")
     reply = talker.say("50")
     assert "✓ Training hours: 50" in reply
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.value for choice in talker.last.choices] == ["submit", "edit"]
 
 
-def test_member_pays_member_fee_and_is_asked_for_the_number(engine: Engine, sqlite_storage: Storage):
+def test_member_pays_member_fee_and_is_asked_for_the_number(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     talker.answer_all(["yes", "Maria Gonzalez", "maria@example.org", "yes"])
     assert stored_draft(sqlite_storage).state == "membership_number"
@@ -131,7 +133,7 @@ def test_member_pays_member_fee_and_is_asked_for_the_number(engine: Engine, sqli
     assert "Application fee: 450 USD" in talker.last.text
 
 
-def test_cross_field_rules_refuse_contradictions(engine: Engine, sqlite_storage: Storage):
+def test_cross_field_rules_refuse_contradictions(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:4])
     talker.say("Mentee One")
@@ -144,7 +146,7 @@ def test_cross_field_rules_refuse_contradictions(engine: Engine, sqlite_storage:
     assert stored_draft(sqlite_storage).state == "ref2_mentee_email"
 
 
-def test_evidence_accepts_images_and_names_them_safely(engine: Engine, sqlite_storage: Storage):
+def test_evidence_accepts_images_and_names_them_safely(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
     reply = talker.send(JPEG, name="../../secret/scan.jpg")
@@ -154,7 +156,9 @@ def test_evidence_accepts_images_and_names_them_safely(engine: Engine, sqlite_st
     assert sqlite_storage.files.path(saved["sha256"]).read_bytes() == JPEG
 
 
-def test_a_failure_while_saving_loses_nothing_and_says_so(engine: Engine, sqlite_storage: Storage, monkeypatch):
+def test_a_failure_while_saving_loses_nothing_and_says_so(
+    engine: ConversationEngine, sqlite_storage: Storage, monkeypatch
+):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
     before = stored_draft(sqlite_storage)
@@ -171,7 +175,7 @@ def test_a_failure_while_saving_loses_nothing_and_says_so(engine: Engine, sqlite
     assert "✓ Evidence: certificate.pdf" in talker.deliver(message)  # the same message, redelivered, now applies
 
 
-def test_a_draft_saved_at_a_question_that_no_longer_exists_goes_on(engine: Engine, sqlite_storage: Storage):
+def test_a_draft_saved_at_a_question_that_no_longer_exists_goes_on(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
     with sqlite_storage.transaction() as tx:
@@ -184,7 +188,9 @@ def test_a_draft_saved_at_a_question_that_no_longer_exists_goes_on(engine: Engin
     assert stored_draft(sqlite_storage).state == "training_hours"
 
 
-def test_buttons_carry_their_question_and_an_old_button_changes_nothing(engine: Engine, sqlite_storage: Storage):
+def test_buttons_carry_their_question_and_an_old_button_changes_nothing(
+    engine: ConversationEngine, sqlite_storage: Storage
+):
     talker = Talker(engine)
     talker.say("hello")
     assert talker.last.question == "consent"
@@ -200,7 +206,7 @@ def test_buttons_carry_their_question_and_an_old_button_changes_nothing(engine: 
     assert talker.last.question == ""  # a typed question has no buttons to tie
 
 
-def test_what_cannot_be_read_is_said_and_changes_nothing(engine: Engine, sqlite_storage: Storage):
+def test_what_cannot_be_read_is_said_and_changes_nothing(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     assert "I can't use stickers" in talker.deliver(talker.inbound(unsupported="stickers"))
     talker.say("yes")
@@ -210,7 +216,7 @@ def test_what_cannot_be_read_is_said_and_changes_nothing(engine: Engine, sqlite_
     assert stored_draft(sqlite_storage).answers == before.answers
 
 
-def test_a_file_too_large_for_the_channel_to_fetch(engine: Engine, sqlite_storage: Storage):
+def test_a_file_too_large_for_the_channel_to_fetch(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:-1])
     reply = talker.deliver(talker.inbound(file=IncomingFile("scan.pdf", None, size=25_000_000)))

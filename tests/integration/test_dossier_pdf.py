@@ -15,12 +15,12 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from conversations.application.answers import show
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.flow import CONSENT, REFERENCES, Flow
 from conversations.application.policy import Policy
-from conversations.application.prompts import dossier_number
 from conversations.application.scope import reference_key
 from conversations.application.summary import flatten
+from conversations.dossier_numbers import dossier_number
 from conversations.staff.pdf import render_pdf
 from conversations.staff.verdict import verdict
 from storage.models import Dossier
@@ -42,7 +42,7 @@ REFERENCE_COLUMN = {
 UNICODE_NAME = "Zoë Łukasz-Đặng"
 
 
-def submit(engine: Engine, storage: Storage, answers: list, user_id: str = "applicant-1") -> Dossier:
+def submit(engine: ConversationEngine, storage: Storage, answers: list, user_id: str = "applicant-1") -> Dossier:
     Applicant(engine, user_id).answer_all(answers + ["submit"])
     with Session(storage.engine) as session:
         dossiers = session.exec(select(Dossier).order_by(Dossier.id)).all()
@@ -203,7 +203,7 @@ def test_an_ineligible_dossier_lists_its_problems(dossier: Dossier):
     ) in eligibility
 
 
-def test_names_in_any_script_survive(engine: Engine, sqlite_storage: Storage, caplog):
+def test_names_in_any_script_survive(engine: ConversationEngine, sqlite_storage: Storage, caplog):
     answers = with_answer(FULL_APPLICATION, "Maria Gonzalez", UNICODE_NAME)
     answers = with_answer(answers, "Sam Okafor", "Αλέξης Ŝmith")
     answers = with_answer(answers, "Mentee 3", "Łukasz Đặng")
@@ -224,7 +224,7 @@ def test_a_name_typed_with_combining_marks_prints_composed(dossier: Dossier):
     assert f"Full name {UNICODE_NAME}" in raw
 
 
-def test_a_490_character_answer_wraps_and_is_all_there(engine: Engine, sqlite_storage: Storage):
+def test_a_490_character_answer_wraps_and_is_all_there(engine: ConversationEngine, sqlite_storage: Storage):
     words = " ".join(f"Building {n} Harbour Road" for n in range(100))
     address = words[:490].rstrip()
     address = address + "x" * (490 - len(address))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from conversations.application.machine import REVIEW, SUBMITTED
+from conversations.application.machine import NavigationState
 from conversations.notices import STAFF_FOLDER
 from storage.models import Applicant, Dossier, OutboxMessage, ProcessedInbound, StatusChange
 from storage.repositories.applicants import Applicants
@@ -44,9 +44,9 @@ def test_resume_after_restart(storage: Storage, database_url: str, tmp_path: Pat
     assert "Do you hold the Certified Professional Mentor (CPM) credential?" in reply
     assert stored_draft(reopened).answers["training_hours"] == 52.5
     second.answer_all(EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
-    assert stored_draft(reopened).state == REVIEW
+    assert stored_draft(reopened).state == NavigationState.REVIEW
     assert "Submitted" in second.say("submit")
-    assert stored_draft(reopened).state == SUBMITTED
+    assert stored_draft(reopened).state == NavigationState.SUBMITTED
     reopened.engine.dispose()
 
 

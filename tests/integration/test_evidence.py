@@ -16,7 +16,7 @@ import pytest
 
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.senders import FolderStaffSender
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.staff.desk import StaffDesk
 from storage.sweep import sweep_files
@@ -64,7 +64,7 @@ def staff_folder_receives(storage: Storage, folder: Path) -> list[tuple[str, byt
     ],
 )
 def test_a_replaced_file_is_not_sent_to_staff_and_is_deleted(
-    engine: Engine, sqlite_storage: Storage, tmp_path: Path, replaced_by: list
+    engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path, replaced_by: list
 ):
     talker = Talker(engine)
     until_the_evidence(talker)
@@ -82,7 +82,7 @@ def test_a_replaced_file_is_not_sent_to_staff_and_is_deleted(
 
 
 def test_a_file_replaced_after_submission_stays_with_the_version_that_gave_it(
-    engine: Engine, sqlite_storage: Storage, tmp_path: Path
+    engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path
 ):
     talker = Talker(engine)
     until_the_evidence(talker)
@@ -100,7 +100,7 @@ def test_a_file_replaced_after_submission_stays_with_the_version_that_gave_it(
     assert [name for name, _ in desk.evidence_files(first)] == ["01-first-scan.png", "02-certificate.pdf"]
 
 
-def test_restart_lets_go_of_every_file(engine: Engine, sqlite_storage: Storage):
+def test_restart_lets_go_of_every_file(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     until_the_evidence(talker)
     talker.answer_all(["/restart", "yes"])

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.delivery.dispatcher import Dispatcher
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.support import relay as support
 from conversations.support.asking import Asking
@@ -26,8 +26,8 @@ SUPPORT = "support:telegram"
 
 
 @pytest.fixture
-def engine(storage: Storage, faq_index: FaqIndex) -> Engine:
-    return Engine(storage, policy=Policy(), asking=Asking(support_destinations=[SUPPORT], index=faq_index))
+def engine(storage: Storage, faq_index: FaqIndex) -> ConversationEngine:
+    return ConversationEngine(storage, policy=Policy(), asking=Asking(support_destinations=[SUPPORT], index=faq_index))
 
 
 def ask_a_person(storage: Storage, talker: Talker, question: str, *, posted_as: str) -> None:
@@ -56,7 +56,7 @@ def rows(storage: Storage, table: type) -> list:
         return list(session.exec(select(table).order_by(col(table.id))))
 
 
-def test_cancel_forgets_the_applicants_questions_threads_and_outbox_rows(storage: Storage, engine: Engine):
+def test_cancel_forgets_the_applicants_questions_threads_and_outbox_rows(storage: Storage, engine: ConversationEngine):
     maria, other = Talker(engine, "maria"), Talker(engine, "other")
     maria.answer_all(APPLICANT_ANSWERS)
     other.answer_all(APPLICANT_ANSWERS)
@@ -80,7 +80,9 @@ def test_cancel_forgets_the_applicants_questions_threads_and_outbox_rows(storage
     assert support.reply_in_thread(storage, destination=SUPPORT, message_ref="101", text="Also…", by="ana") == ""
 
 
-async def test_a_question_being_posted_when_its_applicant_withdraws_is_let_go(storage: Storage, engine: Engine):
+async def test_a_question_being_posted_when_its_applicant_withdraws_is_let_go(
+    storage: Storage, engine: ConversationEngine
+):
     maria = Talker(engine, "maria")
     maria.answer_all(APPLICANT_ANSWERS)
     maria.say("/human can I pay in two parts?")

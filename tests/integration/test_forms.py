@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.fields import Kind
-from conversations.application.machine import REVIEW
+from conversations.application.machine import NavigationState
 from conversations.messages import FormOffer
 from storage.unit_of_work import Storage
 from tests.conftest import (
@@ -32,7 +32,7 @@ REFERENCE_2 = {
 
 
 @pytest.fixture
-def talker(engine: Engine) -> Talker:
+def talker(engine: ConversationEngine) -> Talker:
     return Talker(engine)
 
 
@@ -52,7 +52,7 @@ def test_questions_that_have_a_form_offer_it(talker: Talker):
     assert talker.last.expects_file and talker.last.form is None  # files are asked in the chat
 
 
-def test_a_form_lists_the_questions_that_apply_with_saved_answers(talker: Talker, engine: Engine):
+def test_a_form_lists_the_questions_that_apply_with_saved_answers(talker: Talker, engine: ConversationEngine):
     assert engine.form("test", talker.user_id, "ref1") is None  # not started
     talker.answer_all(UP_TO_REFERENCES + EXPERIENCE_ANSWERS[4:12])  # reference 1 with a letter
     form = engine.form("test", talker.user_id, "ref1")
@@ -150,13 +150,13 @@ def test_supervision_form_keeps_an_ineligible_answer_and_says_why(talker: Talker
     result = submit(talker, "supervision", values)
     assert result.errors == {}
     assert "Your supervisor must be a practicing mentor" in result.replies[0].text
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert stored_draft(sqlite_storage).answers["supervisor_fit"] == "no"
     own = submit(talker, "supervision", values | {"supervisor_email": "maria@example.org"})
     assert "your own email address" in own.errors["supervisor_email"]
 
 
-def test_overview_for_a_home_screen(talker: Talker, engine: Engine):
+def test_overview_for_a_home_screen(talker: Talker, engine: ConversationEngine):
     nobody = engine.overview("test", talker.user_id)
     assert (nobody.status, nobody.dossier) == ("not started", None)
     assert [title for title, _, _ in nobody.progress] == ["About you", "Training", "Experience", "Supervision"]

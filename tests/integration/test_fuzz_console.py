@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.console.applicant import ConsoleChannel
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from tests.conftest import FULL_APPLICATION, PDF
 
 ANSWERS = [answer for answer in FULL_APPLICATION if isinstance(answer, str)]
@@ -37,7 +37,7 @@ def printable_on_a_terminal(shown: str) -> bool:
     ) and not any("\u202a" <= character <= "\u202e" or "\u2066" <= character <= "\u2069" for character in shown)
 
 
-def test_the_terminal_takes_any_line(engine: Engine, tmp_path: Path):
+def test_the_terminal_takes_any_line(engine: ConversationEngine, tmp_path: Path):
     certificate = tmp_path / "certificate.pdf"
     certificate.write_bytes(PDF)
 

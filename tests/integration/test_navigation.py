@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from conversations.application.engine import Engine
-from conversations.application.machine import REVIEW
+from conversations.application.engine import ConversationEngine
+from conversations.application.machine import NavigationState
 from conversations.application.turn import parse_command
 from storage.models import Applicant, EvidenceFile
 from storage.unit_of_work import Storage
@@ -26,7 +26,7 @@ from tests.conftest import (
 
 
 @pytest.fixture
-def talker(engine: Engine) -> Talker:
+def talker(engine: ConversationEngine) -> Talker:
     return Talker(engine)
 
 
@@ -164,7 +164,7 @@ def test_edit_reruns_dependent_checks(talker: Talker, sqlite_storage: Storage):
 
 def test_edit_that_opens_new_questions_asks_them_before_returning(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
-    assert state(sqlite_storage) == REVIEW
+    assert state(sqlite_storage) == NavigationState.REVIEW
     talker.say("/edit")
     talker.say("Reference 2")
     talker.say("Reference letter")
@@ -172,7 +172,7 @@ def test_edit_that_opens_new_questions_asks_them_before_returning(talker: Talker
     assert state(sqlite_storage) == "ref2_letter_author"
     talker.say("manager")
     talker.say("yes")
-    assert state(sqlite_storage) == REVIEW
+    assert state(sqlite_storage) == NavigationState.REVIEW
     saved = answers(sqlite_storage)
     assert (saved["ref2_letter_author"], saved["ref2_confidentiality"]) == ("manager", "yes")
 
@@ -186,7 +186,7 @@ def test_edit_from_the_review_and_membership_change_updates_the_fee(talker: Talk
     talker.say("yes")
     assert state(sqlite_storage) == "membership_number"  # newly applicable, asked before returning
     talker.say("/skip")
-    assert state(sqlite_storage) == REVIEW
+    assert state(sqlite_storage) == NavigationState.REVIEW
     assert "Application fee: 450 USD" in talker.last.text
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from bot.channels.console.staff import run_staff_command
 from bot.delivery.senders import FolderStaffSender
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.staff.desk import StaffDesk
 from storage.database import make_engine
@@ -59,7 +59,7 @@ def test_an_evidence_file_and_its_folders(tmp_path: Path):
 
 
 async def test_a_dossier_in_the_staff_folder_and_a_staff_export(
-    engine: Engine, sqlite_storage: Storage, tmp_path: Path
+    engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path
 ):
     Talker(engine).answer_all([*FULL_APPLICATION, "submit"])
     with Session(sqlite_storage.engine) as session:

@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.messages import Outbound
 from conversations.support import relay as support
@@ -31,13 +31,13 @@ ANSWERS = {entry.id: entry.answer for entry in load()}
 
 
 @pytest.fixture
-def engine(sqlite_storage: Storage, faq_index: FaqIndex) -> Engine:
+def engine(sqlite_storage: Storage, faq_index: FaqIndex) -> ConversationEngine:
     asking = Asking(support_destinations=["support:telegram"], index=faq_index)
-    return Engine(sqlite_storage, policy=Policy(), asking=asking)
+    return ConversationEngine(sqlite_storage, policy=Policy(), asking=asking)
 
 
 @pytest.fixture
-def talker(engine: Engine) -> Talker:
+def talker(engine: ConversationEngine) -> Talker:
     return Talker(engine)
 
 
@@ -225,7 +225,7 @@ def test_a_question_while_the_index_is_made_gets_one_moment_and_holds_up_no_one_
         return faq_index
 
     monkeypatch.setattr("conversations.support.faq.index.FaqIndex", made_slowly)
-    engine = Engine(sqlite_storage, policy=Policy(), asking=Asking())  # nothing made yet, as at a start
+    engine = ConversationEngine(sqlite_storage, policy=Policy(), asking=Asking())  # nothing made yet, as at a start
     asking, other = Talker(engine, "asking"), Talker(engine, "other")
     for talker in (asking, other):
         talker.answer_all(APPLICANT_ANSWERS)
@@ -259,7 +259,7 @@ def test_an_index_that_cannot_be_made_sends_questions_to_a_person(
         raise MemoryError("no room to learn")
 
     monkeypatch.setattr("conversations.support.faq.index.FaqIndex", broken)
-    talker = Talker(Engine(sqlite_storage, policy=Policy(), asking=Asking()))
+    talker = Talker(ConversationEngine(sqlite_storage, policy=Policy(), asking=Asking()))
     talker.answer_all(APPLICANT_ANSWERS)
     reply = talker.say("how much is the fee?")
     assert "I'm not sure I have the answer to that" in reply and "/human" in reply

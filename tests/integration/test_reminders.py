@@ -10,7 +10,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.reminders import ReminderPolicy, Reminders, is_quiet
 from conversations.staff.desk import StaffDesk
@@ -36,7 +36,7 @@ def in_time_zone(storage: Storage, time_zone: str) -> None:
 
 
 @pytest.fixture
-def waiting(engine: Engine) -> Talker:
+def waiting(engine: ConversationEngine) -> Talker:
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS)
     return talker
@@ -121,7 +121,7 @@ def test_after_a_restart_only_the_reminder_now_due_goes_out(
 
 
 def test_renewal_reminders_before_the_credential_expires(
-    engine: Engine, reminders: Reminders, clock: ManualClock, sqlite_storage: Storage
+    engine: ConversationEngine, reminders: Reminders, clock: ManualClock, sqlite_storage: Storage
 ):
     Talker(engine).answer_all(FULL_APPLICATION + ["submit"])
     clock.advance(days=40)

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.staff.actions import NO_DOSSIER, Press, StaffActions, press_of
 from conversations.staff.desk import StaffDesk
@@ -18,7 +18,7 @@ from tests.conftest import Applicant as Talker
 
 
 @pytest.fixture
-def actions(engine: Engine, sqlite_storage: Storage) -> StaffActions:
+def actions(engine: ConversationEngine, sqlite_storage: Storage) -> StaffActions:
     Talker(engine).answer_all(FULL_APPLICATION + ["submit"])
     return StaffActions(StaffDesk(sqlite_storage, policy=Policy()), platform="telegram", allowed=frozenset({"42"}))
 

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from sqlmodel import Session, col, select
 
-from conversations.application.engine import Engine
-from conversations.application.machine import REVIEW, SUBMITTED
+from conversations.application.engine import ConversationEngine
+from conversations.application.machine import NavigationState
 from conversations.application.policy import Policy
 from conversations.staff import lifecycle
 from conversations.staff.desk import StaffDesk, StaffError
@@ -34,7 +34,7 @@ def desk(sqlite_storage: Storage) -> StaffDesk:
 
 
 @pytest.fixture
-def submitted(engine: Engine) -> Talker:
+def submitted(engine: ConversationEngine) -> Talker:
     talker = Talker(engine)
     talker.answer_all(FULL_APPLICATION + ["submit"])
     return talker
@@ -142,13 +142,13 @@ def test_request_information_reopens_only_the_named_answers_then_resubmit(
     assert stored_draft(sqlite_storage).state == "ref2_letter"
     submitted.send(PDF, name="letter2.pdf")
     submitted.answer_all(["manager", "no"])  # newly needed by the letter
-    assert stored_draft(sqlite_storage).state == REVIEW
+    assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.label for choice in submitted.last.choices] == ["Resubmit the application", "Edit an answer"]
     reply = submitted.say("Resubmit")
     assert "✓ Resubmitted. Version 2 of your application CMM-000001" in reply
     assert "Training · Training hours: 52.5 → 60" in reply
     assert "Reference 2 · Mentee email: mentee2@example.com → jordan@example.com" in reply
-    assert stored_draft(sqlite_storage).state == SUBMITTED
+    assert stored_draft(sqlite_storage).state == NavigationState.SUBMITTED
     with Session(sqlite_storage.engine) as session:
         versions = session.exec(select(Dossier).order_by(col(Dossier.version))).all()
         staff_rows = session.exec(

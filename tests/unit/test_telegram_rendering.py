@@ -7,7 +7,7 @@ import pytest
 from bot.channels.telegram.applicant import callback_data, keyboard
 from bot.channels.text import split_message
 from conversations.application.flow import Flow
-from conversations.application.machine import NAVIGATION_STATES
+from conversations.application.machine import NavigationState
 from conversations.messages import Choice, Outbound
 
 
@@ -30,7 +30,7 @@ def test_a_line_longer_than_the_limit_is_cut():
 
 def test_every_button_of_the_flow_fits_telegrams_64_bytes():
     flow = Flow()
-    longest_state = max([step.key for step in flow.steps] + list(NAVIGATION_STATES), key=len)
+    longest_state = max([step.key for step in flow.steps] + list(NavigationState), key=len)
     values = [option.value for step in flow.steps for option in step.field.options]
     values += [step.key for step in flow.steps] + [step.group for step in flow.steps] + ["/keep"]
     for value in values:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TextIO
 
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.validators import choice_number
 from conversations.messages import Inbound, IncomingFile, Outbound
 
@@ -32,7 +32,7 @@ def _is_path(line: str) -> bool:
 
 
 class ConsoleChannel:
-    def __init__(self, engine: Engine, *, stdin: TextIO, stdout: TextIO, user_id: str = "local") -> None:
+    def __init__(self, engine: ConversationEngine, *, stdin: TextIO, stdout: TextIO, user_id: str = "local") -> None:
         self.engine = engine
         self.stdin = stdin
         self.stdout = stdout

@@ -34,7 +34,7 @@ from bot.channels.slack.staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.slack.support import SlackSupport
 from bot.channels.slack.text import plain_sections, top_level_text
 from bot.channels.text import chosen_line
-from conversations.application.engine import Engine, Overview
+from conversations.application.engine import ConversationEngine, Overview
 from conversations.application.fields import Kind
 from conversations.application.forms import Form, FormField
 from conversations.keyed_lock import AsyncKeyedLocks
@@ -181,7 +181,7 @@ class _InHand:
 class SlackChannel:
     def __init__(
         self,
-        engine: Engine,
+        engine: ConversationEngine,
         client: AsyncWebClient,
         *,
         max_file_bytes: int,
@@ -391,7 +391,7 @@ def web_client(token: str, api_url: str, *, retries: int = 3) -> AsyncWebClient:
 
 
 def build_app(
-    engine: Engine,
+    engine: ConversationEngine,
     *,
     token: str,
     api_url: str,

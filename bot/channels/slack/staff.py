@@ -13,8 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.text import SECTION_LIMIT, plain_sections, top_level_text
 from bot.channels.text import split_message
+from conversations.dossier_numbers import dossier_number
 from conversations.staff.actions import ACTIONS, NO_DOSSIER, NOT_MINE, REFUSED, StaffActions, press_of
-from conversations.staff.desk import StaffDesk, StaffError, number_of
+from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage
 
 REQUEST_CALLBACK = "staff-request"
@@ -142,14 +143,14 @@ class SlackStaff:
         try:
             dossier = await asyncio.to_thread(
                 lambda: self.actions.desk.request_information(
-                    number_of(shown), keys, actor=actor, note=note, version=int(version)
+                    dossier_number(shown), keys, actor=actor, note=note, version=int(version)
                 )
             )
         except StaffError as error:
             await ack(response_action="errors", errors={"questions": str(error)[:2000]})
             return
         await ack()
-        await self.say(f"{number_of(dossier)}: asked the applicant about {len(keys)} question(s), by {user_id}.")
+        await self.say(f"{dossier_number(dossier)}: asked the applicant about {len(keys)} question(s), by {user_id}.")
 
     async def on_command(self, command: dict) -> None:
         """A /cmm command typed in the staff channel."""

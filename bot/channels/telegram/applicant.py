@@ -36,7 +36,7 @@ from bot.channels.telegram.support import TelegramSupport
 from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve, serve_webhook
 from bot.channels.text import chosen_line, split_message
 from bot.delivery.dispatcher import Dispatcher
-from conversations.application.engine import Engine
+from conversations.application.engine import ConversationEngine
 from conversations.application.prompts import COMMANDS
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import Inbound, IncomingFile, Outbound
@@ -161,7 +161,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 class TelegramChannel:
     def __init__(
-        self, engine: Engine, staff: TelegramStaff | None = None, support: TelegramSupport | None = None
+        self, engine: ConversationEngine, staff: TelegramStaff | None = None, support: TelegramSupport | None = None
     ) -> None:
         self.engine = engine
         self.staff = staff
@@ -295,7 +295,7 @@ async def register_commands(application: Application) -> None:
 
 
 def build_application(
-    engine: Engine,
+    engine: ConversationEngine,
     *,
     token: str,
     api_url: str,

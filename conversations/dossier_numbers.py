@@ -1,0 +1,21 @@
+"""Dossier numbers. ``CMM-000001`` names an application whatever its version, as it is made from
+the applicant's id; staff may write it ``CMM-000001``, ``cmm-1`` or just ``1``."""
+
+from __future__ import annotations
+
+import re
+
+from storage.models import Dossier
+
+_WRITTEN = re.compile(r"(?:CMM-)?0*(\d+)", re.IGNORECASE)
+
+
+def dossier_number(dossier: Dossier) -> str:
+    """The application's number: the same for every version of it."""
+    return f"CMM-{dossier.applicant_id:06d}"
+
+
+def applicant_id_in(reference: str | int) -> int | None:
+    """The applicant whose application ``reference`` names, or None if it is no dossier number."""
+    match = _WRITTEN.fullmatch(str(reference).strip())
+    return int(match.group(1)) if match else None
