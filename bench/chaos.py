@@ -77,11 +77,11 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from conversations.application.asking import ONE_MOMENT
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier.numbers import dossier_number
 from conversations.messages import Inbound, IncomingFile
-from conversations.support.asking import ONE_MOMENT
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade

@@ -19,7 +19,7 @@ from bot.delivery.outbox_listing import list_outbox
 from bot.logs import configure_logging
 from bot.settings import Settings
 from conversations.application.flow import Flow
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier.numbers import dossier_number
 from conversations.staff.export import to_json, to_text
 from storage.unit_of_work import Storage
 

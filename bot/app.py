@@ -13,11 +13,11 @@ from sqlalchemy.exc import OperationalError
 from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.delivery.senders import ConsoleApplicantSender, FolderStaffSender
 from bot.settings import Settings
+from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
 from conversations.notices import STAFF_FOLDER, applicant_destination
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
-from conversations.support.asking import Asking
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
-from conversations.dossier_numbers import dossier_number
+from conversations.application.machine import NavigationState
+from conversations.dossier.numbers import dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
 from storage.models import saved_id
@@ -75,7 +76,7 @@ class Reminders:
     def _idle(self, tx: Transaction) -> int:
         now = tx.now
         queued = 0
-        for applicant, draft in tx.applicants.idle_drafts():
+        for applicant, draft in tx.applicants.idle_drafts(finished=NavigationState.SUBMITTED):
             if is_quiet(now, applicant.time_zone, self.policy):
                 continue
             idle = now - draft.updated_at

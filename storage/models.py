@@ -4,6 +4,7 @@ columns hold UTC moments, stamped by the transaction that writes them (``Transac
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -60,6 +61,18 @@ class Draft(SQLModel, table=True):
     answers: dict[str, Any] = _json_column(default_factory=dict)
     context: dict[str, Any] = _json_column(default_factory=dict)  # navigation: where an edit returns to
     updated_at: dt.datetime = _time_column()
+
+
+class DossierStatus(StrEnum):
+    """Where a dossier stands in its review (``conversations/dossier/lifecycle.py`` says how it
+    moves); the values are what ``Dossier.status`` and ``StatusChange.status`` hold."""
+
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    INFO_REQUESTED = "info_requested"
+    RESUBMITTED = "resubmitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class Dossier(SQLModel, table=True):

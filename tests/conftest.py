@@ -15,11 +15,11 @@ import pytest
 from filelock import FileLock
 from sqlmodel import Session, col, select
 
+from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile, Outbound
 from conversations.notices import notice_in
-from conversations.support.asking import Asking
 from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore

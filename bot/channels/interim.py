@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from conversations.application.asking import Interim
 from conversations.messages import Outbound
-from conversations.support.asking import Interim
 
 
 def interim_on_loop(send: Callable[[Outbound], Coroutine[Any, Any, None]]) -> Interim:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier.numbers import dossier_number
 from conversations.notices import notice_in
 from conversations.staff.desk import StaffDesk
 from storage.models import OutboxMessage

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.exc import IntegrityError
 
 from conversations.application import prompts
+from conversations.application.asking import Asking, Interim, LookedUp
 from conversations.application.evidence import let_go_of_unused_files
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
@@ -22,13 +23,13 @@ from conversations.application.machine import Conversation, NavigationState, bui
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
 from conversations.application.summary import section_progress
-from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn, parse_command
+from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
-from conversations.dossier_numbers import dossier_number
+from conversations.commands import parse_command
+from conversations.dossier.numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
 from conversations.notices import STAFF_FOLDER
-from conversations.support.asking import Asking, Interim, LookedUp
 from conversations.text_hygiene import clean_form, clean_inbound
 from storage.models import Applicant, saved_id
 from storage.unit_of_work import Storage, Transaction

@@ -14,11 +14,10 @@ from conversations.application.machine import Conversation, NavigationState
 from conversations.application.policy import Policy
 from conversations.application.summary import issues, quote, section_progress, summary
 from conversations.application.validators import Option
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier import lifecycle
+from conversations.dossier.numbers import dossier_number
 from conversations.messages import Choice, FormOffer, Outbound
-from conversations.staff import lifecycle
-from conversations.staff.lifecycle import DossierStatus
-from storage.models import Dossier, StatusChange
+from storage.models import Dossier, DossierStatus, StatusChange
 
 COMMANDS = (
     ("/help", "what the current question needs"),

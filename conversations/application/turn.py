@@ -11,7 +11,7 @@ from storage.models import Applicant, Dossier, saved_id
 from storage.unit_of_work import Transaction
 
 if TYPE_CHECKING:
-    from conversations.support.asking import LookedUp
+    from conversations.application.asking import LookedUp
 
 # Menus and confirmations: places the applicant passes through, never a place to return to.
 MENUS = (
@@ -70,19 +70,3 @@ class Turn:
         if dossier is None:
             raise RuntimeError(f"applicant {self.applicant_id} is past submission, but has no dossier")
         return dossier
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    argument: str
-
-
-def parse_command(text: str) -> Command | None:
-    """``/edit training hours`` -> Command("edit", "training hours"); ``/help@SomeBot`` -> help.
-    The argument may start on the next line (``/faq_add`` and a question below it)."""
-    stripped = text.strip()
-    if not stripped.startswith("/") or len(stripped) == 1:
-        return None
-    word, *argument = stripped[1:].split(maxsplit=1)
-    return Command(word.split("@", 1)[0].casefold(), argument[0] if argument else "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier.numbers import dossier_number
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier

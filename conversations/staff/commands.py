@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conversations.dossier_numbers import dossier_number
-from conversations.staff import lifecycle
+from conversations.dossier import lifecycle
+from conversations.dossier.numbers import dossier_number
 from conversations.staff.desk import StaffDesk, StaffError, waited
-from conversations.staff.lifecycle import DossierStatus
+from storage.models import DossierStatus
 
 HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
   queue [status]    open applications, the longest waiting first

@@ -23,14 +23,14 @@ from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
 from conversations.application.summary import flatten
-from conversations.dossier_numbers import applicant_id_in, dossier_number
+from conversations.dossier import lifecycle
+from conversations.dossier.numbers import applicant_id_in, dossier_number
 from conversations.messages import Outbound
 from conversations.notices import tell_applicant
-from conversations.staff import lifecycle
 from conversations.staff.export import to_json, to_text
 from conversations.staff.verdict import Verdict, verdict
 from conversations.text_hygiene import Unusable, clean_text
-from storage.models import Applicant, Dossier, saved_id
+from storage.models import Applicant, Dossier, DossierStatus, saved_id
 from storage.unit_of_work import Storage, Transaction
 
 
@@ -74,7 +74,7 @@ class StaffDesk:
 
     def queue(self, status: str | None = None) -> list[QueueEntry]:
         """Open applications (or those in ``status``), the longest waiting first."""
-        wanted = (status,) if status else (*lifecycle.OPEN, lifecycle.DossierStatus.INFO_REQUESTED)
+        wanted = (status,) if status else (*lifecycle.OPEN, DossierStatus.INFO_REQUESTED)
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.dossiers.latest_versions() if dossier.status in wanted]
             changed = tx.dossiers.last_changes([saved_id(dossier) for dossier in dossiers])

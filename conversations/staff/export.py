@@ -7,7 +7,7 @@ from typing import Any
 from conversations.application.flow import Flow
 from conversations.application.policy import Policy
 from conversations.application.summary import Quote, flatten, summary
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier.numbers import dossier_number
 from storage.models import Dossier
 
 EXPORT_SCHEMA_VERSION = 1

@@ -9,11 +9,10 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from conversations.application.turn import parse_command
+from conversations.commands import parse_command
 from conversations.messages import Outbound
 from conversations.notices import support_destination, tell_applicant
-from conversations.support.asking import ADDED_TOPIC
-from conversations.support.faq.knowledge import normalize
+from conversations.support.faq.knowledge import ADDED_TOPIC, normalize
 from conversations.text_hygiene import Unusable, clean_text
 from storage.models import FaqEntry, FaqQuestion
 from storage.unit_of_work import Storage, Transaction

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, delete, select
 
 from storage.models import Applicant, Draft, ReminderSent, saved_id
 from storage.repositories.base import Repository
-from storage.repositories.dossiers import SUBMITTED
 from storage.repositories.evidence import Evidence
 from storage.repositories.inbox import Inbox
 from storage.repositories.outbox import Outbox
@@ -71,12 +70,12 @@ class Applicants(Repository):
         draft.updated_at = self.now
         self.session.add(draft)
 
-    def idle_drafts(self) -> list[tuple[Applicant, Draft]]:
-        """Drafts not submitted, of applicants who want reminders."""
+    def idle_drafts(self, *, finished: str) -> list[tuple[Applicant, Draft]]:
+        """Drafts not in the state ``finished`` (submitted), of applicants who want reminders."""
         query = (
             select(Applicant, Draft)
             .join(Draft, col(Draft.applicant_id) == col(Applicant.id))
-            .where(col(Applicant.reminders).is_(True), Draft.state != SUBMITTED)
+            .where(col(Applicant.reminders).is_(True), Draft.state != finished)
         )
         return list(self.session.exec(query))
 

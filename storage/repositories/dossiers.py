@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Applicant, Dossier, StatusChange, saved_id
+from storage.models import Applicant, Dossier, DossierStatus, StatusChange, saved_id
 from storage.repositories.base import Repository
 from storage.repositories.outbox import Outbox
 
-SUBMITTED = "submitted"
 DOSSIER_SUBMITTED_TOPIC = "dossier.submitted"
 
 
@@ -29,7 +28,7 @@ class Dossiers(Repository):
         content: dict[str, Any],
         *,
         destinations: Sequence[str],
-        status: str = SUBMITTED,
+        status: str = DossierStatus.SUBMITTED,
         changes: Sequence[str] = (),
     ) -> Dossier:
         """Freeze the dossier as the next version, and record its status and the handoff to each
@@ -121,8 +120,8 @@ class Dossiers(Repository):
 
     def approvals(self) -> list[tuple[Applicant, Dossier, dt.datetime]]:
         """Applicants whose application is approved, with the newest dossier and when it was approved."""
-        approved = [dossier for dossier in self.latest_versions() if dossier.status == "approved"]
-        approved_at = self.last_changes([saved_id(dossier) for dossier in approved], status="approved")
+        approved = [dossier for dossier in self.latest_versions() if dossier.status == DossierStatus.APPROVED]
+        approved_at = self.last_changes([saved_id(dossier) for dossier in approved], status=DossierStatus.APPROVED)
         applicants = {
             applicant.id: applicant
             for applicant in self.session.exec(

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from conversations.support.asking import ONE_MOMENT
+from conversations.application.asking import ONE_MOMENT
 
 
 @dataclass

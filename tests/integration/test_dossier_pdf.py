@@ -20,7 +20,7 @@ from conversations.application.flow import CONSENT, REFERENCES, Flow
 from conversations.application.policy import Policy
 from conversations.application.scope import reference_key
 from conversations.application.summary import flatten
-from conversations.dossier_numbers import dossier_number
+from conversations.dossier.numbers import dossier_number
 from conversations.staff.pdf import render_pdf
 from conversations.staff.verdict import verdict
 from storage.models import Dossier

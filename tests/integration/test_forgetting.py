@@ -12,10 +12,10 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.delivery.dispatcher import Dispatcher
+from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.support import relay as support
-from conversations.support.asking import Asking
 from conversations.support.faq.index import FaqIndex
 from storage.models import FaqQuestion, OutboxMessage, SupportThread
 from storage.unit_of_work import Storage

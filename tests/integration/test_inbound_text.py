@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from conversations.support.asking import Asking
+from conversations.application.asking import Asking
 from storage.models import Applicant, FaqQuestion
 from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, TRAINING_ANSWERS, make_engine_on, stored_draft

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
-from conversations.application.turn import parse_command
+from conversations.commands import parse_command
 from storage.models import Applicant, EvidenceFile
 from storage.unit_of_work import Storage
 from tests.conftest import (

@@ -9,11 +9,11 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
+from conversations.application.asking import ONE_MOMENT, Asking
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.messages import Outbound
 from conversations.support import relay as support
-from conversations.support.asking import ONE_MOMENT, Asking
 from conversations.support.faq.index import FaqIndex
 from conversations.support.faq.knowledge import load
 from storage.models import Applicant, FaqQuestion, OutboxMessage

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
 from conversations.application.policy import Policy
-from conversations.staff import lifecycle
+from conversations.dossier import lifecycle
 from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage, StatusChange
 from storage.unit_of_work import Storage

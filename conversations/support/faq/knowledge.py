@@ -19,6 +19,7 @@ KNOWLEDGE = Path(__file__).with_name("knowledge.yaml")
 # Questions the knowledge base does not answer: a class of their own, so near-misses ("is there a
 # student discount?") are recognised as not covered instead of landing on the closest entry.
 NOT_COVERED = Path(__file__).with_name("out_of_scope.yaml")
+ADDED_TOPIC = "Added by support"  # the topic of the entries support adds (``/faq_add``)
 # The fast YAML parser (libyaml) where PyYAML has it; the two read these files alike.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -32,10 +32,11 @@ from typing import TYPE_CHECKING
 from conversations.application.answers import parse
 from conversations.application.fields import Kind, Step
 from conversations.application.policy import Policy
-from conversations.application.turn import parse_command
 from conversations.application.validators import Invalid
+from conversations.commands import parse_command
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.support.faq.knowledge import (
+    ADDED_TOPIC,
     Entry,
     Result,
     find,
@@ -53,7 +54,6 @@ if TYPE_CHECKING:  # imported when the index is made: scikit-learn and the encod
 
 log = logging.getLogger(__name__)
 
-ADDED_TOPIC = "Added by support"
 SUPPORT_TOPIC = "support.question"
 ONE_MOMENT = "One moment, please: I'm getting the answers ready."
 MORE = "\n\n(More questions: /faq. A person: /human.)"

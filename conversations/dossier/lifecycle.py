@@ -9,24 +9,14 @@ each step.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from transitions.extensions import LockedMachine
 
+from storage.models import DossierStatus
+
 if TYPE_CHECKING:  # declared in the library's stubs only
     from transitions.core import TransitionConfigDict
-
-
-class DossierStatus(StrEnum):
-    """Where a dossier stands in its review; the values are stored as dossiers' statuses."""
-
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    INFO_REQUESTED = "info_requested"
-    RESUBMITTED = "resubmitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 OPEN = (DossierStatus.SUBMITTED, DossierStatus.IN_REVIEW, DossierStatus.RESUBMITTED)  # staff can act on these
