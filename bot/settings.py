@@ -1,4 +1,4 @@
-"""Configuration from the environment (or a ``.env`` file). Every setting is in the README."""
+"""Configuration from the environment (or a ``.env`` file). Every setting is in docs/configuration.md."""
 
 from __future__ import annotations
 

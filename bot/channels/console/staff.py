@@ -1,13 +1,23 @@
-"""Staff commands from the terminal (``python -m bot staff ...``); what ``export`` makes is
-written to a folder."""
+"""Staff commands from the terminal (``python -m bot staff ...``; what ``export`` makes is
+written to a folder), the submitted dossiers listed and printed (``dossiers``, ``export``), and
+what the outbox has not delivered (``outbox``)."""
 
 from __future__ import annotations
 
+import argparse
 import getpass
+import json
+import sys
 from pathlib import Path
 
+from bot.app import build_desk, build_storage
+from bot.delivery.outbox_listing import list_outbox
+from bot.settings import Settings
+from conversations.application.flow import Flow
+from conversations.dossier.numbers import dossier_number
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk
+from conversations.staff.export import to_json, to_text
 from storage.private_files import make_private_folder, write_private_file
 
 
@@ -19,3 +29,35 @@ def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
         write_private_file(out / name, content)
         print(f"  wrote {out / name}")
     return 0
+
+
+def run_staff(args: argparse.Namespace, settings: Settings) -> int:
+    return run_staff_command(build_desk(settings, build_storage(settings)), " ".join(args.words), out=args.out)
+
+
+def run_dossiers(args: argparse.Namespace, settings: Settings) -> int:
+    with build_storage(settings).transaction() as tx:
+        dossiers = tx.dossiers.all()
+    for dossier in dossiers:
+        print(
+            f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
+            f"{dossier.submitted_at:%Y-%m-%d %H:%M}"
+        )
+    return 0
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    with build_storage(settings).transaction() as tx:
+        dossier = tx.dossiers.by_id(args.dossier_id)
+    if dossier is None:
+        print(f"There is no dossier {args.dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(to_json(dossier), indent=2, ensure_ascii=False))
+    else:
+        print(to_text(dossier, flow=Flow(), policy=settings.policy()), end="")
+    return 0
+
+
+def run_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    return list_outbox(build_storage(settings))

@@ -4,8 +4,11 @@ entry (``python -m bot support ...``), and what applicants asked that went unans
 
 from __future__ import annotations
 
+import argparse
 import getpass
 
+from bot.app import build_storage
+from bot.settings import Settings
 from conversations.support import relay as support
 from storage.unit_of_work import Storage
 
@@ -46,3 +49,11 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
         print(error)
         return 1
     return 0
+
+
+def run_faq_report(args: argparse.Namespace, settings: Settings) -> int:
+    return print_faq_report(build_storage(settings))
+
+
+def run_support(args: argparse.Namespace, settings: Settings) -> int:
+    return run_support_command(build_storage(settings), args.words)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 
 from aiohttp import web
@@ -17,7 +18,7 @@ def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value() if value else ""
 
 
-def run_slack(settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     token, app_token, signing_secret = (
         _secret(settings.slack_bot_token),
         _secret(settings.slack_app_token),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from telegram import Bot
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
@@ -13,7 +15,7 @@ from bot.settings import Settings
 from conversations.notices import applicant_destination, staff_destination, support_destination
 
 
-def run_telegram(settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token:
         raise StartupError(

@@ -10,7 +10,7 @@ knowledge base does not cover (``out_of_scope.yaml``). A question is answered wi
 probable entry only when that is an entry and its probability is high enough; otherwise the
 closest topics are offered, with a person. The method and its settings were chosen by
 measurement on development sets (``bench/data``) and reported on the held-out labelled set in
-``tests/data`` (``bench/faq.py``, see the README).
+``tests/data`` (``bench/faq.py``, see docs/faq.md).
 """
 
 from __future__ import annotations
