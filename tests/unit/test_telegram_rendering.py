@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.telegram.applicant import callback_data, keyboard
-from bot.channels.text import split_message
+from bot.shared.text import split_message
 from conversations.application.flow import Flow
 from conversations.application.machine import NavigationState
 from conversations.messages import Choice, Outbound

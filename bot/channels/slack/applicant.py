@@ -29,11 +29,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.interim import interim_on_loop
 from bot.channels.slack.staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.slack.support import SlackSupport
 from bot.channels.slack.text import plain_sections, top_level_text
-from bot.channels.text import chosen_line
+from bot.shared.interim import interim_on_loop
+from bot.shared.text import chosen_line
 from conversations.application.engine import ConversationEngine, Overview
 from conversations.application.fields import Kind
 from conversations.application.forms import Form, FormField

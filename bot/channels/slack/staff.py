@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.text import SECTION_LIMIT, plain_sections, top_level_text
-from bot.channels.text import split_message
+from bot.shared.text import split_message
 from conversations.dossier.numbers import dossier_number
 from conversations.staff.actions import ACTIONS, NO_DOSSIER, NOT_MINE, REFUSED, StaffActions, press_of
 from conversations.staff.desk import StaffDesk, StaffError

@@ -8,7 +8,7 @@ an applicant, support or staff wrote is taken for a mention or a link.
 
 from __future__ import annotations
 
-from bot.channels.text import split_message
+from bot.shared.text import split_message
 
 SECTION_LIMIT = 3000  # characters in one section block
 

@@ -30,12 +30,12 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from bot.channels.interim import interim_on_loop
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
 from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve, serve_webhook
-from bot.channels.text import chosen_line, split_message
 from bot.delivery.dispatcher import Dispatcher
+from bot.shared.interim import interim_on_loop
+from bot.shared.text import chosen_line, split_message
 from conversations.application.engine import ConversationEngine
 from conversations.application.prompts import COMMANDS
 from conversations.keyed_lock import AsyncKeyedLocks

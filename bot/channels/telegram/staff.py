@@ -13,7 +13,7 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
-from bot.channels.text import split_message
+from bot.shared.text import split_message
 from conversations.staff.actions import ACTIONS, NOT_MINE, REFUSED, StaffActions, press_of
 from conversations.staff.desk import StaffDesk
 from storage.models import Dossier, OutboxMessage
