@@ -10,12 +10,12 @@ from collections.abc import Callable, Collection, Sequence
 
 from conversations.application import prompts
 from conversations.application.answering import Answering
-from conversations.application.answers import show
 from conversations.application.asking import Asking
 from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import form_steps
 from conversations.application.machine import NavigationState
+from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.summary import dossier_content, flatten, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn

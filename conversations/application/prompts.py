@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from conversations.application.answers import expectation, show
 from conversations.application.fields import Kind, Step
 from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
+from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
 from conversations.application.summary import issues, quote, section_progress, summary
 from conversations.application.validators import Option
