@@ -75,7 +75,7 @@ class Navigation:
         """Carry on from the form: at the first question of the form's part still unanswered
         (e.g. the reference letter), or after it, if the applicant was within the form's part."""
         conversation = turn.conversation
-        if conversation.context.get("editing"):
+        if conversation.editing:
             self._return(turn)
             return
         current = conversation.step
@@ -85,9 +85,9 @@ class Navigation:
 
     def advance(self, turn: Turn) -> None:
         conversation = turn.conversation
-        if conversation.context.get("editing"):
+        if conversation.editing:
             self._return(turn)
-        elif conversation.context.get("reopened"):
+        elif conversation.reopened:
             self._next_reopened(turn)
         else:
             conversation.trigger("next")
@@ -96,7 +96,7 @@ class Navigation:
         """While IMC asks for information, only the questions it named (and any the new answers
         make necessary) are asked, in order; then the review, to resubmit."""
         here = turn.conversation.index
-        self._go_on(turn, start=0 if here is None else here + 1, reopened=turn.conversation.context["reopened"])
+        self._go_on(turn, start=0 if here is None else here + 1, reopened=turn.conversation.reopened)
 
     def _go_on(self, turn: Turn, *, start: int, reopened: Collection[str] = ()) -> None:
         """To the first question from position ``start`` that waits for an answer, or the review."""
@@ -107,26 +107,25 @@ class Navigation:
         """Leave an edit or a menu for where the applicant was. Questions the change made
         necessary (say, who wrote a letter that is now given) are asked first."""
         conversation = turn.conversation
-        context = conversation.context
-        back_to = context.get("return_to", NavigationState.REVIEW)
-        context.pop("edit_group", None)
+        back_to = conversation.return_to or NavigationState.REVIEW
+        conversation.edit_group = None
         newly_needed = conversation.first_waiting(
             stop=self.flow.index(back_to) if self.flow.has_step(back_to) else None
         )
         if newly_needed is not None:
-            context["editing"] = True  # answering it returns here again
+            conversation.editing = True  # answering it returns here again
             conversation.jump_to(newly_needed.key)
             return
-        context.pop("return_to", None)
-        context.pop("editing", None)
+        conversation.return_to = None
+        conversation.editing = False
         conversation.jump_to(back_to)
         if conversation.step is not None and not conversation.applies(conversation.step):
             conversation.trigger("next")
 
     def _remember_position(self, turn: Turn) -> None:
-        context = turn.conversation.context
-        if turn.conversation.state not in MENUS and "return_to" not in context:
-            context["return_to"] = turn.conversation.state
+        conversation = turn.conversation
+        if conversation.state not in MENUS and conversation.return_to is None:
+            conversation.return_to = conversation.state
 
     def review_choice(self, turn: Turn) -> None:
         try:
@@ -142,7 +141,7 @@ class Navigation:
             turn.notes.append("The application can't be submitted yet; see what is left below.")
             return
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
-        if conversation.context.pop("reopened", None) is None:
+        if not conversation.close_reopened():
             dossier = turn.tx.dossiers.submit(turn.applicant_id, content, destinations=self.staff_destinations)
             turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
             return
@@ -176,9 +175,9 @@ class Navigation:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
-        elif conversation.state in MENUS or conversation.context.get("editing"):
+        elif conversation.state in MENUS or conversation.editing:
             self._return(turn)
-        elif conversation.context.get("reopened"):
+        elif conversation.reopened:
             self._back_reopened(turn)
         elif not (conversation.may_trigger("back") and conversation.trigger("back")):
             turn.notes.append("This is the first question, so there is nothing before it.")
@@ -187,7 +186,7 @@ class Navigation:
         conversation = turn.conversation
         here = conversation.index
         before = len(self.flow.steps) if here is None else here
-        earlier = [key for key in conversation.context["reopened"] if self.flow.index(key) < before]
+        earlier = [key for key in conversation.reopened if self.flow.index(key) < before]
         if earlier:
             conversation.jump_to(max(earlier, key=self.flow.index))
         else:
@@ -228,7 +227,7 @@ class Navigation:
                 self._start_editing(turn, step.key)
                 return
             turn.notes.append(f"I couldn't find an answered question called “{argument}”. Pick one below.")
-        conversation.context.pop("editing", None)
+        conversation.editing = False
         conversation.trigger("edit")
 
     def pick_group(self, turn: Turn) -> None:
@@ -241,7 +240,7 @@ class Navigation:
             else:
                 turn.notes.append(str(error))
             return
-        turn.conversation.context["edit_group"] = group
+        turn.conversation.edit_group = group
         turn.conversation.trigger("open_group")
 
     def pick_field(self, turn: Turn) -> None:
@@ -253,10 +252,10 @@ class Navigation:
         self._start_editing(turn, key)
 
     def _start_editing(self, turn: Turn, key: str) -> None:
-        context = turn.conversation.context
-        context["editing"] = True
-        context.pop("edit_group", None)
-        turn.conversation.jump_to(key)
+        conversation = turn.conversation
+        conversation.editing = True
+        conversation.edit_group = None
+        conversation.jump_to(key)
 
     def _status(self, turn: Turn, _argument: str) -> None:
         if turn.conversation.state != NavigationState.SUBMITTED:  # when submitted, the question shows the status
@@ -286,13 +285,13 @@ class Navigation:
         self._confirm_first(turn, "ask_restart", "start a new one")
 
     def _confirm_first(self, turn: Turn, trigger: str, what: str) -> None:
-        if turn.conversation.state == NavigationState.SUBMITTED or turn.conversation.context.get("reopened"):
+        if turn.conversation.state == NavigationState.SUBMITTED or turn.conversation.reopened:
             turn.notes.append(
                 f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
             )
             return
         self._remember_position(turn)
-        turn.conversation.context.pop("editing", None)
+        turn.conversation.editing = False
         turn.conversation.trigger(trigger)
 
     def confirm(self, turn: Turn) -> None:

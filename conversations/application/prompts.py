@@ -159,11 +159,10 @@ def review(conversation: Conversation) -> Outbound:
     ]
     lines.extend(quote(conversation.answers, conversation.policy).lines())
     problems = _issue_lines(conversation)
-    reopened = conversation.context.get("reopened")
     if problems:
         lines += ["", "Before you can submit, please fix (use /edit):", *problems]
         options: Sequence[Option] = REVIEW_OPTIONS[1:]
-    elif reopened:
+    elif conversation.reopened:
         lines += ["", "These are the answers IMC asked about. Resubmit, or change one of them first."]
         options = (Option("submit", "Resubmit the application", ("resubmit", "submit", "send")), REVIEW_OPTIONS[1])
     else:
@@ -188,12 +187,12 @@ def draft_status(conversation: Conversation) -> str:
 def _group_steps(conversation: Conversation) -> dict[str, list[Step]]:
     """Answered questions the applicant may change, by group (only the reopened ones while IMC
     asks for information)."""
-    reopened = conversation.context.get("reopened")
+    reopened = conversation.reopened
     groups: dict[str, list[Step]] = {}
     for step in conversation.flow.applicable(
         conversation.answers, today=conversation.today, policy=conversation.policy
     ):
-        if reopened is not None and step.key not in reopened:
+        if reopened and step.key not in reopened:
             continue
         if step.field.revisable and step.key in conversation.answers:
             groups.setdefault(step.group, []).append(step)
@@ -205,7 +204,7 @@ def edit_groups(conversation: Conversation) -> tuple[Option, ...]:
 
 
 def edit_fields(conversation: Conversation) -> tuple[Option, ...]:
-    steps = _group_steps(conversation).get(conversation.context.get("edit_group", ""), [])
+    steps = _group_steps(conversation).get(conversation.edit_group or "", [])
     return tuple(
         Option(
             step.key,
