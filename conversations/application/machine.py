@@ -26,7 +26,7 @@ from transitions.core import EventData, State
 from transitions.extensions import LockedMachine
 
 from conversations.application.fields import Step
-from conversations.application.flow import Flow
+from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
 from conversations.application.summary import issues
 
@@ -136,6 +136,17 @@ class Conversation:
             self.context.pop(key, None)
         else:
             self.context[key] = value
+
+    def resume_point(self, *, start: int = 0, reopened: Collection[str] = ()) -> str:
+        """Where to carry on: the first question from position ``start`` that waits for an answer
+        (see ``first_waiting``), or the review."""
+        waiting = self.first_waiting(start=start, reopened=reopened)
+        return waiting.key if waiting else NavigationState.REVIEW.value
+
+    def give_consent(self) -> None:
+        """Record the applicant's consent and go on to the first question after it."""
+        self.answers[CONSENT] = "yes"
+        self.trigger("next")
 
     def jump_to(self, state: str) -> None:
         """Go to ``state``, named by the applicant's data rather than the graph (see above)."""

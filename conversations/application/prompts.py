@@ -13,7 +13,7 @@ from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
 from conversations.application.summary import issues, quote, section_progress, summary
-from conversations.application.validators import Option
+from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
 from conversations.messages import Choice, FormOffer, Outbound
@@ -213,6 +213,19 @@ def edit_fields(conversation: Conversation) -> tuple[Option, ...]:
         )
         for step in steps
     )
+
+
+def edit_group_menu(conversation: Conversation) -> Outbound:
+    return choose("Which part would you like to change? (/back returns)", edit_groups(conversation))
+
+
+def edit_field_menu(conversation: Conversation) -> Outbound:
+    return choose("Which answer would you like to change? (/back returns)", edit_fields(conversation))
+
+
+def confirmation(conversation: Conversation) -> Outbound:
+    """The yes-or-no question of the confirmation the conversation is at (cancel or restart)."""
+    return choose(CONFIRMATIONS[conversation.state], YES_NO)
 
 
 def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:
