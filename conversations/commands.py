@@ -1,5 +1,6 @@
-"""A command in a message (``/edit training hours``), as applicants, staff and support type them
-in any channel."""
+"""A command in a message (``/edit training hours``), read the same way for applicants, staff and
+support in every channel. Staff may also type one without the slash (``queue``):
+``conversations.staff.commands`` puts the slash back before reading it here."""
 
 from __future__ import annotations
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from conversations.application.answers import parse
 from conversations.application.fields import Field, Kind
 from conversations.application.flow import Flow
+from conversations.application.parsing import parse
 from conversations.application.policy import Policy
 from conversations.application.validators import EARLIEST_YEAR, LATEST_YEAR, Invalid
 from conversations.messages import Inbound, IncomingFile

@@ -9,9 +9,9 @@ from dataclasses import replace
 from typing import Any
 
 from conversations.application import prompts
-from conversations.application.answers import parse, show
 from conversations.application.fields import Step
 from conversations.application.flow import Flow
+from conversations.application.parsing import parse, show
 from conversations.application.policy import Policy
 from conversations.application.summary import ineligibility, refusal
 from conversations.application.turn import FormRefused, Turn

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conversations.application.answers import parse
 from conversations.application.fields import Kind, Step
+from conversations.application.parsing import parse
 from conversations.application.policy import Policy
 from conversations.application.validators import Invalid
 from conversations.commands import parse_command

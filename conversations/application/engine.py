@@ -31,7 +31,7 @@ from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
 from conversations.notices import STAFF_FOLDER
 from conversations.text_hygiene import clean_form, clean_inbound
-from storage.models import Applicant, saved_id
+from storage.models import Applicant, Draft, saved_id
 from storage.unit_of_work import Storage, Transaction
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,7 @@ class ConversationEngine:
     def form(self, channel: str, user_id: str, key: str) -> Form | None:
         """The questions of form ``key`` with their saved answers, or None if it can't be filled now."""
         with self.storage.transaction() as tx:
-            applicant = tx.applicants.find(channel, user_id)
-            draft = tx.applicants.draft(saved_id(applicant)) if applicant else None
+            _, draft = _applicant_and_draft(tx, channel, user_id)
             if draft is None or draft.state == NavigationState.SUBMITTED:
                 return None
             steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
@@ -99,8 +98,7 @@ class ConversationEngine:
     def overview(self, channel: str, user_id: str) -> Overview:
         """Where an applicant stands, for a channel's home screen."""
         with self.storage.transaction() as tx:
-            applicant = tx.applicants.find(channel, user_id)
-            draft = tx.applicants.draft(saved_id(applicant)) if applicant else None
+            applicant, draft = _applicant_and_draft(tx, channel, user_id)
             answers = dict(draft.answers) if draft else {}
             dossier = tx.dossiers.latest(saved_id(applicant)) if applicant else None
             today = tx.now.date()
@@ -201,8 +199,7 @@ class ConversationEngine:
         if state in self.machine.states:
             conversation.state = state
         else:  # saved at a question that no longer exists (the flow changed): the first still unanswered
-            waiting = conversation.first_waiting()
-            conversation.state = waiting.key if waiting else NavigationState.REVIEW.value
+            conversation.state = conversation.resume_point()
         return Turn(conversation, inbound, tx, applicant, looked_up=looked_up)
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
@@ -234,9 +231,8 @@ class ConversationEngine:
             turn.outcome = Withdrawn()
             return
         turn.applicant = turn.tx.applicants.add(turn.inbound.channel, turn.inbound.user_id)
-        turn.conversation.answers[CONSENT] = "yes"
         turn.notes.append("Thank you. Let's begin.")
-        turn.conversation.trigger("next")
+        turn.conversation.give_consent()
 
     def _dispatch(self, turn: Turn) -> None:
         if self._unusable(turn):
@@ -250,19 +246,7 @@ class ConversationEngine:
         if not in_menu and self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
             turn.extra += self.asking.answer(turn.tx, turn.applicant_id, turn.inbound.text.strip(), turn.looked_up)
             return
-        state = turn.conversation.state
-        step = turn.conversation.step
-        if step is not None:
-            self.nav.answer(turn, step)
-        elif state == NavigationState.REVIEW:
-            self.nav.review_choice(turn)
-        elif state == NavigationState.EDIT_GROUP:
-            self.nav.pick_group(turn)
-        elif state == NavigationState.EDIT_FIELD:
-            self.nav.pick_field(turn)
-        elif state in (NavigationState.CONFIRM_CANCEL, NavigationState.CONFIRM_RESTART):
-            self.nav.confirm(turn)
-        # When submitted, any message is answered with the status, which the question shows.
+        self.nav.take(turn)
 
     def _unusable(self, turn: Turn) -> bool:
         """Say so, and change nothing, for what can't be read or a button of an earlier question."""
@@ -277,27 +261,14 @@ class ConversationEngine:
         return False
 
     def _question(self, turn: Turn) -> Outbound:
-        question = self._current_question(turn)
+        if turn.applicant is None:  # before consent
+            question = prompts.question(turn.conversation, self.flow.steps[0])
+        else:
+            question = self.nav.question(turn)
         return replace(question, question=turn.conversation.state) if question.choices else question
 
-    def _current_question(self, turn: Turn) -> Outbound:
-        conversation = turn.conversation
-        if turn.applicant is None:
-            return prompts.question(conversation, self.flow.steps[0])
-        state = conversation.state
-        if conversation.step is not None:
-            return prompts.question(conversation, conversation.step)
-        if state == NavigationState.REVIEW:
-            return prompts.review(conversation)
-        if state == NavigationState.SUBMITTED:
-            return prompts.submitted_status(turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id))
-        if state == NavigationState.EDIT_GROUP:
-            return prompts.choose(
-                "Which part would you like to change? (/back returns)", prompts.edit_groups(conversation)
-            )
-        if state == NavigationState.EDIT_FIELD:
-            return prompts.choose(
-                "Which answer would you like to change? (/back returns)", prompts.edit_fields(conversation)
-            )
-        assert state in (NavigationState.CONFIRM_CANCEL, NavigationState.CONFIRM_RESTART), state
-        return prompts.choose(prompts.CONFIRMATIONS[state], YES_NO)
+
+def _applicant_and_draft(tx: Transaction, channel: str, user_id: str) -> tuple[Applicant | None, Draft | None]:
+    """The applicant of this channel and user, and their draft; None for what there is not yet."""
+    applicant = tx.applicants.find(channel, user_id)
+    return applicant, tx.applicants.draft(saved_id(applicant)) if applicant else None

@@ -18,7 +18,7 @@ the destination as its argument (``Conversation.jump_to``), rather than a transi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -26,7 +26,7 @@ from transitions.core import EventData, State
 from transitions.extensions import LockedMachine
 
 from conversations.application.fields import Step
-from conversations.application.flow import Flow
+from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
 from conversations.application.summary import issues
 
@@ -43,11 +43,21 @@ class NavigationState(StrEnum):
     SUBMITTED = "submitted"
 
 
+class _ContextKey(StrEnum):
+    """The keys of a draft's ``context``, as stored in the database."""
+
+    REOPENED = "reopened"
+    RETURN_TO = "return_to"
+    EDITING = "editing"
+    EDIT_GROUP = "edit_group"
+
+
 class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
-    ``context`` holds navigation that must survive a restart: ``return_to`` (where an edit or
-    a confirmation goes back to), ``editing`` (an edit is under way) and ``edit_group``.
+    ``context`` holds navigation that must survive a restart, read and written only through
+    ``reopened``, ``return_to``, ``editing`` and ``edit_group`` below; a key that is not set is
+    absent, so a stored draft holds only what is under way.
     """
 
     state: str
@@ -80,6 +90,63 @@ class Conversation:
             if (step.key not in self.answers or step.key in reopened) and self.applies(step):
                 return step
         return None
+
+    @property
+    def reopened(self) -> Sequence[str]:
+        """The questions IMC reopened to ask for information (keys), until the applicant
+        resubmits; empty otherwise. Staff always reopen at least one."""
+        return self.context.get(_ContextKey.REOPENED) or ()
+
+    def reopen(self, keys: Sequence[str]) -> None:
+        self.context[_ContextKey.REOPENED] = list(keys)
+
+    def close_reopened(self) -> bool:
+        """Whether IMC had reopened questions; they are closed now (the application is resubmitted)."""
+        return self.context.pop(_ContextKey.REOPENED, None) is not None
+
+    @property
+    def return_to(self) -> str | None:
+        """Where an edit or a confirmation goes back to."""
+        return self.context.get(_ContextKey.RETURN_TO)
+
+    @return_to.setter
+    def return_to(self, state: str | None) -> None:
+        self._set(_ContextKey.RETURN_TO, state)
+
+    @property
+    def editing(self) -> bool:
+        """An edit is under way: answering the question returns to ``return_to``."""
+        return bool(self.context.get(_ContextKey.EDITING))
+
+    @editing.setter
+    def editing(self, under_way: bool) -> None:
+        self._set(_ContextKey.EDITING, True if under_way else None)
+
+    @property
+    def edit_group(self) -> str | None:
+        """The part chosen in the edit menu, whose answers the next menu offers."""
+        return self.context.get(_ContextKey.EDIT_GROUP)
+
+    @edit_group.setter
+    def edit_group(self, group: str | None) -> None:
+        self._set(_ContextKey.EDIT_GROUP, group)
+
+    def _set(self, key: _ContextKey, value: str | bool | None) -> None:
+        if value is None:
+            self.context.pop(key, None)
+        else:
+            self.context[key] = value
+
+    def resume_point(self, *, start: int = 0, reopened: Collection[str] = ()) -> str:
+        """Where to carry on: the first question from position ``start`` that waits for an answer
+        (see ``first_waiting``), or the review."""
+        waiting = self.first_waiting(start=start, reopened=reopened)
+        return waiting.key if waiting else NavigationState.REVIEW.value
+
+    def give_consent(self) -> None:
+        """Record the applicant's consent and go on to the first question after it."""
+        self.answers[CONSENT] = "yes"
+        self.trigger("next")
 
     def jump_to(self, state: str) -> None:
         """Go to ``state``, named by the applicant's data rather than the graph (see above)."""

@@ -6,23 +6,47 @@ replies."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from conversations.application import prompts
 from conversations.application.answering import Answering
-from conversations.application.answers import show
 from conversations.application.asking import Asking
 from conversations.application.fields import Step
-from conversations.application.flow import CONSENT, Flow
+from conversations.application.flow import Flow
 from conversations.application.forms import form_steps
-from conversations.application.machine import NavigationState
+from conversations.application.machine import Conversation, NavigationState
+from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.summary import dossier_content, flatten, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
 from conversations.commands import Command
 from conversations.dossier import lifecycle
+from conversations.messages import Outbound
 from storage.files import FileStore
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A state outside the questions: what it does with the applicant's message (``take``), and
+    what it asks (``ask``)."""
+
+    take: Callable[[Turn], None]
+    ask: Callable[[Turn], Outbound]
+
+
+def _of_conversation(prompt: Callable[[Conversation], Outbound]) -> Callable[[Turn], Outbound]:
+    """A question that needs only the conversation, as a place's ``ask``."""
+    return lambda turn: prompt(turn.conversation)
+
+
+def _answered_by_the_status(_turn: Turn) -> None:
+    """When submitted, any message is answered with the status, which the question shows."""
+
+
+def _submitted_status(turn: Turn) -> Outbound:
+    return prompts.submitted_status(turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id))
 
 
 class Navigation:
@@ -50,6 +74,15 @@ class Navigation:
             "stop_reminders": self._stop_reminders,
             "start_reminders": self._start_reminders,
         }
+        confirmation = _Place(self._confirm, _of_conversation(prompts.confirmation))
+        self._places: dict[str, _Place] = {
+            NavigationState.REVIEW: _Place(self._review_choice, _of_conversation(prompts.review)),
+            NavigationState.EDIT_GROUP: _Place(self._pick_group, _of_conversation(prompts.edit_group_menu)),
+            NavigationState.EDIT_FIELD: _Place(self._pick_field, _of_conversation(prompts.edit_field_menu)),
+            NavigationState.CONFIRM_CANCEL: confirmation,
+            NavigationState.CONFIRM_RESTART: confirmation,
+            NavigationState.SUBMITTED: _Place(_answered_by_the_status, _submitted_status),
+        }
 
     def run_command(self, turn: Turn, command: Command) -> None:
         handler = self._commands.get(command.name)
@@ -58,9 +91,21 @@ class Navigation:
         else:
             handler(turn, command.argument)
 
-    def answer(self, turn: Turn, step: Step) -> None:
-        if self.answering.answer(turn, step):
+    def take(self, turn: Turn) -> None:
+        """The applicant's message (not a command) where the conversation stands: an answer to
+        the question, or a choice in the review, a menu or a confirmation."""
+        conversation = turn.conversation
+        step = conversation.step
+        if step is None:
+            self._places[conversation.state].take(turn)
+        elif self.answering.answer(turn, step):
             self.advance(turn)
+
+    def question(self, turn: Turn) -> Outbound:
+        """What the conversation asks where it stands."""
+        conversation = turn.conversation
+        step = conversation.step
+        return prompts.question(conversation, step) if step is not None else self._places[conversation.state].ask(turn)
 
     def submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
         conversation = turn.conversation
@@ -75,19 +120,19 @@ class Navigation:
         """Carry on from the form: at the first question of the form's part still unanswered
         (e.g. the reference letter), or after it, if the applicant was within the form's part."""
         conversation = turn.conversation
-        if conversation.context.get("editing"):
+        if conversation.editing:
             self._return(turn)
             return
         current = conversation.step
         if current is None or current.form != steps[0].form:
             return  # filled in ahead (or from a menu): the current question stays
-        self._go_on(turn, start=self.flow.index(steps[0].key))
+        conversation.jump_to(conversation.resume_point(start=self.flow.index(steps[0].key)))
 
     def advance(self, turn: Turn) -> None:
         conversation = turn.conversation
-        if conversation.context.get("editing"):
+        if conversation.editing:
             self._return(turn)
-        elif conversation.context.get("reopened"):
+        elif conversation.reopened:
             self._next_reopened(turn)
         else:
             conversation.trigger("next")
@@ -95,40 +140,37 @@ class Navigation:
     def _next_reopened(self, turn: Turn) -> None:
         """While IMC asks for information, only the questions it named (and any the new answers
         make necessary) are asked, in order; then the review, to resubmit."""
-        here = turn.conversation.index
-        self._go_on(turn, start=0 if here is None else here + 1, reopened=turn.conversation.context["reopened"])
-
-    def _go_on(self, turn: Turn, *, start: int, reopened: Collection[str] = ()) -> None:
-        """To the first question from position ``start`` that waits for an answer, or the review."""
-        waiting = turn.conversation.first_waiting(start=start, reopened=reopened)
-        turn.conversation.jump_to(waiting.key if waiting else NavigationState.REVIEW)
+        conversation = turn.conversation
+        here = conversation.index
+        conversation.jump_to(
+            conversation.resume_point(start=0 if here is None else here + 1, reopened=conversation.reopened)
+        )
 
     def _return(self, turn: Turn) -> None:
         """Leave an edit or a menu for where the applicant was. Questions the change made
         necessary (say, who wrote a letter that is now given) are asked first."""
         conversation = turn.conversation
-        context = conversation.context
-        back_to = context.get("return_to", NavigationState.REVIEW)
-        context.pop("edit_group", None)
+        back_to = conversation.return_to or NavigationState.REVIEW
+        conversation.edit_group = None
         newly_needed = conversation.first_waiting(
             stop=self.flow.index(back_to) if self.flow.has_step(back_to) else None
         )
         if newly_needed is not None:
-            context["editing"] = True  # answering it returns here again
+            conversation.editing = True  # answering it returns here again
             conversation.jump_to(newly_needed.key)
             return
-        context.pop("return_to", None)
-        context.pop("editing", None)
+        conversation.return_to = None
+        conversation.editing = False
         conversation.jump_to(back_to)
         if conversation.step is not None and not conversation.applies(conversation.step):
             conversation.trigger("next")
 
     def _remember_position(self, turn: Turn) -> None:
-        context = turn.conversation.context
-        if turn.conversation.state not in MENUS and "return_to" not in context:
-            context["return_to"] = turn.conversation.state
+        conversation = turn.conversation
+        if conversation.state not in MENUS and conversation.return_to is None:
+            conversation.return_to = conversation.state
 
-    def review_choice(self, turn: Turn) -> None:
+    def _review_choice(self, turn: Turn) -> None:
         try:
             picked = choice(turn.inbound.text, prompts.REVIEW_OPTIONS)
         except Invalid as error:
@@ -142,7 +184,7 @@ class Navigation:
             turn.notes.append("The application can't be submitted yet; see what is left below.")
             return
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
-        if conversation.context.pop("reopened", None) is None:
+        if not conversation.close_reopened():
             dossier = turn.tx.dossiers.submit(turn.applicant_id, content, destinations=self.staff_destinations)
             turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
             return
@@ -176,9 +218,9 @@ class Navigation:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Your application is submitted, so there is nothing to go back to.")
-        elif conversation.state in MENUS or conversation.context.get("editing"):
+        elif conversation.state in MENUS or conversation.editing:
             self._return(turn)
-        elif conversation.context.get("reopened"):
+        elif conversation.reopened:
             self._back_reopened(turn)
         elif not (conversation.may_trigger("back") and conversation.trigger("back")):
             turn.notes.append("This is the first question, so there is nothing before it.")
@@ -187,7 +229,7 @@ class Navigation:
         conversation = turn.conversation
         here = conversation.index
         before = len(self.flow.steps) if here is None else here
-        earlier = [key for key in conversation.context["reopened"] if self.flow.index(key) < before]
+        earlier = [key for key in conversation.reopened if self.flow.index(key) < before]
         if earlier:
             conversation.jump_to(max(earlier, key=self.flow.index))
         else:
@@ -228,10 +270,10 @@ class Navigation:
                 self._start_editing(turn, step.key)
                 return
             turn.notes.append(f"I couldn't find an answered question called “{argument}”. Pick one below.")
-        conversation.context.pop("editing", None)
+        conversation.editing = False
         conversation.trigger("edit")
 
-    def pick_group(self, turn: Turn) -> None:
+    def _pick_group(self, turn: Turn) -> None:
         try:
             group = choice(turn.inbound.text, prompts.edit_groups(turn.conversation))
         except Invalid as error:
@@ -241,10 +283,10 @@ class Navigation:
             else:
                 turn.notes.append(str(error))
             return
-        turn.conversation.context["edit_group"] = group
+        turn.conversation.edit_group = group
         turn.conversation.trigger("open_group")
 
-    def pick_field(self, turn: Turn) -> None:
+    def _pick_field(self, turn: Turn) -> None:
         try:
             key = choice(turn.inbound.text, prompts.edit_fields(turn.conversation))
         except Invalid as error:
@@ -253,10 +295,10 @@ class Navigation:
         self._start_editing(turn, key)
 
     def _start_editing(self, turn: Turn, key: str) -> None:
-        context = turn.conversation.context
-        context["editing"] = True
-        context.pop("edit_group", None)
-        turn.conversation.jump_to(key)
+        conversation = turn.conversation
+        conversation.editing = True
+        conversation.edit_group = None
+        conversation.jump_to(key)
 
     def _status(self, turn: Turn, _argument: str) -> None:
         if turn.conversation.state != NavigationState.SUBMITTED:  # when submitted, the question shows the status
@@ -286,16 +328,16 @@ class Navigation:
         self._confirm_first(turn, "ask_restart", "start a new one")
 
     def _confirm_first(self, turn: Turn, trigger: str, what: str) -> None:
-        if turn.conversation.state == NavigationState.SUBMITTED or turn.conversation.context.get("reopened"):
+        if turn.conversation.state == NavigationState.SUBMITTED or turn.conversation.reopened:
             turn.notes.append(
                 f"Your application is already submitted. To {what}, please contact IMC's credentialing support."
             )
             return
         self._remember_position(turn)
-        turn.conversation.context.pop("editing", None)
+        turn.conversation.editing = False
         turn.conversation.trigger(trigger)
 
-    def confirm(self, turn: Turn) -> None:
+    def _confirm(self, turn: Turn) -> None:
         conversation = turn.conversation
         try:
             confirmed = choice(turn.inbound.text, YES_NO) == "yes"
@@ -310,8 +352,7 @@ class Navigation:
             turn.notes.append(prompts.WITHDRAWN)
         else:  # the files go with the answers (``ConversationEngine`` lets go of files no answer gives)
             conversation.answers.clear()
-            conversation.answers[CONSENT] = "yes"
             conversation.context.clear()
-            conversation.trigger("restart")  # to the consent, which is kept
-            conversation.trigger("next")
+            conversation.trigger("restart")  # to the consent question, which the applicant has answered
+            conversation.give_consent()
             turn.notes.append("Your answers were cleared. Starting over.")

@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from conversations.application.answers import expectation, show
 from conversations.application.fields import Kind, Step
 from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
+from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
 from conversations.application.summary import issues, quote, section_progress, summary
-from conversations.application.validators import Option
+from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
 from conversations.messages import Choice, FormOffer, Outbound
@@ -159,11 +159,10 @@ def review(conversation: Conversation) -> Outbound:
     ]
     lines.extend(quote(conversation.answers, conversation.policy).lines())
     problems = _issue_lines(conversation)
-    reopened = conversation.context.get("reopened")
     if problems:
         lines += ["", "Before you can submit, please fix (use /edit):", *problems]
         options: Sequence[Option] = REVIEW_OPTIONS[1:]
-    elif reopened:
+    elif conversation.reopened:
         lines += ["", "These are the answers IMC asked about. Resubmit, or change one of them first."]
         options = (Option("submit", "Resubmit the application", ("resubmit", "submit", "send")), REVIEW_OPTIONS[1])
     else:
@@ -188,12 +187,12 @@ def draft_status(conversation: Conversation) -> str:
 def _group_steps(conversation: Conversation) -> dict[str, list[Step]]:
     """Answered questions the applicant may change, by group (only the reopened ones while IMC
     asks for information)."""
-    reopened = conversation.context.get("reopened")
+    reopened = conversation.reopened
     groups: dict[str, list[Step]] = {}
     for step in conversation.flow.applicable(
         conversation.answers, today=conversation.today, policy=conversation.policy
     ):
-        if reopened is not None and step.key not in reopened:
+        if reopened and step.key not in reopened:
             continue
         if step.field.revisable and step.key in conversation.answers:
             groups.setdefault(step.group, []).append(step)
@@ -205,7 +204,7 @@ def edit_groups(conversation: Conversation) -> tuple[Option, ...]:
 
 
 def edit_fields(conversation: Conversation) -> tuple[Option, ...]:
-    steps = _group_steps(conversation).get(conversation.context.get("edit_group", ""), [])
+    steps = _group_steps(conversation).get(conversation.edit_group or "", [])
     return tuple(
         Option(
             step.key,
@@ -214,6 +213,19 @@ def edit_fields(conversation: Conversation) -> tuple[Option, ...]:
         )
         for step in steps
     )
+
+
+def edit_group_menu(conversation: Conversation) -> Outbound:
+    return choose("Which part would you like to change? (/back returns)", edit_groups(conversation))
+
+
+def edit_field_menu(conversation: Conversation) -> Outbound:
+    return choose("Which answer would you like to change? (/back returns)", edit_fields(conversation))
+
+
+def confirmation(conversation: Conversation) -> Outbound:
+    """The yes-or-no question of the confirmation the conversation is at (cancel or restart)."""
+    return choose(CONFIRMATIONS[conversation.state], YES_NO)
 
 
 def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.application.answers import show
 from conversations.application.fields import Repeated, Step
 from conversations.application.flow import CONSENT, Flow
+from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.scope import reference_key
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conversations.commands import Command, parse_command
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
 from conversations.staff.desk import StaffDesk, StaffError, waited
@@ -32,12 +33,13 @@ class StaffReply:
 
 def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
     """Do what ``text`` says, as ``actor``; a mistake comes back as a reply, never an exception."""
-    words = text.strip().lstrip("/").split(maxsplit=2)
-    name = words[0].split("@", 1)[0].casefold() if words else "help"
-    reference = words[1] if len(words) > 1 else ""
-    rest = words[2] if len(words) > 2 else ""
+    # Staff may leave out the slash (``queue``); nothing at all asks for help.
+    command = parse_command("/" + text.strip().lstrip("/")) or Command("help", "")
+    words = command.argument.split(maxsplit=1)
+    reference = words[0] if words else ""
+    rest = words[1] if len(words) > 1 else ""
     try:
-        return _run(desk, name, reference, rest, actor)
+        return _run(desk, command.name, reference, rest, actor)
     except StaffError as error:
         return StaffReply(str(error))
 

@@ -224,10 +224,11 @@ class StaffDesk:
             conversation = Conversation(
                 self.flow,
                 answers=answers,
-                context={"reopened": dossier.requested},
+                context={},
                 today=tx.now.date(),
                 policy=self.policy,
             )
+            conversation.reopen(dossier.requested)
             conversation.state = steps[0].key
             question = prompts.question(conversation, steps[0])
             tx.applicants.save_draft(

@@ -14,9 +14,9 @@ from typing import Any
 
 from fpdf import FPDF, FontFace
 
-from conversations.application.answers import show
 from conversations.application.fields import Field, Repeated, Section
 from conversations.application.flow import CONSENT, Flow
+from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.scope import reference_key
 from conversations.application.summary import Quote, flatten

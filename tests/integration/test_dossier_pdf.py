@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from conversations.application.answers import show
 from conversations.application.engine import ConversationEngine
 from conversations.application.flow import CONSENT, REFERENCES, Flow
+from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.scope import reference_key
 from conversations.application.summary import flatten

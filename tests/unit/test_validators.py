@@ -1,5 +1,5 @@
 """Pure tests of the answer parsers (``conversations.application.validators``) and of reading and showing
-answers by field kind (``conversations.application.answers``)."""
+answers by field kind (``conversations.application.parsing``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conversations.application import answers
+from conversations.application import parsing
 from conversations.application import validators as v
 from conversations.application.flow import CENTER_TYPES, TRAINING_MODES, Flow
 from conversations.application.policy import Policy
@@ -438,7 +438,7 @@ def test_evidence_file_accepts_exactly_max_bytes():
     assert v.evidence_file(IncomingFile("cert.pdf", content), max_bytes=MB).mime == "application/pdf"
 
 
-# --- answers.parse -----------------------------------------------------------------------------
+# --- parsing.parse -----------------------------------------------------------------------------
 
 FLOW = Flow()
 
@@ -452,37 +452,37 @@ def said(text="", file=None):
 
 
 def test_parse_text_field():
-    assert answers.parse(field("center_name"), said("  Global  Mentoring Academy "), Policy()).value == (
+    assert parsing.parse(field("center_name"), said("  Global  Mentoring Academy "), Policy()).value == (
         "Global Mentoring Academy"
     )
 
 
 def test_parse_text_field_uses_its_validator():
     with pytest.raises(v.Invalid, match="For example: Maria Gonzalez"):
-        answers.parse(field("full_name"), said("A"), Policy())
+        parsing.parse(field("full_name"), said("A"), Policy())
 
 
 def test_parse_text_field_refuses_a_file():
     with pytest.raises(v.Invalid, match="typed answer, not a file"):
-        answers.parse(field("full_name"), said(file=IncomingFile("cert.pdf", PDF)), Policy())
+        parsing.parse(field("full_name"), said(file=IncomingFile("cert.pdf", PDF)), Policy())
 
 
 def test_parse_email_field():
-    parsed = answers.parse(field("email"), said("Maria@EXAMPLE.org"), Policy())
-    assert parsed == answers.Parsed("Maria@example.org")
+    parsed = parsing.parse(field("email"), said("Maria@EXAMPLE.org"), Policy())
+    assert parsed == parsing.Parsed("Maria@example.org")
 
 
 def test_parse_email_field_gives_the_field_example():
     with pytest.raises(v.Invalid, match=r"For example: sam\.okafor@example\.net"):
-        answers.parse(field("supervisor_email"), said("sam"), Policy())
+        parsing.parse(field("supervisor_email"), said("sam"), Policy())
 
 
 def test_parse_date_field_saves_iso_without_note():
-    assert answers.parse(field("training_start_date"), said("1 March 2024"), Policy()) == answers.Parsed("2024-03-01")
+    assert parsing.parse(field("training_start_date"), said("1 March 2024"), Policy()) == parsing.Parsed("2024-03-01")
 
 
 def test_parse_ambiguous_date_notes_the_other_reading():
-    parsed = answers.parse(field("training_start_date"), said("03/04/2024"), Policy())
+    parsed = parsing.parse(field("training_start_date"), said("03/04/2024"), Policy())
     assert parsed.value == "2024-04-03"
     assert "4 March 2024" in parsed.note
     assert "/back" in parsed.note
@@ -490,38 +490,38 @@ def test_parse_ambiguous_date_notes_the_other_reading():
 
 
 def test_parse_unambiguous_numeric_date_has_no_note():
-    assert answers.parse(field("ref1_start_date"), said("13/04/2024"), Policy()) == answers.Parsed("2024-04-13")
+    assert parsing.parse(field("ref1_start_date"), said("13/04/2024"), Policy()) == parsing.Parsed("2024-04-13")
 
 
 def test_parse_number_field():
-    assert answers.parse(field("training_hours"), said("52,5"), Policy()).value == 52.5
+    assert parsing.parse(field("training_hours"), said("52,5"), Policy()).value == 52.5
 
 
 def test_parse_number_field_maximum_comes_from_policy():
     with pytest.raises(v.Invalid, match="looks like a typo"):
-        answers.parse(field("training_hours"), said("2001"), Policy())
-    assert answers.parse(field("training_hours"), said("2001"), Policy(max_training_hours=3000)).value == 2001.0
+        parsing.parse(field("training_hours"), said("2001"), Policy())
+    assert parsing.parse(field("training_hours"), said("2001"), Policy(max_training_hours=3000)).value == 2001.0
 
 
 def test_parse_whole_number_field():
-    assert answers.parse(field("engagements"), said("12"), Policy()).value == 12
+    assert parsing.parse(field("engagements"), said("12"), Policy()).value == 12
 
 
 def test_parse_whole_number_field_maximum_comes_from_policy():
     with pytest.raises(v.Invalid, match="looks like a typo"):
-        answers.parse(field("engagements"), said("11"), Policy(max_engagements=10))
+        parsing.parse(field("engagements"), said("11"), Policy(max_engagements=10))
 
 
 def test_parse_choice_field():
-    assert answers.parse(field("training_mode"), said("3"), Policy()).value == "hybrid"
+    assert parsing.parse(field("training_mode"), said("3"), Policy()).value == "hybrid"
 
 
 def test_parse_yes_no_field():
-    assert answers.parse(field("holds_cpm"), said("yep"), Policy()).value == "yes"
+    assert parsing.parse(field("holds_cpm"), said("yep"), Policy()).value == "yes"
 
 
 def test_parse_file_field():
-    parsed = answers.parse(field("training_evidence"), said(file=IncomingFile("cert.pdf", PDF)), Policy())
+    parsed = parsing.parse(field("training_evidence"), said(file=IncomingFile("cert.pdf", PDF)), Policy())
     assert parsed.value == {"name": "cert.pdf", "size": len(PDF), "mime": "application/pdf"}
     assert parsed.file == v.CheckedFile("cert.pdf", PDF, "application/pdf")
 
@@ -529,44 +529,44 @@ def test_parse_file_field():
 def test_parse_file_field_limit_comes_from_policy():
     content = PDF + b"0" * (2 * MB)
     with pytest.raises(v.Invalid, match="limit is 1 MB"):
-        answers.parse(
+        parsing.parse(
             field("training_evidence"), said(file=IncomingFile("cert.pdf", content)), Policy(max_file_bytes=MB)
         )
 
 
 def test_parse_required_file_field_refuses_text_without_mentioning_skip():
     with pytest.raises(v.Invalid) as error:
-        answers.parse(field("training_evidence"), said("here it is"), Policy())
+        parsing.parse(field("training_evidence"), said("here it is"), Policy())
     assert "needs a file" in str(error.value)
     assert "/skip" not in str(error.value)
 
 
 def test_parse_optional_file_field_refuses_text_and_mentions_skip():
     with pytest.raises(v.Invalid) as error:
-        answers.parse(field("ref1_letter"), said("here it is"), Policy())
+        parsing.parse(field("ref1_letter"), said("here it is"), Policy())
     assert "needs a file" in str(error.value)
     assert "/skip" in str(error.value)
 
 
 def test_parse_file_field_refuses_wrong_content():
     with pytest.raises(v.Invalid, match="not a PDF, JPEG or PNG"):
-        answers.parse(field("ref2_letter"), said(file=IncomingFile("letter.pdf", b"plain text")), Policy())
+        parsing.parse(field("ref2_letter"), said(file=IncomingFile("letter.pdf", b"plain text")), Policy())
 
 
-# --- answers.show ------------------------------------------------------------------------------
+# --- parsing.show ------------------------------------------------------------------------------
 
 
 def test_show_date():
-    assert answers.show(field("training_start_date"), "2024-03-01") == "1 March 2024"
+    assert parsing.show(field("training_start_date"), "2024-03-01") == "1 March 2024"
 
 
 @pytest.mark.parametrize(("value", "expected"), [(52.5, "52.5"), (50.0, "50")])
 def test_show_number(value, expected):
-    assert answers.show(field("training_hours"), value) == expected
+    assert parsing.show(field("training_hours"), value) == expected
 
 
 def test_show_whole_number():
-    assert answers.show(field("engagements"), 12) == "12"
+    assert parsing.show(field("engagements"), 12) == "12"
 
 
 @pytest.mark.parametrize(
@@ -578,11 +578,11 @@ def test_show_whole_number():
     ],
 )
 def test_show_choice_label(key, value, expected):
-    assert answers.show(field(key), value) == expected
+    assert parsing.show(field(key), value) == expected
 
 
 def test_show_unknown_choice_value_as_is():
-    assert answers.show(field("training_mode"), "carrier_pigeon") == "carrier_pigeon"
+    assert parsing.show(field("training_mode"), "carrier_pigeon") == "carrier_pigeon"
 
 
 @pytest.mark.parametrize(
@@ -591,13 +591,13 @@ def test_show_unknown_choice_value_as_is():
 )
 def test_show_file_name_and_size(size, expected):
     value = {"name": "cert.pdf", "size": size, "mime": "application/pdf"}
-    assert answers.show(field("training_evidence"), value) == expected
+    assert parsing.show(field("training_evidence"), value) == expected
 
 
 def test_show_text():
-    assert answers.show(field("center_name"), "Global Mentoring Academy") == "Global Mentoring Academy"
+    assert parsing.show(field("center_name"), "Global Mentoring Academy") == "Global Mentoring Academy"
 
 
 @pytest.mark.parametrize("key", ["ref1_letter", "membership_number", "training_start_date", "training_hours"])
 def test_show_none_is_skipped(key):
-    assert answers.show(field(key), None) == "(skipped)"
+    assert parsing.show(field(key), None) == "(skipped)"
