@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from conversations.dossier.numbers import dossier_number
+from conversations.dossier.numbers import dossier_number, version_name
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier
@@ -51,7 +51,7 @@ class HandOff:
     @property
     def name(self) -> str:
         """What the version is called in file names and captions: ``CMM-000001-v2``."""
-        return f"{dossier_number(self.dossier)}-v{self.dossier.version}"
+        return version_name(self.dossier)
 
     @property
     def pdf_name(self) -> str:
@@ -76,12 +76,12 @@ class StaffActions:
 
     def hand_off(self, payload: dict) -> HandOff:
         """What the outbox message ``payload`` hands to staff."""
-        dossier = self.desk.reported_dossier(payload["dossier_id"])
-        changes = payload.get("changes", [])
+        submitted = self.desk.submission(payload)
+        dossier = submitted.dossier
         return HandOff(
             dossier,
-            self.desk.notification(dossier, changes),
-            self.desk.pdf(dossier, changes),
+            self.desk.notification(dossier, submitted.changes),
+            self.desk.pdf(dossier, submitted.changes),
             self.desk.evidence_files(dossier),
         )
 
