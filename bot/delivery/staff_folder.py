@@ -1,4 +1,4 @@
-"""Outbox senders that need no chat platform: the staff folder and the terminal."""
+"""The staff folder: where dossiers go in the terminal setup, or with ``STAFF_FOLDER`` set."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conversations.dossier.numbers import dossier_number, version_name
-from conversations.notices import notice_in
 from conversations.staff.desk import StaffDesk
 from storage.models import OutboxMessage
 from storage.private_files import make_private_folder, write_private_file
@@ -34,13 +33,3 @@ class FolderStaffSender:
         write_private_file(target / "notification.txt", (notification + "\n").encode())
         if self.echo:
             self.echo(f"[staff] {dossier_number(dossier)} version {dossier.version} is in {target}")
-
-
-class ConsoleApplicantSender:
-    """Notices for applicants of the terminal channel: printed, if the terminal is open."""
-
-    def __init__(self, echo: Callable[[str], None]) -> None:
-        self.echo = echo
-
-    async def deliver(self, message: OutboxMessage) -> None:
-        self.echo(f"[IMC] {notice_in(message).outbound.text}")
