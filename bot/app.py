@@ -11,11 +11,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.delivery.dispatcher import Dispatcher, Sender
-from bot.delivery.senders import ConsoleApplicantSender, FolderStaffSender
+from bot.delivery.staff_folder import FolderStaffSender
 from bot.settings import Settings
 from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
-from conversations.notices import STAFF_FOLDER, applicant_destination
+from conversations.notices import STAFF_FOLDER
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
@@ -100,9 +100,3 @@ def outbox_dispatcher(
         first_retry=dt.timedelta(seconds=settings.outbox_first_retry_seconds),
         schedule=housekeeping,
     )
-
-
-def console_dispatcher(settings: Settings, storage: Storage, *, echo: Callable[[str], None]) -> Dispatcher:
-    """In the terminal setup, dossiers go to the staff folder and notices to the terminal."""
-    senders: dict[str, Sender] = {applicant_destination("console"): ConsoleApplicantSender(echo)}
-    return outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo)

@@ -15,6 +15,11 @@ def dossier_number(dossier: Dossier) -> str:
     return f"CMM-{dossier.applicant_id:06d}"
 
 
+def version_name(dossier: Dossier) -> str:
+    """What one version is called in file and folder names and captions: ``CMM-000001-v2``."""
+    return f"{dossier_number(dossier)}-v{dossier.version}"
+
+
 def applicant_id_in(reference: str | int) -> int | None:
     """The applicant whose application ``reference`` names, or None if it is no dossier number."""
     match = _WRITTEN.fullmatch(str(reference).strip())

@@ -6,12 +6,14 @@ documents)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from conversations.dossier.numbers import dossier_number
+from conversations.application.fields import Step
+from conversations.dossier.numbers import dossier_number, version_name
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk, StaffError
-from storage.models import Dossier
+from storage.models import Dossier, saved_id
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,37 @@ def press_of(action: str, dossier_id: str, version: str) -> Press | None:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a staff action did, as the sentence to tell staff; ``changed`` is False when nothing
+    changed, and the sentence says why."""
+
+    text: str
+    changed: bool = True
+
+
+@dataclass(frozen=True)
+class QuestionsNeeded:
+    """Request information, pressed: what to ask can't come with a button. ``hint`` says how to
+    ask with a staff command; ``requestable`` are the questions that can be asked, for a platform
+    that offers a form to choose them (then ``StaffActions.request`` asks them)."""
+
+    dossier_id: int
+    version: int
+    number: str
+    requestable: list[Step]
+
+    @property
+    def hint(self) -> str:
+        keys = ", ".join(step.key for step in self.requestable)
+        return (
+            f"To ask the applicant of {self.number} for information, send:\n"
+            f"/request {self.number} questions -- note\n"
+            "Questions can be sections (Training), references (Reference 2) or single questions: "
+            f"{keys}"
+        )
+
+
+@dataclass(frozen=True)
 class HandOff:
     """A dossier version as staff receive it: the notification (shown with the buttons for
     ``dossier``), then the dossier's PDF, then the evidence files."""
@@ -51,7 +84,7 @@ class HandOff:
     @property
     def name(self) -> str:
         """What the version is called in file names and captions: ``CMM-000001-v2``."""
-        return f"{dossier_number(self.dossier)}-v{self.dossier.version}"
+        return version_name(self.dossier)
 
     @property
     def pdf_name(self) -> str:
@@ -76,46 +109,54 @@ class StaffActions:
 
     def hand_off(self, payload: dict) -> HandOff:
         """What the outbox message ``payload`` hands to staff."""
-        dossier = self.desk.reported_dossier(payload["dossier_id"])
-        changes = payload.get("changes", [])
+        submitted = self.desk.submission(payload)
+        dossier = submitted.dossier
         return HandOff(
             dossier,
-            self.desk.notification(dossier, changes),
-            self.desk.pdf(dossier, changes),
+            self.desk.notification(dossier, submitted.changes),
+            self.desk.pdf(dossier, submitted.changes),
             self.desk.evidence_files(dossier),
         )
 
-    def press(self, press: Press, *, actor: str) -> str:
-        """What pressing a button does, as the sentence to tell staff. Request information needs
-        the questions, which a button can't carry: the answer says how to ask with a command."""
+    def press(self, press: Press, *, actor: str, credited: str = "") -> Outcome | QuestionsNeeded | None:
+        """What pressing a button does: the outcome, or for Request information the questions
+        still to choose; None when the button's dossier does not exist. ``credited`` names who
+        pressed in the outcome."""
         dossier = self.desk.dossier(press.dossier_id)
         if dossier is None:
-            return NO_DOSSIER
+            return None
         if press.action == "request":
-            return self._request_hint(dossier)
-        return self.act(dossier, press, actor=actor)
-
-    def act(self, dossier: Dossier, press: Press, *, actor: str, credited: str = "") -> str:
-        """Start the review, approve or reject ``dossier``; the outcome, or why nothing changed.
-        ``credited`` names who did it in the outcome."""
+            return QuestionsNeeded(
+                saved_id(dossier), dossier.version, dossier_number(dossier), self.desk.requestable(dossier)
+            )
         try:
             changed = self.desk.act(dossier_number(dossier), press.action, actor=actor, version=press.version)
         except StaffError as error:
-            return str(error)
-        by = f", by {credited}" if credited else ""
+            return Outcome(str(error), changed=False)
         status = changed.status.replace("_", " ")
-        return f"{dossier_number(changed)} (version {changed.version}) is now {status}{by}; the applicant is told."
-
-    def _request_hint(self, dossier: Dossier) -> str:
-        number = dossier_number(dossier)
-        keys = ", ".join(step.key for step in self.desk.requestable(dossier))
-        return (
-            f"To ask the applicant of {number} for information, send:\n"
-            f"/request {number} questions -- note\n"
-            "Questions can be sections (Training), references (Reference 2) or single questions: "
-            f"{keys}"
+        return Outcome(
+            f"{dossier_number(changed)} (version {changed.version}) is now {status}{_by(credited)}; "
+            "the applicant is told."
         )
+
+    def request(
+        self, dossier_id: int, version: int, keys: Sequence[str], *, note: str, actor: str, credited: str = ""
+    ) -> Outcome:
+        """Ask the applicant of the dossier shown as ``dossier_id`` at ``version`` (what
+        ``QuestionsNeeded`` offered) about the questions ``keys``, with ``note``."""
+        shown = self.desk.dossier(dossier_id)
+        if shown is None:
+            return Outcome(NO_DOSSIER, changed=False)
+        try:
+            asked = self.desk.request_information(dossier_number(shown), keys, actor=actor, note=note, version=version)
+        except StaffError as error:
+            return Outcome(str(error), changed=False)
+        return Outcome(f"{dossier_number(asked)}: asked the applicant about {len(keys)} question(s){_by(credited)}.")
 
     def command(self, text: str, *, actor: str) -> staff_commands.StaffReply:
         """A staff command typed by ``actor`` (see ``actor``)."""
         return staff_commands.run(self.desk, text, actor=actor)
+
+
+def _by(credited: str) -> str:
+    return f", by {credited}" if credited else ""

@@ -57,6 +57,15 @@ class Export:
     evidence_zip: bytes
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A dossier version handed to staff, and what changed since the version before (nothing for
+    a first version)."""
+
+    dossier: Dossier
+    changes: list[str]
+
+
 def waited(delta: dt.timedelta) -> str:
     days, hours = delta.days, delta.seconds // 3600
     if days:
@@ -181,6 +190,10 @@ class StaffDesk:
         """A dossier named from outside (a button, a command line), which may not exist."""
         with self.storage.transaction() as tx:
             return tx.dossiers.by_id(dossier_id)
+
+    def submission(self, payload: dict) -> Submission:
+        """The dossier version an outbox message hands to staff (``Dossiers.submit`` writes it)."""
+        return Submission(self.reported_dossier(payload["dossier_id"]), payload.get("changes", []))
 
     def reported_dossier(self, dossier_id: int) -> Dossier:
         """The dossier an outbox message reports on. It exists (the message was written with it,

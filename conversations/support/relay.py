@@ -33,7 +33,7 @@ class ReportLine:
     closest: str | None
 
 
-def answer_question(tx: Transaction, question_id: int, text: str, *, by: str) -> None:
+def answer_question(tx: Transaction, question_id: int, text: str) -> None:
     """Send a person's answer to the applicant who asked, in their own chat."""
     text = _plain(text)
     question = tx.questions.by_id(question_id)
@@ -76,37 +76,6 @@ def report(storage: Storage) -> list[ReportLine]:
     return [ReportLine(first[key].text, times, first[key].matched) for key, times in counts.most_common()]
 
 
-def remember_thread(storage: Storage, payload: dict, *, destination: str, message_ref: str) -> None:
-    """Where the question was posted, so a reply there can be matched to it (unless the applicant
-    withdrew while it was posted: then the question is gone, and nothing is kept of it)."""
-    with storage.transaction() as tx:
-        if tx.questions.by_id(payload["question_id"]) is None:
-            return
-        tx.questions.add_thread(
-            question_id=payload["question_id"],
-            applicant_id=payload["applicant_id"],
-            destination=destination,
-            message_ref=message_ref,
-        )
-
-
-def reply_in_thread(storage: Storage, *, destination: str, message_ref: str, text: str, by: str) -> str:
-    """A support reply to a posted question: sent to the applicant, or, after ``/faq_add
-    question -- answer``, the answer sent and both added to the FAQ. Returns what to tell support,
-    or "" when the reply is not to a question."""
-    with storage.transaction() as tx:
-        thread = tx.questions.thread(destination, message_ref)
-        if thread is None:
-            return ""
-        command = parse_command(text)
-        if command is None or command.name != "faq_add":
-            answer_question(tx, thread.question_id, text, by=by)
-            return "Sent to the applicant."
-        entry = add_entry(tx, command.argument, by=by)
-        answer_question(tx, thread.question_id, entry.answer, by=by)
-        return f"Sent to the applicant, and added to the FAQ as added-{entry.id}: “{entry.question}”"
-
-
 REFUSED = "Only IMC's support team can answer applicants."
 
 
@@ -133,8 +102,18 @@ class SupportRelay:
         )
 
     def posted(self, payload: dict, message_ref: str) -> None:
-        """The question of ``payload`` is posted as ``message_ref``: a reply to it answers it."""
-        remember_thread(self.storage, payload, destination=self.destination, message_ref=message_ref)
+        """The question of ``payload`` is posted as ``message_ref``: a reply to it answers it
+        (unless the applicant withdrew while it was posted: then the question is gone, and nothing
+        is kept of it)."""
+        with self.storage.transaction() as tx:
+            if tx.questions.by_id(payload["question_id"]) is None:
+                return
+            tx.questions.add_thread(
+                question_id=payload["question_id"],
+                applicant_id=payload["applicant_id"],
+                destination=self.destination,
+                message_ref=message_ref,
+            )
 
     def answerer(self, user_id: str | None, *, seen_as: str) -> str | None:
         """Who answers, as the FAQ records it (``telegram:42``); None for someone who may not,
@@ -145,11 +124,20 @@ class SupportRelay:
         return f"{self.platform}:{user_id}" if user_id else self.platform
 
     def answer(self, message_ref: str, text: str, *, by: str) -> str:
-        """A reply to the message ``message_ref``: what to tell support, or "" when that message
-        is not a question."""
+        """A reply to the message ``message_ref``: sent to the applicant, or, after ``/faq_add
+        question -- answer``, the answer sent and both added to the FAQ. Returns what to tell
+        support (why nothing was done, if so), or "" when that message is not a question."""
         try:
-            return reply_in_thread(
-                self.storage, destination=self.destination, message_ref=message_ref, text=text, by=by
-            )
+            with self.storage.transaction() as tx:
+                thread = tx.questions.thread(self.destination, message_ref)
+                if thread is None:
+                    return ""
+                command = parse_command(text)
+                if command is None or command.name != "faq_add":
+                    answer_question(tx, thread.question_id, text)
+                    return "Sent to the applicant."
+                entry = add_entry(tx, command.argument, by=by)
+                answer_question(tx, thread.question_id, entry.answer)
+                return f"Sent to the applicant, and added to the FAQ as added-{entry.id}: “{entry.question}”"
         except SupportError as error:
             return str(error)

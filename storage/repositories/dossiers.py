@@ -59,6 +59,10 @@ class Dossiers(Repository):
             )
         return dossier
 
+    def get(self, dossier_id: int) -> Dossier | None:
+        """A dossier version, read without a lock (to list or export it, not to change it)."""
+        return self.session.get(Dossier, dossier_id)
+
     def by_id(self, dossier_id: int) -> Dossier | None:
         """A dossier version, row-locked until the transaction ends (on PostgreSQL)."""
         return self.session.exec(select(Dossier).where(Dossier.id == dossier_id).with_for_update()).first()

@@ -1,6 +1,6 @@
 """Durability on SQLite and on PostgreSQL: resume after a restart, a redelivered message
 applied once, one applicant's messages one at a time (in one process and across processes),
-and a submission written whole or not at all."""
+a submission written whole or not at all, and a dossier read for export while staff hold it."""
 
 from __future__ import annotations
 
@@ -173,6 +173,29 @@ def test_submission_is_written_whole_or_not_at_all(storage: Storage):
         {"dossier_id": first.id, "applicant_id": applicant.id, "version": 1, "changes": []},
         {"dossier_id": second.id, "applicant_id": applicant.id, "version": 2, "changes": []},
     ]
+
+
+def test_a_dossier_is_read_for_export_while_staff_hold_it(storage: Storage):
+    if storage.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has no row locks: one transaction at a time")
+    with storage.transaction() as tx:
+        applicant = tx.applicants.add("test", "someone")
+        submitted = tx.dossiers.submit(applicant.id, {"schema_version": 1}, destinations=[STAFF_FOLDER])
+    read: list[Dossier | None] = []
+
+    def export() -> None:
+        with storage.transaction() as tx:
+            read.append(tx.dossiers.get(submitted.id))
+
+    with storage.transaction() as tx:
+        assert tx.dossiers.by_id(submitted.id) is not None  # row-locked (on PostgreSQL) until the block ends
+        reader = threading.Thread(target=export)
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive()  # the plain read did not wait for the lock
+    assert [dossier.id for dossier in read if dossier] == [submitted.id]
+    with storage.transaction() as tx:
+        assert tx.dossiers.get(submitted.id + 1) is None
 
 
 async def test_many_applicants_at_once_from_async_channels(storage: Storage):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.senders import FolderStaffSender
+from bot.delivery.staff_folder import FolderStaffSender
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.staff.desk import StaffDesk

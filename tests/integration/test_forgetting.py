@@ -15,8 +15,8 @@ from bot.delivery.dispatcher import Dispatcher
 from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
-from conversations.support import relay as support
 from conversations.support.faq.index import FaqIndex
+from conversations.support.relay import SupportRelay
 from storage.models import FaqQuestion, OutboxMessage, SupportThread
 from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS
@@ -38,12 +38,14 @@ def ask_a_person(storage: Storage, talker: Talker, question: str, *, posted_as: 
         [message] = [
             row for row in tx.outbox.claim([SUPPORT], lease=dt.timedelta(minutes=2)) if row.payload["text"] == question
         ]
-    support.remember_thread(storage, message.payload, destination=SUPPORT, message_ref=posted_as)
+    support_group(storage).posted(message.payload, posted_as)
     with storage.transaction() as tx:
         tx.outbox.settle(message.id)
-    support.reply_in_thread(
-        storage, destination=SUPPORT, message_ref=posted_as, text="Yes, that is fine.", by="support:ana"
-    )
+    support_group(storage).answer(posted_as, "Yes, that is fine.", by="support:ana")
+
+
+def support_group(storage: Storage) -> SupportRelay:
+    return SupportRelay(storage, "telegram", "Reply to this message to answer")
 
 
 def applicant_id(storage: Storage, user_id: str) -> int:
@@ -77,7 +79,7 @@ def test_cancel_forgets_the_applicants_questions_threads_and_outbox_rows(storage
     assert [question.text for question in rows(storage, FaqQuestion)] == ["can I pay by card?"]
     assert [thread.message_ref for thread in rows(storage, SupportThread)] == ["102"]
     # A reply in the withdrawn applicant's thread reaches no one.
-    assert support.reply_in_thread(storage, destination=SUPPORT, message_ref="101", text="Also…", by="ana") == ""
+    assert support_group(storage).answer("101", "Also…", by="ana") == ""
 
 
 async def test_a_question_being_posted_when_its_applicant_withdraws_is_let_go(
@@ -90,7 +92,7 @@ async def test_a_question_being_posted_when_its_applicant_withdraws_is_let_go(
     class SupportGroup:
         async def deliver(self, message: OutboxMessage) -> None:
             maria.answer_all(["/cancel", "yes"])  # while the question is being posted
-            support.remember_thread(storage, message.payload, destination=SUPPORT, message_ref="101")
+            support_group(storage).posted(message.payload, "101")
 
     assert await Dispatcher(storage, {SUPPORT: SupportGroup()}).deliver_due() == 1
     assert rows(storage, OutboxMessage) == [] and rows(storage, SupportThread) == []

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.channels.console.staff import run_staff_command
-from bot.delivery.senders import FolderStaffSender
+from bot.delivery.staff_folder import FolderStaffSender
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.staff.desk import StaffDesk

@@ -4,6 +4,7 @@ entries that are used at once; what went unanswered is reported."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -128,14 +129,16 @@ def ask_a_person(storage: Storage, talker: Talker, question: str) -> str:
     talker.say(f"/human {question}")
     with Session(storage.engine) as session:
         [row] = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "support.question")).all()
-    support.remember_thread(storage, row.payload, destination="support:telegram", message_ref="7001")
+    support_group(storage).posted(row.payload, "7001")
     return "7001"
 
 
+def support_group(storage: Storage) -> support.SupportRelay:
+    return support.SupportRelay(storage, "telegram", "Reply to this message to answer")
+
+
 def reply(storage: Storage, message_ref: str, text: str) -> str:
-    return support.reply_in_thread(
-        storage, destination="support:telegram", message_ref=message_ref, text=text, by="support:ana"
-    )
+    return support_group(storage).answer(message_ref, text, by="support:ana")
 
 
 def test_a_persons_answer_reaches_the_applicant_and_faq_add_is_used_at_once(talker: Talker, sqlite_storage: Storage):
@@ -163,10 +166,8 @@ def test_support_text_with_control_characters_is_neither_sent_nor_added(talker: 
     posted = ask_a_person(sqlite_storage, talker, "can my supervisor live abroad?")
     before = applicant_notices(sqlite_storage)
     for text in ("Yes\x00, anywhere.", "/faq_add Abroad? -- Yes\x1b[31m anywhere"):
-        with pytest.raises(
-            support.SupportError, match="Nothing was sent or added: I can't use text with a control character"
-        ):
-            reply(sqlite_storage, posted, text)
+        refused = reply(sqlite_storage, posted, text)
+        assert re.search("Nothing was sent or added: I can't use text with a control character", refused)
     assert applicant_notices(sqlite_storage) == before
     with sqlite_storage.transaction() as tx:
         assert tx.faq_entries.all() == []
@@ -176,8 +177,8 @@ def test_an_faq_entry_shows_others_supports_wording_never_the_applicants(talker:
     talker.answer_all(APPLICANT_ANSWERS)
     words = "I'm Maria Gonzalez (+353 87 123 4567): can my supervisor live abroad?"
     posted = ask_a_person(sqlite_storage, talker, words)
-    with pytest.raises(support.SupportError, match=r"e\.g\. /faq_add Can my supervisor .+ -- Yes"):
-        reply(sqlite_storage, posted, "/faq_add Yes, the page sets no country rule.")  # no public wording
+    refused = reply(sqlite_storage, posted, "/faq_add Yes, the page sets no country rule.")  # no public wording
+    assert re.search(r"e\.g\. /faq_add Can my supervisor .+ -- Yes", refused)
     assert applicant_notices(sqlite_storage) == []  # nothing was sent
     reply(sqlite_storage, posted, "/faq_add Can my supervisor live in another country? -- Yes, no country rule.")
 

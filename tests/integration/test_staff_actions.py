@@ -9,7 +9,7 @@ import pytest
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
-from conversations.staff.actions import NO_DOSSIER, Press, StaffActions, press_of
+from conversations.staff.actions import NO_DOSSIER, Outcome, Press, QuestionsNeeded, StaffActions, press_of
 from conversations.staff.desk import StaffDesk
 from conversations.support.relay import SupportRelay
 from storage.unit_of_work import Storage
@@ -50,22 +50,39 @@ def test_a_button_stands_for_a_press_only_with_a_known_action_and_numbers(parts,
 
 def test_a_press_acts_once_and_says_what_happened(actions: StaffActions):
     start = Press("start_review", 1, 1)
-    assert actions.press(start, actor="telegram:42") == (
+    assert actions.press(start, actor="telegram:42") == Outcome(
         "CMM-000001 (version 1) is now in review; the applicant is told."
     )
-    assert "can't" in actions.press(start, actor="telegram:42")  # nothing changes twice
-    assert actions.press(Press("approve", 99, 1), actor="telegram:42") == NO_DOSSIER
-    dossier = actions.desk.dossier(1)
-    assert dossier is not None
-    assert actions.act(dossier, Press("approve", 1, 1), actor="slack:U1", credited="U1") == (
+    again = actions.press(start, actor="telegram:42")
+    assert isinstance(again, Outcome) and not again.changed and "can't" in again.text  # nothing changes twice
+    assert actions.press(Press("approve", 99, 1), actor="telegram:42") is None  # no such dossier
+    assert actions.press(Press("approve", 1, 1), actor="slack:U1", credited="U1") == Outcome(
         "CMM-000001 (version 1) is now approved, by U1; the applicant is told."
     )
 
 
-def test_request_information_by_button_says_how_to_ask_with_the_command(actions: StaffActions):
-    hint = actions.press(Press("request", 1, 1), actor="telegram:42")
-    assert hint.startswith("To ask the applicant of CMM-000001 for information, send:\n/request CMM-000001 ")
-    assert "training_hours" in hint
+def test_request_information_by_button_needs_the_questions_and_says_how_to_ask_with_the_command(
+    actions: StaffActions,
+):
+    needed = actions.press(Press("request", 1, 1), actor="telegram:42")
+    assert isinstance(needed, QuestionsNeeded)
+    assert (needed.dossier_id, needed.version, needed.number) == (1, 1, "CMM-000001")
+    assert "training_hours" in [step.key for step in needed.requestable]
+    assert needed.hint.startswith("To ask the applicant of CMM-000001 for information, send:\n/request CMM-000001 ")
+    assert "training_hours" in needed.hint
+
+
+def test_a_request_asks_the_chosen_questions_or_says_why_not(actions: StaffActions):
+    def request(dossier_id: int, version: int) -> Outcome:
+        return actions.request(
+            dossier_id, version, ["training_hours"], note="More hours?", actor="slack:U1", credited="U1"
+        )
+
+    assert request(99, 1) == Outcome(NO_DOSSIER, changed=False)
+    assert request(1, 2) == Outcome(
+        "That button was for version 2 of CMM-000001; version 1 is the current one.", changed=False
+    )
+    assert request(1, 1) == Outcome("CMM-000001: asked the applicant about 1 question(s), by U1.")
 
 
 def test_a_hand_off_is_the_notification_the_pdf_and_the_evidence(actions: StaffActions):

@@ -19,6 +19,8 @@ from typing import Any, TextIO
 from conversations.application.engine import ConversationEngine
 from conversations.application.validators import choice_number
 from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.notices import notice_in
+from storage.models import OutboxMessage
 
 CHANNEL = "console"
 # A command is a first word like /skip; a path like /home/maria/certificate.pdf has more slashes.
@@ -136,3 +138,13 @@ def printable(text: str) -> str:
     """``text`` with whatever a terminal would not print as such (control characters, invalid
     Unicode) written as an escape, e.g. \\x00."""
     return "".join(character if character.isprintable() else ascii(character)[1:-1] for character in text)
+
+
+class ConsoleApplicantSender:
+    """The outbox sender for "applicant:console": a notice is printed, if the terminal is open."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        self.echo(f"[IMC] {notice_in(message).outbound.text}")

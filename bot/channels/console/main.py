@@ -6,9 +6,11 @@ import argparse
 import io
 import sys
 
-from bot.app import build_engine, build_storage, console_dispatcher
-from bot.channels.console.applicant import ConsoleChannel
+from bot.app import build_desk, build_engine, build_storage, outbox_dispatcher
+from bot.channels.console.applicant import CHANNEL, ConsoleApplicantSender, ConsoleChannel
+from bot.delivery.dispatcher import Sender
 from bot.settings import Settings
+from conversations.notices import applicant_destination
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -18,5 +20,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdin.reconfigure(errors="surrogateescape")
     storage = build_storage(settings)
     channel = ConsoleChannel(build_engine(settings, storage), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user)
-    dispatcher = console_dispatcher(settings, storage, echo=channel.notice)
+    # Notices go to this terminal, and dossiers to the staff folder (the terminal setup's default).
+    senders: dict[str, Sender] = {applicant_destination(CHANNEL): ConsoleApplicantSender(channel.notice)}
+    dispatcher = outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo=channel.notice)
     return channel.run(deliver=dispatcher.deliver_due)

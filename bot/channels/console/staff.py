@@ -48,7 +48,7 @@ def run_dossiers(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     with build_storage(settings).transaction() as tx:
-        dossier = tx.dossiers.by_id(args.dossier_id)
+        dossier = tx.dossiers.get(args.dossier_id)
     if dossier is None:
         print(f"There is no dossier {args.dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
         return 1

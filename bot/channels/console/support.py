@@ -36,7 +36,7 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
                 number, _, text = rest.partition(" ")
                 if not number.isdigit() or not text.strip():
                     raise support.SupportError("Use: support answer N your answer")
-                support.answer_question(tx, int(number), text.strip(), by=by)
+                support.answer_question(tx, int(number), text.strip())
                 print(f"Answer to question {number} queued for the applicant.")
             elif name == "faq-add":
                 entry = support.add_entry(tx, rest, by=by, command="support faq-add")

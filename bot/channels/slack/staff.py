@@ -13,9 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.text import SECTION_LIMIT, plain_sections, top_level_text
 from bot.shared.text import split_message
-from conversations.dossier.numbers import dossier_number
-from conversations.staff.actions import ACTIONS, NO_DOSSIER, NOT_MINE, REFUSED, StaffActions, press_of
-from conversations.staff.desk import StaffDesk, StaffError
+from conversations.staff.actions import ACTIONS, NOT_MINE, REFUSED, QuestionsNeeded, StaffActions, press_of
+from conversations.staff.desk import StaffDesk
 from storage.models import Dossier, OutboxMessage
 
 REQUEST_CALLBACK = "staff-request"
@@ -40,15 +39,15 @@ def staff_blocks(text: str, dossier: Dossier) -> list[dict]:
     return blocks
 
 
-def request_modal(desk: StaffDesk, dossier: Dossier) -> dict:
+def request_modal(questions: QuestionsNeeded) -> dict:
     options = [
         {"text": {"type": "plain_text", "text": f"{step.group} · {step.field.label}"[:75]}, "value": step.key}
-        for step in desk.requestable(dossier)
+        for step in questions.requestable
     ][:100]
     return {
         "type": "modal",
         "callback_id": REQUEST_CALLBACK,
-        "private_metadata": f"{dossier.id}:{dossier.version}",
+        "private_metadata": f"{questions.dossier_id}:{questions.version}",
         "title": {"type": "plain_text", "text": "Request information"},
         "submit": {"type": "plain_text", "text": "Send to applicant"},
         "blocks": [
@@ -115,16 +114,13 @@ class SlackStaff:
             return
         dossier_id, _, version = action.get("value", "").partition(":")
         press = press_of(action["action_id"].removeprefix("staff-"), dossier_id, version)
-        dossier = await asyncio.to_thread(self.actions.desk.dossier, press.dossier_id) if press else None
-        if press is None or dossier is None:
+        pressed = await asyncio.to_thread(self.actions.press, press, actor=actor, credited=user_id) if press else None
+        if pressed is None:
             await self.say(NOT_MINE)
-            return
-        if press.action == "request":
-            modal = await asyncio.to_thread(request_modal, self.actions.desk, dossier)
-            await self.client.views_open(trigger_id=body["trigger_id"], view=modal)
-            return
-        text = await asyncio.to_thread(self.actions.act, dossier, press, actor=actor, credited=user_id)
-        await self.say(text, (body.get("message") or {}).get("ts"))
+        elif isinstance(pressed, QuestionsNeeded):
+            await self.client.views_open(trigger_id=body["trigger_id"], view=request_modal(pressed))
+        else:
+            await self.say(pressed.text, (body.get("message") or {}).get("ts"))
 
     async def on_request_submitted(self, ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
@@ -136,21 +132,14 @@ class SlackStaff:
         keys = [option["value"] for option in values["questions"]["value"].get("selected_options") or []]
         note = values.get("note", {}).get("value", {}).get("value") or ""
         dossier_id, _, version = view["private_metadata"].partition(":")
-        shown = await asyncio.to_thread(self.actions.desk.dossier, int(dossier_id))
-        if shown is None:
-            await ack(response_action="errors", errors={"questions": NO_DOSSIER})
-            return
-        try:
-            dossier = await asyncio.to_thread(
-                lambda: self.actions.desk.request_information(
-                    dossier_number(shown), keys, actor=actor, note=note, version=int(version)
-                )
-            )
-        except StaffError as error:
-            await ack(response_action="errors", errors={"questions": str(error)[:2000]})
+        outcome = await asyncio.to_thread(
+            self.actions.request, int(dossier_id), int(version), keys, note=note, actor=actor, credited=user_id
+        )
+        if not outcome.changed:
+            await ack(response_action="errors", errors={"questions": outcome.text[:2000]})
             return
         await ack()
-        await self.say(f"{dossier_number(dossier)}: asked the applicant about {len(keys)} question(s), by {user_id}.")
+        await self.say(outcome.text)
 
     async def on_command(self, command: dict) -> None:
         """A /cmm command typed in the staff channel."""

@@ -324,7 +324,7 @@ def build_application(
     application = (
         Application.builder()
         .token(token)
-        .updater(None)  # updates come in through telegram_updates, confirmed once handled
+        .updater(None)  # updates come in through updates.py, confirmed once handled
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(DeliveryLimiter(per_chat_rate=per_chat_rate))
@@ -342,7 +342,7 @@ def run(
     application: Application, *, webhook_url: str | None, webhook_secret: str | None, listen: str, port: int
 ) -> None:
     """Long polling by default; a webhook when ``webhook_url`` is given. Either way an update is
-    confirmed to Telegram only once it is handled (``telegram_updates``)."""
+    confirmed to Telegram only once it is handled (``updates.py``)."""
     if webhook_url is None:
         asyncio.run(serve(application, ConfirmingPoller(application).run))
         return

@@ -14,7 +14,16 @@ from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
 from bot.shared.text import split_message
-from conversations.staff.actions import ACTIONS, NOT_MINE, REFUSED, StaffActions, press_of
+from conversations.staff.actions import (
+    ACTIONS,
+    NO_DOSSIER,
+    NOT_MINE,
+    REFUSED,
+    Outcome,
+    QuestionsNeeded,
+    StaffActions,
+    press_of,
+)
 from conversations.staff.desk import StaffDesk
 from storage.models import Dossier, OutboxMessage
 
@@ -31,6 +40,14 @@ def staff_keyboard(dossier: Dossier) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def rendered(pressed: Outcome | QuestionsNeeded | None) -> str:
+    """What a button did, told in the group: Request information answers how to ask with
+    ``/request``, as a button can't carry the questions."""
+    if pressed is None:
+        return NO_DOSSIER
+    return pressed.hint if isinstance(pressed, QuestionsNeeded) else pressed.text
 
 
 class TelegramStaff:
@@ -88,7 +105,7 @@ class TelegramStaff:
             log.warning("refused a malformed staff button %r from %s", data, actor)
             text = NOT_MINE
         else:
-            text = await asyncio.to_thread(self.actions.press, press, actor=actor)
+            text = rendered(await asyncio.to_thread(self.actions.press, press, actor=actor))
         await self.say(context.bot, text)
 
     async def _on_command(

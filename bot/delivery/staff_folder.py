@@ -1,12 +1,11 @@
-"""Outbox senders that need no chat platform: the staff folder and the terminal."""
+"""The staff folder: where dossiers go in the terminal setup, or with ``STAFF_FOLDER`` set."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from conversations.dossier.numbers import dossier_number
-from conversations.notices import notice_in
+from conversations.dossier.numbers import dossier_number, version_name
 from conversations.staff.desk import StaffDesk
 from storage.models import OutboxMessage
 from storage.private_files import make_private_folder, write_private_file
@@ -22,24 +21,15 @@ class FolderStaffSender:
         self.echo = echo
 
     async def deliver(self, message: OutboxMessage) -> None:
-        dossier = self.desk.reported_dossier(message.payload["dossier_id"])
-        changes = message.payload.get("changes", [])
-        export = self.desk.export_of(dossier, changes)
-        target = self.folder / f"{dossier_number(dossier)}-v{dossier.version}"
+        submitted = self.desk.submission(message.payload)
+        dossier = submitted.dossier
+        export = self.desk.export_of(dossier, submitted.changes)
+        target = self.folder / version_name(dossier)
         make_private_folder(target)
         write_private_file(target / "dossier.pdf", export.pdf)
         write_private_file(target / "dossier.json", export.json)
         write_private_file(target / "evidence.zip", export.evidence_zip)
-        write_private_file(target / "notification.txt", (self.desk.notification(dossier, changes) + "\n").encode())
+        notification = self.desk.notification(dossier, submitted.changes)
+        write_private_file(target / "notification.txt", (notification + "\n").encode())
         if self.echo:
             self.echo(f"[staff] {dossier_number(dossier)} version {dossier.version} is in {target}")
-
-
-class ConsoleApplicantSender:
-    """Notices for applicants of the terminal channel: printed, if the terminal is open."""
-
-    def __init__(self, echo: Callable[[str], None]) -> None:
-        self.echo = echo
-
-    async def deliver(self, message: OutboxMessage) -> None:
-        self.echo(f"[IMC] {notice_in(message).outbound.text}")
