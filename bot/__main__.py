@@ -27,17 +27,25 @@ from bot.settings import Settings
 Runner = Callable[[argparse.Namespace, Settings], int]
 
 
+# Staff and support write `request 1 training hours -- note` and `faq-add question -- answer` as
+# they would in chat: the words are taken as typed, `--` included (argparse would drop it), so
+# options go before them.
 def _staff_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("words", nargs="*", help="the command, e.g. `queue` or `approve 1 Well documented`")
-    parser.add_argument("--out", type=Path, default=Path("."), help="where `export` writes its files")
+    parser.add_argument(
+        "--out", type=Path, default=Path("."), help="where `export` writes its files (before the command)"
+    )
+    parser.add_argument(
+        "words", nargs=argparse.REMAINDER, help="the command, e.g. `queue` or `request 1 training hours -- note`"
+    )
 
 
 def _support_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("words", nargs="*")
+    parser.add_argument("words", nargs=argparse.REMAINDER, help="e.g. `answer 3 Yes, it can.`")
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dossier_id", type=int, help="the dossier's id (see `dossiers`)")
+    parser.add_argument("number", help="the dossier number, e.g. CMM-000001 or 1 (see `dossiers`)")
+    parser.add_argument("--version", type=int, help="a version other than the newest")
     parser.add_argument("--format", choices=("json", "text"), default="json")
 
 

@@ -26,6 +26,7 @@ FLOORS = {
     "slack_bolt": logging.INFO,  # below: every request from Slack, texts included
     "slack_sdk": logging.INFO,  # below: every Web API call, texts included
     "transitions": logging.WARNING,  # every state change
+    "alembic": logging.WARNING,  # every migration step; `python -m bot migrate` says when it is done
 }
 
 

@@ -10,6 +10,8 @@ def list_outbox(storage: Storage) -> int:
         pending = tx.outbox.undelivered()
     if not pending:
         print("Everything has been delivered.")
+        return 0
+    print("id\ttopic\tdestination\tqueued (UTC)\tstate\tlast error")
     for message in pending:
         state = (
             f"failed {message.attempts}×, next try {message.next_attempt_at:%Y-%m-%d %H:%M:%S}"

@@ -29,6 +29,7 @@ HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
 class StaffReply:
     text: str
     files: list[tuple[str, bytes]] = field(default_factory=list)
+    refused: bool = False  # nothing was done: a mistake, or a step the dossier's status does not allow
 
 
 def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
@@ -41,7 +42,7 @@ def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
     try:
         return _run(desk, command.name, reference, rest, actor)
     except StaffError as error:
-        return StaffReply(str(error))
+        return StaffReply(str(error), refused=True)
 
 
 def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> StaffReply:
@@ -60,7 +61,7 @@ def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> S
             )
         )
     if name == "help" or not reference:
-        return StaffReply(HELP)
+        return StaffReply(HELP, refused=name != "help")
     if name == "show":
         return StaffReply(desk.describe(reference))
     if name == "export":
@@ -91,4 +92,4 @@ def _run(desk: StaffDesk, name: str, reference: str, rest: str, actor: str) -> S
     if name == "paid":
         dossier = desk.mark_paid(reference, actor=actor)
         return StaffReply(f"The fee of {dossier_number(dossier)} is marked paid.")
-    return StaffReply(f"I don't know “{name}”.\n{HELP}")
+    return StaffReply(f"I don't know “{name}”.\n{HELP}", refused=True)

@@ -33,12 +33,20 @@ class ReportLine:
     closest: str | None
 
 
+def waits_for_a_person(question: FaqQuestion) -> bool:
+    """Passed to support and not answered yet."""
+    return question.outcome == "escalated" and not question.answer and question.applicant_id is not None
+
+
 def answer_question(tx: Transaction, question_id: int, text: str) -> None:
-    """Send a person's answer to the applicant who asked, in their own chat."""
+    """Send a person's answer to the applicant who asked, in their own chat: only to a question
+    waiting for one (not one the bot answered, nor one a person answered already)."""
     text = _plain(text)
     question = tx.questions.by_id(question_id)
-    if question is None or question.applicant_id is None:
-        raise SupportError(f"There is no open question {question_id}.")
+    if question is not None and question.answer:
+        raise SupportError(f"Question {question_id} has been answered already; nothing was sent.")
+    if question is None or question.applicant_id is None or not waits_for_a_person(question):
+        raise SupportError(f"There is no question {question_id} waiting for a person; nothing was sent.")
     applicant = tx.applicants.existing(question.applicant_id)
     tx.questions.answer(question, text)
     tell_applicant(tx, applicant, Outbound(f"Answer from IMC's credentialing support to “{question.text}”:\n{text}"))

@@ -76,8 +76,9 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     assert "New application CMM-000001 (version 1)" in (staff / "notification.txt").read_text()
 
     listed = run_bot("dossiers", env=env)
-    assert listed.stdout.startswith("1\tCMM-000001\tv1\tsubmitted\t")
-    exported = json.loads(run_bot("export", "1", env=env).stdout)
+    assert listed.stdout.startswith("number\tversion\tstatus\tsubmitted (UTC)\nCMM-000001\tv1\tsubmitted\t")
+    exported = json.loads(run_bot("export", "CMM-000001", env=env).stdout)
+    assert exported == json.loads(run_bot("export", "1", "--version", "1", env=env).stdout)
     assert exported["export_schema_version"] == 1
     assert exported["dossier"]["status"] == "submitted"
     content = exported["content"]
@@ -94,6 +95,10 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     assert "Supervisor address: 12 Harbour Road, Dublin" in text
     missing = run_bot("export", "7", env=env)
     assert missing.returncode == 1 and "There is no dossier 7" in missing.stderr
+    no_version = run_bot("export", "CMM-000001", "--version", "2", env=env)
+    assert no_version.returncode == 1 and "There is no version 2 of dossier CMM-000001" in no_version.stderr
+    refused = run_bot("staff", "approve", "CMM-000009", env=env)
+    assert refused.returncode == 1 and "CMM-000009" in refused.stdout
 
     assert "Nothing waiting" not in run_bot("staff", "queue", env=env).stdout
     approved = run_bot("staff", "approve", "CMM-000001", "Well", "documented", env=env)

@@ -265,3 +265,15 @@ def test_an_index_that_cannot_be_made_sends_questions_to_a_person(
     reply = talker.say("how much is the fee?")
     assert "I'm not sure I have the answer to that" in reply and "/human" in reply
     assert state(sqlite_storage) == "center_name"
+
+
+def test_a_question_is_answered_once_and_only_one_waiting_for_a_person(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    talker.say("how much is the fee?")  # answered by the bot: nobody waits for a person
+    posted = ask_a_person(sqlite_storage, talker, "can my supervisor live abroad?")
+    assert reply(sqlite_storage, posted, "Yes, anywhere.") == "Sent to the applicant."
+    before = applicant_notices(sqlite_storage)
+    assert reply(sqlite_storage, posted, "Also: yes.") == "Question 2 has been answered already; nothing was sent."
+    with sqlite_storage.transaction() as tx, pytest.raises(support.SupportError, match="no question 1 waiting"):
+        support.answer_question(tx, 1, "Yes.")
+    assert applicant_notices(sqlite_storage) == before

@@ -14,7 +14,7 @@ from bot.app import build_desk, build_storage
 from bot.delivery.outbox_listing import list_outbox
 from bot.settings import Settings
 from conversations.application.flow import Flow
-from conversations.dossier.numbers import dossier_number
+from conversations.dossier.numbers import applicant_id_in, dossier_number
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk
 from conversations.staff.export import to_json, to_text
@@ -28,7 +28,7 @@ def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
         make_private_folder(out)
         write_private_file(out / name, content)
         print(f"  wrote {out / name}")
-    return 0
+    return 1 if reply.refused else 0
 
 
 def run_staff(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,20 +38,25 @@ def run_staff(args: argparse.Namespace, settings: Settings) -> int:
 def run_dossiers(args: argparse.Namespace, settings: Settings) -> int:
     with build_storage(settings).transaction() as tx:
         dossiers = tx.dossiers.all()
+    if not dossiers:
+        print("No application has been submitted yet.")
+        return 0
+    print("number\tversion\tstatus\tsubmitted (UTC)")
     for dossier in dossiers:
-        print(
-            f"{dossier.id}\t{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t"
-            f"{dossier.submitted_at:%Y-%m-%d %H:%M}"
-        )
+        print(f"{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t{dossier.submitted_at:%Y-%m-%d %H:%M}")
     return 0
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    applicant_id = applicant_id_in(args.number)
     with build_storage(settings).transaction() as tx:
-        dossier = tx.dossiers.get(args.dossier_id)
-    if dossier is None:
-        print(f"There is no dossier {args.dossier_id}; `python -m bot dossiers` lists them.", file=sys.stderr)
+        versions = tx.dossiers.versions_of(applicant_id) if applicant_id is not None else []
+    chosen = [dossier for dossier in versions if args.version in (None, dossier.version)]
+    if not chosen:
+        which = f"version {args.version} of " if versions else ""
+        print(f"There is no {which}dossier {args.number}; `python -m bot dossiers` lists them.", file=sys.stderr)
         return 1
+    dossier = chosen[-1]
     if args.format == "json":
         print(json.dumps(to_json(dossier), indent=2, ensure_ascii=False))
     else:

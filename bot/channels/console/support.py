@@ -17,6 +17,8 @@ def print_faq_report(storage: Storage) -> int:
     lines = support.report(storage)
     if not lines:
         print("No unanswered questions.")
+        return 0
+    print("times\tquestion\tclosest entry")
     for line in lines:
         print(f"{line.times}×\t{line.question}" + (f"\t(closest: {line.closest})" if line.closest else ""))
     return 0
@@ -29,9 +31,13 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
     try:
         with storage.transaction() as tx:
             if name == "list":
-                for question in tx.questions.unanswered():
-                    if question.outcome == "escalated" and not question.answer:
-                        print(f"{question.id}\t{question.asked_at:%Y-%m-%d %H:%M}\t{question.text}")
+                waiting = [question for question in tx.questions.unanswered() if support.waits_for_a_person(question)]
+                if not waiting:
+                    print("No question is waiting for a person.")
+                else:
+                    print("N\tasked (UTC)\tquestion")
+                for question in waiting:
+                    print(f"{question.id}\t{question.asked_at:%Y-%m-%d %H:%M}\t{question.text}")
             elif name == "answer":
                 number, _, text = rest.partition(" ")
                 if not number.isdigit() or not text.strip():
