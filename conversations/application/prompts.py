@@ -32,6 +32,7 @@ COMMANDS = (
     ("/faq", "questions and answers about the credential"),
     ("/human", "ask a person at IMC's credentialing support"),
     ("/stop_reminders", "no more reminders"),
+    ("/start_reminders", "reminders again"),
 )
 
 NO_CONSENT = (

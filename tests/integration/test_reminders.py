@@ -100,6 +100,7 @@ def test_quiet_hours():
 
 
 def test_no_reminders_after_stop_reminders(waiting: Talker, reminders: Reminders, clock: ManualClock):
+    assert "/start_reminders — reminders again" in waiting.say("/help")  # /help lists both
     assert "Reminders are off" in waiting.say("/stop_reminders")
     after(clock, days=8)
     assert reminders.send_due() == 0
