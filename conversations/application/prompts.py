@@ -19,6 +19,8 @@ from conversations.dossier.numbers import dossier_number
 from conversations.messages import Choice, FormOffer, Outbound
 from storage.models import Dossier, DossierStatus, StatusChange
 
+DATE_EXAMPLE = "15 September 2022"  # written out: never read the wrong way round
+
 COMMANDS = (
     ("/help", "what the current question needs"),
     ("/back", "the previous question (your answer is kept)"),
@@ -117,7 +119,7 @@ def question(conversation: Conversation, step: Step) -> Outbound:
     lines = [progress(conversation, step)]
     if step.repeat is not None:
         lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
-    lines.append(field.prompt)
+    lines.append(f"{field.prompt} (e.g. {DATE_EXAMPLE})" if field.kind is Kind.DATE else field.prompt)
     if step.key in conversation.answers and field.revisable:
         lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send /keep to keep it)")
     if field.optional:

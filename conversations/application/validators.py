@@ -61,7 +61,9 @@ def email(raw: str, *, example: str = "maria@example.org") -> str:
     try:
         checked = validate_email(candidate, check_deliverability=False, strict=True)
     except EmailNotValidError as error:
-        raise Invalid(_with_example(f"That doesn't look like an email address ({error}).", example)) from None
+        detail = str(error).strip().rstrip(".")
+        detail = detail[:1].lower() + detail[1:]  # "...: an email address must have an @-sign."
+        raise Invalid(_with_example(f"That doesn't look like an email address: {detail}.", example)) from None
     return checked.normalized
 
 
@@ -110,6 +112,9 @@ def _read_date(cleaned: str) -> ParsedDate:
     if numeric:
         day, month = int(numeric[1]), int(numeric[2])
         year = int(numeric[3]) + (2000 if len(numeric[3]) == 2 else 0)  # 0001 is the year 1, not 2001
+        if month > 12 and _is_calendar_date(year, day, month):  # written month first: 09/15/2022
+            meant = human_date(dt.date(year, day, month))
+            raise Invalid(f"Did you mean {meant}? Please write it with the month in words, e.g. {meant}.")
         return ParsedDate(_calendar_date(year, month, day), ambiguous=day <= 12 and month <= 12 and day != month)
     # Parse twice with different defaults: a part missing from the text shows up as a difference.
     try:
@@ -120,6 +125,14 @@ def _read_date(cleaned: str) -> ParsedDate:
     if first != second or first.time() != dt.time():
         raise Invalid(f"Please give a full date with day, month and year, like {_DATE_EXAMPLE}.")
     return ParsedDate(first.date(), ambiguous=False)
+
+
+def _is_calendar_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _calendar_date(year: int, month: int, day: int) -> dt.date:

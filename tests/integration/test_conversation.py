@@ -222,3 +222,10 @@ def test_a_file_too_large_for_the_channel_to_fetch(engine: ConversationEngine, s
     reply = talker.deliver(talker.inbound(file=IncomingFile("scan.pdf", None, size=25_000_000)))
     assert "That file is 25 MB; the limit is 20 MB" in reply
     assert stored_draft(sqlite_storage).state == "training_evidence"
+
+
+def test_a_date_question_shows_how_to_write_the_date_up_front(engine: ConversationEngine):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:5])
+    assert "When did the program start? (e.g. 15 September 2022)" in talker.say("/help")
+    assert "Did you mean 15 September 2022?" in talker.say("09/15/2022")

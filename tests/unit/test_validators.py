@@ -93,6 +93,14 @@ def test_email_refuses_with_example(raw):
     assert "maria@example.org" in str(error.value)
 
 
+def test_email_refusal_is_one_plain_sentence_then_the_example():
+    with pytest.raises(v.Invalid) as error:
+        v.email("maria.example.org")
+    assert str(error.value) == (
+        "That doesn't look like an email address: an email address must have an @-sign. For example: maria@example.org"
+    )
+
+
 def test_email_accepts_a_local_part_of_64_characters():
     assert v.email("a" * 64 + "@example.org") == "a" * 64 + "@example.org"
 
@@ -152,6 +160,22 @@ def test_numeric_date_with_day_over_12_is_not_ambiguous():
 
 def test_numeric_date_with_day_equal_to_month_is_not_ambiguous():
     assert v.date("04/04/2024") == v.ParsedDate(dt.date(2024, 4, 4), ambiguous=False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "meant"),
+    [("09/15/2022", "15 September 2022"), ("12/31/24", "31 December 2024"), ("2.29.2024", "29 February 2024")],
+)
+def test_a_month_first_date_gets_did_you_mean(raw, meant):
+    with pytest.raises(v.Invalid) as error:
+        v.date(raw)
+    assert str(error.value) == f"Did you mean {meant}? Please write it with the month in words, e.g. {meant}."
+
+
+@pytest.mark.parametrize("raw", ["02/31/2022", "02.30.2023"])
+def test_a_date_wrong_both_ways_is_not_a_calendar_date(raw):
+    with pytest.raises(v.Invalid, match="not a real calendar date"):
+        v.date(raw)
 
 
 def test_leap_day_in_leap_year_is_accepted():
