@@ -22,6 +22,9 @@ def _weeks(value: str) -> tuple[int, int]:
     return int(low), int(high or low)
 
 
+# https to any host, or plain http to this machine only (a stand-in while testing).
+_PAYMENT_URL = re.compile(r"(https://[^\s/?#]+|http://localhost(:\d+)?)([/?#]\S*)?")
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -77,12 +80,29 @@ class Settings(BaseSettings):
     review_weeks_accredited: str = Field("4-6", pattern=r"^\d+(-\d+)?$")
     review_weeks_endorsed: str = Field("6-8", pattern=r"^\d+(-\d+)?$")
     review_weeks_non_accredited: str = Field("8-10", pattern=r"^\d+(-\d+)?$")
+    payment_url: str | None = None
+    payment_instructions: str | None = None
 
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("payment_url", "payment_instructions", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """``PAYMENT_URL=`` (say, in a .env file) leaves the setting unset, not an empty link."""
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("payment_url")
+    @classmethod
+    def _payment_url(cls, value: str | None) -> str | None:
+        if value is not None and not _PAYMENT_URL.fullmatch(value):
+            raise ValueError(
+                "must be an https:// link (http://localhost for testing), e.g. https://pay.example.org/cmm"
+            )
         return value
 
     @field_validator("min_training_hours", "min_engagements", "cpm_cycle_years", "max_file_mb")
@@ -149,6 +169,8 @@ class Settings(BaseSettings):
             max_file_bytes=self.max_file_mb * MEGABYTE,
             member_fee_usd=self.fee_member_usd,
             non_member_fee_usd=self.fee_non_member_usd,
+            payment_url=self.payment_url,
+            payment_instructions=self.payment_instructions,
             review_weeks={
                 ACCREDITED: _weeks(self.review_weeks_accredited),
                 ENDORSED: _weeks(self.review_weeks_endorsed),

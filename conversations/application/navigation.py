@@ -45,10 +45,6 @@ def _answered_by_the_status(_turn: Turn) -> None:
     """When submitted, any message is answered with the status, which the question shows."""
 
 
-def _submitted_status(turn: Turn) -> Outbound:
-    return prompts.submitted_status(turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id))
-
-
 class Navigation:
     def __init__(
         self, flow: Flow, *, policy: Policy, asking: Asking, files: FileStore, staff_destinations: Sequence[str]
@@ -81,8 +77,13 @@ class Navigation:
             NavigationState.EDIT_FIELD: _Place(self._pick_field, _of_conversation(prompts.edit_field_menu)),
             NavigationState.CONFIRM_CANCEL: confirmation,
             NavigationState.CONFIRM_RESTART: confirmation,
-            NavigationState.SUBMITTED: _Place(_answered_by_the_status, _submitted_status),
+            NavigationState.SUBMITTED: _Place(_answered_by_the_status, self._submitted_status),
         }
+
+    def _submitted_status(self, turn: Turn) -> Outbound:
+        return prompts.submitted_status(
+            turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id), self.policy
+        )
 
     def run_command(self, turn: Turn, command: Command) -> None:
         handler = self._commands.get(command.name)

@@ -1,4 +1,5 @@
-"""The numbers the eligibility rules and the fee quote depend on, in one place.
+"""The numbers the eligibility rules and the fee quote depend on, and how the fee is paid, in
+one place.
 
 Defaults follow the credential page and the product decisions in the requirements; staff change
 them through settings (see ``bot.settings``), never in the flow.
@@ -23,6 +24,10 @@ class Policy:
     max_file_bytes: int = 20_000_000  # Telegram's bot download limit: 20 MB
     member_fee_usd: int = 450
     non_member_fee_usd: int = 598
+    # IMC's page names no payment method: a link and/or instructions (an invoice, a bank
+    # transfer) as IMC sets them; with neither, applicants are told IMC will send instructions.
+    payment_url: str | None = None
+    payment_instructions: str | None = None
     review_weeks: dict[str, tuple[int, int]] = field(
         default_factory=lambda: {ACCREDITED: (4, 6), ENDORSED: (6, 8), NON_ACCREDITED: (8, 10)}
     )

@@ -272,8 +272,9 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> s
         f"{dossier.submitted_at:%d %B %Y at %H:%M} UTC.",
         "",
         "What happens next:",
-        f"1. Payment: the application fee is {fee.fee_usd} USD. IMC's support team confirms the payment and "
-        "emails you the details of the process.",
+        f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and in "
+        "/status until it is paid.",
+        "   IMC's support team confirms the payment and emails you the details of the process.",
         "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
         "experience; they may contact you too.",
     ]
@@ -284,10 +285,27 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> s
     return "\n".join(lines)
 
 
-def submitted_status(dossier: Dossier, history: Sequence[StatusChange]) -> Outbound:
+def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
+    """The fee in the status; while it is due, how to pay it: the link and/or the instructions
+    IMC set, with the dossier number to quote, or, with neither, that IMC will send instructions
+    and whom to ask meanwhile. (The reply to a submission ends with the status, so it shows them.)"""
+    if dossier.fee_status != "due":
+        return [f"Application fee: {dossier.fee_status}."]
+    amount = (dossier.content.get("fee") or {}).get("amount")
+    due = f"Application fee: {amount} USD is due." if amount is not None else "Application fee: due."
+    if not (policy.payment_url or policy.payment_instructions):
+        return [f"{due} IMC will send you payment instructions; questions about paying: /human"]
+    how = [f"{due} Pay online: {policy.payment_url}" if policy.payment_url else f"{due} How to pay:"]
+    if policy.payment_instructions:
+        how += policy.payment_instructions.splitlines()
+    return [*how, f"Please quote {dossier_number(dossier)} with your payment."]
+
+
+def submitted_status(dossier: Dossier, history: Sequence[StatusChange], policy: Policy) -> Outbound:
     lines = [
         f"Your application {dossier_number(dossier)} (version {dossier.version}) is "
-        f"{lifecycle.WORDS.get(dossier.status, dossier.status)}. Application fee: {dossier.fee_status}.",
+        f"{lifecycle.WORDS.get(dossier.status, dossier.status)}.",
+        *_fee_status(dossier, policy),
         "History:",
         *(
             f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"

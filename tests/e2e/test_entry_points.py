@@ -56,6 +56,19 @@ def test_a_wrong_log_level_is_a_clear_stop(tmp_path: Path):
     assert run_bot("dossiers", env={**env, "LOG_LEVEL": "debug"}).returncode == 0
 
 
+def test_a_payment_link_that_is_not_https_is_a_clear_stop(tmp_path: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "PAYMENT_URL": "http://pay.example.org/cmm",
+    }
+    stopped = run_bot("dossiers", env=env)
+    assert stopped.returncode == 2
+    assert "Configuration error" in stopped.stderr and "payment_url" in stopped.stderr
+    assert "must be an https:// link" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert run_bot("dossiers", env={**env, "PAYMENT_URL": "https://pay.example.org/cmm"}).returncode == 0
+
+
 def test_a_reader_that_goes_away_stops_the_terminal_quietly(tmp_path: Path, faq_cache: Path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", "FAQ_CACHE_DIR": str(faq_cache)}
     with bot_subprocess("console", env=env) as process:
