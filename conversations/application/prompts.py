@@ -291,6 +291,8 @@ def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
     and whom to ask meanwhile. (The reply to a submission ends with the status, so it shows them.)"""
     if dossier.fee_status != "due":
         return [f"Application fee: {dossier.fee_status}."]
+    if dossier.status == DossierStatus.REJECTED:
+        return ["Application fee: nothing to pay."]
     amount = (dossier.content.get("fee") or {}).get("amount")
     due = f"Application fee: {amount} USD is due." if amount is not None else "Application fee: due."
     if not (policy.payment_url or policy.payment_instructions):

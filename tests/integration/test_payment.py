@@ -71,3 +71,12 @@ def test_once_paid_the_status_says_so_without_instructions(sqlite_storage: Stora
     status = talker.say("/status")
     assert "Application fee: paid." in status
     assert URL not in status and "Bank transfer" not in status and "is due" not in status and QUOTE not in status
+
+
+def test_a_rejected_application_asks_for_no_payment(sqlite_storage: Storage, asking: Asking):
+    policy = Policy(payment_url=URL)
+    talker = applied(sqlite_storage, asking, policy)
+    talker.say("submit")
+    StaffDesk(sqlite_storage, policy=policy).reject("CMM-000001", actor="staff:ana", note="Not eligible")
+    status = talker.say("/status")
+    assert "Application fee: nothing to pay." in status and URL not in status and "is due" not in status
