@@ -28,6 +28,7 @@ from transitions.extensions import LockedMachine
 from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
+from conversations.application.side_menu import SideMenu
 from conversations.application.summary import issues
 
 
@@ -50,13 +51,14 @@ class _ContextKey(StrEnum):
     RETURN_TO = "return_to"
     EDITING = "editing"
     EDIT_GROUP = "edit_group"
+    SIDE_MENU = "side_menu"
 
 
 class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
     ``context`` holds navigation that must survive a restart, read and written only through
-    ``reopened``, ``return_to``, ``editing`` and ``edit_group`` below; a key that is not set is
+    ``reopened``, ``return_to``, ``editing``, ``edit_group`` and ``side_menu`` below; a key that is not set is
     absent, so a stored draft holds only what is under way.
     """
 
@@ -131,7 +133,17 @@ class Conversation:
     def edit_group(self, group: str | None) -> None:
         self._set(_ContextKey.EDIT_GROUP, group)
 
-    def _set(self, key: _ContextKey, value: str | bool | None) -> None:
+    @property
+    def side_menu(self) -> SideMenu | None:
+        """The list shown besides the question, which the next message is read against first."""
+        stored = self.context.get(_ContextKey.SIDE_MENU)
+        return SideMenu.from_dict(stored) if stored else None
+
+    @side_menu.setter
+    def side_menu(self, menu: SideMenu | None) -> None:
+        self._set(_ContextKey.SIDE_MENU, menu.to_dict() if menu else None)
+
+    def _set(self, key: _ContextKey, value: str | bool | dict[str, Any] | None) -> None:
         if value is None:
             self.context.pop(key, None)
         else:

@@ -23,7 +23,7 @@ from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
 from conversations.commands import Command
 from conversations.dossier import lifecycle
-from conversations.messages import Outbound
+from conversations.messages import KEEP_WORD, Outbound
 from storage.files import FileStore
 
 
@@ -98,6 +98,8 @@ class Navigation:
         step = conversation.step
         if step is None:
             self._places[conversation.state].take(turn)
+        elif turn.inbound.file is None and turn.inbound.text.strip().casefold() == KEEP_WORD and self._has_saved(turn):
+            self._keep(turn, "")
         elif self.answering.answer(turn, step):
             self.advance(turn)
 
@@ -245,10 +247,16 @@ class Navigation:
             self.answering.save(turn, [(step, None)], step.field.skip_note or f"Skipped: {step.field.label}.")
             self.advance(turn)
 
+    @staticmethod
+    def _has_saved(turn: Turn) -> bool:
+        """Whether the question asked has a saved answer the applicant may keep."""
+        step = turn.conversation.step
+        return step is not None and step.field.revisable and step.key in turn.conversation.answers
+
     def _keep(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
         step = conversation.step
-        if step is None or step.key not in conversation.answers:
+        if step is None or not self._has_saved(turn):
             turn.notes.append("There is no saved answer to keep for this question yet.")
             return
         turn.notes.append(prompts.saved(step.field.label, show(step.field, conversation.answers[step.key]), "(kept)"))

@@ -16,14 +16,14 @@ from conversations.application.summary import issues, quote, section_progress, s
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
-from conversations.messages import Choice, FormOffer, Outbound
+from conversations.messages import KEEP, KEEP_WORD, Choice, FormOffer, Outbound
 from storage.models import Dossier, DossierStatus, StatusChange
 
 COMMANDS = (
     ("/help", "what the current question needs"),
     ("/back", "the previous question (your answer is kept)"),
     ("/skip", "leave out an optional question"),
-    ("/keep", "keep the saved answer and go on"),
+    ("/keep", "keep the saved answer and go on (or send keep)"),
     ("/summary", "everything you have entered"),
     ("/edit", "change any answer"),
     ("/status", "where your application stands"),
@@ -59,7 +59,8 @@ REVIEW_OPTIONS = (
 _LABEL_LIMIT = 60
 
 
-STALE_BUTTON = "That button belongs to an earlier question, so I didn't use it. Here is the current one."
+STALE_BUTTON = "That button belongs to an earlier question or list, so I didn't use it. Here is the current question."
+SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
 
 def unsupported(what: str) -> str:
@@ -118,12 +119,12 @@ def question(conversation: Conversation, step: Step) -> Outbound:
         lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
     lines.append(field.prompt)
     if step.key in conversation.answers and field.revisable:
-        lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send /keep to keep it)")
+        lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send {KEEP_WORD} to keep it)")
     if field.optional:
         lines.append("This one is optional: send /skip to leave it out.")
     choices = [Choice(option.value, option.label) for option in field.options]
     if step.key in conversation.answers and field.revisable:
-        choices.append(Choice("/keep", "Keep the saved answer"))
+        choices.append(KEEP)
     form = FormOffer(step.form, step.group) if step.form else None
     return Outbound("\n".join(lines), tuple(choices), expects_file=field.kind is Kind.FILE, form=form)
 

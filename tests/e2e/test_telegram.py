@@ -572,7 +572,7 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         )
         await standin.wait_until(lambda: applicant_told("IMC needs more information"))
         asked = standin.replies(CHAT)[-1]
-        assert f"Note from IMC: Please confirm {MARKUP}" in asked and asked.endswith("(send /keep to keep it)")
+        assert f"Note from IMC: Please confirm {MARKUP}" in asked and asked.endswith("(send keep to keep it)")
         assert "Reference 2 of 5\nWhat is the mentee's email address?" in await applicant.say("60")
         assert "Resubmit" in await applicant.say("jordan@example.com")
         assert "✓ Resubmitted. Version 2" in await applicant.press("Resubmit the application")

@@ -71,7 +71,7 @@ def test_back_goes_to_the_previous_question_keeping_the_answer(talker: Talker, s
     assert state(sqlite_storage) == "program_name"
     reply = talker.say("/back")
     assert state(sqlite_storage) == "center_type"
-    assert "Saved answer: Accredited Training Center (send /keep to keep it)" in reply
+    assert "Saved answer: Accredited Training Center (send keep to keep it)" in reply
     assert talker.last.choices[-1].value == "/keep"
     assert "✓ Center type: Accredited Training Center (kept)" in talker.say("/keep")
     assert state(sqlite_storage) == "program_name"

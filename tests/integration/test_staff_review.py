@@ -127,7 +127,7 @@ def test_request_information_reopens_only_the_named_answers_then_resubmit(
     message = applicant_notices(sqlite_storage)[-1]
     assert "Training · Training hours" in message and "Reference 2 · Mentee email" in message
     assert message.endswith(
-        "How many hours of mentoring training did you complete?\nSaved answer: 52.5 (send /keep to keep it)"
+        "How many hours of mentoring training did you complete?\nSaved answer: 52.5 (send keep to keep it)"
     )
     assert stored_draft(sqlite_storage).state == "training_hours"
 
