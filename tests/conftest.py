@@ -190,6 +190,7 @@ SUPERVISION_ANSWERS = [
     "yes",
 ]
 FULL_APPLICATION = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS
+SUBMIT = ["submit", "yes, submit"]  # at the review, then at the confirmation
 
 
 @pytest.fixture

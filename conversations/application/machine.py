@@ -7,7 +7,8 @@ that does not apply to this applicant is passed over. Each message's draft is pu
 with ``add_model(conversation, initial=saved_state)`` and taken off again afterwards, so one
 machine serves every applicant (a machine per applicant costs memory for nothing).
 
-Every move is a named trigger. ``next``, ``back`` and ``submit`` follow the form; ``edit``,
+Every move is a named trigger. ``next``, ``back``, ``ask_submit`` (the confirmation) and
+``submit`` follow the form; ``edit``,
 ``open_group``, ``ask_cancel``, ``ask_restart`` and ``restart`` go through the menus and
 confirmations. ``jump`` is the one move whose destination is not in the graph but in the
 applicant's data: the answer chosen in the edit menu, the place an edit or a menu returns to, the
@@ -41,6 +42,7 @@ class NavigationState(StrEnum):
     EDIT_FIELD = "edit_field"  # choosing which answer in that part
     CONFIRM_CANCEL = "confirm_cancel"
     CONFIRM_RESTART = "confirm_restart"
+    CONFIRM_SUBMIT = "confirm_submit"
     SUBMITTED = "submitted"
 
 
@@ -200,7 +202,9 @@ def build_machine(flow: Flow) -> LockedMachine:
                 machine.add_transition("back", step.key, earlier.key, conditions=[_applies(earlier)])
     for last in reversed(flow.steps):
         machine.add_transition("back", review, last.key, conditions=[_applies(last)])
-    machine.add_transition("submit", review, submitted, conditions=[_ready])
+    confirm_submit = NavigationState.CONFIRM_SUBMIT.value
+    machine.add_transition("ask_submit", review, confirm_submit, conditions=[_ready])
+    machine.add_transition("submit", confirm_submit, submitted, conditions=[_ready])
     unsubmitted: list[str | Enum | State] = [state for state in states if state != submitted]
     machine.add_transition("edit", unsubmitted, NavigationState.EDIT_GROUP.value)
     machine.add_transition("open_group", NavigationState.EDIT_GROUP.value, NavigationState.EDIT_FIELD.value)

@@ -56,6 +56,14 @@ REVIEW_OPTIONS = (
     Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
     Option("edit", "Edit an answer", ("edit", "change")),
 )
+SUBMIT_OPTIONS = (
+    Option("submit", "Submit now", ("yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
+    Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
+)
+FROZEN_HOW = (
+    "To ask for a change, send /human and what should change, e.g. /human Please correct my email address; "
+    "IMC's credentialing support can reopen answers."
+)
 _LABEL_LIMIT = 60
 
 
@@ -227,6 +235,34 @@ def edit_field_menu(conversation: Conversation) -> Outbound:
 def confirmation(conversation: Conversation) -> Outbound:
     """The yes-or-no question of the confirmation the conversation is at (cancel or restart)."""
     return choose(CONFIRMATIONS[conversation.state], YES_NO)
+
+
+def frozen(what: str) -> str:
+    return f"Your application is submitted and frozen, so {what}. {FROZEN_HOW}"
+
+
+def final_choice(options: Sequence[Option]) -> str:
+    """Said when a choice that can't be undone was not made by its button or its words."""
+    words = " or ".join(f"“{option.label.lower()}”" for option in options)
+    return f"Please press a button, or type {words} (a number alone is not enough here)."
+
+
+def submit_confirmation(conversation: Conversation) -> Outbound:
+    """Asked before submitting: what freezes, and the fee that will be due."""
+    if conversation.reopened:
+        text = (
+            "Resubmit now? IMC gets the new version, and your answers are frozen again: they can no "
+            "longer be changed here (IMC can reopen them if it needs more information)."
+        )
+    else:
+        fee = quote(conversation.answers, conversation.policy).fee_usd
+        member = "IMC member" if conversation.answers.get("is_member") == "yes" else "not an IMC member"
+        text = (
+            "Submit your application now? Once submitted, your answers are frozen: they can no longer be "
+            "changed here (IMC can reopen them if it needs more information).\n"
+            f"The application fee of {fee} USD ({member}) will then be due."
+        )
+    return choose(text, SUBMIT_OPTIONS)
 
 
 def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:

@@ -20,6 +20,7 @@ MENUS = (
     NavigationState.EDIT_FIELD,
     NavigationState.CONFIRM_CANCEL,
     NavigationState.CONFIRM_RESTART,
+    NavigationState.CONFIRM_SUBMIT,
 )
 
 

@@ -174,7 +174,8 @@ async def test_a_complete_application_in_telegram(standin: TelegramStandIn, bot:
     await chat.press("Training hours: 52.5")
     reply = await chat.say("60")
     assert "✓ Training hours: 60" in reply and "Please review your application" in reply
-    reply = await chat.press("Submit the application")
+    assert "Submit your application now?" in await chat.press("Submit the application")
+    reply = await chat.press("Submit now")
     assert "✓ Submitted. Your dossier CMM-000001" in reply
 
     with Session(storage.engine) as session:
@@ -513,6 +514,7 @@ async def complete_application(chat: Chat) -> None:
         await chat.answer(reference(number))
     await chat.answer(SUPERVISION)
     await chat.press("Submit the application")
+    await chat.press("Submit now")
 
 
 async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
@@ -575,7 +577,8 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         assert f"Note from IMC: Please confirm {MARKUP}" in asked and asked.endswith("(send keep to keep it)")
         assert "Reference 2 of 5\nWhat is the mentee's email address?" in await applicant.say("60")
         assert "Resubmit" in await applicant.say("jordan@example.com")
-        assert "✓ Resubmitted. Version 2" in await applicant.press("Resubmit the application")
+        assert "Resubmit now?" in await applicant.press("Resubmit the application")
+        assert "✓ Resubmitted. Version 2" in await applicant.press("Submit now")
 
         await standin.wait_until(lambda: staff_said("Resubmitted application CMM-000001 (version 2)"))
         assert staff_said("Training · Training hours: 52.5 → 60")
