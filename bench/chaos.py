@@ -10,7 +10,7 @@ stand-in; ``python -m bot slack`` in HTTP mode, against the Slack stand-in) on S
 file), on the database at ``--database-url``, or with ``--postgres`` on a PostgreSQL database of
 its own (made on ``TEST_POSTGRES_URL``'s server, dropped after). ``--applicants`` applicants each
 send a whole application (the answers of ``tests.conftest.FULL_APPLICATION``, with their own name,
-email and files, then "submit") concurrently, one message at a time, each waiting for its reply:
+email and files, then "submit" and "submit now") concurrently, one message at a time, each waiting for its reply:
 a new bot message in its chat (``--step-timeout`` seconds, long enough for a restart; one whose
 reply never comes stops there, as going on would answer the wrong questions). A message equal to
 one the applicant already got is a reply sent again (a redelivered message is answered again):
@@ -109,6 +109,7 @@ BUTTONS = {
     "mentee": "The mentee",
     "both": "Both",
     "submit": "Submit the application",
+    "submit now": "Submit now",
 }
 FILE_NAMES = ("certificate.pdf", "letter.pdf")  # the script's files, in order
 _MIGRATING = threading.Lock()
@@ -161,7 +162,7 @@ def letters(number: int) -> str:
 
 
 def application(number: int) -> list[Step]:
-    """FULL_APPLICATION with the applicant's own name, email and files, then "submit"."""
+    """FULL_APPLICATION with the applicant's own name, email and files, then "submit" and its confirmation."""
     steps: list[Step] = []
     files = iter(FILE_NAMES)
     for answer in FULL_APPLICATION:
@@ -174,7 +175,7 @@ def application(number: int) -> list[Step]:
             steps.append(Step(f"maria{number}@example.org"))
         else:
             steps.append(Step(str(answer)))
-    return [*steps, Step("submit")]
+    return [*steps, Step("submit"), Step("submit now")]
 
 
 @dataclass

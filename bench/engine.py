@@ -25,7 +25,7 @@ from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, ManualClock
+from tests.conftest import FULL_APPLICATION, SUBMIT, ManualClock
 
 
 def main() -> None:
@@ -42,7 +42,7 @@ def main() -> None:
     started = time.perf_counter()
     event = 0
     for applicant in range(args.applicants):
-        for answer in FULL_APPLICATION + ["submit"]:
+        for answer in FULL_APPLICATION + SUBMIT:
             event += 1
             payload = (
                 {"file": IncomingFile("certificate.pdf", answer)} if isinstance(answer, bytes) else {"text": answer}

@@ -49,6 +49,12 @@ class Choice:
     label: str
 
 
+KEEP = Choice("/keep", "Keep the saved answer")
+"""Offered under a question that has a saved answer. Its key is the word "keep" everywhere, never
+a number: a channel that numbers the choices lists it by that word."""
+KEEP_WORD = "keep"
+
+
 @dataclass(frozen=True)
 class FormOffer:
     """Sent with a question that can also be answered in a form: the channel may offer a button."""

@@ -151,6 +151,11 @@ class Applicant:
     def send(self, content: bytes, name: str = "certificate.pdf") -> str:
         return self.deliver(self.inbound(file=IncomingFile(name, content)))
 
+    def submit(self) -> str:
+        """Submit from the review, confirming it; the reply to the confirmation."""
+        self.say(SUBMIT[0])
+        return self.say(SUBMIT[1])
+
     def answer_all(self, answers: list) -> None:
         for answer in answers:
             if isinstance(answer, bytes):
@@ -190,6 +195,7 @@ SUPERVISION_ANSWERS = [
     "yes",
 ]
 FULL_APPLICATION = APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS
+SUBMIT = ["submit", "yes, submit"]  # at the review, then at the confirmation
 
 
 @pytest.fixture

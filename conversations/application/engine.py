@@ -22,6 +22,7 @@ from conversations.application.forms import Form, FormResult, build_form, form_s
 from conversations.application.machine import Conversation, NavigationState, build_machine
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
+from conversations.application.side_menu import SideMenu
 from conversations.application.summary import section_progress
 from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
@@ -161,8 +162,10 @@ class ConversationEngine:
             if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
                 return [], outcome.errors
             orphan_files: Collection[str] = outcome.files if isinstance(outcome, Withdrawn) else ()
+            menu = None
             if turn.applicant is not None and outcome is None:
                 conversation = turn.conversation
+                menu = self._remember_side_menu(turn)
                 orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.applicants.save_draft(
                     turn.applicant_id,
@@ -170,8 +173,7 @@ class ConversationEngine:
                     answers=conversation.answers,
                     context=conversation.context,
                 )
-            question = None if isinstance(outcome, Withdrawn) else self._question(turn)
-            replies = [*turn.extra, prompts.reply(turn.notes, question)]
+            replies = self._replies(turn, menu)
             tx.inbox.mark_processed(
                 inbound.channel,
                 inbound.event_id,
@@ -200,7 +202,9 @@ class ConversationEngine:
             conversation.state = state
         else:  # saved at a question that no longer exists (the flow changed): the first still unanswered
             conversation.state = conversation.resume_point()
-        return Turn(conversation, inbound, tx, applicant, looked_up=looked_up)
+        side_menu = conversation.side_menu
+        conversation.side_menu = None  # it answers one message at most
+        return Turn(conversation, inbound, tx, applicant, looked_up=looked_up, side_menu=side_menu)
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
         conversation = turn.conversation
@@ -237,6 +241,9 @@ class ConversationEngine:
     def _dispatch(self, turn: Turn) -> None:
         if self._unusable(turn):
             return
+        picked = turn.side_menu.pick(turn.inbound) if turn.side_menu else None
+        if picked is not None:  # the list's choices are commands (/faq Fees, /human)
+            turn.inbound = replace(turn.inbound, text=picked, choice_for=None)
         command = parse_command(turn.inbound.text) if turn.inbound.file is None else None
         if command is not None:
             self.nav.run_command(turn, command)
@@ -254,11 +261,36 @@ class ConversationEngine:
         if inbound.unsupported:
             turn.notes.append(prompts.unsupported(inbound.unsupported))
             return True
-        asks = inbound.text.startswith(("/faq", "/human"))  # these buttons mean the same under any question
-        if inbound.choice_for is not None and inbound.choice_for != turn.conversation.state and not asks:
+        current = {turn.conversation.state, turn.side_menu.key if turn.side_menu else None}
+        # A list shown before consent has no name (no draft keeps it); its choices ask, and mean
+        # the same under any question.
+        unnamed_ask = inbound.choice_for == "" and inbound.text.startswith(("/faq", "/human"))
+        if inbound.choice_for is not None and inbound.choice_for not in current and not unnamed_ask:
             turn.notes.append(prompts.STALE_BUTTON)
             return True
         return False
+
+    def _remember_side_menu(self, turn: Turn) -> Outbound | None:
+        """A list this turn shows besides the question (the last message before the reply, when
+        it has choices) is kept for the next message, and named on its buttons; None if none."""
+        shown = turn.extra[-1] if turn.extra and turn.extra[-1].choices else None
+        if shown is None:
+            return None
+        menu = SideMenu.of(shown, turn.inbound.event_id)
+        turn.conversation.side_menu = menu
+        return replace(shown, question=menu.key)
+
+    def _replies(self, turn: Turn, menu: Outbound | None) -> list[Outbound]:
+        """The turn's messages, then the notes and the question; under a side menu the question
+        is not asked again (its numbers would collide with the menu's): a line says it waits."""
+        if isinstance(turn.outcome, Withdrawn):
+            return [*turn.extra, prompts.reply(turn.notes, None)]
+        if menu is None:
+            return [*turn.extra, prompts.reply(turn.notes, self._question(turn))]
+        notes = [prompts.reply(turn.notes, None)] if turn.notes else []
+        if turn.conversation.state != NavigationState.SUBMITTED:
+            menu = replace(menu, text=f"{menu.text}\n\n{prompts.SIDE_MENU_HINT}")
+        return [*notes, *turn.extra[:-1], menu]
 
     def _question(self, turn: Turn) -> Outbound:
         if turn.applicant is None:  # before consent

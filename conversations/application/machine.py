@@ -7,7 +7,8 @@ that does not apply to this applicant is passed over. Each message's draft is pu
 with ``add_model(conversation, initial=saved_state)`` and taken off again afterwards, so one
 machine serves every applicant (a machine per applicant costs memory for nothing).
 
-Every move is a named trigger. ``next``, ``back`` and ``submit`` follow the form; ``edit``,
+Every move is a named trigger. ``next``, ``back``, ``ask_submit`` (the confirmation) and
+``submit`` follow the form; ``edit``,
 ``open_group``, ``ask_cancel``, ``ask_restart`` and ``restart`` go through the menus and
 confirmations. ``jump`` is the one move whose destination is not in the graph but in the
 applicant's data: the answer chosen in the edit menu, the place an edit or a menu returns to, the
@@ -28,6 +29,7 @@ from transitions.extensions import LockedMachine
 from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
+from conversations.application.side_menu import SideMenu
 from conversations.application.summary import issues
 
 
@@ -40,6 +42,7 @@ class NavigationState(StrEnum):
     EDIT_FIELD = "edit_field"  # choosing which answer in that part
     CONFIRM_CANCEL = "confirm_cancel"
     CONFIRM_RESTART = "confirm_restart"
+    CONFIRM_SUBMIT = "confirm_submit"
     SUBMITTED = "submitted"
 
 
@@ -50,13 +53,14 @@ class _ContextKey(StrEnum):
     RETURN_TO = "return_to"
     EDITING = "editing"
     EDIT_GROUP = "edit_group"
+    SIDE_MENU = "side_menu"
 
 
 class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
     ``context`` holds navigation that must survive a restart, read and written only through
-    ``reopened``, ``return_to``, ``editing`` and ``edit_group`` below; a key that is not set is
+    ``reopened``, ``return_to``, ``editing``, ``edit_group`` and ``side_menu`` below; a key that is not set is
     absent, so a stored draft holds only what is under way.
     """
 
@@ -131,7 +135,17 @@ class Conversation:
     def edit_group(self, group: str | None) -> None:
         self._set(_ContextKey.EDIT_GROUP, group)
 
-    def _set(self, key: _ContextKey, value: str | bool | None) -> None:
+    @property
+    def side_menu(self) -> SideMenu | None:
+        """The list shown besides the question, which the next message is read against first."""
+        stored = self.context.get(_ContextKey.SIDE_MENU)
+        return SideMenu.from_dict(stored) if stored else None
+
+    @side_menu.setter
+    def side_menu(self, menu: SideMenu | None) -> None:
+        self._set(_ContextKey.SIDE_MENU, menu.to_dict() if menu else None)
+
+    def _set(self, key: _ContextKey, value: str | bool | dict[str, Any] | None) -> None:
         if value is None:
             self.context.pop(key, None)
         else:
@@ -188,7 +202,9 @@ def build_machine(flow: Flow) -> LockedMachine:
                 machine.add_transition("back", step.key, earlier.key, conditions=[_applies(earlier)])
     for last in reversed(flow.steps):
         machine.add_transition("back", review, last.key, conditions=[_applies(last)])
-    machine.add_transition("submit", review, submitted, conditions=[_ready])
+    confirm_submit = NavigationState.CONFIRM_SUBMIT.value
+    machine.add_transition("ask_submit", review, confirm_submit, conditions=[_ready])
+    machine.add_transition("submit", confirm_submit, submitted, conditions=[_ready])
     unsubmitted: list[str | Enum | State] = [state for state in states if state != submitted]
     machine.add_transition("edit", unsubmitted, NavigationState.EDIT_GROUP.value)
     machine.add_transition("open_group", NavigationState.EDIT_GROUP.value, NavigationState.EDIT_FIELD.value)

@@ -20,10 +20,10 @@ from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.summary import dossier_content, flatten, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn
-from conversations.application.validators import YES_NO, Invalid, choice
+from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
 from conversations.commands import Command
 from conversations.dossier import lifecycle
-from conversations.messages import Outbound
+from conversations.messages import KEEP_WORD, Outbound
 from storage.files import FileStore
 
 
@@ -41,8 +41,11 @@ def _of_conversation(prompt: Callable[[Conversation], Outbound]) -> Callable[[Tu
     return lambda turn: prompt(turn.conversation)
 
 
-def _answered_by_the_status(_turn: Turn) -> None:
-    """When submitted, any message is answered with the status, which the question shows."""
+def _answered_by_the_status(turn: Turn) -> None:
+    """When submitted, any message is answered with the status, which the question shows; one
+    that may be meant to change an answer also hears how to ask for that."""
+    if turn.inbound.file is not None or turn.inbound.text.strip():
+        turn.notes.append(prompts.frozen("answers can't be changed here"))
 
 
 class Navigation:
@@ -77,6 +80,7 @@ class Navigation:
             NavigationState.EDIT_FIELD: _Place(self._pick_field, _of_conversation(prompts.edit_field_menu)),
             NavigationState.CONFIRM_CANCEL: confirmation,
             NavigationState.CONFIRM_RESTART: confirmation,
+            NavigationState.CONFIRM_SUBMIT: _Place(self._confirm_submit, _of_conversation(prompts.submit_confirmation)),
             NavigationState.SUBMITTED: _Place(_answered_by_the_status, self._submitted_status),
         }
 
@@ -99,6 +103,8 @@ class Navigation:
         step = conversation.step
         if step is None:
             self._places[conversation.state].take(turn)
+        elif turn.inbound.file is None and turn.inbound.text.strip().casefold() == KEEP_WORD and self._has_saved(turn):
+            self._keep(turn, "")
         elif self.answering.answer(turn, step):
             self.advance(turn)
 
@@ -111,7 +117,9 @@ class Navigation:
     def submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
-            turn.notes.append("Your application is submitted and frozen, so it can't be changed here.")
+            turn.notes.append(
+                f"Your application is submitted and frozen, so it can't be changed here. {prompts.FROZEN_HOW}"
+            )
             return
         steps = form_steps(self.flow, key, conversation.answers, today=conversation.today, policy=self.policy)
         if self.answering.answer_form(turn, steps, raw):
@@ -171,17 +179,37 @@ class Navigation:
         if conversation.state not in MENUS and conversation.return_to is None:
             conversation.return_to = conversation.state
 
+    @staticmethod
+    def _final_choice(turn: Turn, options: tuple[Option, ...]) -> str | None:
+        """The choice made by its button (or the terminal's number for it: both name the list) or
+        by its words; never by a bare number, which may have been meant for another list. None,
+        and what to do in the notes, otherwise."""
+        inbound = turn.inbound
+        if inbound.choice_for == turn.conversation.state and any(option.value == inbound.text for option in options):
+            return inbound.text
+        picked = exact_choice(inbound.text, options)
+        if picked is None:
+            turn.notes.append(prompts.final_choice(options))
+        return picked
+
     def _review_choice(self, turn: Turn) -> None:
-        try:
-            picked = choice(turn.inbound.text, prompts.REVIEW_OPTIONS)
-        except Invalid as error:
-            turn.notes.append(str(error))
-            return
+        picked = self._final_choice(turn, prompts.REVIEW_OPTIONS)
         if picked == "edit":
             self._edit(turn, "")
-            return
+        elif picked == "submit" and not turn.conversation.trigger("ask_submit"):
+            turn.notes.append("The application can't be submitted yet; see what is left below.")
+
+    def _confirm_submit(self, turn: Turn) -> None:
+        picked = self._final_choice(turn, prompts.SUBMIT_OPTIONS)
         conversation = turn.conversation
-        if not conversation.trigger("submit"):
+        if picked == "not_yet":
+            turn.notes.append("Nothing was submitted.")
+            conversation.jump_to(NavigationState.REVIEW)
+            return
+        if picked is None:
+            return
+        if not conversation.trigger("submit"):  # an answer changed meanwhile (say, in a form)
+            conversation.jump_to(NavigationState.REVIEW)
             turn.notes.append("The application can't be submitted yet; see what is left below.")
             return
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
@@ -218,7 +246,7 @@ class Navigation:
     def _back(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
-            turn.notes.append("Your application is submitted, so there is nothing to go back to.")
+            turn.notes.append(prompts.frozen("there is nothing to go back to"))
         elif conversation.state in MENUS or conversation.editing:
             self._return(turn)
         elif conversation.reopened:
@@ -246,10 +274,16 @@ class Navigation:
             self.answering.save(turn, [(step, None)], step.field.skip_note or f"Skipped: {step.field.label}.")
             self.advance(turn)
 
+    @staticmethod
+    def _has_saved(turn: Turn) -> bool:
+        """Whether the question asked has a saved answer the applicant may keep."""
+        step = turn.conversation.step
+        return step is not None and step.field.revisable and step.key in turn.conversation.answers
+
     def _keep(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
         step = conversation.step
-        if step is None or step.key not in conversation.answers:
+        if step is None or not self._has_saved(turn):
             turn.notes.append("There is no saved answer to keep for this question yet.")
             return
         turn.notes.append(prompts.saved(step.field.label, show(step.field, conversation.answers[step.key]), "(kept)"))
@@ -262,7 +296,9 @@ class Navigation:
     def _edit(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
-            turn.notes.append("Your application is submitted and frozen, so it can't be edited here.")
+            turn.notes.append(
+                f"Your application is submitted and frozen, so it can't be edited here. {prompts.FROZEN_HOW}"
+            )
             return
         self._remember_position(turn)
         if argument:

@@ -16,7 +16,7 @@ from conversations.application.summary import issues, quote, section_progress, s
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
-from conversations.messages import Choice, FormOffer, Outbound
+from conversations.messages import KEEP, KEEP_WORD, Choice, FormOffer, Outbound
 from storage.models import Dossier, DossierStatus, StatusChange
 
 DATE_EXAMPLE = "15 September 2022"  # written out: never read the wrong way round
@@ -25,7 +25,7 @@ COMMANDS = (
     ("/help", "what the current question needs"),
     ("/back", "the previous question (your answer is kept)"),
     ("/skip", "leave out an optional question"),
-    ("/keep", "keep the saved answer and go on"),
+    ("/keep", "keep the saved answer and go on (or send keep)"),
     ("/summary", "everything you have entered"),
     ("/edit", "change any answer"),
     ("/status", "where your application stands"),
@@ -59,10 +59,19 @@ REVIEW_OPTIONS = (
     Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
     Option("edit", "Edit an answer", ("edit", "change")),
 )
+SUBMIT_OPTIONS = (
+    Option("submit", "Submit now", ("yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
+    Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
+)
+FROZEN_HOW = (
+    "To ask for a change, send /human and what should change, e.g. /human Please correct my email address; "
+    "IMC's credentialing support can reopen answers."
+)
 _LABEL_LIMIT = 60
 
 
-STALE_BUTTON = "That button belongs to an earlier question, so I didn't use it. Here is the current one."
+STALE_BUTTON = "That button belongs to an earlier question or list, so I didn't use it. Here is the current question."
+SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
 
 def unsupported(what: str) -> str:
@@ -121,12 +130,12 @@ def question(conversation: Conversation, step: Step) -> Outbound:
         lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
     lines.append(f"{field.prompt} (e.g. {DATE_EXAMPLE})" if field.kind is Kind.DATE else field.prompt)
     if step.key in conversation.answers and field.revisable:
-        lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send /keep to keep it)")
+        lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send {KEEP_WORD} to keep it)")
     if field.optional:
         lines.append("This one is optional: send /skip to leave it out.")
     choices = [Choice(option.value, option.label) for option in field.options]
     if step.key in conversation.answers and field.revisable:
-        choices.append(Choice("/keep", "Keep the saved answer"))
+        choices.append(KEEP)
     form = FormOffer(step.form, step.group) if step.form else None
     return Outbound("\n".join(lines), tuple(choices), expects_file=field.kind is Kind.FILE, form=form)
 
@@ -229,6 +238,34 @@ def edit_field_menu(conversation: Conversation) -> Outbound:
 def confirmation(conversation: Conversation) -> Outbound:
     """The yes-or-no question of the confirmation the conversation is at (cancel or restart)."""
     return choose(CONFIRMATIONS[conversation.state], YES_NO)
+
+
+def frozen(what: str) -> str:
+    return f"Your application is submitted and frozen, so {what}. {FROZEN_HOW}"
+
+
+def final_choice(options: Sequence[Option]) -> str:
+    """Said when a choice that can't be undone was not made by its button or its words."""
+    words = " or ".join(f"“{option.label.lower()}”" for option in options)
+    return f"Please press a button, or type {words} (a number alone is not enough here)."
+
+
+def submit_confirmation(conversation: Conversation) -> Outbound:
+    """Asked before submitting: what freezes, and the fee that will be due."""
+    if conversation.reopened:
+        text = (
+            "Resubmit now? IMC gets the new version, and your answers are frozen again: they can no "
+            "longer be changed here (IMC can reopen them if it needs more information)."
+        )
+    else:
+        fee = quote(conversation.answers, conversation.policy).fee_usd
+        member = "IMC member" if conversation.answers.get("is_member") == "yes" else "not an IMC member"
+        text = (
+            "Submit your application now? Once submitted, your answers are frozen: they can no longer be "
+            "changed here (IMC can reopen them if it needs more information).\n"
+            f"The application fee of {fee} USD ({member}) will then be due."
+        )
+    return choose(text, SUBMIT_OPTIONS)
 
 
 def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:

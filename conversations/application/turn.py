@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from conversations.application.machine import Conversation, NavigationState
+from conversations.application.side_menu import SideMenu
 from conversations.messages import Inbound, Outbound
 from storage.models import Applicant, Dossier, saved_id
 from storage.unit_of_work import Transaction
@@ -19,6 +20,7 @@ MENUS = (
     NavigationState.EDIT_FIELD,
     NavigationState.CONFIRM_CANCEL,
     NavigationState.CONFIRM_RESTART,
+    NavigationState.CONFIRM_SUBMIT,
 )
 
 
@@ -47,6 +49,7 @@ class Turn:
     tx: Transaction
     applicant: Applicant | None
     looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
+    side_menu: SideMenu | None = None  # the list shown besides the question, read against this message first
     notes: list[str] = field(default_factory=list)  # said before the question, in the reply
     extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
     outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on

@@ -209,6 +209,16 @@ def choice(raw: str, options: tuple[Option, ...]) -> str:
     raise Invalid(f"Please pick one of: {listed}. You can type the number, e.g. 1.")
 
 
+def exact_choice(raw: str, options: tuple[Option, ...]) -> str | None:
+    """The option whose value, label or alias is typed (case and punctuation aside), or None:
+    no number and no near miss, for a choice that can't be undone."""
+    typed = _loose(raw)
+    for option in options:
+        if typed in {_loose(option.value), _loose(option.label), *map(_loose, option.aliases)}:
+            return option.value
+    return None
+
+
 _CHOICE_NUMBER = re.compile(r"[0-9]{1,4}")
 
 

@@ -60,7 +60,7 @@ def application_lines(tmp_path: Path) -> list[str]:
 
 def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_path: Path):
     lines = application_lines(tmp_path)
-    done = run_bot("console", env=env, stdin="\n".join(lines + ["1"]) + "\n")
+    done = run_bot("console", env=env, stdin="\n".join(lines + ["1", "1"]) + "\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "  1. Yes\n  2. No" in out  # choices as numbered lines
@@ -69,6 +69,7 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     assert "✓ Reference letter: letter.jpg" in out
     assert "✓ Letter from: The mentee's manager" in out
     assert "Application fee: 598 USD" in out and "about 6–8 weeks" in out
+    assert "The application fee of 598 USD (not an IMC member) will then be due." in out
     assert "✓ Submitted. Your dossier CMM-000001 (version 1)" in out
     assert f"[staff] CMM-000001 version 1 is in {tmp_path / 'staff' / 'CMM-000001-v1'}" in out
     staff = tmp_path / "staff" / "CMM-000001-v1"

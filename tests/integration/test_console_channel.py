@@ -109,3 +109,28 @@ def test_a_readable_file_is_sent(engine: ConversationEngine, sqlite_storage: Sto
     certificate.write_bytes(PDF)
     out = typed(engine, [*UP_TO_EVIDENCE, str(certificate)])
     assert "✓ Evidence: certificate.pdf" in out
+
+
+def test_a_question_at_a_file_question_goes_to_the_engine_not_taken_for_a_path(engine: ConversationEngine):
+    out = typed(engine, [*UP_TO_EVIDENCE, "can the certificate be a photo?", "hello"])
+    assert "I can't read a file at" not in out
+    assert "I'm not sure I have the answer" in out or "(More questions: /faq." in out
+    assert "This question needs a file: please send a PDF, JPEG or PNG" in out
+
+
+def test_a_relative_file_name_is_read_as_a_path(engine: ConversationEngine, tmp_path: Path):
+    out = typed(engine, [*UP_TO_EVIDENCE, "no-such-certificate.pdf"])
+    assert "I can't read a file at no-such-certificate.pdf (No such file or directory)" in out
+
+
+def test_a_number_under_the_faq_topics_picks_a_topic_not_an_answer(engine: ConversationEngine, sqlite_storage: Storage):
+    out = typed(engine, [*APPLICANT_ANSWERS[:3], "/faq", "1", "1"])
+    assert "Or answer the question above" in out and "Eligibility: pick a question." in out
+    draft = stored_draft(sqlite_storage, "local", "console")
+    assert "is_member" not in draft.answers and draft.state == "is_member"
+
+
+def test_keep_is_listed_by_its_word_not_a_number(engine: ConversationEngine, sqlite_storage: Storage):
+    out = typed(engine, [*APPLICANT_ANSWERS, "/back", "1"])
+    assert "  1. Yes\n  2. No\n  keep: Keep the saved answer" in out
+    assert stored_draft(sqlite_storage, "local", "console").answers["is_member"] == "yes"

@@ -72,7 +72,9 @@ def test_complete_application_with_bad_input_of_every_kind(engine: ConversationE
     assert "about 4–6 weeks" in review.text  # accredited center
     assert [choice.value for choice in review.choices] == ["submit", "edit"]
 
-    reply = talker.say("submit")
+    confirmation = talker.say("submit")
+    assert "Submit your application now?" in confirmation and "598 USD (not an IMC member)" in confirmation
+    reply = talker.say("yes, submit")
     assert "Submitted" in reply and "CMM-" in reply
     with Session(sqlite_storage.engine) as session:
         dossier = session.exec(select(Dossier)).one()

@@ -25,7 +25,7 @@ from conversations.staff.pdf import render_pdf
 from conversations.staff.verdict import verdict
 from storage.models import Dossier
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, TODAY, Applicant, ManualClock, make_engine_on, open_storage
+from tests.conftest import FULL_APPLICATION, SUBMIT, TODAY, Applicant, ManualClock, make_engine_on, open_storage
 from tests.databases import sqlite_copy
 
 # The column of the references table each field of a reference is shown in.
@@ -43,7 +43,7 @@ UNICODE_NAME = "Zoë Łukasz-Đặng"
 
 
 def submit(engine: ConversationEngine, storage: Storage, answers: list, user_id: str = "applicant-1") -> Dossier:
-    Applicant(engine, user_id).answer_all(answers + ["submit"])
+    Applicant(engine, user_id).answer_all(answers + SUBMIT)
     with Session(storage.engine) as session:
         dossiers = session.exec(select(Dossier).order_by(Dossier.id)).all()
     assert dossiers, "the application was not submitted"

@@ -45,7 +45,8 @@ def test_resume_after_restart(storage: Storage, database_url: str, tmp_path: Pat
     assert stored_draft(reopened).answers["training_hours"] == 52.5
     second.answer_all(EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
     assert stored_draft(reopened).state == NavigationState.REVIEW
-    assert "Submitted" in second.say("submit")
+    assert "Submit your application now?" in second.say("submit")
+    assert "Submitted" in second.say("yes, submit")
     assert stored_draft(reopened).state == NavigationState.SUBMITTED
     reopened.engine.dispose()
 

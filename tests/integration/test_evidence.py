@@ -27,6 +27,7 @@ from tests.conftest import (
     JPEG,
     PDF,
     PNG,
+    SUBMIT,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
     ManualClock,
@@ -72,7 +73,8 @@ def test_a_replaced_file_is_not_sent_to_staff_and_is_deleted(
     talker.send(FINAL, "certificate.jpg")
     if replaced_by == ["/back"]:
         talker.answer_all(LATER)
-    assert "Submitted" in talker.say("submit")
+    talker.say("submit")
+    assert "Submitted" in talker.say("yes, submit")
     assert staff_folder_receives(sqlite_storage, tmp_path / "staff") == [
         ("01-certificate.jpg", FINAL),
         ("02-certificate.pdf", PDF),
@@ -86,11 +88,12 @@ def test_a_file_replaced_after_submission_stays_with_the_version_that_gave_it(
 ):
     talker = Talker(engine)
     until_the_evidence(talker)
-    talker.answer_all([*LATER, "submit"])
+    talker.answer_all([*LATER, *SUBMIT])
     desk = StaffDesk(sqlite_storage, policy=Policy())
     desk.request_information(1, ["training evidence"], actor="staff:ana", note="A clearer scan, please.")
     talker.send(FINAL, "certificate.jpg")
-    assert "Resubmitted" in talker.say("resubmit")
+    assert "Resubmit now?" in talker.say("resubmit")
+    assert "Resubmitted" in talker.say("yes, resubmit")
     assert staff_folder_receives(sqlite_storage, tmp_path / "staff") == [
         ("01-certificate.jpg", FINAL),
         ("02-certificate.pdf", PDF),

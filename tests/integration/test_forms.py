@@ -13,6 +13,7 @@ from tests.conftest import (
     APPLICANT_ANSWERS,
     EXPERIENCE_ANSWERS,
     FULL_APPLICATION,
+    SUBMIT,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
     stored_draft,
@@ -164,7 +165,7 @@ def test_overview_for_a_home_screen(talker: Talker, engine: ConversationEngine):
     draft = engine.overview("test", talker.user_id)
     assert draft.status == "draft"
     assert draft.progress[:2] == [("About you", 4, 4), ("Training", 3, 10)]
-    talker.answer_all(FULL_APPLICATION[len(APPLICANT_ANSWERS) + 3 :] + ["submit"])
+    talker.answer_all(FULL_APPLICATION[len(APPLICANT_ANSWERS) + 3 :] + SUBMIT)
     done = engine.overview("test", talker.user_id)
     assert (done.status, done.dossier) == ("submitted", "CMM-000001")
     assert engine.form("test", talker.user_id, "ref1") is None

@@ -16,6 +16,7 @@ from tests.conftest import (
     EXPERIENCE_ANSWERS,
     FULL_APPLICATION,
     PDF,
+    SUBMIT,
     SUPERVISION_ANSWERS,
     TRAINING_ANSWERS,
     stored_draft,
@@ -71,7 +72,7 @@ def test_back_goes_to_the_previous_question_keeping_the_answer(talker: Talker, s
     assert state(sqlite_storage) == "program_name"
     reply = talker.say("/back")
     assert state(sqlite_storage) == "center_type"
-    assert "Saved answer: Accredited Training Center (send /keep to keep it)" in reply
+    assert "Saved answer: Accredited Training Center (send keep to keep it)" in reply
     assert talker.last.choices[-1].value == "/keep"
     assert "✓ Center type: Accredited Training Center (kept)" in talker.say("/keep")
     assert state(sqlite_storage) == "program_name"
@@ -229,7 +230,7 @@ def test_restart_clears_answers_but_keeps_consent(talker: Talker, sqlite_storage
 
 
 def test_submitted_application_is_frozen(talker: Talker, sqlite_storage: Storage):
-    talker.answer_all(FULL_APPLICATION + ["submit"])
+    talker.answer_all(FULL_APPLICATION + SUBMIT)
     assert "frozen" in talker.say("/edit")
     assert "already submitted" in talker.say("/cancel")
     assert "already submitted" in talker.say("/restart")

@@ -49,7 +49,7 @@ def test_how_to_pay_at_submission_and_in_the_status(
     sqlite_storage: Storage, asking: Asking, policy: Policy, how_to_pay: str
 ):
     talker = applied(sqlite_storage, asking, policy)
-    reply = talker.say("submit")
+    reply = talker.submit()
     assert "1. Payment: the application fee is 598 USD, due now; how to pay is just below" in reply
     assert reply.count(how_to_pay) == 1  # the status that ends the reply says it, once
     assert how_to_pay in talker.say("/status")
@@ -59,14 +59,14 @@ def test_how_to_pay_at_submission_and_in_the_status(
 def test_a_member_is_shown_the_member_fee(sqlite_storage: Storage, asking: Asking):
     member = ["yes", "IMC-104233", *FULL_APPLICATION[len(APPLICANT_ANSWERS) :]]
     talker = applied(sqlite_storage, asking, Policy(payment_url=URL), APPLICANT_ANSWERS[:-1] + member)
-    assert f"Application fee: 450 USD is due. Pay online: {URL}" in talker.say("submit")
+    assert f"Application fee: 450 USD is due. Pay online: {URL}" in talker.submit()
     assert f"Application fee: 450 USD is due. Pay online: {URL}" in talker.say("/status")
 
 
 def test_once_paid_the_status_says_so_without_instructions(sqlite_storage: Storage, asking: Asking):
     policy = Policy(payment_url=URL, payment_instructions=INSTRUCTIONS)
     talker = applied(sqlite_storage, asking, policy)
-    talker.say("submit")
+    talker.submit()
     StaffDesk(sqlite_storage, policy=policy).mark_paid("CMM-000001", actor="staff:ana")
     status = talker.say("/status")
     assert "Application fee: paid." in status
@@ -76,7 +76,7 @@ def test_once_paid_the_status_says_so_without_instructions(sqlite_storage: Stora
 def test_a_rejected_application_asks_for_no_payment(sqlite_storage: Storage, asking: Asking):
     policy = Policy(payment_url=URL)
     talker = applied(sqlite_storage, asking, policy)
-    talker.say("submit")
+    talker.submit()
     StaffDesk(sqlite_storage, policy=policy).reject("CMM-000001", actor="staff:ana", note="Not eligible")
     status = talker.say("/status")
     assert "Application fee: nothing to pay." in status and URL not in status and "is due" not in status

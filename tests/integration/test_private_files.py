@@ -22,7 +22,7 @@ from storage.files import FileStore
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, PDF
+from tests.conftest import FULL_APPLICATION, PDF, SUBMIT
 from tests.conftest import Applicant as Talker
 
 
@@ -61,7 +61,7 @@ def test_an_evidence_file_and_its_folders(tmp_path: Path):
 async def test_a_dossier_in_the_staff_folder_and_a_staff_export(
     engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path
 ):
-    Talker(engine).answer_all([*FULL_APPLICATION, "submit"])
+    Talker(engine).answer_all([*FULL_APPLICATION, *SUBMIT])
     with Session(sqlite_storage.engine) as session:
         submitted = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "dossier.submitted")).one()
     desk = StaffDesk(sqlite_storage, policy=Policy())

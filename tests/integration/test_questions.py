@@ -10,6 +10,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
+from conversations.application import prompts
 from conversations.application.asking import ONE_MOMENT, Asking
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
@@ -116,11 +117,19 @@ def test_faq_topics_entries_and_answers_by_button(talker: Talker, sqlite_storage
         "Using this bot",
         "Support",
     ]
-    listed = talker.engine.handle(talker.inbound("/faq Training"))[0]
+    listed = talker.engine.handle(talker.inbound("/faq Training", choice_for=topics.question))[0]
     assert "/faq #training-mode-online" in [choice.value for choice in listed.choices]
-    talker.say("Global Mentoring Academy")  # the applicant moves on; the old button still works
-    answer = talker.engine.handle(talker.inbound("/faq #training-mode-online", choice_for="center_name"))[0]
+    answer = talker.engine.handle(talker.inbound("/faq #training-mode-online", choice_for=listed.question))[0]
     assert answer.text.startswith(ANSWERS["training-mode-online"])
+
+
+def test_a_button_of_a_list_no_longer_current_is_refused(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    listed = talker.engine.handle(talker.inbound("/faq Training"))[0]
+    talker.say("Global Mentoring Academy")  # the applicant moves on: the list is dismissed
+    reply = talker.deliver(talker.inbound("/faq #training-mode-online", choice_for=listed.question))
+    assert reply.startswith(prompts.STALE_BUTTON)
+    assert reply.endswith("What kind of center is it?")
 
 
 def ask_a_person(storage: Storage, talker: Talker, question: str) -> str:

@@ -16,7 +16,7 @@ from conversations.reminders import ReminderPolicy, Reminders, is_quiet
 from conversations.staff.desk import StaffDesk
 from storage.models import Applicant
 from storage.unit_of_work import Storage
-from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, START, ManualClock, applicant_notices
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, START, SUBMIT, ManualClock, applicant_notices
 from tests.conftest import Applicant as Talker
 
 LAST_ANSWER = START  # the fixture's applicant answers when the clock starts
@@ -124,7 +124,7 @@ def test_after_a_restart_only_the_reminder_now_due_goes_out(
 def test_renewal_reminders_before_the_credential_expires(
     engine: ConversationEngine, reminders: Reminders, clock: ManualClock, sqlite_storage: Storage
 ):
-    Talker(engine).answer_all(FULL_APPLICATION + ["submit"])
+    Talker(engine).answer_all(FULL_APPLICATION + SUBMIT)
     clock.advance(days=40)
     approved_at = clock()
     StaffDesk(sqlite_storage, policy=Policy()).approve(1, actor="staff:ana")

@@ -13,13 +13,13 @@ from conversations.staff.actions import NO_DOSSIER, Outcome, Press, QuestionsNee
 from conversations.staff.desk import StaffDesk
 from conversations.support.relay import SupportRelay
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, PDF
+from tests.conftest import FULL_APPLICATION, PDF, SUBMIT
 from tests.conftest import Applicant as Talker
 
 
 @pytest.fixture
 def actions(engine: ConversationEngine, sqlite_storage: Storage) -> StaffActions:
-    Talker(engine).answer_all(FULL_APPLICATION + ["submit"])
+    Talker(engine).answer_all(FULL_APPLICATION + SUBMIT)
     return StaffActions(StaffDesk(sqlite_storage, policy=Policy()), platform="telegram", allowed=frozenset({"42"}))
 
 

@@ -20,6 +20,7 @@ from storage.unit_of_work import Storage
 from tests.conftest import (
     FULL_APPLICATION,
     PDF,
+    SUBMIT,
     TODAY,
     ManualClock,
     applicant_notices,
@@ -36,7 +37,7 @@ def desk(sqlite_storage: Storage) -> StaffDesk:
 @pytest.fixture
 def submitted(engine: ConversationEngine) -> Talker:
     talker = Talker(engine)
-    talker.answer_all(FULL_APPLICATION + ["submit"])
+    talker.answer_all(FULL_APPLICATION + SUBMIT)
     return talker
 
 
@@ -127,7 +128,7 @@ def test_request_information_reopens_only_the_named_answers_then_resubmit(
     message = applicant_notices(sqlite_storage)[-1]
     assert "Training · Training hours" in message and "Reference 2 · Mentee email" in message
     assert message.endswith(
-        "How many hours of mentoring training did you complete?\nSaved answer: 52.5 (send /keep to keep it)"
+        "How many hours of mentoring training did you complete?\nSaved answer: 52.5 (send keep to keep it)"
     )
     assert stored_draft(sqlite_storage).state == "training_hours"
 
@@ -144,7 +145,8 @@ def test_request_information_reopens_only_the_named_answers_then_resubmit(
     submitted.answer_all(["manager", "no"])  # newly needed by the letter
     assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.label for choice in submitted.last.choices] == ["Resubmit the application", "Edit an answer"]
-    reply = submitted.say("Resubmit")
+    assert "Resubmit now?" in submitted.say("Resubmit")
+    reply = submitted.say("submit now")
     assert "✓ Resubmitted. Version 2 of your application CMM-000001" in reply
     assert "Training · Training hours: 52.5 → 60" in reply
     assert "Reference 2 · Mentee email: mentee2@example.com → jordan@example.com" in reply

@@ -12,7 +12,7 @@ from bot.__main__ import main
 from conversations.application.engine import ConversationEngine
 from storage.models import DossierStatus
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION
+from tests.conftest import FULL_APPLICATION, SUBMIT
 from tests.conftest import Applicant as Talker
 
 
@@ -39,7 +39,7 @@ def test_listings_say_when_there_is_nothing(terminal: None, capsys: pytest.Captu
 def test_staff_request_takes_the_note_after_an_unquoted_double_dash(
     terminal: None, engine: ConversationEngine, sqlite_storage: Storage, capsys: pytest.CaptureFixture[str]
 ):
-    Talker(engine).answer_all([*FULL_APPLICATION, "submit"])
+    Talker(engine).answer_all([*FULL_APPLICATION, *SUBMIT])
     assert main(["dossiers"]) == 0
     assert capsys.readouterr().out.startswith("number\tversion\tstatus\tsubmitted (UTC)\nCMM-000001\tv1\tsubmitted\t")
 

@@ -1,8 +1,9 @@
 """The terminal channel: one applicant types (or pipes) answers line by line.
 
-Choices are shown as numbered lines and a number picks the choice, as a button would; when
-the bot asks for a file, the line is a path to it. Nothing else happens here: the engine does
-the rest.
+Choices are shown as numbered lines and a number picks a choice of the list printed last, as
+its button would (naming the list, so the engine can tell a list no longer current); "keep the
+saved answer" is listed by its word, never a number. When the bot asks for a file, a line that
+looks like a path is read as one. Nothing else happens here: the engine does the rest.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TextIO
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.validators import choice_number
-from conversations.messages import Inbound, IncomingFile, Outbound
+from conversations.messages import KEEP, KEEP_WORD, Choice, Inbound, IncomingFile, Outbound
 from conversations.notices import notice_in
 from storage.models import OutboxMessage
 
@@ -27,10 +28,23 @@ CHANNEL = "console"
 _COMMAND = re.compile(r"/[^/\s]+(\s.*)?")
 
 
+# Starts like a path (~/, /, ./, ../, C:\), ends with a file's extension (.pdf), or is one word with a
+# slash in it (Documents/letter.jpeg).
+_PATH_LIKE = re.compile(r"^(~|\.{0,2}[/\\]|[A-Za-z]:[/\\])|\.[A-Za-z0-9]{1,5}$|^[^\s/\\]*[/\\]\S*$")
+
+
 def _is_path(line: str) -> bool:
-    """At a file question: a path, unless it reads as a command (``/skip``) and nothing on disk
-    has that name (``/tmp`` is a folder, not a command)."""
-    return not _COMMAND.fullmatch(line) or os.path.exists(os.path.expanduser(line))
+    """At a file question: a line that looks like a path, or names something on disk; not one
+    that reads as a command (``/skip``) unless something on disk has that name (``/tmp`` is a
+    folder, not a command). Anything else (a question about the file) goes to the engine."""
+    if os.path.exists(os.path.expanduser(line)):
+        return True
+    return not _COMMAND.fullmatch(line) and _PATH_LIKE.search(line) is not None
+
+
+def numbered(outbound: Outbound) -> list[Choice]:
+    """The choices the terminal lists by number (1, 2, ...): all but "keep", listed by its word."""
+    return [listed for listed in outbound.choices if listed != KEEP]
 
 
 class ConsoleChannel:
@@ -66,9 +80,10 @@ class ConsoleChannel:
     def _on_line(self, line: str) -> None:
         last = self._last
         stripped = line.strip()
-        number = choice_number(stripped, len(last.choices)) if last else None
+        listed = numbered(last) if last else []
+        number = choice_number(stripped, len(listed))
         if last and number is not None:
-            self._send(text=last.choices[number - 1].value)
+            self._send(text=listed[number - 1].value, choice_for=last.question or None)
         elif last and last.expects_file and stripped and _is_path(stripped):
             try:
                 file = read_file(stripped, max_bytes=self.engine.policy.max_file_bytes)
@@ -82,8 +97,8 @@ class ConsoleChannel:
         else:
             self._send(text=line)
 
-    def _send(self, *, text: str = "", file: IncomingFile | None = None) -> None:
-        inbound = Inbound(CHANNEL, self.user_id, uuid.uuid4().hex, text=text, file=file)
+    def _send(self, *, text: str = "", file: IncomingFile | None = None, choice_for: str | None = None) -> None:
+        inbound = Inbound(CHANNEL, self.user_id, uuid.uuid4().hex, text=text, file=file, choice_for=choice_for)
         for outbound in self.engine.handle(inbound, interim=self._render):
             self._render(outbound)
             self._last = outbound
@@ -96,7 +111,9 @@ class ConsoleChannel:
 
     def _render(self, outbound: Outbound) -> None:
         lines = [outbound.text]
-        lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(outbound.choices, start=1))
+        lines.extend(f"  {number}. {listed.label}" for number, listed in enumerate(numbered(outbound), start=1))
+        if KEEP in outbound.choices:
+            lines.append(f"  {KEEP_WORD}: {KEEP.label}")
         if outbound.expects_file:
             lines.append("  (type the path of the file)")
         self._print("\n".join(lines))
