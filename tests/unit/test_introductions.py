@@ -6,6 +6,7 @@ from __future__ import annotations
 from conversations.application.fields import Field, Kind, Repeated, Section
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.introductions import have_ready, minutes, question_range, sub_form, welcome
+from conversations.support.faq.knowledge import load
 
 
 def test_the_estimate_counts_the_questions_an_applicant_may_be_asked():
@@ -44,3 +45,10 @@ def test_both_follow_the_form():
     assert have_ready(flow) == ["your passport", "for each of the 3 visits, the address"]
     assert question_range(flow) == (4, 4)
     assert sub_form(visits) == "Now the 3 visits. For each one, have ready the address."
+
+
+def test_the_faq_gives_the_same_time_to_complete_as_the_welcome():
+    """The knowledge base knows nothing of the form, so its answer is checked against it here."""
+    [entry] = [entry for entry in load() if entry.id == "completion-time"]
+    (fewest, most), (low, high) = question_range(Flow()), minutes(Flow())
+    assert f"about {low} to {high} minutes ({fewest} to {most} questions" in entry.answer
