@@ -23,7 +23,7 @@ from conversations.application.machine import Conversation, NavigationState, bui
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
-from conversations.application.summary import section_progress
+from conversations.application.summary import Completion, completion
 from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
 from conversations.commands import parse_command
@@ -41,10 +41,10 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Overview:
     """``status``: "not started", "draft", or the submitted dossier's status;
-    ``progress``: (section title, questions answered, questions that apply) per section."""
+    ``progress``: how far the draft has come, overall and per section (``completion``)."""
 
     status: str
-    progress: list[tuple[str, int, int]]
+    progress: Completion
     dossier: str | None
 
 
@@ -103,7 +103,7 @@ class ConversationEngine:
             answers = dict(draft.answers) if draft else {}
             dossier = tx.dossiers.latest(saved_id(applicant)) if applicant else None
             today = tx.now.date()
-        progress = section_progress(self.flow, answers, today=today, policy=self.policy)
+        progress = completion(self.flow, answers, today=today, policy=self.policy)
         if draft is None:
             return Overview("not started", progress, None)
         if dossier is not None and draft.state == NavigationState.SUBMITTED:

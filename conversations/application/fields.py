@@ -31,6 +31,8 @@ class Field:
     ``validator`` overrides the kind's default parser for text (e.g. a person's name).
     ``checks`` refuse an answer that contradicts saved ones; ``rules`` keep the answer and say
     why it makes the applicant ineligible. ``when`` limits the question to some applicants.
+    ``ready`` names what to have at hand for it, for the lists of what to gather (the welcome,
+    the introduction of a repeated sub-form).
     """
 
     key: str
@@ -46,6 +48,7 @@ class Field:
     rules: tuple[Check, ...] = ()
     skip_note: str = ""  # said when the applicant skips this optional field
     revisable: bool = True  # False for consent: withdrawing it is /cancel, not an edit
+    ready: str = ""
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,6 @@ APPLICANT = Section(
             Kind.YES_NO,
             "Consent",
             (
-                "Welcome to the IMC Certified Master Mentor (CMM) application.\n"
-                "I will ask for your details, training, mentoring experience and supervision, one question at a time. "
-                "Everything is saved as you go, so you can stop and come back.\n\n"
                 "Do you consent to IMC storing and processing the data you give here for the review of your "
                 "credential application?"
             ),
@@ -95,6 +92,7 @@ APPLICANT = Section(
             example="IMC-104233",
             optional=True,
             when=_is_member,
+            ready="your IMC membership number, if you are a member",
         ),
     ),
 )
@@ -125,6 +123,7 @@ TRAINING = Section(
             "How many hours of mentoring training did you complete?",
             example="52.5",
             rules=(e.enough_training_hours,),
+            ready="your training's hours and dates",
         ),
         Field("training_mode", Kind.CHOICE, "Mode", "How was the program delivered?", options=TRAINING_MODES),
         Field(
@@ -148,6 +147,7 @@ TRAINING = Section(
             "What is the instructor's name?",
             example="Dr. Amal Haddad",
             validator=person_name,
+            ready="the instructor's name and email",
         ),
         Field(
             "instructor_email",
@@ -164,6 +164,7 @@ TRAINING = Section(
                 "Please send your evidence of training: a certificate of completion, or a letter from the training "
                 "organization naming the program, the dates of attendance and the total hours (PDF, JPEG or PNG)."
             ),
+            ready="your training certificate as a PDF, JPEG or PNG",
         ),
     ),
 )
@@ -179,6 +180,7 @@ REFERENCES = Repeated(
             "What is the mentee's name?",
             example="Jordan Lee",
             validator=person_name,
+            ready="the mentee's name",
         ),
         Field(
             "mentee_email",
@@ -187,6 +189,7 @@ REFERENCES = Repeated(
             "What is the mentee's email address?",
             example="jordan.lee@example.com",
             checks=(c.mentee_email_is_someone_else, c.mentee_email_distinct),
+            ready="their email",
         ),
         Field(
             "start_date",
@@ -194,6 +197,7 @@ REFERENCES = Repeated(
             "Start date",
             "When did the mentoring engagement start?",
             checks=(c.not_in_future, c.reference_start_before_end),
+            ready="the engagement's start and end dates",
         ),
         Field(
             "end_date",
@@ -220,6 +224,7 @@ REFERENCES = Repeated(
             ),
             optional=True,
             skip_note="No letter: the details you gave are enough, and IMC may contact the mentee to verify.",
+            ready="a reference letter if you have one",
         ),
         Field(
             "letter_author",
@@ -269,6 +274,7 @@ EXPERIENCE = Section(
             "When was your CPM credential issued?",
             checks=(c.not_in_future,),
             rules=(e.full_cpm_cycle,),
+            ready="your CPM credential's number and issue date",
         ),
         Field(
             "engagements",
@@ -293,6 +299,7 @@ SUPERVISION = Section(
             "Who is your mentoring supervisor?",
             example="Sam Okafor",
             validator=person_name,
+            ready="your supervisor's name, email and postal address",
         ),
         Field(
             "supervisor_email",

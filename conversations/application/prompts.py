@@ -7,12 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from conversations.application import introductions
 from conversations.application.fields import Kind, Step
 from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
-from conversations.application.summary import issues, quote, section_progress, summary
+from conversations.application.summary import completion, issues, quote, summary
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
@@ -112,20 +113,25 @@ def commands_line() -> str:
     return "Commands: " + ", ".join(command for command, _ in COMMANDS) + "."
 
 
+def done(conversation: Conversation) -> str:
+    """E.g. "about 45% done" (see ``completion``); "just started" and "all questions answered" at the ends."""
+    share = completion(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy)
+    if share.done == 100:
+        return "all questions answered"
+    return f"about {share.done}% done" if share.done else "just started"
+
+
 def progress(conversation: Conversation, step: Step) -> str:
-    """E.g. "Section 2 of 4 · Training · question 3 of 10" (counting only questions that apply)."""
-    in_section = [
-        other for other in conversation.flow.steps if other.section is step.section and conversation.applies(other)
-    ]
-    position = next((index for index, other in enumerate(in_section, start=1) if other.key == step.key), None)
-    of = f"question {position} of {len(in_section)}" if position else f"{len(in_section)} questions"
+    """E.g. "Section 2 of 4 · Training · about 20% done"."""
     total = len(conversation.flow.sections)
-    return f"Section {step.section_number} of {total} · {step.section.title} · {of}"
+    return f"Section {step.section_number} of {total} · {step.section.title} · {done(conversation)}"
 
 
 def question(conversation: Conversation, step: Step) -> Outbound:
     field = step.field
-    lines = [progress(conversation, step)]
+    introduction = introductions.introduction(conversation.flow, step, conversation.answers)
+    lines = [f"{introduction}\n"] if introduction else []
+    lines.append(progress(conversation, step))
     if step.repeat is not None:
         lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
     lines.append(f"{field.prompt} (e.g. {DATE_EXAMPLE})" if field.kind is Kind.DATE else field.prompt)
@@ -185,11 +191,9 @@ def review(conversation: Conversation) -> Outbound:
 
 def draft_status(conversation: Conversation) -> str:
     flow = conversation.flow
-    progress = section_progress(flow, conversation.answers, today=conversation.today, policy=conversation.policy)
-    answered, total = sum(done for _, done, _ in progress), sum(count for _, _, count in progress)
     step = conversation.step
     where = f" You are in section {step.section_number} of {len(flow.sections)} ({step.section.title})." if step else ""
-    lines = [f"Status: draft, not submitted yet. {answered} of {total} questions answered.{where}"]
+    lines = [f"Status: draft, not submitted yet, {done(conversation)}.{where}"]
     problems = _issue_lines(conversation, missing=False)
     if problems:
         lines += ["To fix before submitting:", *problems]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,19 +62,40 @@ def issues(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Po
     return found
 
 
-def section_progress(
-    flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
-) -> list[tuple[str, int, int]]:
-    """(section title, questions answered, questions that apply) for each section."""
-    applicable = flow.applicable(answers, today=today, policy=policy)
-    return [
+@dataclass(frozen=True)
+class Completion:
+    """How far a draft has come, in whole percents (rounded down): overall and per section."""
+
+    done: int
+    sections: tuple[tuple[str, int], ...]  # (section title, percent done)
+
+
+def completion(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> Completion:
+    """The share of the flow's steps behind the applicant: every step before the first question
+    that applies and waits for an answer, and every answered one.
+
+    Counting over all the steps that could apply, rather than those known to apply so far, keeps
+    the whole fixed: a question that does not apply counts once it is passed over. Answering the
+    waiting question therefore never lowers the share, /back does not either, and it is 100 once
+    nothing waits (at the review)."""
+    steps = flow.steps
+    waiting = next(
         (
-            section.title,
-            sum(1 for step in applicable if step.section is section and step.key in answers),
-            sum(1 for step in applicable if step.section is section),
-        )
-        for section in flow.sections
-    ]
+            index
+            for index, step in enumerate(steps)
+            if step.key not in answers and flow.applies(step, answers, today=today, policy=policy)
+        ),
+        len(steps),
+    )
+    behind = {step.key for index, step in enumerate(steps) if index < waiting or step.key in answers}
+
+    def percent(part: Sequence[Step]) -> int:
+        return 100 * sum(1 for step in part if step.key in behind) // len(part)
+
+    sections = tuple(
+        (section.title, percent([step for step in steps if step.section is section])) for section in flow.sections
+    )
+    return Completion(percent(steps), sections)
 
 
 @dataclass(frozen=True)

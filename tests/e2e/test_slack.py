@@ -181,7 +181,7 @@ async def test_a_complete_application_in_a_direct_message(
     await answer(user, ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "Both", "Yes", "Yes"])
     assert "Please review your application" in await user.press("Yes")
 
-    assert "Status: draft, not submitted yet. 57 of 57 questions answered." in await user.command("status")
+    assert "Status: draft, not submitted yet, all questions answered." in await user.command("status")
     summary = await user.command("summary")
     assert "Reference 1\n  Mentee: Mentee 1" in summary
     assert "Submit your application now?" in await user.press("Submit the application")
@@ -196,7 +196,7 @@ async def test_a_complete_application_in_a_direct_message(
     home = standin.calls_to("views.publish")[-1].params
     assert home["user_id"] == USER
     home_text = json.dumps(home["view"])
-    assert "CMM-000001 is submitted" in home_text and "Supervision: 7 of 7 questions" in home_text
+    assert "CMM-000001 is submitted" in home_text and "Supervision: 100% done" in home_text
 
 
 async def test_bad_input_in_chat_and_in_the_modal(

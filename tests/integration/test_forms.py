@@ -160,12 +160,13 @@ def test_supervision_form_keeps_an_ineligible_answer_and_says_why(talker: Talker
 def test_overview_for_a_home_screen(talker: Talker, engine: ConversationEngine):
     nobody = engine.overview("test", talker.user_id)
     assert (nobody.status, nobody.dossier) == ("not started", None)
-    assert [title for title, _, _ in nobody.progress] == ["About you", "Training", "Experience", "Supervision"]
+    assert nobody.progress.sections == (("About you", 0), ("Training", 0), ("Experience", 0), ("Supervision", 0))
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
     draft = engine.overview("test", talker.user_id)
     assert draft.status == "draft"
-    assert draft.progress[:2] == [("About you", 4, 4), ("Training", 3, 10)]
+    assert draft.progress.sections[:3] == (("About you", 100), ("Training", 30), ("Experience", 0))
     talker.answer_all(FULL_APPLICATION[len(APPLICANT_ANSWERS) + 3 :] + SUBMIT)
     done = engine.overview("test", talker.user_id)
     assert (done.status, done.dossier) == ("submitted", "CMM-000001")
+    assert done.progress.done == 100
     assert engine.form("test", talker.user_id, "ref1") is None

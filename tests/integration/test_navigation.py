@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import Session, select
 
@@ -56,15 +58,54 @@ def test_parse_command(text, name, argument):
 
 
 def test_progress_line_on_every_question(talker: Talker):
-    assert "Section 1 of 4 · About you · question 1 of 4" in talker.say("hi")
-    assert "Section 1 of 4 · About you · question 2 of 4" in talker.say("yes")
+    welcome = talker.say("hi")
+    assert "about 25–50 minutes in all" in welcome and "Have ready: " in welcome
+    assert "Section 1 of 4 · About you · just started" in welcome
+    assert "Section 1 of 4 · About you · about 1% done" in talker.say("yes")
     talker.answer_all(["Maria Gonzalez", "maria@example.org"])
-    assert "Section 2 of 4 · Training · question 1 of 10" in talker.say("no")
+    assert "Section 2 of 4 · Training · about 7% done" in talker.say("no")  # the membership number passed over
     talker.answer_all(TRAINING_ANSWERS)
-    reply = talker.say("yes")
-    assert "Section 3 of 4 · Experience · question 2 of " in reply
-    talker.answer_all(EXPERIENCE_ANSWERS[1:4])
-    assert "Reference 1 of 5" in talker.last.text
+    assert "Section 3 of 4 · Experience · about 24% done" in talker.say("yes")
+
+
+def done_in(reply: str) -> int:
+    match = re.search(r"· (?:about (\d+)% done|just started)\n", reply)
+    assert match, reply
+    return int(match.group(1) or 0)
+
+
+@pytest.mark.parametrize("member", ["yes", "no"])
+def test_progress_never_goes_back_and_is_whole_at_the_review(talker: Talker, member: str):
+    """Answers that make more questions apply (a membership number, a letter's author) must not
+    make the share drop, as a count of the questions known to apply so far did."""
+    shares = [done_in(talker.say("hi"))]
+    script = ["yes", "Maria Gonzalez", "maria@example.org", member] + (["IMC-104233"] if member == "yes" else [])
+    for answer in script + FULL_APPLICATION[len(APPLICANT_ANSWERS) :]:
+        reply = talker.send(answer) if isinstance(answer, bytes) else talker.say(answer)
+        if "Please review your application." in reply:
+            break
+        shares.append(done_in(reply))
+    assert shares == sorted(set(shares)), shares  # rising with every answer
+    assert shares[-1] >= 95
+    assert "Status: draft, not submitted yet, all questions answered." in talker.say("/status")
+    talker.say("/back")
+    assert "all questions answered" in talker.say("/status")
+
+
+def test_each_reference_says_which_of_the_five_it_is(talker: Talker):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:3])
+    first = talker.say(EXPERIENCE_ANSWERS[3])
+    assert first.count("Now the 5 references.") == 1
+    assert "Reference 1 of 5\nWhat is the mentee's name?" in first
+    for number, answer in enumerate(EXPERIENCE_ANSWERS[4:], start=5):
+        reply = talker.send(answer) if isinstance(answer, bytes) else talker.say(answer)
+        asked = stored_draft(talker.engine.storage).state
+        if asked.startswith("ref"):
+            assert f"Reference {asked[3]} of 5\n" in reply, (number, reply)
+        assert "Now the 5 references." not in reply
+    talker.answer_all(["/edit", "Reference 1", "Mentee"])
+    assert "What is the mentee's name?" in talker.last.text
+    assert "Now the 5 references." not in talker.last.text
 
 
 def test_back_goes_to_the_previous_question_keeping_the_answer(talker: Talker, sqlite_storage: Storage):

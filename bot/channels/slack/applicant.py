@@ -147,7 +147,7 @@ def home_view(overview: Overview) -> dict:
         status = "Your application is a draft: everything you entered is saved."
     else:
         status = "You have not started an application yet."
-    lines = [f"{title}: {answered} of {total} questions" for title, answered, total in overview.progress]
+    lines = [f"{title}: {done}% done" for title, done in overview.progress.sections]
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Certified Master Mentor application"}},
         {"type": "section", "text": {"type": "plain_text", "text": status}},
