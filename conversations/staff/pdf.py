@@ -235,10 +235,8 @@ def _references_part(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], 
         return f"Email: {shown(number, 'mentee_email')}\nLetter: {letter_shown}"
 
     def draw(first: bool) -> None:
-        count = 1 if first else repeated.count
-        title = f"{repeated.title}s"
-        _heading(pdf, title, size=11, then=lambda: _references(pdf, range(1, 2), shown, contact))
-        _references(pdf, range(1, count + 1), shown, contact)
+        _heading(pdf, f"{repeated.title}s", size=11, then=lambda: _references(pdf, range(1, 2), shown, contact))
+        _references(pdf, range(1, (1 if first else repeated.count) + 1), shown, contact)
 
     return draw
 
@@ -246,7 +244,7 @@ def _references_part(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], 
 def _references(pdf: FPDF, numbers: range, shown: Callable[[int, str], str], contact: Callable[[int], str]) -> None:
     """One row per reference, and under it, across the table, its email and letter on a line each."""
     pdf.set_font(FONT, "", REFERENCE_SIZE)
-    width = pdf.epw - REFERENCE_COLUMNS[0][1] - 2 * REFERENCE_PADDING
+    line_width = pdf.epw - REFERENCE_COLUMNS[0][1] - 2 * REFERENCE_PADDING  # under a row, but the "#" column
     with pdf.table(
         col_widths=tuple(width for _, width in REFERENCE_COLUMNS),
         headings_style=HEADINGS_STYLE,
@@ -268,7 +266,7 @@ def _references(pdf: FPDF, numbers: range, shown: Callable[[int, str], str], con
             for key in ("setting", "letter_author", "confidentiality"):
                 row.cell(_clean(shown(number, key)))
             text = _clean(contact(number))
-            size = min(_fitting(pdf, line, width, REFERENCE_SIZE) for line in text.splitlines())
+            size = min(_fitting(pdf, line, line_width, REFERENCE_SIZE) for line in text.splitlines())
             table.row(style=fill).cell(text, colspan=len(REFERENCE_COLUMNS) - 1, style=FontFace(size_pt=size))
     pdf.ln(2)
 
