@@ -1,20 +1,22 @@
 """A submitted dossier as a readable A4 PDF for IMC staff (fpdf2, with DejaVu Sans bundled so any
 applicant's name prints, e.g. "Zoë Ŝmith", "Łukasz", "Đặng" or "Αλέξης").
 
-The same inputs give the same bytes: the PDF's creation date is the submission time.
+The same inputs give the same bytes: the PDF's creation date is the submission time. Emails and
+file names never break across lines (their cell's font shrinks until they fit one line), and a
+heading always shares its page with the first line of what it heads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF, FontFace
 
-from conversations.application.fields import Field, Repeated, Section
+from conversations.application.fields import Field, Kind, Repeated, Section
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.parsing import show
 from conversations.application.policy import Policy
@@ -34,18 +36,23 @@ HEADINGS_STYLE = FontFace(emphasis="BOLD", fill_color=(225, 230, 238))
 STRIPE = (245, 246, 248)
 BOX = (236, 242, 250)
 
-# The references table: (heading, width in mm of the 180 mm between the margins). At 7.5 pt the
-# longest words of each column fit on a line (e.g. "representative", "jordan.lee@example.com").
+ROW_PADDING = 2  # mm, left and right of a label/value cell
+VALUE_WIDTH = 0.7  # of the width between the margins, for the value of a label/value row
+# Answers shown whole on one line: an email or a file name split across lines misreads.
+UNBROKEN = (Kind.EMAIL, Kind.FILE)
+
+# The references table: (heading, width in mm of the 180 mm between the margins). Under each
+# reference's row, one line across the table (but the "#" column) gives its email and letter.
 REFERENCE_COLUMNS = (
-    ("#", 5.5),
-    ("Mentee", 25.5),
-    ("Email", 36),
-    ("Dates (start – end)", 28.5),
-    ("Setting", 20),
-    ("Letter", 21),
-    ("Letter from", 21.5),
-    ("Confidential", 22),
+    ("#", 6),
+    ("Mentee", 43),
+    ("Dates (start – end)", 48),
+    ("Setting", 24),
+    ("Letter from", 36),
+    ("Confidential", 23),
 )
+REFERENCE_SIZE = 8  # pt
+REFERENCE_PADDING = 1  # mm
 
 
 class _Document(FPDF):
@@ -93,7 +100,7 @@ def render_pdf(
 
     _title(pdf, number=number, version=version, status=status, submitted=submitted_at)
     if changes:
-        _heading(pdf, "Changed in this version", size=12)
+        _heading(pdf, "Changed in this version", size=12, then=lambda: _bullet(pdf, changes[0]))
         for change in changes:
             _bullet(pdf, change)
         pdf.ln(2)
@@ -132,16 +139,19 @@ def _quote_box(pdf: FPDF, content: Mapping) -> None:
 
 
 def _eligibility(pdf: FPDF, verdict: Verdict) -> None:
-    _heading(pdf, "Eligibility", size=13)
-    pdf.set_font(FONT, "B", 10)
-    if verdict.problems:
-        pdf.multi_cell(0, LINE, "Does not pass the rules:", new_x="LMARGIN", new_y="NEXT")
+    def outcome() -> None:
+        pdf.set_font(FONT, "B", 10)
+        said = "Does not pass the rules:" if verdict.problems else "All rules pass"
+        pdf.multi_cell(0, LINE, said, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 10)
-        for problem in verdict.problems:
-            _bullet(pdf, problem)
-    else:
-        pdf.multi_cell(0, LINE, "All rules pass", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 10)
+
+    _heading(pdf, "Eligibility", size=13, then=outcome)
+    outcome()
+    for problem in verdict.problems:
+        _bullet(pdf, problem)
+    pdf.ln(1)
+    for check in verdict.checks:
+        pdf.multi_cell(0, LINE, _clean(str(check)), new_x="LMARGIN", new_y="NEXT")
     if verdict.warnings:
         pdf.ln(1)
         pdf.multi_cell(0, LINE, "To look at:", new_x="LMARGIN", new_y="NEXT")
@@ -152,48 +162,65 @@ def _eligibility(pdf: FPDF, verdict: Verdict) -> None:
     pdf.ln(3)
 
 
+# A part of a section, drawn whole, or (given True) only its first row, to try whether a heading
+# and that row fit together.
+Part = Callable[[bool], None]
+
+
 def _section(pdf: FPDF, section: Section, answers: Mapping[str, Any], applicable: set[str]) -> None:
-    _heading(pdf, section.title, size=13)
+    parts: list[Part] = []
     rows: list[tuple[Field, Any]] = []
     for item in section.items:
         if isinstance(item, Repeated):
-            _rows(pdf, rows)
+            parts += _rows_part(pdf, rows)
             rows = []
-            _references(pdf, item, answers, applicable)
+            parts.append(_references_part(pdf, item, answers, applicable))
         elif item.key in answers and item.key in applicable and item.key != CONSENT:
             rows.append((item, answers[item.key]))
-    _rows(pdf, rows)
+    parts += _rows_part(pdf, rows)
     if any(isinstance(item, Field) and item.key == CONSENT for item in section.items):
         given = "given" if answers.get(CONSENT) == "yes" else "not given"
-        pdf.set_font(FONT, "", 10)
-        pdf.ln(1)
-        pdf.multi_cell(0, LINE, f"Consent to store and process the data: {given}", new_x="LMARGIN", new_y="NEXT")
+        parts.append(lambda first: _consent(pdf, given))
+    _heading(pdf, section.title, size=13, then=lambda: parts[0](True) if parts else None)
+    for part in parts:
+        part(False)
     pdf.ln(3)
 
 
-def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
-    """Label/value rows; values wrap within their column."""
-    if not rows:
-        return
+def _consent(pdf: FPDF, given: str) -> None:
     pdf.set_font(FONT, "", 10)
+    pdf.ln(1)
+    pdf.multi_cell(0, LINE, f"Consent to store and process the data: {given}", new_x="LMARGIN", new_y="NEXT")
+
+
+def _rows_part(pdf: FPDF, rows: list[tuple[Field, Any]]) -> list[Part]:
+    return [lambda first: _rows(pdf, rows[:1] if first else rows)] if rows else []
+
+
+def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
+    """Label/value rows; values wrap within their column, but emails and file names stay whole."""
+    pdf.set_font(FONT, "", 10)
+    value_width = pdf.epw * VALUE_WIDTH - 2 * ROW_PADDING
     with pdf.table(
-        col_widths=(0.3, 0.7),
+        col_widths=(1 - VALUE_WIDTH, VALUE_WIDTH),
         first_row_as_headings=False,
         borders_layout="NONE",
         text_align="LEFT",
         cell_fill_color=STRIPE,
         cell_fill_mode="ROWS",
         line_height=LINE,
-        padding=(1, 2),
+        padding=(1, ROW_PADDING),
         v_align="TOP",
     ) as table:
         for field, value in rows:
             row = table.row()
             row.cell(_clean(field.label), style=LABEL_STYLE)
-            row.cell(_clean(show(field, value)))
+            whole = _whole(field, value)
+            size = _fitting(pdf, whole, value_width, 10) if whole else 10
+            row.cell(_clean(show(field, value)), style=FontFace(size_pt=size))
 
 
-def _references(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], applicable: set[str]) -> None:
+def _references_part(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], applicable: set[str]) -> Part:
     fields = {field.key: field for field in repeated.fields}
 
     def shown(number: int, key: str) -> str:
@@ -202,41 +229,60 @@ def _references(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], appli
             return NOT_APPLICABLE
         return show(fields[key], answers[answer_key])
 
-    _heading(pdf, f"{repeated.title}s", size=11)
-    pdf.set_font(FONT, "", 7.5)
+    def contact(number: int) -> str:
+        letter = answers.get(reference_key(number, "letter"))
+        letter_shown = shown(number, "letter") if letter is not None else "none"
+        return f"Email: {shown(number, 'mentee_email')}\nLetter: {letter_shown}"
+
+    def draw(first: bool) -> None:
+        _heading(pdf, f"{repeated.title}s", size=11, then=lambda: _references(pdf, range(1, 2), shown, contact))
+        _references(pdf, range(1, (1 if first else repeated.count) + 1), shown, contact)
+
+    return draw
+
+
+def _references(pdf: FPDF, numbers: range, shown: Callable[[int, str], str], contact: Callable[[int], str]) -> None:
+    """One row per reference, and under it, across the table, its email and letter on a line each."""
+    pdf.set_font(FONT, "", REFERENCE_SIZE)
+    line_width = pdf.epw - REFERENCE_COLUMNS[0][1] - 2 * REFERENCE_PADDING  # under a row, but the "#" column
     with pdf.table(
         col_widths=tuple(width for _, width in REFERENCE_COLUMNS),
         headings_style=HEADINGS_STYLE,
         text_align="LEFT",
-        line_height=3.8,
-        padding=(1, 1),
+        line_height=REFERENCE_SIZE * 0.5,
+        padding=(1, REFERENCE_PADDING),
         v_align="TOP",
         repeat_headings=1,
     ) as table:
         heading = table.row()
         for title, _ in REFERENCE_COLUMNS:
             heading.cell(title)
-        for number in range(1, repeated.count + 1):
-            letter = answers.get(reference_key(number, "letter"))
-            cells = (
-                str(number),
-                shown(number, "mentee_name"),
-                shown(number, "mentee_email"),
-                f"{shown(number, 'start_date')} – {shown(number, 'end_date')}",
-                shown(number, "setting"),
-                shown(number, "letter") if letter is not None else "none",
-                shown(number, "letter_author"),
-                shown(number, "confidentiality"),
-            )
-            row = table.row()
-            for text in cells:
-                row.cell(_clean(text))
+        for number in numbers:
+            fill = FontFace(fill_color=STRIPE if number % 2 == 0 else None)
+            row = table.row(style=fill)
+            row.cell(str(number), rowspan=2)
+            row.cell(_clean(shown(number, "mentee_name")))
+            row.cell(f"{shown(number, 'start_date')} – {shown(number, 'end_date')}")
+            for key in ("setting", "letter_author", "confidentiality"):
+                row.cell(_clean(shown(number, key)))
+            text = _clean(contact(number))
+            size = min(_fitting(pdf, line, line_width, REFERENCE_SIZE) for line in text.splitlines())
+            table.row(style=fill).cell(text, colspan=len(REFERENCE_COLUMNS) - 1, style=FontFace(size_pt=size))
     pdf.ln(2)
 
 
-def _heading(pdf: FPDF, text: str, *, size: int) -> None:
-    if pdf.will_page_break(size + 16):  # keep a heading with what follows it
+def _heading(pdf: FPDF, text: str, *, size: int, then: Callable[[], None]) -> None:
+    """A heading on the page of the first line of what it heads: ``then`` draws that line. Both
+    are first drawn aside; if they would not end on this page, the heading starts the next."""
+    with pdf.offset_rendering() as trial:
+        _heading_line(pdf, text, size=size)
+        then()
+    if trial.page_break_triggered and pdf.y > pdf.t_margin:
         pdf.add_page()
+    _heading_line(pdf, text, size=size)
+
+
+def _heading_line(pdf: FPDF, text: str, *, size: int) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, "B", size)
     pdf.multi_cell(0, size * 0.55, _clean(text), new_x="LMARGIN", new_y="NEXT")
@@ -247,7 +293,22 @@ def _heading(pdf: FPDF, text: str, *, size: int) -> None:
 def _bullet(pdf: FPDF, text: str) -> None:
     pdf.set_x(pdf.l_margin + 2)
     pdf.cell(5, LINE, "•")
-    pdf.multi_cell(0, LINE, _clean(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, LINE, _clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _whole(field: Field, value: Any) -> str:
+    """The part of an answer that must stay on one line: an email, a file's name; else ""."""
+    if field.kind not in UNBROKEN or value is None:
+        return ""
+    return value["name"] if field.kind is Kind.FILE else value
+
+
+def _fitting(pdf: FPDF, text: str, width: float, size: float) -> float:
+    """The font size, at most ``size``, at which ``text`` fits ``width`` mm on one line (the
+    width of a text grows with its size), in tenths of a point, rounded down."""
+    pdf.set_font_size(size)
+    needed = pdf.get_string_width(_clean(text)) + 0.5  # the line breaker's rounding
+    return size if needed <= width else int(size * width / needed * 10) / 10
 
 
 def _clean(text: str) -> str:

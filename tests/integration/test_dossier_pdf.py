@@ -28,17 +28,28 @@ from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, SUBMIT, TODAY, Applicant, ManualClock, make_engine_on, open_storage
 from tests.databases import sqlite_copy
 
-# The column of the references table each field of a reference is shown in.
+# Where the references table shows each field of a reference: a column, or a line under its row.
 REFERENCE_COLUMN = {
     "mentee_name": "Mentee",
-    "mentee_email": "Email",
+    "mentee_email": "Email:",
     "start_date": "Dates (start – end)",
     "end_date": "Dates (start – end)",
     "setting": "Setting",
-    "letter": "Letter",
+    "letter": "Letter:",
     "letter_author": "Letter from",
     "confidentiality": "Confidential",
 }
+HEADINGS = (
+    "Changed in this version",
+    "Eligibility",
+    "About you",
+    "Training",
+    "Experience",
+    "References",
+    "Supervision",
+)
+LONG_EMAIL = "alexandra.konstantinopoulou-vanderberg@university-of-somewhere.example.com"
+LONG_FILE_NAME = "reference letter from the mentee's manager, signed and scanned (final) 2023.pdf"
 UNICODE_NAME = "Zoë Łukasz-Đặng"
 
 
@@ -125,7 +136,7 @@ def test_each_reference_is_one_row_of_the_table(submitted: Dossier, rendered: by
     flow = Flow()
     answers = flatten(flow, submitted.content)
     text = text_of(rendered)
-    assert "# Mentee Email Dates (start – end) Setting Letter Letter from Confidential" in text
+    assert "# Mentee Dates (start – end) Setting Letter from Confidential" in text
 
     def cell(n: int, key: str) -> str:
         answer_key = reference_key(n, key)
@@ -140,18 +151,21 @@ def test_each_reference_is_one_row_of_the_table(submitted: Dossier, rendered: by
             [
                 str(n),
                 cell(n, "mentee_name"),
-                cell(n, "mentee_email"),
                 f"{cell(n, 'start_date')} – {cell(n, 'end_date')}",
                 cell(n, "setting"),
-                cell(n, "letter"),
                 cell(n, "letter_author"),
                 cell(n, "confidentiality"),
+                f"Email: {cell(n, 'mentee_email')}",
+                f"Letter: {cell(n, 'letter')}",
             ]
         )
         assert row in text
         assert f"Mentee {n}" in text and f"mentee{n}@example.com" in text
-    assert "1 Mentee 1 mentee1@example.com 1 January 2023 – 30 June 2023 External certificate.pdf" in text
-    assert "2 Mentee 2 mentee2@example.com 1 January 2023 – 30 June 2023 External none — —" in text
+    assert (
+        "1 Mentee 1 1 January 2023 – 30 June 2023 External The mentee No "
+        "Email: mentee1@example.com Letter: certificate.pdf"
+    ) in text
+    assert "2 Mentee 2 1 January 2023 – 30 June 2023 External — — Email: mentee2@example.com Letter: none" in text
 
 
 def test_title_fee_review_time_and_consent(dossier: Dossier):
@@ -175,9 +189,14 @@ def test_title_fee_review_time_and_consent(dossier: Dossier):
 
 def test_sections_come_in_flow_order_and_declarations_read_yes(rendered: bytes):
     text = text_of(rendered)
-    positions = [
-        text.index(f" {title} ") for title in ("Eligibility", "About you", "Training", "Experience", "Supervision")
-    ]
+    headed = (
+        "Eligibility All rules",
+        "About you Full name",
+        "Training Training center",
+        "Experience Holds",
+        "Supervision Supervisor ",
+    )
+    positions = [text.index(f" {heading}") for heading in headed]
     assert positions == sorted(positions)
     supervision = text[text.index(" Supervision Supervisor ") :]
     for label in ("Supervisor fit", "Supervision commitment", "Continuous learning"):
@@ -190,6 +209,25 @@ def test_eligibility_says_all_rules_pass_and_lists_the_warnings(rendered: bytes)
     assert "All rules pass" in eligibility
     assert "Does not pass" not in eligibility
     assert "• No reference letter for references 2, 3, 4 and 5: IMC may contact those mentees to verify." in eligibility
+
+
+def test_each_rule_shows_its_value_and_threshold(rendered: bytes):
+    eligibility = pages(rendered)[0].split("\nEligibility\n")[1].split("\nAbout you\n")[0].splitlines()
+    for line in (
+        "Training hours: 52.5 — needs at least 50 ✓",
+        "Holds the CPM: Yes — needs Yes ✓",
+        "CPM cycle: 3 years since issue — needs at least 2 ✓",
+        "Completed engagements: 12 — needs at least 10 ✓",
+        "Continuous learning: Yes — needs Yes ✓",
+    ):
+        assert line in eligibility
+
+
+def test_a_failing_rule_shows_the_policy_threshold(dossier: Dossier):
+    text = text_of(render(dossier, policy=Policy(min_training_hours=60, cpm_cycle_years=4)))
+    assert "Training hours: 52.5 — needs at least 60 ✗" in text
+    assert "CPM cycle: 3 years since issue — needs at least 4 ✗" in text
+    assert "Completed engagements: 12 — needs at least 10 ✓" in text
 
 
 def test_an_ineligible_dossier_lists_its_problems(dossier: Dossier):
@@ -212,7 +250,7 @@ def test_names_in_any_script_survive(engine: ConversationEngine, sqlite_storage:
         text = text_of(render(dossier))
     assert f"Full name {UNICODE_NAME}" in text
     assert "Supervisor Αλέξης Ŝmith" in text
-    assert "3 Łukasz Đặng mentee3@example.com" in text
+    assert "3 Łukasz Đặng 1 January 2023" in text and "Email: mentee3@example.com" in text
     assert not [record for record in caplog.records if "missing" in record.getMessage()]
 
 
@@ -279,3 +317,35 @@ def test_same_dossier_same_bytes(dossier: Dossier):
 def test_submitted_time_is_shown_in_utc(dossier: Dossier):
     dossier.submitted_at = dt.datetime(2026, 11, 28, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     assert "Submitted: 29 November 2026, 04:30 UTC" in text_of(render(dossier))
+
+
+def long_values(dossier: Dossier) -> Dossier:
+    """The dossier with a long email and long file names (spaces in them too) wherever they go."""
+    dossier.content["applicant"]["email"] = LONG_EMAIL
+    dossier.content["supervision"]["supervisor_email"] = "supervisor." + LONG_EMAIL
+    dossier.content["training"]["training_evidence"]["name"] = "certificate_" + LONG_FILE_NAME
+    for n, reference in enumerate(dossier.content["experience"]["ref"], start=1):
+        reference["mentee_email"] = f"mentee{n}.{LONG_EMAIL}"
+        reference["letter"] = {"name": f"{n} {LONG_FILE_NAME}", "size": 48_000, "mime": "application/pdf"}
+    return dossier
+
+
+def test_emails_and_file_names_are_never_split_across_lines(dossier: Dossier):
+    data = render(long_values(dossier))
+    lines = [line for page in pages(data) for line in page.splitlines()]
+    whole = [LONG_EMAIL, "supervisor." + LONG_EMAIL, "certificate_" + LONG_FILE_NAME]
+    whole += [f"mentee{n}.{LONG_EMAIL}" for n in range(1, 6)] + [f"{n} {LONG_FILE_NAME}" for n in range(1, 6)]
+    for value in whole:
+        assert any(value in line for line in lines), value
+
+
+def test_a_heading_shares_its_page_with_what_it_heads(dossier: Dossier):
+    # Tall first rows under the headings, and more and more changes push each heading down the
+    # page, past every page's end in turn.
+    long_values(dossier)
+    dossier.content["training"]["center_name"] = " ".join(["Global Mentoring Academy"] * 18)
+    for count in range(30):
+        changes = [f"Reference {n % 5 + 1} · Mentee email: mentee{n}@example.com" for n in range(count)]
+        for number, page in enumerate(pages(render(dossier, changes=changes)), start=1):
+            *content, _footer = page.splitlines()
+            assert content[-1] not in HEADINGS, (count, number, content[-1])

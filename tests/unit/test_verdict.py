@@ -76,7 +76,46 @@ def without_letter(answers: dict, *numbers: int) -> dict:
 
 def test_clean_application_is_eligible_with_nothing_to_look_at():
     result = judge(clean_answers())
-    assert result == Verdict(eligible=True, problems=[], warnings=[])
+    assert (result.eligible, result.problems, result.warnings) == (True, [], [])
+    assert all(check.passed for check in result.checks)
+
+
+def test_each_rule_shows_its_value_and_threshold_in_question_order():
+    # CPM issued on 1 March 2023: 3 full years before 28 November 2026.
+    assert [str(check) for check in judge(clean_answers()).checks] == [
+        "Training hours: 52.5 — needs at least 50 ✓",
+        "Holds the CPM: Yes — needs Yes ✓",
+        "CPM cycle: 3 years since issue — needs at least 2 ✓",
+        "Completed engagements: 12 — needs at least 10 ✓",
+        "Supervisor fit: Yes — needs Yes ✓",
+        "Supervision commitment: Yes — needs Yes ✓",
+        "Continuous learning: Yes — needs Yes ✓",
+    ]
+
+
+def test_failing_rules_are_marked_and_thresholds_come_from_the_policy():
+    answers = clean_answers() | {
+        "training_hours": 42.0,
+        "cpm_issue_date": "2025-06-01",
+        "engagements": 7,
+        "continuous_learning": "no",
+    }
+    policy = Policy(min_training_hours=40, min_engagements=12, cpm_cycle_years=1)
+    checks = {check.rule: str(check) for check in judge(answers, policy).checks}
+    assert checks["Training hours"] == "Training hours: 42 — needs at least 40 ✓"
+    assert checks["CPM cycle"] == "CPM cycle: 1 year since issue — needs at least 1 ✓"
+    assert checks["Completed engagements"] == "Completed engagements: 7 — needs at least 12 ✗"
+    assert checks["Continuous learning"] == "Continuous learning: No — needs Yes ✗"
+    default = {check.rule: str(check) for check in judge(answers).checks}
+    assert default["Training hours"] == "Training hours: 42 — needs at least 50 ✗"
+    assert default["CPM cycle"] == "CPM cycle: 1 year since issue — needs at least 2 ✗"
+
+
+def test_an_unanswered_rule_does_not_pass():
+    answers = clean_answers()
+    del answers["engagements"]
+    checks = {check.rule: check for check in judge(answers).checks}
+    assert str(checks["Completed engagements"]) == "Completed engagements: not answered — needs at least 10 ✗"
 
 
 def test_missing_letters_for_references_2_to_5_are_one_sentence():
