@@ -13,7 +13,7 @@ from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
-from conversations.application.summary import completion, issues, quote, summary
+from conversations.application.summary import completion, frozen_quote, issues, quote, summary
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
@@ -334,7 +334,7 @@ def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
         return [f"Application fee: {dossier.fee_status}."]
     if dossier.status == DossierStatus.REJECTED:
         return ["Application fee: nothing to pay."]
-    amount = (dossier.content.get("fee") or {}).get("amount")
+    amount = frozen_quote(dossier.content).fee_usd
     due = f"Application fee: {amount} USD is due." if amount is not None else "Application fee: due."
     if not (policy.payment_url or policy.payment_instructions):
         return [f"{due} IMC will send you payment instructions; questions about paying: /human"]

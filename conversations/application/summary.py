@@ -162,6 +162,12 @@ def dossier_content(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, p
     return content
 
 
+def frozen_quote(content: Mapping[str, Any]) -> Quote:
+    """The fee and review time a submitted dossier's ``content`` was quoted with (``dossier_content``)."""
+    weeks = content.get("review_weeks")
+    return Quote(fee_usd=(content.get("fee") or {}).get("amount"), review_weeks=tuple(weeks) if weeks else None)
+
+
 def flatten(flow: Flow, content: Mapping[str, Any]) -> dict[str, Any]:
     """The flat answers behind a dossier's content (the inverse of ``dossier_content``)."""
     answers: dict[str, Any] = {}

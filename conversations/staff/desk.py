@@ -22,7 +22,7 @@ from conversations.application.fields import Step
 from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
-from conversations.application.summary import flatten
+from conversations.application.summary import flatten, frozen_quote
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import applicant_id_in, dossier_number
 from conversations.messages import Outbound
@@ -169,16 +169,20 @@ class StaffDesk:
         applicant = content.get("applicant", {})
         training = content.get("training", {})
         judged = self.verdict(dossier)
-        fee = content.get("fee", {}).get("amount")
-        weeks = content.get("review_weeks")
+        quoted = frozen_quote(content)
         center = next((option.label for option in CENTER_TYPES if option.value == training.get("center_type")), "?")
         first = "New application" if dossier.version == 1 else "Resubmitted application"
         lines = [
             f"{first} {dossier_number(dossier)} (version {dossier.version})",
             f"Applicant: {applicant.get('full_name')} <{applicant.get('email')}>",
             f"{'IMC member' if applicant.get('is_member') == 'yes' else 'Not a member'}"
-            f" · fee {fee} USD ({dossier.fee_status})",
-            f"Training: {center}" + (f" · review about {weeks[0]}–{weeks[1]} weeks" if weeks else ""),
+            f" · fee {quoted.fee_usd} USD ({dossier.fee_status})",
+            f"Training: {center}"
+            + (
+                f" · review about {quoted.review_weeks[0]}–{quoted.review_weeks[1]} weeks"
+                if quoted.review_weeks
+                else ""
+            ),
             "Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)),
             *(f"⚠ {warning}" for warning in judged.warnings),
         ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from conversations.application.flow import Flow
 from conversations.application.policy import Policy
-from conversations.application.summary import Quote, flatten, summary
+from conversations.application.summary import flatten, frozen_quote, summary
 from conversations.dossier.numbers import dossier_number
 from storage.models import Dossier
 
@@ -31,16 +31,13 @@ def to_text(dossier: Dossier, *, flow: Flow, policy: Policy) -> str:
     answers = flatten(flow, dossier.content)
     # The dossier is judged as it was submitted: "today" is the submission date.
     body = summary(flow, answers, today=dossier.submitted_at.date(), policy=policy)
-    weeks = dossier.content.get("review_weeks")
-    frozen_quote = Quote(
-        fee_usd=dossier.content.get("fee", {}).get("amount"), review_weeks=tuple(weeks) if weeks else None
-    )
+    quoted = frozen_quote(dossier.content)
     lines = [
         f"IMC Certified Master Mentor application {dossier_number(dossier)}, version {dossier.version}",
         f"Status: {dossier.status} · submitted {dossier.submitted_at:%d %B %Y %H:%M} UTC",
         "",
         body,
         "",
-        *frozen_quote.lines(),
+        *quoted.lines(),
     ]
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from conversations.application.flow import CONSENT, Flow
 from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.scope import reference_key
-from conversations.application.summary import Quote, flatten
+from conversations.application.summary import flatten, frozen_quote
 from conversations.staff.verdict import Verdict
 
 FONTS = Path(__file__).parent / "fonts"
@@ -123,13 +123,11 @@ def _title(pdf: FPDF, *, number: str, version: int, status: str, submitted: dt.d
 
 
 def _quote_box(pdf: FPDF, content: Mapping) -> None:
-    fee = (content.get("fee") or {}).get("amount")
-    weeks = content.get("review_weeks")
-    quote = Quote(fee_usd=fee, review_weeks=tuple(weeks) if weeks else None)
+    quote = frozen_quote(content)
     lines = quote.lines()
-    if fee is None:
+    if quote.fee_usd is None:
         lines.insert(0, "Application fee: not known")
-    if not weeks:
+    if quote.review_weeks is None:
         lines.append("Review time: not known")
     pdf.set_font(FONT, "", 10)
     pdf.set_fill_color(*BOX)
