@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.app import build_desk, build_storage
-from bot.delivery.outbox_listing import list_outbox
+from bot.channels.console.listing import print_listing
 from bot.settings import Settings
 from conversations.application.flow import Flow
 from conversations.dossier.numbers import applicant_id_in, dossier_number
@@ -38,12 +38,14 @@ def run_staff(args: argparse.Namespace, settings: Settings) -> int:
 def run_dossiers(args: argparse.Namespace, settings: Settings) -> int:
     with build_storage(settings).transaction() as tx:
         dossiers = tx.dossiers.all()
-    if not dossiers:
-        print("No application has been submitted yet.")
-        return 0
-    print("number\tversion\tstatus\tsubmitted (UTC)")
-    for dossier in dossiers:
-        print(f"{dossier_number(dossier)}\tv{dossier.version}\t{dossier.status}\t{dossier.submitted_at:%Y-%m-%d %H:%M}")
+    print_listing(
+        (
+            (dossier_number(dossier), f"v{dossier.version}", dossier.status, f"{dossier.submitted_at:%Y-%m-%d %H:%M}")
+            for dossier in dossiers
+        ),
+        header=("number", "version", "status", "submitted (UTC)"),
+        empty="No application has been submitted yet.",
+    )
     return 0
 
 
@@ -65,4 +67,23 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_outbox(args: argparse.Namespace, settings: Settings) -> int:
-    return list_outbox(build_storage(settings))
+    with build_storage(settings).transaction() as tx:
+        pending = tx.outbox.undelivered()
+    print_listing(
+        (
+            (
+                message.id,
+                message.topic,
+                message.destination,
+                f"{message.created_at:%Y-%m-%d %H:%M}",
+                f"failed {message.attempts}×, next try {message.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+                if message.attempts
+                else "pending",
+                message.last_error or "",
+            )
+            for message in pending
+        ),
+        header=("id", "topic", "destination", "queued (UTC)", "state", "last error"),
+        empty="Everything has been delivered.",
+    )
+    return 0

@@ -8,19 +8,21 @@ import argparse
 import getpass
 
 from bot.app import build_storage
+from bot.channels.console.listing import print_listing
 from bot.settings import Settings
 from conversations.support import relay as support
 from storage.unit_of_work import Storage
 
 
 def print_faq_report(storage: Storage) -> int:
-    lines = support.report(storage)
-    if not lines:
-        print("No unanswered questions.")
-        return 0
-    print("times\tquestion\tclosest entry")
-    for line in lines:
-        print(f"{line.times}×\t{line.question}" + (f"\t(closest: {line.closest})" if line.closest else ""))
+    print_listing(
+        (
+            (f"{line.times}×", line.question, f"(closest: {line.closest})" if line.closest else "")
+            for line in support.report(storage)
+        ),
+        header=("times", "question", "closest entry"),
+        empty="No unanswered questions.",
+    )
     return 0
 
 
@@ -31,13 +33,15 @@ def run_support_command(storage: Storage, words: list[str]) -> int:
     try:
         with storage.transaction() as tx:
             if name == "list":
-                waiting = [question for question in tx.questions.unanswered() if support.waits_for_a_person(question)]
-                if not waiting:
-                    print("No question is waiting for a person.")
-                else:
-                    print("N\tasked (UTC)\tquestion")
-                for question in waiting:
-                    print(f"{question.id}\t{question.asked_at:%Y-%m-%d %H:%M}\t{question.text}")
+                print_listing(
+                    (
+                        (question.id, f"{question.asked_at:%Y-%m-%d %H:%M}", question.text)
+                        for question in tx.questions.unanswered()
+                        if support.waits_for_a_person(question)
+                    ),
+                    header=("N", "asked (UTC)", "question"),
+                    empty="No question is waiting for a person.",
+                )
             elif name == "answer":
                 number, _, text = rest.partition(" ")
                 if not number.isdigit() or not text.strip():
