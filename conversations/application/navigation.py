@@ -117,9 +117,7 @@ class Navigation:
     def submit_form(self, turn: Turn, key: str, raw: dict[str, str]) -> None:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
-            turn.notes.append(
-                f"Your application is submitted and frozen, so it can't be changed here. {prompts.FROZEN_HOW}"
-            )
+            turn.notes.append(prompts.frozen("it can't be changed here"))
             return
         steps = form_steps(self.flow, key, conversation.answers, today=conversation.today, policy=self.policy)
         if self.answering.answer_form(turn, steps, raw):
@@ -296,9 +294,7 @@ class Navigation:
     def _edit(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
-            turn.notes.append(
-                f"Your application is submitted and frozen, so it can't be edited here. {prompts.FROZEN_HOW}"
-            )
+            turn.notes.append(prompts.frozen("it can't be edited here"))
             return
         self._remember_position(turn)
         if argument:

@@ -64,7 +64,7 @@ SUBMIT_OPTIONS = (
     Option("submit", "Submit now", ("yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
     Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
 )
-FROZEN_HOW = (
+_FROZEN_HOW = (
     "To ask for a change, send /human and what should change, e.g. /human Please correct my email address; "
     "IMC's credentialing support can reopen answers."
 )
@@ -245,7 +245,7 @@ def confirmation(conversation: Conversation) -> Outbound:
 
 
 def frozen(what: str) -> str:
-    return f"Your application is submitted and frozen, so {what}. {FROZEN_HOW}"
+    return f"Your application is submitted and frozen, so {what}. {_FROZEN_HOW}"
 
 
 def final_choice(options: Sequence[Option]) -> str:
