@@ -5,7 +5,7 @@ repeated sub-form. The state machine (``machine.py``) and the engine are built f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from conversations.application import consistency as c
@@ -387,6 +387,25 @@ class Flow:
     def applies(self, step: Step, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> bool:
         when = step.field.when
         return when is None or when(self.scope(step, answers, today=today, policy=policy))
+
+    def first_waiting(
+        self,
+        answers: Mapping[str, Any],
+        *,
+        today: dt.date,
+        policy: Policy,
+        start: int = 0,
+        stop: int | None = None,
+        reopened: Collection[str] = (),
+    ) -> Step | None:
+        """The first question from position ``start`` up to ``stop`` that applies and waits for an
+        answer: one not answered yet, or one of ``reopened`` (the questions IMC asked about)."""
+        for step in self.steps[start:stop]:
+            if (step.key not in answers or step.key in reopened) and self.applies(
+                step, answers, today=today, policy=policy
+            ):
+                return step
+        return None
 
     def applicable(self, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> list[Step]:
         return [step for step in self.steps if self.applies(step, answers, today=today, policy=policy)]

@@ -88,12 +88,10 @@ class Conversation:
         return self.flow.index(self.state) if self.flow.has_step(self.state) else None
 
     def first_waiting(self, *, start: int = 0, stop: int | None = None, reopened: Collection[str] = ()) -> Step | None:
-        """The first question from position ``start`` up to ``stop`` that applies and waits for an
-        answer: one not answered yet, or one of ``reopened`` (the questions IMC asked about)."""
-        for step in self.flow.steps[start:stop]:
-            if (step.key not in self.answers or step.key in reopened) and self.applies(step):
-                return step
-        return None
+        """``Flow.first_waiting`` for this draft."""
+        return self.flow.first_waiting(
+            self.answers, today=self.today, policy=self.policy, start=start, stop=stop, reopened=reopened
+        )
 
     @property
     def reopened(self) -> Sequence[str]:

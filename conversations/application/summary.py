@@ -79,14 +79,8 @@ def completion(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy
     waiting question therefore never lowers the share, /back does not either, and it is 100 once
     nothing waits (at the review)."""
     steps = flow.steps
-    waiting = next(
-        (
-            index
-            for index, step in enumerate(steps)
-            if step.key not in answers and flow.applies(step, answers, today=today, policy=policy)
-        ),
-        len(steps),
-    )
+    first = flow.first_waiting(answers, today=today, policy=policy)
+    waiting = flow.index(first.key) if first is not None else len(steps)
     behind = {step.key for index, step in enumerate(steps) if index < waiting or step.key in answers}
 
     def percent(part: Sequence[Step]) -> int:
