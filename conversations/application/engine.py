@@ -204,7 +204,9 @@ class ConversationEngine:
             conversation.state = conversation.resume_point()
         side_menu = conversation.side_menu
         conversation.side_menu = None  # it answers one message at most
-        return Turn(conversation, inbound, tx, applicant, looked_up=looked_up, side_menu=side_menu)
+        return Turn(
+            conversation, inbound, tx, applicant, looked_up=looked_up, side_menu=side_menu, began_in=conversation.state
+        )
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
         conversation = turn.conversation

@@ -32,7 +32,8 @@ class Field:
     ``checks`` refuse an answer that contradicts saved ones; ``rules`` keep the answer and say
     why it makes the applicant ineligible. ``when`` limits the question to some applicants.
     ``ready`` names what to have at hand for it, for the lists of what to gather (the welcome,
-    the introduction of a repeated sub-form).
+    the introduction of a repeated sub-form). ``headline`` answers stand for their section in the
+    review's one line per section.
     """
 
     key: str
@@ -49,6 +50,7 @@ class Field:
     skip_note: str = ""  # said when the applicant skips this optional field
     revisable: bool = True  # False for consent: withdrawing it is /cancel, not an edit
     ready: str = ""
+    headline: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Repeated:
 
     key: str
     title: str
+    plural: str  # "References": how the review counts the complete ones
     fields: tuple[Field, ...]
     count: int
     form: bool = False  # each repeat can also be filled in one form, where the channel has forms

@@ -74,6 +74,7 @@ APPLICANT = Section(
             "What is your full name, as it should appear on the credential?",
             example="Maria Gonzalez",
             validator=person_name,
+            headline=True,
         ),
         Field(
             "email",
@@ -82,8 +83,16 @@ APPLICANT = Section(
             "What is your email address? IMC sends its decision there.",
             example="maria@example.org",
             checks=(c.own_email_not_taken,),
+            headline=True,
         ),
-        Field("is_member", Kind.YES_NO, "IMC member", "Are you an IMC member? (It decides the fee.)", options=YES_NO),
+        Field(
+            "is_member",
+            Kind.YES_NO,
+            "IMC member",
+            "Are you an IMC member? (It decides the fee.)",
+            options=YES_NO,
+            headline=True,
+        ),
         Field(
             "membership_number",
             Kind.TEXT,
@@ -107,6 +116,7 @@ TRAINING = Section(
             "Training center",
             "Which training center delivered your mentoring training?",
             example="Global Mentoring Academy",
+            headline=True,
         ),
         Field("center_type", Kind.CHOICE, "Center type", "What kind of center is it?", options=CENTER_TYPES),
         Field(
@@ -124,6 +134,7 @@ TRAINING = Section(
             example="52.5",
             rules=(e.enough_training_hours,),
             ready="your training's hours and dates",
+            headline=True,
         ),
         Field("training_mode", Kind.CHOICE, "Mode", "How was the program delivered?", options=TRAINING_MODES),
         Field(
@@ -172,6 +183,7 @@ TRAINING = Section(
 REFERENCES = Repeated(
     "ref",
     "Reference",
+    "References",
     (
         Field(
             "mentee_name",
@@ -266,6 +278,7 @@ EXPERIENCE = Section(
             "What is your CPM credential number?",
             example="CPM-2019-0457",
             optional=True,
+            headline=True,
         ),
         Field(
             "cpm_issue_date",
@@ -283,6 +296,7 @@ EXPERIENCE = Section(
             "How many mentoring engagements have you started and completed?",
             example="12",
             rules=(e.enough_engagements,),
+            headline=True,
         ),
         REFERENCES,
     ),
@@ -300,6 +314,7 @@ SUPERVISION = Section(
             example="Sam Okafor",
             validator=person_name,
             ready="your supervisor's name, email and postal address",
+            headline=True,
         ),
         Field(
             "supervisor_email",
@@ -308,6 +323,7 @@ SUPERVISION = Section(
             "What is your supervisor's email address?",
             example="sam.okafor@example.net",
             checks=(c.supervisor_email_is_someone_else,),
+            headline=True,
         ),
         Field(
             "supervisor_address",

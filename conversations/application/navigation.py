@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from conversations.application import prompts
+from conversations.application import prompts, review
 from conversations.application.answering import Answering
 from conversations.application.asking import Asking
 from conversations.application.fields import Step
@@ -18,7 +18,7 @@ from conversations.application.forms import form_steps
 from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import show
 from conversations.application.policy import Policy
-from conversations.application.summary import dossier_content, flatten, summary
+from conversations.application.summary import dossier_content, flatten, section_steps, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
 from conversations.commands import Command
@@ -75,7 +75,7 @@ class Navigation:
         }
         confirmation = _Place(self._confirm, _of_conversation(prompts.confirmation))
         self._places: dict[str, _Place] = {
-            NavigationState.REVIEW: _Place(self._review_choice, _of_conversation(prompts.review)),
+            NavigationState.REVIEW: _Place(self._review_choice, self._review),
             NavigationState.EDIT_GROUP: _Place(self._pick_group, _of_conversation(prompts.edit_group_menu)),
             NavigationState.EDIT_FIELD: _Place(self._pick_field, _of_conversation(prompts.edit_field_menu)),
             NavigationState.CONFIRM_CANCEL: confirmation,
@@ -83,6 +83,15 @@ class Navigation:
             NavigationState.CONFIRM_SUBMIT: _Place(self._confirm_submit, _of_conversation(prompts.submit_confirmation)),
             NavigationState.SUBMITTED: _Place(_answered_by_the_status, self._submitted_status),
         }
+
+    @staticmethod
+    def _review(turn: Turn) -> Outbound:
+        """The whole review on arriving there (or on /start); after anything else done at the
+        review (or its confirmation), only its choice again."""
+        there = (NavigationState.REVIEW, NavigationState.CONFIRM_SUBMIT)
+        if turn.began_in in there and not turn.show_again:
+            return review.review_again(turn.conversation)
+        return review.review(turn.conversation)
 
     def _submitted_status(self, turn: Turn) -> Outbound:
         return prompts.submitted_status(
@@ -191,7 +200,7 @@ class Navigation:
         return picked
 
     def _review_choice(self, turn: Turn) -> None:
-        picked = self._final_choice(turn, prompts.REVIEW_OPTIONS)
+        picked = self._final_choice(turn, review.REVIEW_OPTIONS)
         if picked == "edit":
             self._edit(turn, "")
         elif picked == "submit" and not turn.conversation.trigger("ask_submit"):
@@ -233,6 +242,7 @@ class Navigation:
         turn.notes.append(prompts.resubmitted(dossier, changes))
 
     def _start(self, turn: Turn, _argument: str) -> None:
+        turn.show_again = True
         if turn.conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Welcome back!")
         else:
@@ -287,9 +297,14 @@ class Navigation:
         turn.notes.append(prompts.saved(step.field.label, show(step.field, conversation.answers[step.key]), "(kept)"))
         self.advance(turn)
 
-    def _summary(self, turn: Turn, _argument: str) -> None:
+    def _summary(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
-        turn.notes.append(summary(self.flow, conversation.answers, today=conversation.today, policy=self.policy))
+        answers, today = conversation.answers, conversation.today
+        steps = section_steps(self.flow, answers, argument, today=today, policy=self.policy) if argument else None
+        if steps == []:
+            turn.notes.append(prompts.no_such_section(argument, self.flow))
+        else:
+            turn.notes.append(summary(self.flow, answers, today=today, policy=self.policy, steps=steps))
 
     def _edit(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation

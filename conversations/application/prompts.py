@@ -13,7 +13,7 @@ from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
-from conversations.application.summary import completion, frozen_quote, issues, quote, summary
+from conversations.application.summary import completion, frozen_quote, issues, quote
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
@@ -27,7 +27,7 @@ COMMANDS = (
     ("/back", "the previous question (your answer is kept)"),
     ("/skip", "leave out an optional question"),
     ("/keep", "keep the saved answer and go on (or send keep)"),
-    ("/summary", "everything you have entered"),
+    ("/summary", "everything you have entered (one section: /summary Training)"),
     ("/edit", "change any answer"),
     ("/status", "where your application stands"),
     ("/cancel", "withdraw your draft and delete it"),
@@ -56,10 +56,6 @@ CONFIRMATIONS: dict[str, str] = {
     ),
     NavigationState.CONFIRM_RESTART: "Start over? Your answers and files will be cleared (your consent is kept).",
 }
-REVIEW_OPTIONS = (
-    Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
-    Option("edit", "Edit an answer", ("edit", "change")),
-)
 SUBMIT_OPTIONS = (
     Option("submit", "Submit now", ("yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
     Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
@@ -167,26 +163,9 @@ def _issue_lines(conversation: Conversation, *, missing: bool = True) -> list[st
     ]
 
 
-def review(conversation: Conversation) -> Outbound:
-    """The whole application, the fee and review time, and what still stops submission."""
-    lines = [
-        "Please review your application.",
-        "",
-        summary(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy),
-        "",
-    ]
-    lines.extend(quote(conversation.answers, conversation.policy).lines())
-    problems = _issue_lines(conversation)
-    if problems:
-        lines += ["", "Before you can submit, please fix (use /edit):", *problems]
-        options: Sequence[Option] = REVIEW_OPTIONS[1:]
-    elif conversation.reopened:
-        lines += ["", "These are the answers IMC asked about. Resubmit, or change one of them first."]
-        options = (Option("submit", "Resubmit the application", ("resubmit", "submit", "send")), REVIEW_OPTIONS[1])
-    else:
-        lines += ["", "Everything needed is here. Submit, or edit an answer first."]
-        options = REVIEW_OPTIONS
-    return choose("\n".join(lines), options)
+def no_such_section(wanted: str, flow: Flow) -> str:
+    titles = ", ".join(section.title for section in flow.sections)
+    return f"There is no section called “{wanted}”. Try one of: {titles}, or a reference, e.g. /summary Reference 2."
 
 
 def draft_status(conversation: Conversation) -> str:

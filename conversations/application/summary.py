@@ -116,11 +116,25 @@ def quote(answers: Mapping[str, Any], policy: Policy) -> Quote:
     )
 
 
-def summary(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> str:
-    """Every answer given so far, grouped by section and reference."""
+def section_steps(flow: Flow, answers: Mapping[str, Any], within: str, *, today: dt.date, policy: Policy) -> list[Step]:
+    """The questions that apply in the sections or references whose title starts with ``within``
+    ("training", "reference 2")."""
+    wanted = within.strip().casefold()
+    return [
+        step
+        for step in flow.applicable(answers, today=today, policy=policy)
+        if step.section.title.casefold().startswith(wanted) or step.group.casefold().startswith(wanted)
+    ]
+
+
+def summary(
+    flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy, steps: Sequence[Step] | None = None
+) -> str:
+    """Every answer given so far (to ``steps`` if given), grouped by section and reference."""
+    chosen = flow.applicable(answers, today=today, policy=policy) if steps is None else steps
     lines: list[str] = []
     group = None
-    for step in flow.applicable(answers, today=today, policy=policy):
+    for step in chosen:
         if step.key == CONSENT or step.key not in answers:
             continue
         if step.group != group:

@@ -53,6 +53,8 @@ class Turn:
     notes: list[str] = field(default_factory=list)  # said before the question, in the reply
     extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
     outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on
+    began_in: str = ""  # the conversation's state when the message came
+    show_again: bool = False  # the applicant asked to see the question whole again (/start)
 
     @property
     def consented_applicant(self) -> Applicant:

@@ -30,7 +30,7 @@ def dossiers(storage: Storage) -> list[Dossier]:
 
 def test_faq_then_1_at_the_review_picks_the_first_topic_and_does_not_submit(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(FULL_APPLICATION)
-    assert "Everything needed is here" in talker.last.text
+    assert "It is complete: check it, then submit." in talker.last.text
     topics = talker.say("/faq")
     assert topics.startswith("Pick a topic:") and "Please review your application" not in topics
     assert topics.endswith(prompts.SIDE_MENU_HINT)

@@ -49,7 +49,7 @@ def test_submit_asks_first_saying_what_freezes_and_the_fee(
 def test_not_yet_goes_back_to_the_review(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(FULL_APPLICATION + ["submit"])
     reply = talker.say("not yet")
-    assert reply.startswith("Nothing was submitted.") and "Please review your application." in reply
+    assert reply.startswith("Nothing was submitted.") and "Your application is ready: submit it" in reply
     assert stored_draft(sqlite_storage).state == NavigationState.REVIEW and submitted(sqlite_storage) == 0
 
 

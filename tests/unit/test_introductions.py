@@ -32,7 +32,9 @@ def test_the_welcome_says_how_long_and_what_to_have_ready():
 
 def test_both_follow_the_form():
     consent = Field(CONSENT, Kind.YES_NO, "Consent", "Do you consent?")
-    visits = Repeated("visit", "Visit", (Field("place", Kind.TEXT, "Place", "Where?", ready="the address"),), count=3)
+    visits = Repeated(
+        "visit", "Visit", "Visits", (Field("place", Kind.TEXT, "Place", "Where?", ready="the address"),), count=3
+    )
     flow = Flow(
         (
             Section(
