@@ -230,7 +230,10 @@ class ConversationEngine:
         try:
             consent = choice(text, YES_NO)
         except Invalid as error:
-            turn.notes.append(str(error))
+            if turn.tx.inbox.heard_from(
+                turn.inbound.channel, turn.inbound.user_id
+            ):  # a greeting gets the welcome alone
+                turn.notes.append(str(error))
             return
         if consent == "no":
             turn.notes.append(prompts.NO_CONSENT)

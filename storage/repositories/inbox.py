@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import null, update
-from sqlmodel import col, delete
+from sqlmodel import col, delete, select
 
 from storage.models import ProcessedInbound
 from storage.repositories.base import Repository
@@ -18,6 +18,13 @@ REPLIES_KEPT = dt.timedelta(days=1)
 class Inbox(Repository):
     def processed(self, channel: str, event_id: str) -> ProcessedInbound | None:
         return self.session.get(ProcessedInbound, (channel, event_id))
+
+    def heard_from(self, channel: str, user_id: str) -> bool:
+        """Whether any message of this person was applied before (within the ids kept)."""
+        query = select(ProcessedInbound.event_id).where(
+            col(ProcessedInbound.channel) == channel, col(ProcessedInbound.channel_user_id) == user_id
+        )
+        return self.session.exec(query.limit(1)).first() is not None
 
     def mark_processed(
         self, channel: str, event_id: str, *, user_id: str | None = None, replies: list[dict[str, Any]] | None = None

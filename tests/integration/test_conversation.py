@@ -94,6 +94,12 @@ def test_complete_application_with_bad_input_of_every_kind(engine: ConversationE
     assert "is submitted" in talker.say("/status")
 
 
+def test_a_greeting_gets_the_welcome_alone_and_a_second_one_what_is_expected(engine: ConversationEngine):
+    talker = Talker(engine)
+    assert talker.say("hi").startswith("Welcome to the IMC Certified Master Mentor (CMM) application.")
+    assert talker.say("hello again").startswith("Please pick one of: 1. Yes; 2. No.")
+
+
 def test_consent_no_stores_nothing(engine: ConversationEngine, sqlite_storage: Storage):
     talker = Talker(engine)
     assert "consent" in talker.say("hello")
