@@ -42,6 +42,7 @@ from conversations.application.engine import ConversationEngine
 from conversations.application.flow import Flow
 from conversations.application.machine import NavigationState
 from conversations.application.policy import Policy
+from conversations.application.review import HEADING
 from conversations.messages import Inbound, IncomingFile, Outbound
 from conversations.notices import APPLICANT_MESSAGE_TOPIC, applicant_destination
 from storage.database import make_engine
@@ -125,10 +126,11 @@ class _Applicant:
         self.figures.messages += 1
         for reply in replies:
             self.figures.bot_characters += len(reply.text)
-            if reply.question == NavigationState.REVIEW:
+            if reply.question == NavigationState.REVIEW and HEADING in reply.text:
+                shown = reply.text[reply.text.index(HEADING) :]  # the notes before it are not the review
                 self.figures.review_shown += 1
-                self.figures.review_characters += len(reply.text)
-                self.figures.review_lines = max(self.figures.review_lines, len(reply.text.splitlines()))
+                self.figures.review_characters += len(shown)
+                self.figures.review_lines = max(self.figures.review_lines, len(shown.splitlines()))
         return replies
 
     def check(self, answer: str, *, button_for: str | None = None) -> list[Outbound]:
