@@ -264,10 +264,10 @@ class TelegramChannel:
             ),
             None,
         )
-        text = message.text or ""
+        edited = f"{message.text or ''}\n\n{chosen_line(chosen)}" if chosen else ""
         try:
-            if chosen and len(text) + len(chosen) + 3 <= MessageLimit.MAX_TEXT_LENGTH:
-                await query.edit_message_text(f"{text}\n\n{chosen_line(chosen)}", reply_markup=None)
+            if chosen and len(edited) <= MessageLimit.MAX_TEXT_LENGTH:
+                await query.edit_message_text(edited, reply_markup=None)
             else:
                 await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as error:  # e.g. the message is too old to edit, or Telegram is away: the answer counts
