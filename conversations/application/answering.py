@@ -1,19 +1,19 @@
 """Taking answers, one sent in the chat or a whole form at once: each is read (``parse``), checked
-against the saved answers (``refusal``) and kept, and the applicant hears what was saved and any
-eligibility problem it raises (the answer is kept all the same)."""
+against the saved answers (``refusal``) and kept, and the applicant hears what was saved: ✓, or
+⚠ with why when it breaks an eligibility rule (the answer is kept all the same), and what an
+answer now meets that the one it replaced did not."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from conversations.application import prompts
 from conversations.application.fields import Step
 from conversations.application.flow import Flow
 from conversations.application.parsing import parse, show
 from conversations.application.policy import Policy
-from conversations.application.summary import ineligibility, refusal
+from conversations.application.summary import broken_rules, ineligibility, refusal
 from conversations.application.turn import FormRefused, Turn
 from conversations.application.validators import Invalid
 from storage.files import FileStore
@@ -25,18 +25,20 @@ class Answering:
         self.policy = policy
         self.files = files
 
-    def answer(self, turn: Turn, step: Step) -> bool:
-        """Keep the message as the answer to ``step``; False, and why in the notes, if it can't be."""
+    def answer(self, turn: Turn, step: Step) -> list[str] | None:
+        """Keep the message as the answer to ``step``: None, and why in the notes, if it can't be;
+        otherwise the eligibility problems it raises (empty when it meets every rule), which the
+        notes leave to the choice that follows (``prompts.keep_or_change``)."""
         conversation = turn.conversation
         try:
             parsed = parse(step.field, turn.inbound, self.policy)
         except Invalid as error:
             turn.notes.append(str(error))
-            return False
+            return None
         today = conversation.today
         if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
             turn.notes.append(message)
-            return False
+            return None
         value = parsed.value
         if parsed.file is not None:
             sha256 = self.files.put(parsed.file.content)
@@ -48,8 +50,17 @@ class Answering:
                 name=parsed.file.name,
             )
             value = {**value, "sha256": sha256}
-        self.save(turn, [(step, value)], prompts.saved(step.field.label, show(step.field, value), parsed.note))
-        return True
+        was_broken = broken_rules(
+            self.flow, step, conversation.answers.get(step.key), conversation.answers, today=today, policy=self.policy
+        )
+        conversation.answers[step.key] = value
+        problems = ineligibility(self.flow, step, value, conversation.answers, today=today, policy=self.policy)
+        if not problems:
+            met = [rule.met(self.policy) for rule, _ in was_broken]
+            turn.notes.append(prompts.saved(step.field.label, show(step.field, value), parsed.note, met=met))
+        elif parsed.note:
+            turn.notes.append(parsed.note)
+        return problems
 
     def answer_form(self, turn: Turn, steps: Sequence[Step], raw: dict[str, str]) -> bool:
         """Keep the answers to a form's ``steps`` (``raw``: question key -> text), all or none:
@@ -77,17 +88,13 @@ class Answering:
         if errors or not steps:
             turn.outcome = FormRefused(errors or {"": "This form is not available now."})
             return False
-        self.save(turn, [(step, values[step.key]) for step in steps], f"✓ {steps[0].group} saved.")
+        conversation.answers.update(values)
+        turn.notes.append(f"✓ {steps[0].group} saved.")
+        kept = [
+            prompts.answer_line(conversation, step)
+            for step in steps
+            if ineligibility(self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy)
+        ]
+        if kept:
+            turn.notes.append(prompts.form_ineligible(kept))
         return True
-
-    def save(self, turn: Turn, answered: Sequence[tuple[Step, Any]], said: str) -> None:
-        """Keep ``answered`` (question, value), say ``said``, then any eligibility problem each raises."""
-        conversation = turn.conversation
-        conversation.answers.update({step.key: value for step, value in answered})
-        turn.notes.append(said)
-        for step, value in answered:
-            problems = ineligibility(
-                self.flow, step, value, conversation.answers, today=conversation.today, policy=self.policy
-            )
-            if problems:
-                turn.notes.append(prompts.ineligible(problems))

@@ -1,7 +1,8 @@
 """Eligibility rules: an answer that makes the applicant ineligible is kept and the problem said.
 
-Each rule is ``(value, scope) -> message | None``; the message gives the reason and what would
-make the applicant eligible. All numbers come from ``Policy``.
+Each rule is called ``(value, scope) -> message | None``; the message gives the reason and what
+would make the applicant eligible. Beside it, ``met`` words what an answer that passes meets, to
+confirm a problem fixed. All numbers come from ``Policy``.
 """
 
 from __future__ import annotations
@@ -10,10 +11,18 @@ from collections.abc import Callable
 
 from dateutil.relativedelta import relativedelta
 
+from conversations.application.fields import Check, Rule
+from conversations.application.policy import Policy
 from conversations.application.scope import Scope, saved_date
 from conversations.application.validators import format_number, human_date
 
 
+def _rule(met: Callable[[Policy], str]) -> Callable[[Check], Rule]:
+    """Declare a rule together with the words that confirm it is met."""
+    return lambda broken: Rule(broken, met)
+
+
+@_rule(met=lambda policy: f"meets the {format_number(policy.min_training_hours)} hours needed")
 def enough_training_hours(value: float, scope: Scope) -> str | None:
     needed = scope.policy.min_training_hours
     if value < needed:
@@ -25,6 +34,7 @@ def enough_training_hours(value: float, scope: Scope) -> str | None:
     return None
 
 
+@_rule(met=lambda policy: "meets the need to hold the CPM")
 def holds_cpm(value: str, scope: Scope) -> str | None:
     if value != "yes":
         return (
@@ -34,6 +44,7 @@ def holds_cpm(value: str, scope: Scope) -> str | None:
     return None
 
 
+@_rule(met=lambda policy: f"meets the full CPM cycle of {policy.cpm_cycle_years} years needed")
 def full_cpm_cycle(value: str, scope: Scope) -> str | None:
     issued = saved_date(value)
     years = scope.policy.cpm_cycle_years
@@ -46,6 +57,7 @@ def full_cpm_cycle(value: str, scope: Scope) -> str | None:
     return None
 
 
+@_rule(met=lambda policy: f"meets the {policy.min_engagements} engagements needed")
 def enough_engagements(value: int, scope: Scope) -> str | None:
     needed = scope.policy.min_engagements
     if value < needed:
@@ -56,22 +68,27 @@ def enough_engagements(value: int, scope: Scope) -> str | None:
     return None
 
 
-def _must_agree(reason: str) -> Callable[[str, Scope], str | None]:
-    def rule(value: str, scope: Scope) -> str | None:
+def _must_agree(reason: str, met: str) -> Rule:
+    """A declaration: only Yes passes."""
+
+    def broken(value: str, scope: Scope) -> str | None:
         return reason if value != "yes" else None
 
-    return rule
+    return Rule(broken, lambda policy: met)
 
 
 supervisor_fits = _must_agree(
     "Your supervisor must be a practicing mentor with relevant experience who knows IMC's Mentoring "
     "Definition, Core Competencies and Code of Ethics. You can name a supervisor who does, or come back "
-    "once yours is familiar with them."
+    "once yours is familiar with them.",
+    "meets what IMC needs of a supervisor",
 )
 commits_to_supervision = _must_agree(
     "The credential asks for 5 mentoring supervision sessions every year (they are needed to renew it). "
-    "You can apply once you can commit to them."
+    "You can apply once you can commit to them.",
+    "meets the yearly supervision sessions needed",
 )
 declares_continuous_learning = _must_agree(
-    "IMC requires a declaration of continuous learning and development. You can apply once you can make it."
+    "IMC requires a declaration of continuous learning and development. You can apply once you can make it.",
+    "meets the declaration IMC requires",
 )

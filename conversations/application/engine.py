@@ -198,9 +198,11 @@ class ConversationEngine:
         conversation = Conversation(
             self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
         )
-        if state in self.machine.states:
+        choice = conversation.keep_or_change
+        lost_choice = state == NavigationState.KEEP_OR_CHANGE and not (choice and self.flow.has_step(choice.key))
+        if state in self.machine.states and not lost_choice:
             conversation.state = state
-        else:  # saved at a question that no longer exists (the flow changed): the first still unanswered
+        else:  # saved at a question (or a choice about one) that no longer exists: the first still unanswered
             conversation.state = conversation.resume_point()
         side_menu = conversation.side_menu
         conversation.side_menu = None  # it answers one message at most
@@ -266,7 +268,7 @@ class ConversationEngine:
         if inbound.unsupported:
             turn.notes.append(prompts.unsupported(inbound.unsupported))
             return True
-        current = {turn.conversation.state, turn.side_menu.key if turn.side_menu else None}
+        current = {turn.conversation.list_name, turn.side_menu.key if turn.side_menu else None}
         # A list shown before consent has no name (no draft keeps it); its choices ask, and mean
         # the same under any question.
         unnamed_ask = inbound.choice_for == "" and inbound.text.startswith(("/faq", "/human"))
@@ -302,7 +304,7 @@ class ConversationEngine:
             question = prompts.question(turn.conversation, self.flow.steps[0])
         else:
             question = self.nav.question(turn)
-        return replace(question, question=turn.conversation.state) if question.choices else question
+        return replace(question, question=turn.conversation.list_name) if question.choices else question
 
 
 def _applicant_and_draft(tx: Transaction, channel: str, user_id: str) -> tuple[Applicant | None, Draft | None]:

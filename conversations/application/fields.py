@@ -7,10 +7,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from conversations.application.policy import Policy
 from conversations.application.scope import Scope
 from conversations.application.validators import Option
 
 Check = Callable[[Any, Scope], str | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An eligibility rule. Called like a check, it says why an answer fails it and what would
+    make the applicant eligible (None when it passes); ``met`` says what an answer that passes
+    meets, to confirm a problem the applicant has just fixed ("meets the 50 hours needed")."""
+
+    broken: Check
+    met: Callable[[Policy], str]
+
+    def __call__(self, value: Any, scope: Scope) -> str | None:
+        return self.broken(value, scope)
 
 
 class Kind(StrEnum):
@@ -46,7 +60,7 @@ class Field:
     validator: Callable[..., Any] | None = None
     when: Callable[[Scope], bool] | None = None
     checks: tuple[Check, ...] = ()
-    rules: tuple[Check, ...] = ()
+    rules: tuple[Rule, ...] = ()
     skip_note: str = ""  # said when the applicant skips this optional field
     revisable: bool = True  # False for consent: withdrawing it is /cancel, not an edit
     ready: str = ""

@@ -8,18 +8,21 @@ with ``add_model(conversation, initial=saved_state)`` and taken off again afterw
 machine serves every applicant (a machine per applicant costs memory for nothing).
 
 Every move is a named trigger. ``next``, ``back``, ``ask_submit`` (the confirmation) and
-``submit`` follow the form; ``edit``,
+``submit`` follow the form; ``ask_keep_or_change`` leaves a question whose answer breaks an
+eligibility rule for the choice to change it or keep it; ``edit``,
 ``open_group``, ``ask_cancel``, ``ask_restart`` and ``restart`` go through the menus and
 confirmations. ``jump`` is the one move whose destination is not in the graph but in the
 applicant's data: the answer chosen in the edit menu, the place an edit or a menu returns to, the
-next question IMC reopened, the first question a form left unanswered. It is one trigger with
-the destination as its argument (``Conversation.jump_to``), rather than a transition per pair.
+next question IMC reopened, the first question a form left unanswered, the question a kept
+answer that breaks a rule came from. It is one trigger with the destination as its argument
+(``Conversation.jump_to``), rather than a transition per pair.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import asdict, dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -43,6 +46,7 @@ class NavigationState(StrEnum):
     CONFIRM_CANCEL = "confirm_cancel"
     CONFIRM_RESTART = "confirm_restart"
     CONFIRM_SUBMIT = "confirm_submit"
+    KEEP_OR_CHANGE = "keep_or_change"  # an answer breaks an eligibility rule: change it now, or keep it?
     SUBMITTED = "submitted"
 
 
@@ -54,14 +58,25 @@ class _ContextKey(StrEnum):
     EDITING = "editing"
     EDIT_GROUP = "edit_group"
     SIDE_MENU = "side_menu"
+    KEEP_OR_CHANGE = "keep_or_change"
+
+
+@dataclass(frozen=True)
+class KeepOrChange:
+    """The choice asked after an answer that breaks an eligibility rule: ``key`` names the
+    question, ``name`` the list on its buttons (new for each choice, so a button of an earlier
+    one never acts on it)."""
+
+    key: str
+    name: str
 
 
 class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
     ``context`` holds navigation that must survive a restart, read and written only through
-    ``reopened``, ``return_to``, ``editing``, ``edit_group`` and ``side_menu`` below; a key that is not set is
-    absent, so a stored draft holds only what is under way.
+    ``reopened``, ``return_to``, ``editing``, ``edit_group``, ``side_menu`` and ``keep_or_change``
+    below; a key that is not set is absent, so a stored draft holds only what is under way.
     """
 
     state: str
@@ -143,6 +158,23 @@ class Conversation:
     def side_menu(self, menu: SideMenu | None) -> None:
         self._set(_ContextKey.SIDE_MENU, menu.to_dict() if menu else None)
 
+    @property
+    def keep_or_change(self) -> KeepOrChange | None:
+        """The choice about a kept-but-ineligible answer, while it is asked or will be returned to."""
+        stored = self.context.get(_ContextKey.KEEP_OR_CHANGE)
+        return KeepOrChange(**stored) if stored else None
+
+    @keep_or_change.setter
+    def keep_or_change(self, choice: KeepOrChange | None) -> None:
+        self._set(_ContextKey.KEEP_OR_CHANGE, asdict(choice) if choice else None)
+
+    @property
+    def list_name(self) -> str:
+        """The name the choices asked here carry on their buttons: the state's, or the
+        keep-or-change choice's own."""
+        choice = self.keep_or_change
+        return choice.name if choice and self.state == NavigationState.KEEP_OR_CHANGE else self.state
+
     def _set(self, key: _ContextKey, value: str | bool | dict[str, Any] | None) -> None:
         if value is None:
             self.context.pop(key, None)
@@ -203,6 +235,8 @@ def build_machine(flow: Flow) -> LockedMachine:
     confirm_submit = NavigationState.CONFIRM_SUBMIT.value
     machine.add_transition("ask_submit", review, confirm_submit, conditions=[_ready])
     machine.add_transition("submit", confirm_submit, submitted, conditions=[_ready])
+    questions: list[str | Enum | State] = list(keys)
+    machine.add_transition("ask_keep_or_change", questions, NavigationState.KEEP_OR_CHANGE.value)
     unsubmitted: list[str | Enum | State] = [state for state in states if state != submitted]
     machine.add_transition("edit", unsubmitted, NavigationState.EDIT_GROUP.value)
     machine.add_transition("open_group", NavigationState.EDIT_GROUP.value, NavigationState.EDIT_FIELD.value)

@@ -1,8 +1,8 @@
 """Moving through the application: the applicant's commands (/back, /edit, /skip, ...), the
-menus and confirmations, where a question leads next (also while IMC has reopened some answers),
-forms, and the review with its submission. Every method changes only the turn's conversation
-(and the transaction it carries; an evidence file goes to the file store); the engine saves and
-replies."""
+menus and confirmations, the choice to change or keep an answer that breaks an eligibility rule,
+where a question leads next (also while IMC has reopened some answers), forms, and the review
+with its submission. Every method changes only the turn's conversation (and the transaction it
+carries; an evidence file goes to the file store); the engine saves and replies."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from conversations.application.asking import Asking
 from conversations.application.fields import Step
 from conversations.application.flow import Flow
 from conversations.application.forms import form_steps
-from conversations.application.machine import Conversation, NavigationState
-from conversations.application.parsing import show
+from conversations.application.machine import Conversation, KeepOrChange, NavigationState
 from conversations.application.policy import Policy
-from conversations.application.summary import dossier_content, flatten, section_steps, summary
+from conversations.application.side_menu import list_name
+from conversations.application.summary import dossier_content, flatten, ineligibility, section_steps, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
 from conversations.commands import Command
@@ -81,6 +81,7 @@ class Navigation:
             NavigationState.CONFIRM_CANCEL: confirmation,
             NavigationState.CONFIRM_RESTART: confirmation,
             NavigationState.CONFIRM_SUBMIT: _Place(self._confirm_submit, _of_conversation(prompts.submit_confirmation)),
+            NavigationState.KEEP_OR_CHANGE: _Place(self._keep_or_change, self._keep_or_change_question),
             NavigationState.SUBMITTED: _Place(_answered_by_the_status, self._submitted_status),
         }
 
@@ -114,8 +115,11 @@ class Navigation:
             self._places[conversation.state].take(turn)
         elif turn.inbound.file is None and turn.inbound.text.strip().casefold() == KEEP_WORD and self._has_saved(turn):
             self._keep(turn, "")
-        elif self.answering.answer(turn, step):
-            self.advance(turn)
+        elif (problems := self.answering.answer(turn, step)) is not None:
+            if problems:
+                self._ask_keep_or_change(turn, step)
+            else:
+                self.advance(turn)
 
     def question(self, turn: Turn) -> Outbound:
         """What the conversation asks where it stands."""
@@ -168,8 +172,9 @@ class Navigation:
         conversation = turn.conversation
         back_to = conversation.return_to or NavigationState.REVIEW
         conversation.edit_group = None
+        question = self._kept_step(turn).key if back_to == NavigationState.KEEP_OR_CHANGE else back_to
         newly_needed = conversation.first_waiting(
-            stop=self.flow.index(back_to) if self.flow.has_step(back_to) else None
+            stop=self.flow.index(question) if self.flow.has_step(question) else None
         )
         if newly_needed is not None:
             conversation.editing = True  # answering it returns here again
@@ -177,9 +182,13 @@ class Navigation:
             return
         conversation.return_to = None
         conversation.editing = False
+        if back_to != NavigationState.KEEP_OR_CHANGE:
+            conversation.keep_or_change = None
         conversation.jump_to(back_to)
         if conversation.step is not None and not conversation.applies(conversation.step):
             conversation.trigger("next")
+        elif back_to == NavigationState.KEEP_OR_CHANGE and not self._kept_ineligible(turn):
+            self._carry_on(turn)  # the answer was put right meanwhile (say, with /edit)
 
     def _remember_position(self, turn: Turn) -> None:
         conversation = turn.conversation
@@ -192,7 +201,9 @@ class Navigation:
         by its words; never by a bare number, which may have been meant for another list. None,
         and what to do in the notes, otherwise."""
         inbound = turn.inbound
-        if inbound.choice_for == turn.conversation.state and any(option.value == inbound.text for option in options):
+        if inbound.choice_for == turn.conversation.list_name and any(
+            option.value == inbound.text for option in options
+        ):
             return inbound.text
         picked = exact_choice(inbound.text, options)
         if picked is None:
@@ -241,6 +252,54 @@ class Navigation:
         )
         turn.notes.append(prompts.resubmitted(dossier, changes))
 
+    def _ask_keep_or_change(self, turn: Turn, step: Step) -> None:
+        """After an answer that breaks an eligibility rule: change it now, or keep it and go on."""
+        conversation = turn.conversation
+        conversation.keep_or_change = KeepOrChange(step.key, list_name("ineligible-", turn.inbound.event_id))
+        conversation.trigger("ask_keep_or_change")
+
+    def _kept_step(self, turn: Turn) -> Step:
+        choice = turn.conversation.keep_or_change
+        if choice is None:
+            raise RuntimeError("the keep-or-change choice is asked about no answer")
+        return self.flow.step(choice.key)
+
+    def _kept_ineligible(self, turn: Turn) -> bool:
+        """Whether the answer the keep-or-change choice is about still breaks a rule."""
+        conversation = turn.conversation
+        step = self._kept_step(turn)
+        value = conversation.answers.get(step.key)
+        return bool(
+            ineligibility(self.flow, step, value, conversation.answers, today=conversation.today, policy=self.policy)
+        )
+
+    def _keep_or_change_question(self, turn: Turn) -> Outbound:
+        return prompts.keep_or_change(turn.conversation, self._kept_step(turn))
+
+    def _keep_or_change(self, turn: Turn) -> None:
+        picked = self._final_choice(turn, prompts.KEEP_OR_CHANGE_OPTIONS)
+        if picked == "change":
+            self._change_kept(turn)
+        elif picked == "keep":
+            self._keep_kept(turn)
+
+    def _change_kept(self, turn: Turn) -> None:
+        """Ask the question again, its answer offered to keep, as /back does."""
+        conversation = turn.conversation
+        conversation.jump_to(self._kept_step(turn).key)
+        conversation.keep_or_change = None
+
+    def _keep_kept(self, turn: Turn) -> None:
+        turn.notes.append(prompts.KEPT_INELIGIBLE.format(label=self._kept_step(turn).field.label))
+        self._carry_on(turn)
+
+    def _carry_on(self, turn: Turn) -> None:
+        """Go on from the question the choice was about, where its answer would have led."""
+        conversation = turn.conversation
+        conversation.jump_to(self._kept_step(turn).key)
+        conversation.keep_or_change = None
+        self.advance(turn)
+
     def _start(self, turn: Turn, _argument: str) -> None:
         turn.show_again = True
         if turn.conversation.state == NavigationState.SUBMITTED:
@@ -255,6 +314,8 @@ class Navigation:
         conversation = turn.conversation
         if conversation.state == NavigationState.SUBMITTED:
             turn.notes.append(prompts.frozen("there is nothing to go back to"))
+        elif conversation.state == NavigationState.KEEP_OR_CHANGE:
+            self._change_kept(turn)
         elif conversation.state in MENUS or conversation.editing:
             self._return(turn)
         elif conversation.reopened:
@@ -279,7 +340,8 @@ class Navigation:
         elif not step.field.optional:
             turn.notes.append("This question is required, so it can't be skipped.")
         else:
-            self.answering.save(turn, [(step, None)], step.field.skip_note or f"Skipped: {step.field.label}.")
+            turn.conversation.answers[step.key] = None
+            turn.notes.append(step.field.skip_note or f"Skipped: {step.field.label}.")
             self.advance(turn)
 
     @staticmethod
@@ -291,11 +353,13 @@ class Navigation:
     def _keep(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
         step = conversation.step
-        if step is None or not self._has_saved(turn):
+        if conversation.state == NavigationState.KEEP_OR_CHANGE:
+            self._keep_kept(turn)
+        elif step is None or not self._has_saved(turn):
             turn.notes.append("There is no saved answer to keep for this question yet.")
-            return
-        turn.notes.append(prompts.saved(step.field.label, show(step.field, conversation.answers[step.key]), "(kept)"))
-        self.advance(turn)
+        else:
+            turn.notes.append(prompts.answer_line(conversation, step, "(kept)"))
+            self.advance(turn)
 
     def _summary(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation
@@ -304,7 +368,9 @@ class Navigation:
         if steps == []:
             turn.notes.append(prompts.no_such_section(argument, self.flow))
         else:
-            turn.notes.append(summary(self.flow, answers, today=today, policy=self.policy, steps=steps))
+            turn.notes.append(
+                summary(self.flow, answers, today=today, policy=self.policy, steps=steps, flag_ineligible=True)
+            )
 
     def _edit(self, turn: Turn, argument: str) -> None:
         conversation = turn.conversation

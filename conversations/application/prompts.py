@@ -13,7 +13,7 @@ from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
-from conversations.application.summary import completion, frozen_quote, issues, quote
+from conversations.application.summary import completion, frozen_quote, ineligibility, issues, quote
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
@@ -56,6 +56,10 @@ CONFIRMATIONS: dict[str, str] = {
     ),
     NavigationState.CONFIRM_RESTART: "Start over? Your answers and files will be cleared (your consent is kept).",
 }
+KEEP_OR_CHANGE_OPTIONS = (
+    Option("change", "Change it now", ("change it", "correct it", "fix it")),
+    Option("keep", "Keep and continue", ("keep it", "continue", "go on", "carry on", "keep and go on")),
+)
 SUBMIT_OPTIONS = (
     Option("submit", "Submit now", ("yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
     Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
@@ -68,6 +72,7 @@ _LABEL_LIMIT = 60
 
 
 STALE_BUTTON = "That button belongs to an earlier question or list, so I didn't use it. Here is the current question."
+KEPT_INELIGIBLE = "Kept your answer to {label}. /edit changes it later; the review lists what is left to meet."
 SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
 
@@ -89,15 +94,43 @@ def choose(text: str, options: Sequence[Option]) -> Outbound:
     return Outbound(text, tuple(Choice(option.value, option.label) for option in options))
 
 
-def saved(label: str, shown: str, note: str = "") -> str:
-    return f"✓ {label}: {shown}" + (f" {note}" if note else "")
+def saved(label: str, shown: str, note: str = "", *, met: Sequence[str] = ()) -> str:
+    """The line for a saved answer; ``met``: the rules it now meets, where the answer it replaced broke them."""
+    return f"✓ {label}: {shown}" + (f" {note}" if note else "") + (f" — {'; '.join(met)}" if met else "")
 
 
-def ineligible(problems: Sequence[str]) -> str:
-    reasons = "\n".join(f"⚠ {problem}" for problem in problems)
+def kept_ineligible(label: str, shown: str, problems: Sequence[str], note: str = "") -> str:
+    """The line for a saved answer that breaks eligibility rules: ⚠, and why."""
+    return f"⚠ {label}: {shown}" + (f" {note}" if note else "") + f" — {' '.join(problems)}"
+
+
+def answer_line(conversation: Conversation, step: Step, note: str = "") -> str:
+    """The line for the saved answer to ``step``: ✓, or ⚠ and why when it breaks a rule."""
+    value = conversation.answers[step.key]
+    shown = show(step.field, value)
+    problems = ineligibility(
+        conversation.flow, step, value, conversation.answers, today=conversation.today, policy=conversation.policy
+    )
     return (
-        f"{reasons}\nIf that was a typo, send /back to correct it. Your answer is saved: you can carry on, "
-        "or stop and come back later. The application can be submitted once this is met."
+        kept_ineligible(step.field.label, shown, problems, note) if problems else saved(step.field.label, shown, note)
+    )
+
+
+def keep_or_change(conversation: Conversation, step: Step) -> Outbound:
+    """Asked after an answer that breaks an eligibility rule: the answer with why, and the choice."""
+    slip = "If you answered No by mistake" if step.field.kind is Kind.YES_NO else "If that was a typo"
+    text = (
+        f"{answer_line(conversation, step)}\n"
+        "Your answer is saved; the application can be submitted once this is met. "
+        f"{slip}, choose Change it now. Otherwise keep it and continue: you can change it later with /edit."
+    )
+    return choose(text, KEEP_OR_CHANGE_OPTIONS)
+
+
+def form_ineligible(lines: Sequence[str]) -> str:
+    """After a form, the answers it saved that break eligibility rules, with why."""
+    return "\n".join(
+        [*lines, "These answers are saved; the application can be submitted once they are met. /edit changes one."]
     )
 
 

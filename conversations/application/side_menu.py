@@ -19,6 +19,12 @@ from conversations.messages import Inbound, Outbound
 _PREFIX = "menu-"
 
 
+def list_name(prefix: str, event_id: str) -> str:
+    """A name for a list of choices, after the message that led to it: a new name for each list,
+    the same one if that message is handled again."""
+    return prefix + hashlib.sha256(event_id.encode()).hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class SideMenu:
     """``key`` names the list (sent with its buttons); ``options`` are its choices."""
@@ -28,10 +34,8 @@ class SideMenu:
 
     @classmethod
     def of(cls, outbound: Outbound, event_id: str) -> SideMenu:
-        """The list in ``outbound``, named after the message that asked for it: a new name for each
-        list, the same one if that message is handled again."""
-        key = _PREFIX + hashlib.sha256(event_id.encode()).hexdigest()[:8]
-        return cls(key, tuple(Option(item.value, item.label) for item in outbound.choices))
+        """The list in ``outbound``, named after the message that asked for it (``list_name``)."""
+        return cls(list_name(_PREFIX, event_id), tuple(Option(item.value, item.label) for item in outbound.choices))
 
     def pick(self, inbound: Inbound) -> str | None:
         """The value of the choice the message picks, or None when it does not answer this list."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.application.fields import Repeated, Step
+from conversations.application.fields import Repeated, Rule, Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.parsing import show
 from conversations.application.policy import Policy
@@ -33,14 +33,22 @@ def refusal(
     return next((message for check in step.field.checks if (message := check(value, scope))), None)
 
 
+def broken_rules(
+    flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
+) -> list[tuple[Rule, str]]:
+    """The eligibility rules ``value`` breaks, each with the problem it raises (the answer is
+    kept all the same)."""
+    if value is None:
+        return []
+    scope = flow.scope(step, {**answers, step.key: value}, today=today, policy=policy)
+    return [(rule, message) for rule in step.field.rules if (message := rule(value, scope))]
+
+
 def ineligibility(
     flow: Flow, step: Step, value: Any, answers: Mapping[str, Any], *, today: dt.date, policy: Policy
 ) -> list[str]:
     """The eligibility problems ``value`` raises (the answer is kept all the same)."""
-    if value is None:
-        return []
-    scope = flow.scope(step, {**answers, step.key: value}, today=today, policy=policy)
-    return [message for rule in step.field.rules if (message := rule(value, scope))]
+    return [message for _, message in broken_rules(flow, step, value, answers, today=today, policy=policy)]
 
 
 def issues(flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy) -> list[Issue]:
@@ -128,9 +136,16 @@ def section_steps(flow: Flow, answers: Mapping[str, Any], within: str, *, today:
 
 
 def summary(
-    flow: Flow, answers: Mapping[str, Any], *, today: dt.date, policy: Policy, steps: Sequence[Step] | None = None
+    flow: Flow,
+    answers: Mapping[str, Any],
+    *,
+    today: dt.date,
+    policy: Policy,
+    steps: Sequence[Step] | None = None,
+    flag_ineligible: bool = False,
 ) -> str:
-    """Every answer given so far (to ``steps`` if given), grouped by section and reference."""
+    """Every answer given so far (to ``steps`` if given), grouped by section and reference; with
+    ``flag_ineligible``, an answer kept though it breaks an eligibility rule is marked ⚠, with why."""
     chosen = flow.applicable(answers, today=today, policy=policy) if steps is None else steps
     lines: list[str] = []
     group = None
@@ -141,7 +156,11 @@ def summary(
             group = step.group
             heading = f"{step.section.title} · {group}" if step.repeat else group
             lines.append(f"\n{heading}")
-        lines.append(f"  {step.field.label}: {show(step.field, answers[step.key])}")
+        line = f"{step.field.label}: {show(step.field, answers[step.key])}"
+        problems = (
+            ineligibility(flow, step, answers[step.key], answers, today=today, policy=policy) if flag_ineligible else []
+        )
+        lines.append(f"  ⚠ {line} — {' '.join(problems)}" if problems else f"  {line}")
     return "\n".join(lines).strip() or "Nothing answered yet."
 
 

@@ -115,9 +115,12 @@ def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(
     talker = Talker(engine)
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
     reply = talker.say("42")
-    assert "You have 42 hours of mentoring training; the credential needs 50, so 8 more." in reply
-    assert "/back" in reply
+    assert reply.startswith(
+        "⚠ Training hours: 42 — You have 42 hours of mentoring training; the credential needs 50, so 8 more."
+    )
     assert stored_draft(sqlite_storage).answers["training_hours"] == 42
+    assert stored_draft(sqlite_storage).state == NavigationState.KEEP_OR_CHANGE
+    talker.say("keep")
     assert stored_draft(sqlite_storage).state == "training_mode"  # carries on
     talker.answer_all(TRAINING_ANSWERS[4:] + EXPERIENCE_ANSWERS + SUPERVISION_ANSWERS)
     assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
@@ -127,7 +130,7 @@ def test_ineligible_answer_is_kept_and_explained_and_blocks_submission(
     assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     talker.say("/edit training hours")
     reply = talker.say("50")
-    assert "✓ Training hours: 50" in reply
+    assert "✓ Training hours: 50 — meets the 50 hours needed" in reply
     assert stored_draft(sqlite_storage).state == NavigationState.REVIEW
     assert [choice.value for choice in talker.last.choices] == ["submit", "edit"]
 

@@ -234,7 +234,7 @@ def test_edit_from_the_review_and_membership_change_updates_the_fee(talker: Talk
 
 def test_status_and_help(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
-    talker.say("40")
+    talker.answer_all(["40", "keep and continue"])
     reply = talker.say("/status")
     assert "Status: draft" in reply and "section 2 of 4 (Training)" in reply
     assert "the credential needs 50, so 10 more" in reply
