@@ -122,7 +122,7 @@ def test_under_edit_both_choices_return_to_the_review(talker: Talker, sqlite_sto
     assert state(sqlite_storage) == NavigationState.KEEP_OR_CHANGE
     talker.say("keep")
     assert state(sqlite_storage) == NavigationState.REVIEW
-    assert "Before you can submit" in talker.last.text
+    assert "must change before you can submit" in talker.last.text
     talker.answer_all(["/edit training hours", "40", "change"])
     assert state(sqlite_storage) == "training_hours"
     assert "✓ Training hours: 52 — meets the 50 hours needed" in talker.say("52")

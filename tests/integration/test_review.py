@@ -44,6 +44,7 @@ def test_the_review_is_one_line_per_section_with_the_fee(at_review: Talker):
 def test_what_stops_submission_comes_first(at_review: Talker):
     at_review.say("/edit training hours")
     at_review.say("42")
+    at_review.say("keep and continue")
     lines = review_lines(at_review)
     assert lines[0] == f"{HEADING} 1 thing must change before you can submit (use /edit):"
     assert lines[1].startswith("• Training · Training hours:") and "50" in lines[1]
