@@ -55,6 +55,26 @@ def person_name(raw: str, *, example: str = "Maria Gonzalez") -> str:
     return value
 
 
+_ADDRESS_PARTS = re.compile(r"[,\n;]")
+_ADDRESS_NEEDS = (
+    "A postal address needs the street with the number, the city with its postcode (where the country "
+    "has postcodes), and the country last, separated by commas or on separate lines."
+)
+
+
+def postal_address(raw: str, *, example: str = "12 Harbour Road, Dublin D02 X285, Ireland") -> str:
+    """An address of at least three parts with letters (street, city, country), the country last;
+    a postcode may stand alone. Saved on one line, the parts joined by commas."""
+    parts = [" ".join(part.split()) for part in _ADDRESS_PARTS.split(raw)]
+    parts = [part for part in parts if part]
+    worded = [part for part in parts if _LETTER.search(part)]
+    if len(worded) < 3:
+        raise Invalid(_with_example(_ADDRESS_NEEDS, example))
+    if any(character.isdigit() for character in parts[-1]) or parts[-1] != worded[-1]:
+        raise Invalid(_with_example("Please end the address with the country. " + _ADDRESS_NEEDS, example))
+    return text(", ".join(parts), example=example)
+
+
 def email(raw: str, *, example: str = "maria@example.org") -> str:
     """An address as RFC 5321 limits it: at most 64 characters before the @ and 254 in all."""
     candidate = raw.strip()

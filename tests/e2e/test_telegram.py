@@ -126,7 +126,7 @@ TRAINING_BEFORE_EVIDENCE = [
 SUPERVISION = [
     "Sam Okafor",
     "sam.okafor@example.net",
-    "12 Harbour Road, Dublin",
+    "12 Harbour Road, Dublin D02 X285, Ireland",
     press("Both"),
     press("Yes"),
     press("Yes"),

@@ -37,6 +37,11 @@ BAD_INPUT = {
     "instructor_email": [("", "doesn't look like an email address")],
     "engagements": [("ten", "whole number"), ("10.5", "whole number")],
     "training_evidence": [("here it is", "needs a file")],
+    "supervisor_address": [
+        ("Dublin", "needs the street with the number, the city"),
+        ("12 Harbour Road, Dublin D02 X285", "and the country last"),
+        ("12 Harbour Road, Dublin, D02 X285", "Please end the address with the country"),
+    ],
 }
 
 

@@ -70,6 +70,39 @@ def test_person_name_refuses(raw):
     assert "For example: Maria Gonzalez" in str(error.value)
 
 
+# --- postal_address ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "saved"),
+    [
+        ("12 Harbour Road, Dublin D02 X285, Ireland", "12 Harbour Road, Dublin D02 X285, Ireland"),
+        ("Hauptstraße 5\n10115 Berlin\nGermany", "Hauptstraße 5, 10115 Berlin, Germany"),
+        ("Calle Mayor 3,  ,Madrid , 28013, Spain ", "Calle Mayor 3, Madrid, 28013, Spain"),  # postcode on its own
+        ("Plot 7 Ring Road, Accra, Ghana", "Plot 7 Ring Road, Accra, Ghana"),  # no postcodes in Ghana
+    ],
+)
+def test_postal_address_accepts_street_city_and_country(raw, saved):
+    assert v.postal_address(raw) == saved
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Dublin",  # a single word
+        "12 Harbour Road, Dublin",  # no country
+        "Hauptstraße 5, 10115, Germany",  # no city: a postcode is not one
+        "12 Harbour Road, Dublin, D02 X285",  # the country is not last
+        "",
+    ],
+)
+def test_postal_address_refuses_what_plainly_lacks_a_part(raw):
+    with pytest.raises(v.Invalid) as error:
+        v.postal_address(raw)
+    assert "the street with the number, the city with its postcode" in str(error.value)
+    assert "For example: 12 Harbour Road, Dublin D02 X285, Ireland" in str(error.value)
+
+
 # --- email -------------------------------------------------------------------------------------
 
 
