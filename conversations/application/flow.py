@@ -34,7 +34,7 @@ SETTINGS = (
 )
 LETTER_AUTHORS = (
     Option("mentee", "The mentee", ("mentee",)),
-    Option("manager", "The mentee's manager", ("manager", "boss", "line manager")),
+    Option("manager", "The mentee's manager", ("manager", "boss", "line manager", "mentee's manager", "supervisor")),
     Option("organization", "An organization representative", ("organization", "organisation", "representative", "hr")),
 )
 FOCUS_AREAS = (
@@ -210,7 +210,7 @@ REFERENCES = Repeated(
             "setting",
             Kind.CHOICE,
             "Setting",
-            "Was it internal mentoring (at work) or an external engagement?",
+            "What kind of engagement was it?",
             options=SETTINGS,
         ),
         Field(
