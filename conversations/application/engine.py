@@ -26,7 +26,7 @@ from conversations.application.side_menu import SideMenu
 from conversations.application.summary import Completion, completion
 from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, choice
-from conversations.commands import parse_command
+from conversations.commands import Command, parse_command
 from conversations.dossier.numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
@@ -202,9 +202,17 @@ class ConversationEngine:
             conversation.state = state
         else:  # saved at a question that no longer exists (the flow changed): the first still unanswered
             conversation.state = conversation.resume_point()
-        side_menu = conversation.side_menu
-        conversation.side_menu = None  # it answers one message at most
-        return Turn(conversation, inbound, tx, applicant, looked_up=looked_up, side_menu=side_menu)
+        side_menu, awaiting_question = conversation.side_menu, conversation.awaiting_question
+        conversation.side_menu, conversation.awaiting_question = None, False  # each binds one message at most
+        return Turn(
+            conversation,
+            inbound,
+            tx,
+            applicant,
+            looked_up=looked_up,
+            side_menu=side_menu,
+            question_for_a_person=awaiting_question,
+        )
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
         conversation = turn.conversation
@@ -245,8 +253,12 @@ class ConversationEngine:
         if picked is not None:  # the list's choices are commands (/faq Fees, /human)
             turn.inbound = replace(turn.inbound, text=picked, choice_for=None)
         command = parse_command(turn.inbound.text) if turn.inbound.file is None else None
-        if command is not None:
+        if command is not None:  # a command also ends the wait for a question to a person
             self.nav.run_command(turn, command)
+            return
+        inbound = turn.inbound
+        if turn.question_for_a_person and inbound.file is None and inbound.choice_for is None and inbound.text.strip():
+            self.nav.run_command(turn, Command("human", inbound.text.strip()))
             return
         # In a menu or a confirmation the answer is one of its choices, never a question.
         in_menu = turn.conversation.state in MENUS
@@ -282,8 +294,9 @@ class ConversationEngine:
 
     def _replies(self, turn: Turn, menu: Outbound | None) -> list[Outbound]:
         """The turn's messages, then the notes and the question; under a side menu the question
-        is not asked again (its numbers would collide with the menu's): a line says it waits."""
-        if isinstance(turn.outcome, Withdrawn):
+        is not asked again (its numbers would collide with the menu's): a line says it waits. Nor
+        while the next message is awaited as a question for a person."""
+        if isinstance(turn.outcome, Withdrawn) or turn.conversation.awaiting_question:
             return [*turn.extra, prompts.reply(turn.notes, None)]
         if menu is None:
             return [*turn.extra, prompts.reply(turn.notes, self._question(turn))]

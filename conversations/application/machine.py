@@ -54,13 +54,15 @@ class _ContextKey(StrEnum):
     EDITING = "editing"
     EDIT_GROUP = "edit_group"
     SIDE_MENU = "side_menu"
+    AWAITING_QUESTION = "awaiting_question"
 
 
 class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
     ``context`` holds navigation that must survive a restart, read and written only through
-    ``reopened``, ``return_to``, ``editing``, ``edit_group`` and ``side_menu`` below; a key that is not set is
+    ``reopened``, ``return_to``, ``editing``, ``edit_group``, ``side_menu`` and ``awaiting_question``
+    below; a key that is not set is
     absent, so a stored draft holds only what is under way.
     """
 
@@ -142,6 +144,15 @@ class Conversation:
     @side_menu.setter
     def side_menu(self, menu: SideMenu | None) -> None:
         self._set(_ContextKey.SIDE_MENU, menu.to_dict() if menu else None)
+
+    @property
+    def awaiting_question(self) -> bool:
+        """A bare /human asked what to ask a person: the next plain message is that question."""
+        return bool(self.context.get(_ContextKey.AWAITING_QUESTION))
+
+    @awaiting_question.setter
+    def awaiting_question(self, waiting: bool) -> None:
+        self._set(_ContextKey.AWAITING_QUESTION, True if waiting else None)
 
     def _set(self, key: _ContextKey, value: str | bool | dict[str, Any] | None) -> None:
         if value is None:

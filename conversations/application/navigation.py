@@ -344,7 +344,12 @@ class Navigation:
         conversation = turn.conversation
         step = conversation.step
         where = f"at {step.group} · {step.field.label}" if step else f"at {conversation.state}"
-        turn.extra += self.asking.to_person(turn.tx, turn.consented_applicant, argument, where)
+        passed = self.asking.to_person(turn.tx, turn.consented_applicant, argument, where, self.policy)
+        if passed:
+            turn.extra += passed
+        else:  # nothing to pass yet: the next plain message is the question
+            conversation.awaiting_question = True
+            turn.notes.append(prompts.ASK_A_PERSON)
 
     def _stop_reminders(self, turn: Turn, _argument: str) -> None:
         turn.tx.applicants.set_reminders(turn.consented_applicant, on=False)

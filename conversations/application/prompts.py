@@ -72,6 +72,10 @@ _LABEL_LIMIT = 60
 
 
 STALE_BUTTON = "That button belongs to an earlier question or list, so I didn't use it. Here is the current question."
+ASK_A_PERSON = (
+    "What would you like to ask IMC's credentialing support? Send your question as your next message "
+    "(or /start to go back to the question)."
+)
 SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
 
