@@ -354,11 +354,7 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange], policy: 
         f"{lifecycle.WORDS.get(dossier.status, dossier.status)}.",
         *_fee_status(dossier, policy),
         "History:",
-        *(
-            f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"
-            + (f": {change.note}" if change.note else "")
-            for change in history
-        ),
+        *(f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.history_words(change)}" for change in history),
     ]
     weeks = dossier.content.get("review_weeks")
     if weeks and history and dossier.status not in (DossierStatus.APPROVED, DossierStatus.REJECTED):

@@ -272,7 +272,7 @@ class StaffDesk:
             if dossier.fee_status == "paid":
                 raise StaffError(f"The fee for {dossier_number(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
-            tx.dossiers.record_status(dossier, dossier.status, actor=actor, note="fee paid")
+            tx.dossiers.record_status(dossier, dossier.status, actor=actor, note=lifecycle.FEE_PAID)
             self._tell(
                 tx,
                 tx.applicants.by_id(dossier.applicant_id),
