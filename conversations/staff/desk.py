@@ -114,8 +114,7 @@ class StaffDesk:
             + (f": {change.note}" if change.note else "")
             for change in history
         ]
-        lines.append("Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)))
-        lines += [f"  ⚠ {warning}" for warning in judged.warnings]
+        lines += judged.lines()
         return "\n".join(lines) + "\n\n" + to_text(dossier, flow=self.flow, policy=self.policy)
 
     def verdict(self, dossier: Dossier) -> Verdict:
@@ -183,8 +182,7 @@ class StaffDesk:
                 if quoted.review_weeks
                 else ""
             ),
-            "Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)),
-            *(f"⚠ {warning}" for warning in judged.warnings),
+            *judged.lines(),
         ]
         if changes:
             lines += ["Changed in this version:", *(f"  • {change}" for change in changes)]
