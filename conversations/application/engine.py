@@ -25,7 +25,7 @@ from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
 from conversations.application.summary import Completion, completion
 from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn
-from conversations.application.validators import YES_NO, Invalid, choice
+from conversations.application.validators import YES_NO, Invalid, choice, choice_number
 from conversations.commands import Command, parse_command
 from conversations.dossier.numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
@@ -162,10 +162,9 @@ class ConversationEngine:
             if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
                 return [], outcome.errors
             orphan_files: Collection[str] = outcome.files if isinstance(outcome, Withdrawn) else ()
-            menu = None
+            menu = self._side_menu(turn) if outcome is None else None
             if turn.applicant is not None and outcome is None:
                 conversation = turn.conversation
-                menu = self._remember_side_menu(turn)
                 orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.applicants.save_draft(
                     turn.applicant_id,
@@ -233,6 +232,11 @@ class ConversationEngine:
             return
         if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():
             return
+        if turn.inbound.choice_for is None and choice_number(text.strip(), len(YES_NO)) is not None:
+            # A typed number may be meant for a list shown since (the FAQ topics), which is not kept
+            # before consent: consent is given by its button or its words.
+            turn.notes.append(prompts.final_choice(YES_NO))
+            return
         try:
             consent = choice(text, YES_NO)
         except Invalid as error:
@@ -282,21 +286,22 @@ class ConversationEngine:
             return True
         return False
 
-    def _remember_side_menu(self, turn: Turn) -> Outbound | None:
+    def _side_menu(self, turn: Turn) -> Outbound | None:
         """A list this turn shows besides the question (the last message before the reply, when
-        it has choices) is kept for the next message, and named on its buttons; None if none."""
+        it has choices), or None. After consent it is kept for the next message and named on its
+        buttons; before it there is no draft to keep it in, and its buttons are unnamed."""
         shown = turn.extra[-1] if turn.extra and turn.extra[-1].choices else None
-        if shown is None:
-            return None
+        if shown is None or turn.applicant is None:
+            return shown
         menu = SideMenu.of(shown, turn.inbound.event_id)
         turn.conversation.side_menu = menu
         return replace(shown, question=menu.key)
 
     def _replies(self, turn: Turn, menu: Outbound | None) -> list[Outbound]:
         """The turn's messages, then the notes and the question; under a side menu the question
-        is not asked again (its numbers would collide with the menu's): a line says it waits. Nor
-        while the next message is awaited as a question for a person."""
-        if isinstance(turn.outcome, Withdrawn) or turn.conversation.awaiting_question:
+        is not asked again (its numbers would collide with the menu's): a line says it waits; nor
+        when the turn says not to (``Turn.ask_again``)."""
+        if isinstance(turn.outcome, Withdrawn) or not turn.ask_again:
             return [*turn.extra, prompts.reply(turn.notes, None)]
         if menu is None:
             return [*turn.extra, prompts.reply(turn.notes, self._question(turn))]

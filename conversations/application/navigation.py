@@ -43,8 +43,13 @@ def _of_conversation(prompt: Callable[[Conversation], Outbound]) -> Callable[[Tu
 
 def _answered_by_the_status(turn: Turn) -> None:
     """When submitted, any message is answered with the status, which the question shows; one
-    that may be meant to change an answer also hears how to ask for that."""
-    if turn.inbound.file is not None or turn.inbound.text.strip():
+    that may be meant to change an answer also hears how to ask for that. A thank-you or an "ok"
+    is only answered kindly."""
+    inbound = turn.inbound
+    if inbound.file is None and exact_choice(inbound.text, (prompts.COURTESY,)):
+        turn.notes.append(prompts.YOU_ARE_WELCOME)
+        turn.ask_again = False
+    elif inbound.file is not None or inbound.text.strip():
         turn.notes.append(prompts.frozen("answers can't be changed here"))
 
 
@@ -350,6 +355,7 @@ class Navigation:
         else:  # nothing to pass yet: the next plain message is the question
             conversation.awaiting_question = True
             turn.notes.append(prompts.ASK_A_PERSON)
+            turn.ask_again = False
 
     def _stop_reminders(self, turn: Turn, _argument: str) -> None:
         turn.tx.applicants.set_reminders(turn.consented_applicant, on=False)

@@ -76,6 +76,32 @@ ASK_A_PERSON = (
     "What would you like to ask IMC's credentialing support? Send your question as your next message "
     "(or /start to go back to the question)."
 )
+# What an applicant may say when there is nothing to answer: a thank-you, an "ok".
+COURTESY = Option(
+    "thanks",
+    "Thanks",
+    (
+        "thank you",
+        "thanks a lot",
+        "thank you very much",
+        "many thanks",
+        "thx",
+        "ty",
+        "ok",
+        "okay",
+        "ok thanks",
+        "ok thank you",
+        "great",
+        "great thanks",
+        "perfect",
+        "got it",
+        "cool",
+    ),
+)
+YOU_ARE_WELCOME = (
+    "You're welcome! There is nothing more to do for now: you will hear here and by email when anything "
+    "changes (/status shows where your application stands)."
+)
 SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
 

@@ -54,6 +54,7 @@ class Turn:
     notes: list[str] = field(default_factory=list)  # said before the question, in the reply
     extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
     outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on
+    ask_again: bool = True  # False: the reply does not ask the question again (the turn's messages say all)
 
     @property
     def consented_applicant(self) -> Applicant:

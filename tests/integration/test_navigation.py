@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
+from conversations.application import prompts
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
 from conversations.commands import parse_command
@@ -276,3 +277,11 @@ def test_submitted_application_is_frozen(talker: Talker, sqlite_storage: Storage
     assert "already submitted" in talker.say("/cancel")
     assert "already submitted" in talker.say("/restart")
     assert "is submitted" in talker.say("anything")
+
+
+@pytest.mark.parametrize("said", ["Thanks!", "thank you", "OK", "great, thanks"])
+def test_a_thank_you_after_submission_gets_a_friendly_reply(talker: Talker, said: str):
+    talker.answer_all(FULL_APPLICATION)
+    talker.submit()
+    assert talker.say(said) == prompts.YOU_ARE_WELCOME
+    assert "frozen" in talker.say("please change my email to maria@example.com")  # maybe a change: the note stays
