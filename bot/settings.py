@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     review_weeks_non_accredited: str = Field("8-10", pattern=r"^\d+(-\d+)?$")
     payment_url: str | None = None
     payment_instructions: str | None = None
+    support_reply_hours: int = Field(48, gt=0)
 
     @field_validator("telegram_webhook_secret")
     @classmethod
@@ -171,6 +172,7 @@ class Settings(BaseSettings):
             non_member_fee_usd=self.fee_non_member_usd,
             payment_url=self.payment_url,
             payment_instructions=self.payment_instructions,
+            support_reply_hours=self.support_reply_hours,
             review_weeks={
                 ACCREDITED: _weeks(self.review_weeks_accredited),
                 ENDORSED: _weeks(self.review_weeks_endorsed),

@@ -188,7 +188,7 @@ EXPERIENCE_ANSWERS = ["yes", "CPM-2019-0457", "1 March 2023", "12"] + [
 SUPERVISION_ANSWERS = [
     "Sam Okafor",
     "sam.okafor@example.net",
-    "12 Harbour Road, Dublin",
+    "12 Harbour Road, Dublin D02 X285, Ireland",
     "both",
     "yes",
     "yes",

@@ -248,20 +248,18 @@ class Asking:
 
     # -- a person ----------------------------------------------------------------------------
 
-    def to_person(self, tx: Transaction, applicant: Applicant, argument: str, context: str) -> list[Outbound]:
-        """Pass the question (``argument``, or the last one the bot could not answer) to support."""
+    def to_person(
+        self, tx: Transaction, applicant: Applicant, argument: str, context: str, policy: Policy
+    ) -> list[Outbound]:
+        """Pass the question (``argument``, or the last one the bot could not answer) to support;
+        nothing, when there is no question to pass."""
         question = None
         if argument:
             question = tx.questions.record(applicant.id, argument, matched=None, score=0.0, outcome="escalated")
         else:
             question = tx.questions.last_unanswered(saved_id(applicant))
             if question is None:
-                return [
-                    Outbound(
-                        "What would you like to ask? Send /human followed by your question, "
-                        "e.g. /human Can my supervisor be from another country?"
-                    )
-                ]
+                return []
             tx.questions.escalate(question)
         for destination in self.support_destinations:
             tx.outbox.enqueue(
@@ -277,7 +275,7 @@ class Asking:
             )
         return [
             Outbound(
-                "I've passed your question to IMC's credentialing support; a person will answer here. "
-                "Your application is untouched meanwhile, so you can carry on."
+                "I've passed your question to IMC's credentialing support; a person will answer here, "
+                f"{policy.support_reply_time()}. Your application is untouched meanwhile, so you can carry on."
             )
         ]

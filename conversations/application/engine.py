@@ -25,8 +25,8 @@ from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
 from conversations.application.summary import Completion, completion
 from conversations.application.turn import MENUS, FormRefused, Turn, Withdrawn
-from conversations.application.validators import YES_NO, Invalid, choice
-from conversations.commands import parse_command
+from conversations.application.validators import YES_NO, Invalid, choice, choice_number
+from conversations.commands import Command, parse_command
 from conversations.dossier.numbers import dossier_number
 from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
@@ -162,10 +162,9 @@ class ConversationEngine:
             if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
                 return [], outcome.errors
             orphan_files: Collection[str] = outcome.files if isinstance(outcome, Withdrawn) else ()
-            menu = None
+            menu = self._side_menu(turn) if outcome is None else None
             if turn.applicant is not None and outcome is None:
                 conversation = turn.conversation
-                menu = self._remember_side_menu(turn)
                 orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.applicants.save_draft(
                     turn.applicant_id,
@@ -204,10 +203,17 @@ class ConversationEngine:
             conversation.state = state
         else:  # saved at a question (or a choice about one) that no longer exists: the first still unanswered
             conversation.state = conversation.resume_point()
-        side_menu = conversation.side_menu
-        conversation.side_menu = None  # it answers one message at most
+        side_menu, awaiting_question = conversation.side_menu, conversation.awaiting_question
+        conversation.side_menu, conversation.awaiting_question = None, False  # each binds one message at most
         return Turn(
-            conversation, inbound, tx, applicant, looked_up=looked_up, side_menu=side_menu, began_in=conversation.state
+            conversation,
+            inbound,
+            tx,
+            applicant,
+            looked_up=looked_up,
+            side_menu=side_menu,
+            question_for_a_person=awaiting_question,
+            began_in=conversation.state,
         )
 
     def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
@@ -228,6 +234,11 @@ class ConversationEngine:
             turn.extra += self.asking.answer(turn.tx, None, text.strip(), turn.looked_up)
             return
         if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():
+            return
+        if turn.inbound.choice_for is None and choice_number(text.strip(), len(YES_NO)) is not None:
+            # A typed number may be meant for a list shown since (the FAQ topics), which is not kept
+            # before consent: consent is given by its button or its words.
+            turn.notes.append(prompts.final_choice(YES_NO))
             return
         try:
             consent = choice(text, YES_NO)
@@ -252,8 +263,12 @@ class ConversationEngine:
         if picked is not None:  # the list's choices are commands (/faq Fees, /human)
             turn.inbound = replace(turn.inbound, text=picked, choice_for=None)
         command = parse_command(turn.inbound.text) if turn.inbound.file is None else None
-        if command is not None:
+        if command is not None:  # a command also ends the wait for a question to a person
             self.nav.run_command(turn, command)
+            return
+        inbound = turn.inbound
+        if turn.question_for_a_person and inbound.file is None and inbound.choice_for is None and inbound.text.strip():
+            self.nav.run_command(turn, Command("human", inbound.text.strip()))
             return
         # In a menu or a confirmation the answer is one of its choices, never a question.
         in_menu = turn.conversation.state in MENUS
@@ -277,20 +292,22 @@ class ConversationEngine:
             return True
         return False
 
-    def _remember_side_menu(self, turn: Turn) -> Outbound | None:
+    def _side_menu(self, turn: Turn) -> Outbound | None:
         """A list this turn shows besides the question (the last message before the reply, when
-        it has choices) is kept for the next message, and named on its buttons; None if none."""
+        it has choices), or None. After consent it is kept for the next message and named on its
+        buttons; before it there is no draft to keep it in, and its buttons are unnamed."""
         shown = turn.extra[-1] if turn.extra and turn.extra[-1].choices else None
-        if shown is None:
-            return None
+        if shown is None or turn.applicant is None:
+            return shown
         menu = SideMenu.of(shown, turn.inbound.event_id)
         turn.conversation.side_menu = menu
         return replace(shown, question=menu.key)
 
     def _replies(self, turn: Turn, menu: Outbound | None) -> list[Outbound]:
         """The turn's messages, then the notes and the question; under a side menu the question
-        is not asked again (its numbers would collide with the menu's): a line says it waits."""
-        if isinstance(turn.outcome, Withdrawn):
+        is not asked again (its numbers would collide with the menu's): a line says it waits; nor
+        when the turn says not to (``Turn.ask_again``)."""
+        if isinstance(turn.outcome, Withdrawn) or not turn.ask_again:
             return [*turn.extra, prompts.reply(turn.notes, None)]
         if menu is None:
             return [*turn.extra, prompts.reply(turn.notes, self._question(turn))]

@@ -13,7 +13,7 @@ from conversations.application import eligibility as e
 from conversations.application.fields import Field, Kind, Repeated, Section, Step
 from conversations.application.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 from conversations.application.scope import Scope, reference_key
-from conversations.application.validators import YES_NO, Option, person_name
+from conversations.application.validators import YES_NO, Option, person_name, postal_address
 
 CONSENT = "consent"
 
@@ -34,7 +34,7 @@ SETTINGS = (
 )
 LETTER_AUTHORS = (
     Option("mentee", "The mentee", ("mentee",)),
-    Option("manager", "The mentee's manager", ("manager", "boss", "line manager")),
+    Option("manager", "The mentee's manager", ("manager", "boss", "line manager", "mentee's manager", "supervisor")),
     Option("organization", "An organization representative", ("organization", "organisation", "representative", "hr")),
 )
 FOCUS_AREAS = (
@@ -222,7 +222,7 @@ REFERENCES = Repeated(
             "setting",
             Kind.CHOICE,
             "Setting",
-            "Was it internal mentoring (at work) or an external engagement?",
+            "What kind of engagement was it?",
             options=SETTINGS,
         ),
         Field(
@@ -329,8 +329,12 @@ SUPERVISION = Section(
             "supervisor_address",
             Kind.TEXT,
             "Supervisor address",
-            "What is your supervisor's postal address?",
+            (
+                "What is your supervisor's postal address? Please give the street and number, the city with its "
+                "postcode (none where the country has no postcodes) and the country, separated by commas."
+            ),
             example="12 Harbour Road, Dublin D02 X285, Ireland",
+            validator=postal_address,
         ),
         Field("focus_area", Kind.CHOICE, "Focus area", "What is the focus of the supervision?", options=FOCUS_AREAS),
         Field(

@@ -59,6 +59,7 @@ class _ContextKey(StrEnum):
     EDIT_GROUP = "edit_group"
     SIDE_MENU = "side_menu"
     KEEP_OR_CHANGE = "keep_or_change"
+    AWAITING_QUESTION = "awaiting_question"
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
     ``context`` holds navigation that must survive a restart, read and written only through
-    ``reopened``, ``return_to``, ``editing``, ``edit_group``, ``side_menu`` and ``keep_or_change``
-    below; a key that is not set is absent, so a stored draft holds only what is under way.
+    ``reopened``, ``return_to``, ``editing``, ``edit_group``, ``side_menu``, ``keep_or_change`` and
+    ``awaiting_question`` below; a key that is not set is absent, so a stored draft holds only what is under way.
     """
 
     state: str
@@ -174,6 +175,15 @@ class Conversation:
         keep-or-change choice's own."""
         choice = self.keep_or_change
         return choice.name if choice and self.state == NavigationState.KEEP_OR_CHANGE else self.state
+
+    @property
+    def awaiting_question(self) -> bool:
+        """A bare /human asked what to ask a person: the next plain message is that question."""
+        return bool(self.context.get(_ContextKey.AWAITING_QUESTION))
+
+    @awaiting_question.setter
+    def awaiting_question(self, waiting: bool) -> None:
+        self._set(_ContextKey.AWAITING_QUESTION, True if waiting else None)
 
     def _set(self, key: _ContextKey, value: str | bool | dict[str, Any] | None) -> None:
         if value is None:

@@ -43,8 +43,13 @@ def _of_conversation(prompt: Callable[[Conversation], Outbound]) -> Callable[[Tu
 
 def _answered_by_the_status(turn: Turn) -> None:
     """When submitted, any message is answered with the status, which the question shows; one
-    that may be meant to change an answer also hears how to ask for that."""
-    if turn.inbound.file is not None or turn.inbound.text.strip():
+    that may be meant to change an answer also hears how to ask for that. A thank-you or an "ok"
+    is only answered kindly."""
+    inbound = turn.inbound
+    if inbound.file is None and exact_choice(inbound.text, (prompts.COURTESY,)):
+        turn.notes.append(prompts.YOU_ARE_WELCOME)
+        turn.ask_again = False
+    elif inbound.file is not None or inbound.text.strip():
         turn.notes.append(prompts.frozen("answers can't be changed here"))
 
 
@@ -90,7 +95,7 @@ class Navigation:
         """The whole review on arriving there (or on /start); after anything else done at the
         review (or its confirmation), only its choice again."""
         there = (NavigationState.REVIEW, NavigationState.CONFIRM_SUBMIT)
-        if turn.began_in in there and not turn.show_again:
+        if turn.began_in in there and not turn.show_whole:
             return review.review_again(turn.conversation)
         return review.review(turn.conversation)
 
@@ -301,7 +306,7 @@ class Navigation:
         self.advance(turn)
 
     def _start(self, turn: Turn, _argument: str) -> None:
-        turn.show_again = True
+        turn.show_whole = True
         if turn.conversation.state == NavigationState.SUBMITTED:
             turn.notes.append("Welcome back!")
         else:
@@ -425,7 +430,13 @@ class Navigation:
         conversation = turn.conversation
         step = conversation.step
         where = f"at {step.group} · {step.field.label}" if step else f"at {conversation.state}"
-        turn.extra += self.asking.to_person(turn.tx, turn.consented_applicant, argument, where)
+        passed = self.asking.to_person(turn.tx, turn.consented_applicant, argument, where, self.policy)
+        if passed:
+            turn.extra += passed
+        else:  # nothing to pass yet: the next plain message is the question
+            conversation.awaiting_question = True
+            turn.notes.append(prompts.ASK_A_PERSON)
+            turn.ask_again = False
 
     def _stop_reminders(self, turn: Turn, _argument: str) -> None:
         turn.tx.applicants.set_reminders(turn.consented_applicant, on=False)

@@ -95,8 +95,7 @@ def expectation(field: Field, policy: Policy) -> str:
         case Kind.WHOLE_NUMBER:
             return f"A whole number, e.g. {field.example}."
         case Kind.CHOICE | Kind.YES_NO:
-            listed = ", ".join(option.label for option in field.options)
-            return f"One of: {listed}. Press a button, type its number, or type the answer."
+            return "One of the answers below: press its button, type its number, or type the answer in your words."
         case Kind.FILE:
             return f"A PDF, JPEG or PNG file of at most {v.megabytes(policy.max_file_bytes)}."
     raise AssertionError(f"no expectation for {field.kind}")

@@ -28,9 +28,19 @@ class Policy:
     # transfer) as IMC sets them; with neither, applicants are told IMC will send instructions.
     payment_url: str | None = None
     payment_instructions: str | None = None
+    support_reply_hours: int = 48  # how soon support usually answers a question passed to a person
     review_weeks: dict[str, tuple[int, int]] = field(
         default_factory=lambda: {ACCREDITED: (4, 6), ENDORSED: (6, 8), NON_ACCREDITED: (8, 10)}
     )
 
     def fee_usd(self, *, member: bool) -> int:
         return self.member_fee_usd if member else self.non_member_fee_usd
+
+    def support_reply_time(self) -> str:
+        """E.g. "usually within 2 working days" (48 hours), "usually within 4 working hours"."""
+        days, hours = divmod(self.support_reply_hours, 24)
+        if hours:
+            amount, unit = self.support_reply_hours, "hour"
+        else:
+            amount, unit = days, "day"
+        return f"usually within {amount} working {unit}{'' if amount == 1 else 's'}"

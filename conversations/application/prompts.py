@@ -73,6 +73,36 @@ _LABEL_LIMIT = 60
 
 STALE_BUTTON = "That button belongs to an earlier question or list, so I didn't use it. Here is the current question."
 KEPT_INELIGIBLE = "Kept your answer to {label}. /edit changes it later; the review lists what is left to meet."
+ASK_A_PERSON = (
+    "What would you like to ask IMC's credentialing support? Send your question as your next message "
+    "(or /start to go back to the question)."
+)
+# What an applicant may say when there is nothing to answer: a thank-you, an "ok".
+COURTESY = Option(
+    "thanks",
+    "Thanks",
+    (
+        "thank you",
+        "thanks a lot",
+        "thank you very much",
+        "many thanks",
+        "thx",
+        "ty",
+        "ok",
+        "okay",
+        "ok thanks",
+        "ok thank you",
+        "great",
+        "great thanks",
+        "perfect",
+        "got it",
+        "cool",
+    ),
+)
+YOU_ARE_WELCOME = (
+    "You're welcome! There is nothing more to do for now: you will hear here and by email when anything "
+    "changes (/status shows where your application stands)."
+)
 SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
 
@@ -362,11 +392,7 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange], policy: 
         f"{lifecycle.WORDS.get(dossier.status, dossier.status)}.",
         *_fee_status(dossier, policy),
         "History:",
-        *(
-            f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.WORDS.get(change.status, change.status)}"
-            + (f": {change.note}" if change.note else "")
-            for change in history
-        ),
+        *(f"  {change.at:%d %B %Y %H:%M} UTC — {lifecycle.history_words(change)}" for change in history),
     ]
     weeks = dossier.content.get("review_weeks")
     if weeks and history and dossier.status not in (DossierStatus.APPROVED, DossierStatus.REJECTED):

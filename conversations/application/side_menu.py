@@ -46,7 +46,7 @@ class SideMenu:
         if inbound.file is not None or not text or text.startswith("/"):
             return None
         try:
-            return choice(text, self.options)
+            return choice(text, self.options, in_a_sentence=False)  # a sentence is for the question
         except Invalid:
             return None
 

@@ -50,11 +50,13 @@ class Turn:
     applicant: Applicant | None
     looked_up: LookedUp | None = None  # what the message may ask the FAQ, looked up before the turn
     side_menu: SideMenu | None = None  # the list shown besides the question, read against this message first
+    question_for_a_person: bool = False  # a bare /human asked for this message: a plain one is the question
     notes: list[str] = field(default_factory=list)  # said before the question, in the reply
     extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
     outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on
     began_in: str = ""  # the conversation's state when the message came
-    show_again: bool = False  # the applicant asked to see the question whole again (/start)
+    show_whole: bool = False  # /start: the review is shown whole, not just its choice
+    ask_again: bool = True  # False: the reply does not ask the question again (the turn's messages say all)
 
     @property
     def consented_applicant(self) -> Applicant:

@@ -55,6 +55,26 @@ def person_name(raw: str, *, example: str = "Maria Gonzalez") -> str:
     return value
 
 
+_ADDRESS_PARTS = re.compile(r"[,\n;]")
+_ADDRESS_NEEDS = (
+    "A postal address needs the street with the number, the city with its postcode (where the country "
+    "has postcodes), and the country last, separated by commas or on separate lines."
+)
+
+
+def postal_address(raw: str, *, example: str = "12 Harbour Road, Dublin D02 X285, Ireland") -> str:
+    """An address of at least three parts with letters (street, city, country), the country last;
+    a postcode may stand alone. Saved on one line, the parts joined by commas."""
+    parts = [" ".join(part.split()) for part in _ADDRESS_PARTS.split(raw)]
+    parts = [part for part in parts if part]
+    worded = [part for part in parts if _LETTER.search(part)]
+    if len(worded) < 3:
+        raise Invalid(_with_example(_ADDRESS_NEEDS, example))
+    if any(character.isdigit() for character in parts[-1]) or parts[-1] != worded[-1]:
+        raise Invalid(_with_example("Please end the address with the country. " + _ADDRESS_NEEDS, example))
+    return text(", ".join(parts), example=example)
+
+
 def email(raw: str, *, example: str = "maria@example.org") -> str:
     """An address as RFC 5321 limits it: at most 64 characters before the @ and 254 in all."""
     candidate = raw.strip()
@@ -188,8 +208,12 @@ def format_number(value: float) -> str:
     return f"{value:f}".rstrip("0").rstrip(".")
 
 
-def choice(raw: str, options: tuple[Option, ...]) -> str:
-    """Pick an option by its value, its number in the list, its label or an alias, typed loosely."""
+NOT_OFFERED = "That isn't one of the answers offered. Please pick one of those below (you can type its number, e.g. 1)."
+
+
+def choice(raw: str, options: tuple[Option, ...], *, in_a_sentence: bool = True) -> str:
+    """Pick an option by its value, its number in the list, its label or an alias, typed loosely;
+    with ``in_a_sentence``, also by the one option a sentence names ("it was her manager")."""
     typed = _loose(raw)
     number = choice_number(typed, len(options))
     if number is not None:
@@ -201,12 +225,53 @@ def choice(raw: str, options: tuple[Option, ...]) -> str:
     containing = [option for option in options if words and words <= set(_loose(option.label).split())]
     if len(containing) == 1:
         return containing[0].value
+    named = _named_in(typed, options) if in_a_sentence and "?" not in raw else []  # a question answers nothing
+    if len(named) == 1:
+        return named[0].value
+    if len(named) > 1 or len(containing) > 1:
+        candidates = " or ".join(f"“{option.label}”" for option in named or containing)
+        raise Invalid(
+            f"Your answer could be {candidates}: which one is it? Please pick one below (or type its number)."
+        )
     labels = {_loose(option.label): option for option in options}
     close = difflib.get_close_matches(typed, list(labels), n=2, cutoff=0.8)
     if len(close) == 1:
         return labels[close[0]].value
-    listed = "; ".join(f"{number}. {option.label}" for number, option in enumerate(options, start=1))
-    raise Invalid(f"Please pick one of: {listed}. You can type the number, e.g. 1.")
+    raise Invalid(NOT_OFFERED)
+
+
+# Words that may turn a sentence against the option it names ("not the manager"); "t" is what is
+# left of "don't" or "isn't" once punctuation is dropped.
+_NEGATIONS = frozenset({"not", "no", "never", "t", "nor", "neither"})
+
+
+def _named_in(typed: str, options: tuple[Option, ...]) -> list[Option]:
+    """The options whose label or alias appears in the sentence as whole words. A phrase within a
+    longer one of another option counts only as the longer ("accredited" in "non accredited"), and
+    a negation outside the phrases found makes the sentence name nothing."""
+    tokens = typed.split()
+    spans: list[tuple[int, int, Option]] = []
+    for option in options:
+        for phrase in {_loose(option.label), *map(_loose, option.aliases)}:
+            words = phrase.split()
+            spans += [
+                (start, start + len(words), option)
+                for start in range(len(tokens) - len(words) + 1)
+                if words and tokens[start : start + len(words)] == words
+            ]
+    kept = [
+        (start, end, option)
+        for start, end, option in spans
+        if not any(
+            other is not option and outer_start <= start and end <= outer_end and outer_end - outer_start > end - start
+            for outer_start, outer_end, other in spans
+        )
+    ]
+    covered = {index for start, end, _ in kept for index in range(start, end)}
+    if any(token in _NEGATIONS for index, token in enumerate(tokens) if index not in covered):
+        return []
+    named = {id(option) for _, _, option in kept}
+    return [option for option in options if id(option) in named]
 
 
 def exact_choice(raw: str, options: tuple[Option, ...]) -> str | None:

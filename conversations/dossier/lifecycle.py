@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from transitions.extensions import LockedMachine
 
-from storage.models import DossierStatus
+from storage.models import DossierStatus, StatusChange
 
 if TYPE_CHECKING:  # declared in the library's stubs only
     from transitions.core import TransitionConfigDict
@@ -28,6 +28,19 @@ WORDS: dict[str, str] = {  # by status
     DossierStatus.APPROVED: "approved",
     DossierStatus.REJECTED: "not approved",
 }
+
+# The note of the history entry staff write when they mark the fee paid: the status stays as it was.
+FEE_PAID = "fee paid"
+
+
+def history_words(change: StatusChange) -> str:
+    """One entry of the history as the applicant reads it: the status and staff's note ("approved:
+    welcome"); the fee marked paid is said as such, not as the status it left unchanged."""
+    if change.note == FEE_PAID:
+        return "application fee paid"
+    status = WORDS.get(change.status, change.status)
+    return f"{status}: {change.note}" if change.note else status
+
 
 # Plain strings: ``transitions`` would name the states of an enum by its members' names.
 TRANSITIONS: list[TransitionConfigDict] = [

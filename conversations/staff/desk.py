@@ -114,8 +114,7 @@ class StaffDesk:
             + (f": {change.note}" if change.note else "")
             for change in history
         ]
-        lines.append("Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)))
-        lines += [f"  ⚠ {warning}" for warning in judged.warnings]
+        lines += judged.lines()
         return "\n".join(lines) + "\n\n" + to_text(dossier, flow=self.flow, policy=self.policy)
 
     def verdict(self, dossier: Dossier) -> Verdict:
@@ -183,8 +182,7 @@ class StaffDesk:
                 if quoted.review_weeks
                 else ""
             ),
-            "Eligibility: " + ("all rules pass" if judged.eligible else "; ".join(judged.problems)),
-            *(f"⚠ {warning}" for warning in judged.warnings),
+            *judged.lines(),
         ]
         if changes:
             lines += ["Changed in this version:", *(f"  • {change}" for change in changes)]
@@ -272,7 +270,7 @@ class StaffDesk:
             if dossier.fee_status == "paid":
                 raise StaffError(f"The fee for {dossier_number(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
-            tx.dossiers.record_status(dossier, dossier.status, actor=actor, note="fee paid")
+            tx.dossiers.record_status(dossier, dossier.status, actor=actor, note=lifecycle.FEE_PAID)
             self._tell(
                 tx,
                 tx.applicants.by_id(dossier.applicant_id),

@@ -47,6 +47,15 @@ class Verdict:
     warnings: list[str]  # what staff should look at, though the rules pass
     checks: list[RuleCheck]  # every eligibility rule, in question order
 
+    def lines(self) -> list[str]:
+        """The verdict as text staff read (the notification, ``show``): the outcome, each rule with
+        its value and what it needs, then the warnings."""
+        return [
+            "Eligibility: " + ("all rules pass" if self.eligible else "; ".join(self.problems)),
+            *(f"  {check}" for check in self.checks),
+            *(f"⚠ {warning}" for warning in self.warnings),
+        ]
+
 
 def verdict(flow: Flow, content: Mapping, *, today: dt.date, policy: Policy) -> Verdict:
     """Judge a dossier's ``content`` (as made by ``review.dossier_content``) as of ``today``."""

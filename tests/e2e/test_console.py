@@ -54,7 +54,15 @@ def application_lines(tmp_path: Path) -> list[str]:
     for number in range(1, 6):
         lines += [f"Mentee {number}", f"mentee{number}@example.com", "2023-01-01", "2023-06-30", "1"]
         lines += [str(letter), "2", "no"] if number == 1 else ["/skip"]
-    lines += ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "3", "yes", "yes", "yes"]
+    lines += [
+        "Sam Okafor",
+        "sam.okafor@example.net",
+        "12 Harbour Road, Dublin D02 X285, Ireland",
+        "3",
+        "yes",
+        "yes",
+        "yes",
+    ]
     return lines
 
 
@@ -93,7 +101,7 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     text = run_bot("export", "1", "--format", "text", env=env).stdout
     assert "application CMM-000001, version 1" in text
     assert "Experience · Reference 5\n  Mentee: Mentee 5" in text
-    assert "Supervisor address: 12 Harbour Road, Dublin" in text
+    assert "Supervisor address: 12 Harbour Road, Dublin D02 X285, Ireland" in text
     missing = run_bot("export", "7", env=env)
     assert missing.returncode == 1 and "There is no dossier 7" in missing.stderr
     no_version = run_bot("export", "CMM-000001", "--version", "2", env=env)

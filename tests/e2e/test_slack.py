@@ -178,7 +178,10 @@ async def test_a_complete_application_in_a_direct_message(
             ],
         )
         await user.say("skip")  # the bare word works like /skip
-    await answer(user, ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin", "Both", "Yes", "Yes"])
+    await answer(
+        user,
+        ["Sam Okafor", "sam.okafor@example.net", "12 Harbour Road, Dublin D02 X285, Ireland", "Both", "Yes", "Yes"],
+    )
     assert "Please review your application" in await user.press("Yes")
 
     assert "Status: draft, not submitted yet, all questions answered." in await user.command("status")
@@ -458,7 +461,7 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
             [
                 "Sam Okafor",
                 "sam.okafor@example.net",
-                "12 Harbour Road, Dublin",
+                "12 Harbour Road, Dublin D02 X285, Ireland",
                 "Both",
                 "Yes",
                 "Yes",

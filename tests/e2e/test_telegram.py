@@ -126,7 +126,7 @@ TRAINING_BEFORE_EVIDENCE = [
 SUPERVISION = [
     "Sam Okafor",
     "sam.okafor@example.net",
-    "12 Harbour Road, Dublin",
+    "12 Harbour Road, Dublin D02 X285, Ireland",
     press("Both"),
     press("Yes"),
     press("Yes"),
@@ -191,7 +191,7 @@ async def test_bad_input_unsafe_text_and_what_cannot_be_read(
 ):
     chat = Chat(standin)
     await chat.say("hello")
-    assert "Please pick one of: 1. Yes; 2. No" in await chat.say("maybe")
+    assert "isn't one of the answers offered" in await chat.say("maybe")
     await chat.press("Yes")
     tricky = "Maria *_[`\\ <b>Gonzalez</b>"
     assert f"✓ Full name: {tricky}" in await chat.say(tricky)

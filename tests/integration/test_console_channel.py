@@ -28,8 +28,8 @@ def typed(engine: ConversationEngine, lines: list[str]) -> str:
 @pytest.mark.parametrize(
     ("symbol", "says"),
     [
-        ("²", "Please pick one of: 1. Yes; 2. No"),
-        ("①", "Please pick one of: 1. Yes; 2. No"),
+        ("²", "isn't one of the answers offered"),
+        ("①", "isn't one of the answers offered"),
         ("1" * 5000, "I can't use a message of 5,000 characters"),
     ],
 )
@@ -41,6 +41,12 @@ def test_digit_like_symbols_at_a_choice_are_refused_not_a_crash(
     assert says in out
     assert "Thank you. Let's begin." in out
     assert stored_draft(sqlite_storage, "local", "console").answers == {"consent": "yes"}
+
+
+def test_a_refused_choice_lists_its_options_once(engine: ConversationEngine):
+    out = typed(engine, ["yes", *APPLICANT_ANSWERS[1:3], "perhaps"])
+    refused = out[out.rindex("isn't one of the answers offered") :]
+    assert refused.count("Yes") == 1 and refused.count("No") == 1  # the numbered lines only
 
 
 @pytest.mark.parametrize(

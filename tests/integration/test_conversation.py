@@ -29,14 +29,19 @@ from tests.conftest import (
 BAD_INPUT = {
     "full_name": [("7", "at least 2 characters, including letters")],
     "email": [("maria at example", "doesn't look like an email address")],
-    "is_member": [("perhaps", "Please pick one of: 1. Yes; 2. No")],
-    "center_type": [("university", "Please pick one of")],
+    "is_member": [("perhaps", "isn't one of the answers offered")],
+    "center_type": [("university", "isn't one of the answers offered")],
     "training_hours": [("fifty", "Please answer with a number"), ("5000", "looks like a typo")],
     "training_start_date": [("someday", "couldn't read that as a date"), ("2027-01-01", "is in the future")],
     "training_end_date": [("2024-01-01", "can't be before the start date"), ("31/02/2024", "not a real calendar date")],
     "instructor_email": [("", "doesn't look like an email address")],
     "engagements": [("ten", "whole number"), ("10.5", "whole number")],
     "training_evidence": [("here it is", "needs a file")],
+    "supervisor_address": [
+        ("Dublin", "needs the street with the number, the city"),
+        ("12 Harbour Road, Dublin D02 X285", "and the country last"),
+        ("12 Harbour Road, Dublin, D02 X285", "Please end the address with the country"),
+    ],
 }
 
 
@@ -240,3 +245,13 @@ def test_a_date_question_shows_how_to_write_the_date_up_front(engine: Conversati
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:5])
     assert "When did the program start? (e.g. 15 September 2022)" in talker.say("/help")
     assert "Did you mean 15 September 2022?" in talker.say("09/15/2022")
+
+
+def test_a_choice_answered_in_a_sentence(engine: ConversationEngine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:9] + [PDF])
+    assert _key(sqlite_storage) == "ref1_letter_author"
+    assert "which one is it?" in talker.say("the mentee and her boss")
+    assert _key(sqlite_storage) == "ref1_letter_author"
+    assert "✓ Letter from: The mentee's manager" in talker.say("It was her manager.")
+    assert stored_draft(sqlite_storage).answers["ref1_letter_author"] == "manager"

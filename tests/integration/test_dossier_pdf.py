@@ -25,7 +25,16 @@ from conversations.staff.pdf import render_pdf
 from conversations.staff.verdict import verdict
 from storage.models import Dossier
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, SUBMIT, TODAY, Applicant, ManualClock, make_engine_on, open_storage
+from tests.conftest import (
+    FULL_APPLICATION,
+    SUBMIT,
+    SUPERVISION_ANSWERS,
+    TODAY,
+    Applicant,
+    ManualClock,
+    make_engine_on,
+    open_storage,
+)
 from tests.databases import sqlite_copy
 
 # Where the references table shows each field of a reference: a column, or a line under its row.
@@ -263,11 +272,12 @@ def test_a_name_typed_with_combining_marks_prints_composed(dossier: Dossier):
 
 
 def test_a_490_character_answer_wraps_and_is_all_there(engine: ConversationEngine, sqlite_storage: Storage):
-    words = " ".join(f"Building {n} Harbour Road" for n in range(100))
-    address = words[:490].rstrip()
-    address = address + "x" * (490 - len(address))
+    country = ", Ireland"
+    words = ", ".join(f"Building {n} Harbour Road" for n in range(100))
+    address = words[: 490 - len(country)].rstrip(", ")
+    address = address + "x" * (490 - len(country) - len(address)) + country
     assert len(address) == 490
-    dossier = submit(engine, sqlite_storage, with_answer(FULL_APPLICATION, "12 Harbour Road, Dublin", address))
+    dossier = submit(engine, sqlite_storage, with_answer(FULL_APPLICATION, SUPERVISION_ANSWERS[2], address))
     data = render(dossier)
     assert f"Supervisor address {address} Focus area Both" in text_of(data)
     lines = [line for page in pages(data) for line in page.splitlines() if "Building" in line]

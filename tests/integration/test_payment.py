@@ -80,3 +80,20 @@ def test_a_rejected_application_asks_for_no_payment(sqlite_storage: Storage, ask
     StaffDesk(sqlite_storage, policy=policy).reject("CMM-000001", actor="staff:ana", note="Not eligible")
     status = talker.say("/status")
     assert "Application fee: nothing to pay." in status and URL not in status and "is due" not in status
+
+
+def test_the_history_says_the_fee_was_received_in_words(sqlite_storage: Storage, asking: Asking):
+    policy = Policy(payment_url=URL)
+    talker = applied(sqlite_storage, asking, policy)
+    talker.submit()
+    desk = StaffDesk(sqlite_storage, policy=policy)
+    desk.start_review("CMM-000001", actor="staff:ana")
+    desk.mark_paid("CMM-000001", actor="staff:ana")
+    desk.approve("CMM-000001", actor="staff:ana", note="Welcome")
+    history = talker.say("/status").split("History:\n")[1].splitlines()
+    assert [line.split(" UTC — ")[1] for line in history[:4]] == [
+        "submitted",
+        "in review",
+        "application fee paid",
+        "approved: Welcome",
+    ]

@@ -286,3 +286,27 @@ def test_a_question_is_answered_once_and_only_one_waiting_for_a_person(talker: T
     with sqlite_storage.transaction() as tx, pytest.raises(support.SupportError, match="no question 1 waiting"):
         support.answer_question(tx, 1, "Yes.")
     assert applicant_notices(sqlite_storage) == before
+
+
+def test_a_bare_human_takes_the_next_message_as_the_question(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    assert talker.say("/human") == prompts.ASK_A_PERSON  # the question is not asked again under it
+    reply = talker.say("My supervisor lives in Kenya, is that all right")
+    assert "passed your question to IMC's credentialing support" in reply
+    assert "a person will answer here, usually within 2 working days" in reply
+    assert reply.endswith("Which training center delivered your mentoring training?")
+    with Session(sqlite_storage.engine) as session:
+        [row] = session.exec(select(OutboxMessage).where(OutboxMessage.topic == "support.question")).all()
+    assert row.payload["text"] == "My supervisor lives in Kenya, is that all right"
+    assert "center_name" not in stored_draft(sqlite_storage).answers
+    assert "✓ Training center: Global Mentoring Academy" in talker.say("Global Mentoring Academy")  # asked once
+
+
+def test_a_command_ends_the_wait_for_a_question_to_a_person(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(APPLICANT_ANSWERS)
+    talker.say("/human")
+    assert talker.say("/start").endswith("Which training center delivered your mentoring training?")
+    talker.say("Global Mentoring Academy")
+    assert stored_draft(sqlite_storage).answers["center_name"] == "Global Mentoring Academy"
+    with Session(sqlite_storage.engine) as session:
+        assert session.exec(select(OutboxMessage).where(OutboxMessage.topic == "support.question")).all() == []

@@ -108,3 +108,18 @@ def test_keep_is_the_word_keep_and_numbers_stay_the_question_choices(talker: Tal
     assert [choice.value for choice in talker.last.choices] == ["yes", "no", KEEP.value]
     assert "✓ IMC member: Yes" in talker.say("1")
     assert stored_draft(sqlite_storage).answers["is_member"] == "yes"
+
+
+def test_before_consent_the_faq_list_comes_without_the_consent_question(
+    engine: ConversationEngine, sqlite_storage: Storage
+):
+    talker = Talker(engine)
+    replies = engine.handle(talker.inbound("/faq"))
+    assert [reply.text for reply in replies] == [f"Pick a topic:\n\n{prompts.SIDE_MENU_HINT}"]
+    refused = talker.say("1")  # a typed number gives no consent: it may have meant a topic
+    assert "a number alone is not enough here" in refused and "Do you consent" in refused
+    assert stored_draft(sqlite_storage) is None
+    topic = talker.say("/faq Fees and validity")
+    assert topic.endswith(prompts.SIDE_MENU_HINT) and "Do you consent" not in topic
+    assert "Do you consent" in talker.say("/start")
+    assert "Thank you. Let's begin." in talker.say("yes")

@@ -193,3 +193,17 @@ def test_a_note_with_control_characters_changes_nothing(submitted: Talker, desk:
         desk.request_information(1, ["email"], actor="staff:ana", note="Please \u202eredda")
     assert desk.queue()[0].status == "in_review"
     assert len(applicant_notices(sqlite_storage)) == 1  # only "started reviewing"
+
+
+def test_show_and_the_notification_print_each_rule_with_its_value_and_threshold(submitted: Talker, desk: StaffDesk):
+    checks = [
+        "  Training hours: 52.5 — needs at least 50 ✓",
+        "  Holds the CPM: Yes — needs Yes ✓",
+        "  Completed engagements: 12 — needs at least 10 ✓",
+        "  Continuous learning: Yes — needs Yes ✓",
+    ]
+    shown = desk.describe("CMM-000001").splitlines()
+    notified = desk.notification(desk.dossier(1)).splitlines()
+    for lines in (shown, notified):
+        assert all(check in lines for check in checks)
+        assert lines.index(checks[0]) == lines.index("Eligibility: all rules pass") + 1

@@ -9,8 +9,8 @@ import pytest
 
 from conversations.application import parsing
 from conversations.application import validators as v
-from conversations.application.flow import CENTER_TYPES, TRAINING_MODES, Flow
-from conversations.application.policy import Policy
+from conversations.application.flow import CENTER_TYPES, LETTER_AUTHORS, TRAINING_MODES, Flow
+from conversations.application.policy import ACCREDITED, NON_ACCREDITED, Policy
 from conversations.messages import Inbound, IncomingFile
 from tests.conftest import JPEG, PDF, PNG
 
@@ -68,6 +68,39 @@ def test_person_name_refuses(raw):
     with pytest.raises(v.Invalid) as error:
         v.person_name(raw)
     assert "For example: Maria Gonzalez" in str(error.value)
+
+
+# --- postal_address ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "saved"),
+    [
+        ("12 Harbour Road, Dublin D02 X285, Ireland", "12 Harbour Road, Dublin D02 X285, Ireland"),
+        ("Hauptstraße 5\n10115 Berlin\nGermany", "Hauptstraße 5, 10115 Berlin, Germany"),
+        ("Calle Mayor 3,  ,Madrid , 28013, Spain ", "Calle Mayor 3, Madrid, 28013, Spain"),  # postcode on its own
+        ("Plot 7 Ring Road, Accra, Ghana", "Plot 7 Ring Road, Accra, Ghana"),  # no postcodes in Ghana
+    ],
+)
+def test_postal_address_accepts_street_city_and_country(raw, saved):
+    assert v.postal_address(raw) == saved
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Dublin",  # a single word
+        "12 Harbour Road, Dublin",  # no country
+        "Hauptstraße 5, 10115, Germany",  # no city: a postcode is not one
+        "12 Harbour Road, Dublin, D02 X285",  # the country is not last
+        "",
+    ],
+)
+def test_postal_address_refuses_what_plainly_lacks_a_part(raw):
+    with pytest.raises(v.Invalid) as error:
+        v.postal_address(raw)
+    assert "the street with the number, the city with its postcode" in str(error.value)
+    assert "For example: 12 Harbour Road, Dublin D02 X285, Ireland" in str(error.value)
 
 
 # --- email -------------------------------------------------------------------------------------
@@ -360,19 +393,15 @@ def test_choice_center_types(raw, expected):
     assert v.choice(raw, CENTER_TYPES) == expected
 
 
-def test_choice_refuses_word_contained_in_two_options_and_lists_them_numbered():
+def test_choice_refuses_word_contained_in_two_options_and_asks_which():
     with pytest.raises(v.Invalid) as error:
         v.choice("online", TRAINING_MODES)
-    message = str(error.value)
-    assert "1. In person" in message
-    assert "2. Online (live)" in message
-    assert "3. Hybrid" in message
-    assert "4. Self-paced online" in message
+    assert "could be “Online (live)” or “Self-paced online”: which one is it?" in str(error.value)
 
 
 @pytest.mark.parametrize("raw", ["9", "0", "5", "carrier pigeon", ""])
 def test_choice_refuses_out_of_range_number_or_unknown(raw):
-    with pytest.raises(v.Invalid, match="Please pick one of"):
+    with pytest.raises(v.Invalid, match="isn't one of the answers offered"):
         v.choice(raw, TRAINING_MODES)
 
 
@@ -395,7 +424,7 @@ def test_choice_yes_no(raw, expected):
 
 
 def test_choice_yes_no_refuses_three():
-    with pytest.raises(v.Invalid, match=r"1\. Yes; 2\. No"):
+    with pytest.raises(v.Invalid, match="isn't one of the answers offered"):
         v.choice("3", v.YES_NO)
 
 
@@ -407,8 +436,48 @@ def test_choice_refuses_digit_like_symbols_as_invalid(raw):
 
 
 def test_choice_refuses_thousands_of_digits_as_invalid():
-    with pytest.raises(v.Invalid, match="Please pick one of"):
+    with pytest.raises(v.Invalid, match="isn't one of the answers offered"):
         v.choice("1" * 5000, TRAINING_MODES)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("her manager", "manager"),
+        ("It was her manager.", "manager"),
+        ("my boss", "manager"),
+        ("my mentee's manager", "manager"),  # "mentee" within the longer "mentee's manager"
+        ("the mentee themselves", "mentee"),
+        ("HR at her company", "organization"),
+    ],
+)
+def test_choice_reads_the_option_a_sentence_names(raw, expected):
+    assert v.choice(raw, LETTER_AUTHORS) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("it's non accredited", NON_ACCREDITED), ("an accredited one", ACCREDITED), ("yes, please", "yes")],
+)
+def test_a_phrase_within_a_longer_one_counts_as_the_longer(raw, expected):
+    assert v.choice(raw, CENTER_TYPES + v.YES_NO) == expected
+
+
+def test_a_sentence_naming_two_options_asks_which():
+    with pytest.raises(v.Invalid) as error:
+        v.choice("the mentee and her manager together", LETTER_AUTHORS)
+    assert "could be “The mentee” or “The mentee's manager”: which one is it?" in str(error.value)
+
+
+@pytest.mark.parametrize("raw", ["not her manager", "I'm not sure", "was it her manager?", "carrier pigeon"])
+def test_a_negation_or_a_question_names_no_option(raw):
+    with pytest.raises(v.Invalid, match="isn't one of the answers offered"):
+        v.choice(raw, LETTER_AUTHORS + v.YES_NO)
+
+
+def test_choice_in_a_sentence_can_be_turned_off():
+    with pytest.raises(v.Invalid):
+        v.choice("it was her manager", LETTER_AUTHORS, in_a_sentence=False)
 
 
 @pytest.mark.parametrize(("typed", "expected"), [("1", 1), ("4", 4), ("04", 4)])

@@ -37,7 +37,7 @@ def clean_answers() -> dict:
         "engagements": 12,
         "supervisor_name": "Sam Okafor",
         "supervisor_email": "sam.okafor@example.net",
-        "supervisor_address": "12 Harbour Road, Dublin",
+        "supervisor_address": "12 Harbour Road, Dublin D02 X285, Ireland",
         "focus_area": "both",
         "supervisor_fit": "yes",
         "supervision_commitment": "yes",
