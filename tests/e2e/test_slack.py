@@ -515,7 +515,8 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         assert staff_said("Training · Training hours: 52.5 → 60")
         await standin.wait_until(lambda: len(standin.uploaded(applicant.channel)) == 2)
         await standin.wait_until(lambda: len(standin.uploaded(STAFF_CHANNEL)) == 4)
-        assert standin.uploaded(applicant.channel)[1] == standin.uploaded(STAFF_CHANNEL)[2]  # version 2, as staff got it
+        # Version 2, as staff got it.
+        assert standin.uploaded(applicant.channel)[1] == standin.uploaded(STAFF_CHANNEL)[2]
         await ana.press("Approve")  # on the version 2 message
         await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
         assert "Nothing waiting." in await ana.command("queue")
