@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -35,7 +35,8 @@ def _upper(value: Any) -> Any:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # A value refused is not shown back: it may be a token, or a URL with a password in it.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     database_url: str = DEFAULT_URL
     files_dir: Path = Path("data/files")
@@ -85,7 +86,7 @@ class Settings(BaseSettings):
     payment_url: str | None = None
     payment_instructions: str | None = None
     smtp_url: SecretStr | None = None
-    mail_from: str | None = None
+    mail_from: str | None = Field(None, validate_default=True)  # checked unset too: SMTP_URL needs it
 
     @field_validator("telegram_webhook_secret")
     @classmethod
@@ -125,16 +126,12 @@ class Settings(BaseSettings):
 
     @field_validator("mail_from")
     @classmethod
-    def _mail_from(cls, value: str | None) -> str | None:
+    def _mail_from(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("smtp_url") is not None:
+            raise ValueError("MAIL_FROM is required with SMTP_URL: the address applicants' emails come from")
         if value is not None and "@" not in parseaddr(value)[1]:
             raise ValueError("must be an email address, e.g. IMC Credentialing <credentialing@example.org>")
         return value
-
-    @model_validator(mode="after")
-    def _mail_from_with_smtp(self) -> Settings:
-        if self.smtp_url is not None and self.mail_from is None:
-            raise ValueError("MAIL_FROM is required with SMTP_URL: the address applicants' emails come from")
-        return self
 
     @field_validator("min_training_hours", "min_engagements", "cpm_cycle_years", "max_file_mb")
     @classmethod

@@ -25,6 +25,12 @@ def test_an_smtp_url_that_is_not_one_stops_the_bot(url: str) -> None:
         Settings(smtp_url=url, mail_from="credentialing@example.org")
 
 
+def test_the_error_does_not_show_the_password() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(smtp_url="smtp://bot:hunter2@mail.example.org:port", mail_from="credentialing@example.org")
+    assert "smtp_url" in str(refused.value) and "hunter2" not in str(refused.value)
+
+
 def test_a_sender_that_is_no_address_stops_the_bot() -> None:
     with pytest.raises(ValidationError, match="must be an email address"):
         Settings(mail_from="IMC Credentialing")
