@@ -59,7 +59,9 @@ class Email:
     to: str
     subject: str
     text: str
-    attach: int | None = None  # a dossier id: its PDF is attached, made when the email is sent
+    # A dossier version, by id, and what changed in it: its PDF is attached, made when it is sent.
+    attach: int | None = None
+    changes: Sequence[str] = ()
 
 
 def tell_applicant(tx: Transaction, applicant: Applicant, outbound: Outbound, email: Email | None = None) -> None:
@@ -87,7 +89,7 @@ def email_applicant(tx: Transaction, applicant_id: int, email: Email) -> None:
             "to": email.to,
             "subject": email.subject,
             "text": f"{email.text}\n\n--\n{EMAIL_FOOTER}\n",
-            "attach": email.attach,
+            "attach": None if email.attach is None else {"dossier_id": email.attach, "changes": list(email.changes)},
         },
         order_key=f"email:{applicant_id}",
     )

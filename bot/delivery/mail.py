@@ -70,8 +70,9 @@ class MailSender:
         # The same id each time this message is tried: a mail client shows a repeat once.
         email["Message-ID"] = make_msgid(idstring=f"outbox-{saved_id(message)}", domain=self._domain())
         email.set_content(payload["text"])
-        if payload.get("attach") is not None:
-            copy = self.desk.applicant_copy(payload["attach"])
+        attach = payload.get("attach")
+        if attach is not None:
+            copy = self.desk.applicant_copy(attach["dossier_id"], attach["changes"])
             email.add_attachment(copy.content, maintype="application", subtype="pdf", filename=copy.name)
         return email
 

@@ -246,7 +246,8 @@ class Navigation:
         if self.policy.sends_email and address:
             subject = lifecycle.email_subject(dossier.status, number=dossier_number(dossier))
             body = f"{receipt}\n\n{self._submitted_status(turn).text}"
-            email_applicant(turn.tx, turn.applicant_id, Email(address, subject, body, attach=saved_id(dossier)))
+            email = Email(address, subject, body, attach=saved_id(dossier), changes=changes)
+            email_applicant(turn.tx, turn.applicant_id, email)
 
     def _start(self, turn: Turn, _argument: str) -> None:
         if turn.conversation.state == NavigationState.SUBMITTED:

@@ -21,7 +21,7 @@ from conversations.application.asking import Asking
 from conversations.application.policy import Policy
 from conversations.notices import EMAIL, EMAIL_FOOTER
 from conversations.staff.desk import StaffDesk
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, saved_id
 from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, ManualClock, applicant_notices, make_engine_on
 from tests.conftest import Applicant as Talker
@@ -99,7 +99,7 @@ async def test_the_receipt_and_each_status_change_are_emailed(
     sqlite_storage: Storage, asking: Asking, inbox: Inbox, port: int
 ):
     policy = Policy(sends_email=True, payment_url="https://pay.example.org/cmm")
-    _, reply = submitted(sqlite_storage, asking, policy)
+    talker, reply = submitted(sqlite_storage, asking, policy)
     assert "This receipt is also emailed to maria@example.org." in reply
     assert "you hear the result here and by email to maria@example.org" in reply
 
@@ -130,6 +130,25 @@ async def test_the_receipt_and_each_status_change_are_emailed(
     assert body is not None
     assert body.get_content().replace("\r\n", "\n") == f"{told}\n\n--\n{EMAIL_FOOTER}\n"
     assert emails_queued(sqlite_storage) == []
+
+    desk = StaffDesk(sqlite_storage, policy=policy)
+    desk.request_information("1", ["training hours"], actor="staff")
+    talker.answer_all(["60", "Resubmit", "submit now"])
+    desk.mark_paid("1", actor="staff")
+    desk.approve("1", actor="staff")
+    assert await dispatcher(sqlite_storage, port).deliver_due() == 4
+    assert [message["Subject"].rpartition(": ")[2] for message in inbox.emails[2:]] == [
+        "information requested",
+        "resubmission received",
+        "fee received",
+        "approved",
+    ]
+    [version_2] = list(inbox.emails[3].iter_attachments())
+    with sqlite_storage.transaction() as tx:
+        latest = tx.dossiers.latest(1)
+    assert latest is not None
+    copy = desk.applicant_copy(saved_id(latest), ["Training · Training hours: 52.5 → 60"])
+    assert (version_2.get_filename(), version_2.get_content()) == ("CMM-000001-v2.pdf", copy.content)
 
 
 async def test_a_mail_server_that_is_down_leaves_the_email_for_later(
