@@ -15,7 +15,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from conversations.staff.desk import StaffDesk
@@ -67,17 +67,16 @@ class MailSender:
         email["To"] = payload["to"]
         email["Subject"] = payload["subject"]
         email["Date"] = format_datetime(message.created_at)
-        # The same id each time this message is tried: a mail client shows a repeat once.
-        email["Message-ID"] = make_msgid(idstring=f"outbox-{saved_id(message)}", domain=self._domain())
+        # The same id each time this message is sent: a mail client shows a repeat (a retry after
+        # a send whose reply was lost) once.
+        domain = parseaddr(self.sender)[1].rpartition("@")[2]
+        email["Message-ID"] = f"<cmm-outbox-{saved_id(message)}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
         email.set_content(payload["text"])
         attach = payload.get("attach")
         if attach is not None:
             copy = self.desk.applicant_copy(attach["dossier_id"], attach["changes"])
             email.add_attachment(copy.content, maintype="application", subtype="pdf", filename=copy.name)
         return email
-
-    def _domain(self) -> str:
-        return self.sender.rpartition("@")[2].strip(" >") or "localhost"
 
     def _send(self, email: EmailMessage) -> None:
         server = self.server

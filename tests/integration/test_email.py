@@ -117,6 +117,7 @@ async def test_the_receipt_and_each_status_change_are_emailed(
     assert "✓ Submitted. Your dossier CMM-000001 (version 1) was received" in text
     assert "Application fee: 598 USD is due. Pay online: https://pay.example.org/cmm" in text
     assert text.rstrip().endswith(EMAIL_FOOTER)
+    assert receipt["Message-ID"].endswith("@example.org>")
     [pdf] = list(receipt.iter_attachments())
     assert pdf.get_filename() == "CMM-000001-v1.pdf"
     assert pdf.get_content().startswith(b"%PDF")
