@@ -318,7 +318,7 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> s
         "What happens next:",
         f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and in "
         "/status until it is paid.",
-        f"   IMC's support team confirms the payment {_where_told(answers, policy)}.",
+        f"   Once IMC's support team confirms the payment, you hear of it {_where_told(answers, policy)}.",
         "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
         "experience; they may contact you too.",
     ]
