@@ -11,11 +11,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.delivery.dispatcher import Dispatcher, Sender
+from bot.delivery.mail import MailSender, SmtpServer
 from bot.delivery.staff_folder import FolderStaffSender
 from bot.settings import Settings
 from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
-from conversations.notices import STAFF_FOLDER
+from conversations.notices import EMAIL, STAFF_FOLDER
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
 from storage.database import is_sqlite, make_engine, normalize_url
@@ -83,9 +84,14 @@ def outbox_dispatcher(
     senders: dict[str, Sender],
     echo: Callable[[str], None] | None = None,
 ) -> Dispatcher:
-    """A dispatcher for ``senders``, plus the staff folder when dossiers go there."""
+    """A dispatcher for ``senders``, plus the staff folder when dossiers go there, and email when
+    SMTP is configured (every process with the settings sends it; the lease keeps each email to
+    one of them)."""
     if STAFF_FOLDER in settings.staff_destinations():
         senders = {**senders, STAFF_FOLDER: FolderStaffSender(settings.staff_folder_path(), desk, echo)}
+    if settings.smtp_url is not None and settings.mail_from is not None:
+        server = SmtpServer.from_url(settings.smtp_url.get_secret_value())
+        senders = {**senders, EMAIL: MailSender(server, settings.mail_from, desk)}
     reminders = Reminders(storage, policy=settings.reminder_policy())
 
     def housekeeping() -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -33,7 +35,8 @@ def _upper(value: Any) -> Any:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # A value refused is not shown back: it may be a token, or a URL with a password in it.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     database_url: str = DEFAULT_URL
     files_dir: Path = Path("data/files")
@@ -83,6 +86,8 @@ class Settings(BaseSettings):
     payment_url: str | None = None
     payment_instructions: str | None = None
     support_reply_hours: int = Field(48, gt=0)
+    smtp_url: SecretStr | None = None
+    mail_from: str | None = Field(None, validate_default=True)  # checked unset too: SMTP_URL needs it
 
     @field_validator("telegram_webhook_secret")
     @classmethod
@@ -91,7 +96,7 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
-    @field_validator("payment_url", "payment_instructions", mode="before")
+    @field_validator("payment_url", "payment_instructions", "smtp_url", "mail_from", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """``PAYMENT_URL=`` (say, in a .env file) leaves the setting unset, not an empty link."""
@@ -104,6 +109,29 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be an https:// link (http://localhost for testing), e.g. https://pay.example.org/cmm"
             )
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parts = urlsplit(value.get_secret_value())
+            if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                raise ValueError(
+                    "must be smtp://host:port (STARTTLS when the server offers it) or smtps://host:port (TLS), "
+                    "with user:password@ before the host if the server wants them, e.g. "
+                    "smtp://bot%40example.org:secret@mail.example.org:587"
+                )
+            parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("smtp_url") is not None:
+            raise ValueError("MAIL_FROM is required with SMTP_URL: the address applicants' emails come from")
+        if value is not None and "@" not in parseaddr(value)[1]:
+            raise ValueError("must be an email address, e.g. IMC Credentialing <credentialing@example.org>")
         return value
 
     @field_validator("min_training_hours", "min_engagements", "cpm_cycle_years", "max_file_mb")
@@ -143,6 +171,8 @@ class Settings(BaseSettings):
         password = make_url(self.database_url).password
         if password:
             secrets["DATABASE_URL password"] = str(password)
+        if self.smtp_url is not None and (smtp_password := urlsplit(self.smtp_url.get_secret_value()).password):
+            secrets["SMTP_URL password"] = unquote(smtp_password)
         return secrets
 
     def staff_folder_path(self) -> Path:
@@ -173,6 +203,7 @@ class Settings(BaseSettings):
             payment_url=self.payment_url,
             payment_instructions=self.payment_instructions,
             support_reply_hours=self.support_reply_hours,
+            sends_email=self.smtp_url is not None,
             review_weeks={
                 ACCREDITED: _weeks(self.review_weeks_accredited),
                 ENDORSED: _weeks(self.review_weeks_endorsed),

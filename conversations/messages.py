@@ -64,8 +64,17 @@ class FormOffer:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file the bot sends with a message (the applicant's copy of their dossier)."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Outbound:
-    """One bot message: text, optional buttons, and whether a file is the expected answer.
+    """One bot message: text, optional buttons, whether a file is the expected answer, and a
+    file sent with it (``document``: made when the message is delivered, never kept).
 
     ``question`` names the question the buttons belong to; a channel sends it back as
     ``Inbound.choice_for`` so a button pressed under an old question is not taken for an answer
@@ -77,11 +86,14 @@ class Outbound:
     expects_file: bool = False
     question: str = ""
     form: FormOffer | None = None
+    document: Document | None = None
 
 
 def outbound_to_dict(outbound: Outbound) -> dict:
-    """A message kept for later delivery (in the outbox) as JSON."""
-    return asdict(outbound)
+    """A message kept for later delivery (in the outbox) as JSON, without its document."""
+    kept = asdict(outbound)
+    del kept["document"]
+    return kept
 
 
 def outbound_from_dict(data: dict) -> Outbound:

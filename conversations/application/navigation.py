@@ -23,8 +23,11 @@ from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
 from conversations.commands import Command
 from conversations.dossier import lifecycle
+from conversations.dossier.numbers import dossier_number
 from conversations.messages import KEEP_WORD, Outbound
+from conversations.notices import Email, email_applicant, send_copy
 from storage.files import FileStore
+from storage.models import Dossier, saved_id
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _answered_by_the_status(turn: Turn) -> None:
     is only answered kindly."""
     inbound = turn.inbound
     if inbound.file is None and exact_choice(inbound.text, (prompts.COURTESY,)):
-        turn.notes.append(prompts.YOU_ARE_WELCOME)
+        turn.notes.append(prompts.you_are_welcome(turn.conversation.policy))
         turn.ask_again = False
     elif inbound.file is not None or inbound.text.strip():
         turn.notes.append(prompts.frozen("answers can't be changed here"))
@@ -238,7 +241,7 @@ class Navigation:
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
         if not conversation.close_reopened():
             dossier = turn.tx.dossiers.submit(turn.applicant_id, content, destinations=self.staff_destinations)
-            turn.notes.append(prompts.submitted(dossier, conversation.answers, self.policy))
+            self._handed_over(turn, dossier, prompts.submitted(dossier, conversation.answers, self.policy))
             return
         previous = turn.submitted_dossier()
         changes = prompts.changes(
@@ -255,7 +258,21 @@ class Navigation:
             status=lifecycle.advance(previous.status, "resubmit"),
             changes=changes,
         )
-        turn.notes.append(prompts.resubmitted(dossier, changes))
+        self._handed_over(
+            turn, dossier, prompts.resubmitted(dossier, changes, conversation.answers, self.policy), changes
+        )
+
+    def _handed_over(self, turn: Turn, dossier: Dossier, receipt: str, changes: Sequence[str] = ()) -> None:
+        """The reply to a submission (``receipt``, then the status), and what follows it in the
+        same transaction: the applicant's copy of the dossier, and the receipt by email."""
+        turn.notes.append(receipt)
+        send_copy(turn.tx, turn.consented_applicant, saved_id(dossier), prompts.copy_caption(dossier), changes)
+        address = turn.conversation.answers.get("email")
+        if self.policy.sends_email and address:
+            subject = lifecycle.email_subject(dossier.status, number=dossier_number(dossier))
+            body = f"{receipt}\n\n{self._submitted_status(turn).text}"
+            email = Email(address, subject, body, attach=saved_id(dossier), changes=changes)
+            email_applicant(turn.tx, turn.applicant_id, email)
 
     def _ask_keep_or_change(self, turn: Turn, step: Step) -> None:
         """After an answer that breaks an eligibility rule: change it now, or keep it and go on."""

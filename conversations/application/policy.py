@@ -1,5 +1,5 @@
-"""The numbers the eligibility rules and the fee quote depend on, and how the fee is paid, in
-one place.
+"""The numbers the eligibility rules and the fee quote depend on, how the fee is paid, and
+whether applicants are emailed, in one place.
 
 Defaults follow the credential page and the product decisions in the requirements; staff change
 them through settings (see ``bot.settings``), never in the flow.
@@ -29,6 +29,8 @@ class Policy:
     payment_url: str | None = None
     payment_instructions: str | None = None
     support_reply_hours: int = 48  # how soon support usually answers a question passed to a person
+    # Whether the bot emails applicants (SMTP configured): only then do its words promise email.
+    sends_email: bool = False
     review_weeks: dict[str, tuple[int, int]] = field(
         default_factory=lambda: {ACCREDITED: (4, 6), ENDORSED: (6, 8), NON_ACCREDITED: (8, 10)}
     )

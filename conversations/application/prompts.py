@@ -16,7 +16,7 @@ from conversations.application.policy import Policy
 from conversations.application.summary import completion, frozen_quote, ineligibility, issues, quote
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
-from conversations.dossier.numbers import dossier_number
+from conversations.dossier.numbers import dossier_number, pdf_name
 from conversations.messages import KEEP, KEEP_WORD, Choice, FormOffer, Outbound
 from storage.models import Dossier, DossierStatus, StatusChange
 
@@ -98,10 +98,6 @@ COURTESY = Option(
         "got it",
         "cool",
     ),
-)
-YOU_ARE_WELCOME = (
-    "You're welcome! There is nothing more to do for now: you will hear here and by email when anything "
-    "changes (/status shows where your application stands)."
 )
 SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
 
@@ -340,11 +336,14 @@ def changes(
     return lines
 
 
-def resubmitted(dossier: Dossier, changed: Sequence[str]) -> str:
+def resubmitted(dossier: Dossier, changed: Sequence[str], answers: Mapping[str, Any], policy: Policy) -> str:
     listed = "\n".join(f"  • {line}" for line in changed) or "  (no answer changed)"
-    return (
-        f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
-        f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}"
+    return "\n".join(
+        [
+            f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
+            f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}",
+            *_copy_and_receipt(answers, policy),
+        ]
     )
 
 
@@ -357,15 +356,47 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> s
         "What happens next:",
         f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and in "
         "/status until it is paid.",
-        "   IMC's support team confirms the payment and emails you the details of the process.",
+        f"   Once IMC's support team confirms the payment, you hear of it {_where_told(answers, policy)}.",
         "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
         "experience; they may contact you too.",
     ]
     if fee.review_weeks:
         low, high = fee.review_weeks
         lines.append(f"   For your training center type this takes about {low}–{high} weeks.")
-    lines.append(f"3. Decision: IMC emails the result to {answers.get('email')}.")
-    return "\n".join(lines)
+    lines.append(f"3. Decision: you hear the result {_where_told(answers, policy)}.")
+    return "\n".join(lines + _copy_and_receipt(answers, policy))
+
+
+def copy_caption(dossier: Dossier) -> str:
+    """Said with the applicant's copy of a dossier version (the PDF)."""
+    return (
+        f"Your copy of application {dossier_number(dossier)} (version {dossier.version}), as submitted: "
+        f"{pdf_name(dossier)}"
+    )
+
+
+def _copy_and_receipt(answers: Mapping[str, Any], policy: Policy) -> list[str]:
+    """What follows a submission besides the reply: the PDF, and the receipt by email."""
+    lines = ["", "Your copy of the dossier as submitted, a PDF, follows."]
+    if policy.sends_email:
+        lines.append(f"This receipt is also emailed to {answers.get('email')}.")
+    return lines
+
+
+def _heard(policy: Policy) -> str:
+    """Where the applicant hears of a change: the chat, and email when IMC sends it."""
+    return "here and by email" if policy.sends_email else "here"
+
+
+def you_are_welcome(policy: Policy) -> str:
+    return (
+        f"You're welcome! There is nothing more to do for now: you will hear {_heard(policy)} when anything "
+        "changes (/status shows where your application stands)."
+    )
+
+
+def _where_told(answers: Mapping[str, Any], policy: Policy) -> str:
+    return f"here and by email to {answers.get('email')}" if policy.sends_email else "here"
 
 
 def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
@@ -402,5 +433,5 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange], policy: 
             f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y} "
             f"({weeks[0]}–{weeks[1]} weeks from submission on {submitted_on:%d %B %Y})."
         )
-    lines.append("You will hear here and by email when anything changes.")
+    lines.append(f"You will hear {_heard(policy)} when anything changes.")
     return Outbound("\n".join(lines))

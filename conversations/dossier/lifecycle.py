@@ -55,6 +55,23 @@ TRANSITIONS: list[TransitionConfigDict] = [
 ]
 
 
+# What an email's subject says of each step: "CMM application CMM-000001: received".
+_SUBJECTS = {
+    DossierStatus.SUBMITTED: "received",
+    DossierStatus.RESUBMITTED: "resubmission received",
+    DossierStatus.IN_REVIEW: "review started",
+    DossierStatus.INFO_REQUESTED: "information requested",
+    DossierStatus.APPROVED: "approved",
+    DossierStatus.REJECTED: "not approved",
+    "paid": "fee received",
+}
+
+
+def email_subject(status: str, *, number: str) -> str:
+    """The subject of the email telling the applicant their dossier reached ``status`` (or ``paid``)."""
+    return f"CMM application {number}: {_SUBJECTS.get(status, WORDS.get(status, status))}"
+
+
 _DOING = {
     "start_review": "taken into review",
     "request_information": "sent back for information",
@@ -119,7 +136,7 @@ def applicant_message(
     if status == DossierStatus.APPROVED:
         return (
             f"Congratulations! Your application {number} is approved: you are a Certified Master Mentor. "
-            "IMC confirms it by email; as a paid member your badges appear on your IMC Mentor Profile. "
+            "As a paid member your badges appear on your IMC Mentor Profile. "
             "The credential is valid for 2 years from issue; renewing it needs 5 mentoring supervision "
             f"sessions a year.{said_by_staff}"
         )

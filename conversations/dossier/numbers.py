@@ -20,6 +20,11 @@ def version_name(dossier: Dossier) -> str:
     return f"{dossier_number(dossier)}-v{dossier.version}"
 
 
+def pdf_name(dossier: Dossier) -> str:
+    """The file name of a version's PDF, for staff and the applicant alike: ``CMM-000001-v2.pdf``."""
+    return f"{version_name(dossier)}.pdf"
+
+
 def applicant_id_in(reference: str | int) -> int | None:
     """The applicant whose application ``reference`` names, or None if it is no dossier number."""
     match = _WRITTEN.fullmatch(str(reference).strip())

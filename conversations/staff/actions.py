@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conversations.application.fields import Step
-from conversations.dossier.numbers import dossier_number, version_name
+from conversations.dossier.numbers import dossier_number, pdf_name, version_name
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, saved_id
@@ -88,7 +88,7 @@ class HandOff:
 
     @property
     def pdf_name(self) -> str:
-        return f"{self.name}.pdf"
+        return pdf_name(self.dossier)
 
 
 class StaffActions:

@@ -24,9 +24,9 @@ from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
 from conversations.application.summary import flatten, frozen_quote
 from conversations.dossier import lifecycle
-from conversations.dossier.numbers import applicant_id_in, dossier_number
-from conversations.messages import Outbound
-from conversations.notices import tell_applicant
+from conversations.dossier.numbers import applicant_id_in, dossier_number, pdf_name
+from conversations.messages import Document, Outbound
+from conversations.notices import Email, tell_applicant
 from conversations.staff.export import to_json, to_text
 from conversations.staff.verdict import Verdict, verdict
 from conversations.text_hygiene import Unusable, clean_text
@@ -136,6 +136,11 @@ class StaffDesk:
             verdict=self.verdict(dossier),
             changes=changes,
         )
+
+    def applicant_copy(self, dossier_id: int, changes: Sequence[str] = ()) -> Document:
+        """The applicant's copy of a dossier version an outbox message names: the PDF staff get."""
+        dossier = self.reported_dossier(dossier_id)
+        return Document(pdf_name(dossier), self.pdf(dossier, changes))
 
     def export(self, reference: str | int) -> Export:
         with self.storage.transaction() as tx:
@@ -261,6 +266,7 @@ class StaffDesk:
                 Outbound(
                     f"{text}\n\n{question.text}", question.choices, question.expects_file, steps[0].key, question.form
                 ),
+                self._email(dossier, status, text),
             )
             return dossier
 
@@ -271,10 +277,9 @@ class StaffDesk:
                 raise StaffError(f"The fee for {dossier_number(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
             tx.dossiers.record_status(dossier, dossier.status, actor=actor, note=lifecycle.FEE_PAID)
+            text = lifecycle.applicant_message("paid", number=dossier_number(dossier))
             self._tell(
-                tx,
-                tx.applicants.by_id(dossier.applicant_id),
-                Outbound(lifecycle.applicant_message("paid", number=dossier_number(dossier))),
+                tx, tx.applicants.by_id(dossier.applicant_id), Outbound(text), self._email(dossier, "paid", text)
             )
             return dossier
 
@@ -289,7 +294,9 @@ class StaffDesk:
             tx.dossiers.record_status(dossier, status, actor=actor, note=note)
             weeks = dossier.content.get("review_weeks")
             text = lifecycle.applicant_message(status, number=dossier_number(dossier), note=note, weeks=weeks)
-            self._tell(tx, tx.applicants.by_id(dossier.applicant_id), Outbound(text))
+            self._tell(
+                tx, tx.applicants.by_id(dossier.applicant_id), Outbound(text), self._email(dossier, status, text)
+            )
             return dossier
 
     def _advance(self, dossier: Dossier, action: str) -> str:
@@ -298,9 +305,17 @@ class StaffDesk:
         except lifecycle.NotAllowed as error:
             raise StaffError(f"{dossier_number(dossier)}: {error}") from None
 
-    def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound) -> None:
+    def _tell(self, tx: Transaction, applicant: Applicant | None, outbound: Outbound, email: Email | None) -> None:
         if applicant is not None:  # None: withdrawn, nobody to tell
-            tell_applicant(tx, applicant, outbound)
+            tell_applicant(tx, applicant, outbound, email)
+
+    def _email(self, dossier: Dossier, status: str, text: str) -> Email | None:
+        """The email telling of ``status`` (or ``paid``) in the words of the chat notice, to the
+        address the dossier gives; None when the bot sends no email."""
+        address = dossier.content.get("applicant", {}).get("email")
+        if not (self.policy.sends_email and address):
+            return None
+        return Email(address, lifecycle.email_subject(status, number=dossier_number(dossier)), text)
 
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
         """The newest version of the application ``reference`` names; with ``version`` (from a

@@ -83,6 +83,9 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     staff = tmp_path / "staff" / "CMM-000001-v1"
     assert (staff / "dossier.pdf").read_bytes().startswith(b"%PDF")
     assert "New application CMM-000001 (version 1)" in (staff / "notification.txt").read_text()
+    copy = tmp_path / "copies" / "CMM-000001-v1.pdf"  # the applicant's, beside the evidence files
+    assert f"Your copy of application CMM-000001 (version 1), as submitted: CMM-000001-v1.pdf\nSaved as {copy}" in out
+    assert copy.read_bytes() == (staff / "dossier.pdf").read_bytes()
 
     listed = run_bot("dossiers", env=env)
     assert listed.stdout.startswith("number\tversion\tstatus\tsubmitted (UTC)\nCMM-000001\tv1\tsubmitted\t")

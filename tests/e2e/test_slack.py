@@ -486,6 +486,9 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         (pdf_title, pdf), (evidence_title, evidence) = standin.uploaded(STAFF_CHANNEL)
         assert pdf_title == "CMM-000001-v1.pdf" and pdf.startswith(b"%PDF")
         assert (evidence_title, evidence) == ("01-certificate.pdf", PDF)
+        await standin.wait_until(lambda: len(standin.uploaded(applicant.channel)) == 1)  # the applicant's copy
+        assert standin.uploaded(applicant.channel) == [(pdf_title, pdf)]
+        assert applicant_told("Your copy of application CMM-000001 (version 1), as submitted: CMM-000001-v1.pdf")
 
         status, _ = await bob.interact(await bob._press_payload("Approve"))
         assert status == 200
@@ -513,6 +516,10 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
 
         await standin.wait_until(lambda: staff_said("Resubmitted application CMM-000001 (version 2)"))
         assert staff_said("Training · Training hours: 52.5 → 60")
+        await standin.wait_until(lambda: len(standin.uploaded(applicant.channel)) == 2)
+        await standin.wait_until(lambda: len(standin.uploaded(STAFF_CHANNEL)) == 4)
+        # Version 2, as staff got it.
+        assert standin.uploaded(applicant.channel)[1] == standin.uploaded(STAFF_CHANNEL)[2]
         await ana.press("Approve")  # on the version 2 message
         await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
         assert "Nothing waiting." in await ana.command("queue")

@@ -550,6 +550,9 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         dossier_pdf, evidence = standin.documents(STAFF_CHAT)
         assert dossier_pdf["filename"] == "CMM-000001-v1.pdf" and dossier_pdf["content"].startswith(b"%PDF")
         assert evidence["filename"] == "01-certificate.pdf" and evidence["content"] == PDF
+        await standin.wait_until(lambda: len(standin.documents(CHAT)) == 1)  # the applicant's copy
+        assert standin.documents(CHAT) == [dossier_pdf]
+        assert applicant_told("Your copy of application CMM-000001 (version 1), as submitted: CMM-000001-v1.pdf")
 
         await standin.press(STAFF_CHAT, "Approve", user_id=OUTSIDER)
         await standin.wait_until(
@@ -583,6 +586,8 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         await standin.wait_until(lambda: staff_said("Resubmitted application CMM-000001 (version 2)"))
         assert staff_said("Training · Training hours: 52.5 → 60")
         await standin.wait_until(lambda: len(standin.documents(STAFF_CHAT)) == 4)
+        await standin.wait_until(lambda: len(standin.documents(CHAT)) == 2)
+        assert standin.documents(CHAT)[1] == standin.documents(STAFF_CHAT)[2]  # version 2, as staff got it
         await standin.press(STAFF_CHAT, "Approve", user_id=STAFF)  # on the version 2 message
         await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
         await standin.text(STAFF_CHAT, "/queue", chat_type="supergroup", user_id=STAFF)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
@@ -89,8 +89,11 @@ def test_complete_application_with_bad_input_of_every_kind(engine: ConversationE
         assert dossier.content["experience"]["ref"][0]["letter_author"] == "mentee"
         assert "letter_author" not in dossier.content["experience"]["ref"][1]  # no letter, not asked
         assert dossier.content["fee"] == {"amount": 598, "currency": "USD"}
-        outbox = session.exec(select(OutboxMessage)).one()
-        assert outbox.payload["dossier_id"] == dossier.id and outbox.delivered_at is None
+        for_staff, copy = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+        assert (for_staff.topic, for_staff.destination) == ("dossier.submitted", "staff:folder")
+        assert (copy.topic, copy.destination) == ("applicant.copy", "applicant:test")  # the applicant's PDF
+        for message in (for_staff, copy):
+            assert message.payload["dossier_id"] == dossier.id and message.delivered_at is None
         assert [change.status for change in session.exec(select(StatusChange))] == ["submitted"]
         evidence = session.exec(select(EvidenceFile)).all()
         assert len(evidence) == 1  # the same PDF twice is one stored file

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from conversations.application import prompts
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
+from conversations.application.policy import Policy
 from conversations.commands import parse_command
 from storage.models import Applicant, EvidenceFile
 from storage.unit_of_work import Storage
@@ -283,5 +284,5 @@ def test_submitted_application_is_frozen(talker: Talker, sqlite_storage: Storage
 def test_a_thank_you_after_submission_gets_a_friendly_reply(talker: Talker, said: str):
     talker.answer_all(FULL_APPLICATION)
     talker.submit()
-    assert talker.say(said) == prompts.YOU_ARE_WELCOME
+    assert talker.say(said) == prompts.you_are_welcome(Policy())
     assert "frozen" in talker.say("please change my email to maria@example.com")  # maybe a change: the note stays

@@ -17,11 +17,12 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.delivery.applicant_notices import ApplicantNotices
 from conversations.application.engine import ConversationEngine
 from conversations.application.validators import choice_number
 from conversations.messages import KEEP, KEEP_WORD, Choice, Inbound, IncomingFile, Outbound
-from conversations.notices import notice_in
 from storage.models import OutboxMessage
+from storage.private_files import make_private_folder, write_private_file
 
 CHANNEL = "console"
 # A command is a first word like /skip; a path like /home/maria/certificate.pdf has more slashes.
@@ -158,10 +159,21 @@ def printable(text: str) -> str:
 
 
 class ConsoleApplicantSender:
-    """The outbox sender for "applicant:console": a notice is printed, if the terminal is open."""
+    """The outbox sender for "applicant:console": a notice is printed, if the terminal is open; a
+    document with it (the applicant's copy of their dossier) is saved in ``folder`` (file 0600,
+    folder 0700), and its path printed."""
 
-    def __init__(self, echo: Callable[[str], None]) -> None:
+    def __init__(self, echo: Callable[[str], None], notices: ApplicantNotices, folder: Path) -> None:
         self.echo = echo
+        self.notices = notices
+        self.folder = folder
 
     async def deliver(self, message: OutboxMessage) -> None:
-        self.echo(f"[IMC] {notice_in(message).outbound.text}")
+        outbound = (await self.notices.read(message)).outbound
+        text = outbound.text
+        if outbound.document is not None:
+            make_private_folder(self.folder)
+            path = self.folder / outbound.document.name
+            write_private_file(path, outbound.document.content)
+            text += f"\nSaved as {path.resolve()}"
+        self.echo(f"[IMC] {text}")

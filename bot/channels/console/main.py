@@ -8,6 +8,7 @@ import sys
 
 from bot.app import build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels.console.applicant import CHANNEL, ConsoleApplicantSender, ConsoleChannel
+from bot.delivery.applicant_notices import ApplicantNotices
 from bot.delivery.dispatcher import Sender
 from bot.settings import Settings
 from conversations.notices import applicant_destination
@@ -20,7 +21,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdin.reconfigure(errors="surrogateescape")
     storage = build_storage(settings)
     channel = ConsoleChannel(build_engine(settings, storage), stdin=sys.stdin, stdout=sys.stdout, user_id=args.user)
-    # Notices go to this terminal, and dossiers to the staff folder (the terminal setup's default).
-    senders: dict[str, Sender] = {applicant_destination(CHANNEL): ConsoleApplicantSender(channel.notice)}
-    dispatcher = outbox_dispatcher(settings, storage, build_desk(settings, storage), senders, echo=channel.notice)
+    # Notices go to this terminal (the applicant's copies to a folder beside the evidence files),
+    # and dossiers to the staff folder (the terminal setup's default).
+    desk = build_desk(settings, storage)
+    copies = ConsoleApplicantSender(channel.notice, ApplicantNotices(desk), settings.files_dir.parent / "copies")
+    senders: dict[str, Sender] = {applicant_destination(CHANNEL): copies}
+    dispatcher = outbox_dispatcher(settings, storage, desk, senders, echo=channel.notice)
     return channel.run(deliver=dispatcher.deliver_due)

@@ -32,6 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.slack.staff import REQUEST_CALLBACK, SlackStaff
 from bot.channels.slack.support import SlackSupport
 from bot.channels.slack.text import plain_sections, top_level_text
+from bot.delivery.applicant_notices import ApplicantNotices
 from bot.shared.interim import interim_on_loop
 from bot.shared.text import chosen_line
 from conversations.application.engine import ConversationEngine, Overview
@@ -39,7 +40,6 @@ from conversations.application.fields import Kind
 from conversations.application.forms import Form, FormField
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import Inbound, IncomingFile, Outbound
-from conversations.notices import notice_in
 from conversations.staff.desk import StaffDesk
 from storage.models import OutboxMessage
 
@@ -183,6 +183,7 @@ class SlackChannel:
         self,
         engine: ConversationEngine,
         client: AsyncWebClient,
+        notices: ApplicantNotices,
         *,
         max_file_bytes: int,
         staff: SlackStaff | None = None,
@@ -190,6 +191,7 @@ class SlackChannel:
     ) -> None:
         self.engine = engine
         self.client = client
+        self.notices = notices
         self.max_file_bytes = max_file_bytes
         self.staff = staff
         self.support = support
@@ -227,6 +229,11 @@ class SlackChannel:
             await self.client.chat_postMessage(
                 channel=channel, text=top_level_text(outbound.text), blocks=blocks_for(outbound)
             )
+            if outbound.document is not None:
+                document = outbound.document
+                await self.client.files_upload_v2(
+                    channel=channel, filename=document.name, content=document.content, title=document.name
+                )
 
     async def _dm(self, user_id: str) -> str:
         if user_id not in self._dm_channels:
@@ -368,7 +375,7 @@ class SlackChannel:
 
     async def deliver(self, message: OutboxMessage) -> None:
         """The outbox sender for "applicant:slack": a notice in the applicant's DM."""
-        notice = notice_in(message)
+        notice = await self.notices.read(message)
         async with self._users.hold(notice.user_id):
             await self.post(notice.user_id, [notice.outbound])
 
@@ -397,7 +404,7 @@ def build_app(
     api_url: str,
     signing_secret: str | None,
     max_file_bytes: int,
-    desk: StaffDesk | None = None,
+    desk: StaffDesk,
     staff_channel: str | None = None,
     staff_ids: frozenset[str] = frozenset(),
     support_channel: str | None = None,
@@ -412,13 +419,15 @@ def build_app(
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
         process_before_response=True,  # acknowledged once handled: see the module's docstring
     )
-    staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if desk and staff_channel else None
+    staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if staff_channel else None
     support = (
         SlackSupport(engine.storage, client, channel=support_channel, support_ids=support_ids)
         if support_channel
         else None
     )
-    channel = SlackChannel(engine, client, max_file_bytes=max_file_bytes, staff=staff, support=support)
+    channel = SlackChannel(
+        engine, client, ApplicantNotices(desk), max_file_bytes=max_file_bytes, staff=staff, support=support
+    )
     if staff is not None:
         app.action(re.compile(r"^staff-"))(staff.on_button)
         app.view(REQUEST_CALLBACK)(staff.on_request_submitted)

@@ -33,6 +33,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
 from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve, serve_webhook
+from bot.delivery.applicant_notices import ApplicantNotices
 from bot.delivery.dispatcher import Dispatcher
 from bot.shared.interim import interim_on_loop
 from bot.shared.text import chosen_line, split_message
@@ -40,7 +41,6 @@ from conversations.application.engine import ConversationEngine
 from conversations.application.prompts import COMMANDS
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import Inbound, IncomingFile, Outbound
-from conversations.notices import notice_in
 from storage.models import OutboxMessage
 
 CHANNEL = "telegram"
@@ -205,6 +205,8 @@ class TelegramChannel:
                 reply_markup=keyboard(outbound) if number == len(parts) else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
+        if outbound.document is not None:
+            await bot.send_document(chat_id, outbound.document.content, filename=outbound.document.name)
 
     async def _inbound(self, update: Update, user_id: str) -> Inbound | None:
         event_id = str(update.update_id)
@@ -360,10 +362,11 @@ def run(
 class ApplicantSender:
     """Notices to Telegram applicants, in their private chat (whose id is their user id)."""
 
-    def __init__(self, channel: TelegramChannel, bot: Bot) -> None:
+    def __init__(self, channel: TelegramChannel, bot: Bot, notices: ApplicantNotices) -> None:
         self.channel = channel
         self.bot = bot
+        self.notices = notices
 
     async def deliver(self, message: OutboxMessage) -> None:
-        notice = notice_in(message)
+        notice = await self.notices.read(message)
         await self.channel.send(self.bot, int(notice.user_id), notice.outbound)

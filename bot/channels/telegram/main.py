@@ -10,6 +10,7 @@ from bot.app import StartupError, build_desk, build_engine, build_storage, outbo
 from bot.channels.telegram import applicant as telegram
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
+from bot.delivery.applicant_notices import ApplicantNotices
 from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.settings import Settings
 from conversations.notices import applicant_destination, staff_destination, support_destination
@@ -42,7 +43,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
 
     def outbox(channel: telegram.TelegramChannel, bot: Bot) -> Dispatcher:
-        senders: dict[str, Sender] = {applicant_destination("telegram"): telegram.ApplicantSender(channel, bot)}
+        senders: dict[str, Sender] = {
+            applicant_destination("telegram"): telegram.ApplicantSender(channel, bot, ApplicantNotices(desk))
+        }
         if staff is not None:
             senders[staff_destination("telegram")] = staff.sender(bot)
         if support is not None:
