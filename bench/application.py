@@ -16,9 +16,10 @@ for the plain walk: the side actions cost more on purpose), the longest review m
 how often the review was shown and its share of all bot characters, and what happens at the end:
 "submit" at the review asks for a confirmation first; a bare "1" at the review and at the
 confirmation, and the review's button pressed at the confirmation, submit nothing; the payment
-link shows in the reply to the submission and in ``/status`` while the fee is due; the outbox
-holds the applicant's copy of the dossier (a document for the applicant's own chat) and an email
-receipt. Those checks are sent beside the walk and are not counted in its messages or characters.
+link shows in the reply to the submission and in ``/status`` while the fee is due; and once the
+outbox is delivered (as a bot process does it), the applicant's chat gets the copy of the dossier
+(a PDF document) and a mail server on loopback (``aiosmtpd``) receives the email receipt. Those
+checks are sent beside the walk and are not counted in its messages or characters.
 
 The exit status is 0 whatever the figures: this is a measurement; a target missed says FAIL.
 """
@@ -26,7 +27,10 @@ The exit status is 0 whatever the figures: this is a measurement; a target misse
 from __future__ import annotations
 
 import argparse
+import asyncio
+import email
 import json
+import socket
 import sys
 import tempfile
 from collections import Counter
@@ -38,22 +42,30 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from bot.delivery.applicant_notices import ApplicantNotices
+from bot.delivery.dispatcher import Dispatcher, Sender
+from bot.delivery.mail import MailSender, SmtpServer
 from conversations.application.engine import ConversationEngine
 from conversations.application.flow import Flow
 from conversations.application.machine import NavigationState
 from conversations.application.policy import Policy
 from conversations.application.review import HEADING
 from conversations.messages import Inbound, IncomingFile, Outbound
-from conversations.notices import APPLICANT_MESSAGE_TOPIC, applicant_destination
+from conversations.notices import EMAIL, Notice, applicant_destination
+from conversations.staff.desk import StaffDesk
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.migrate import upgrade
+from storage.models import OutboxMessage
 from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, SUBMIT, ManualClock
 
 CHANNEL = "bench"
 PAYMENT_URL = "https://pay.example.org/cmm"
-EMAIL_DESTINATION = "email"
+MAIL_FROM = "IMC Credentialing <credentialing@example.org>"
 
 MAX_MESSAGES_PER_FIELD = 1.2
 MAX_CHARACTERS_PER_FIELD = 400
@@ -89,9 +101,9 @@ class Figures:
     stale_button_submitted: bool | None = None
     payment_in_submission: bool | None = None
     payment_in_status: bool | None = None
-    applicant_pdf_queued: bool | None = None
-    email_receipt_queued: bool | None = None
-    queued_for_applicant: dict[str, int] = field(default_factory=dict)  # "destination topic" -> how many
+    applicant_pdf_delivered: bool | None = None
+    email_receipt_delivered: bool | None = None
+    delivered_to_applicant: dict[str, int] = field(default_factory=dict)  # "destination topic" -> how many
 
     @property
     def messages_per_field(self) -> float:
@@ -169,7 +181,7 @@ def saved_answers(content: Mapping[str, Any], flow: Flow) -> int:
 
 def walk(storage: Storage, *, realistic: bool) -> Figures:
     """A whole application by one new applicant, with the checks at its end; the figures."""
-    engine = ConversationEngine(storage, policy=Policy(payment_url=PAYMENT_URL))
+    engine = ConversationEngine(storage, policy=Policy(payment_url=PAYMENT_URL, sends_email=True))
     figures = Figures("realistic" if realistic else "plain")
     applicant = _Applicant(engine, storage, figures)
 
@@ -199,16 +211,69 @@ def walk(storage: Storage, *, realistic: bool) -> Figures:
     with storage.transaction() as tx:
         dossiers = tx.dossiers.all()
         figures.fields = saved_answers(dossiers[-1].content, engine.flow) if dossiers else 0
-        queued = tx.outbox.undelivered()
-    for_applicant = [row for row in queued if row.destination in (applicant_destination(CHANNEL), EMAIL_DESTINATION)]
-    figures.queued_for_applicant = dict(Counter(f"{row.destination} {row.topic}" for row in for_applicant))
-    figures.applicant_pdf_queued = any(
-        row.destination == applicant_destination(CHANNEL)
-        and (row.topic != APPLICANT_MESSAGE_TOPIC or {"document", "pdf"} & set(row.payload))
-        for row in for_applicant
+    chat, mailbox = asyncio.run(deliver(storage, engine.policy))
+    figures.delivered_to_applicant = dict(Counter(f"{row.destination} {row.topic}" for row in chat.rows + mailbox.sent))
+    figures.applicant_pdf_delivered = any(
+        notice.outbound.document is not None and notice.outbound.document.content.startswith(b"%PDF")
+        for notice in chat.notices
     )
-    figures.email_receipt_queued = any(row.destination == EMAIL_DESTINATION for row in for_applicant)
+    figures.email_receipt_delivered = any(": received" in str(email["Subject"]) for email in mailbox.received)
     return figures
+
+
+class _Chat:
+    """The applicant's chat as the outbox reaches it: each notice as their channel would send it."""
+
+    def __init__(self, notices: ApplicantNotices) -> None:
+        self.reader = notices
+        self.rows: list[OutboxMessage] = []
+        self.notices: list[Notice] = []
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        self.rows.append(message)
+        self.notices.append(await self.reader.read(message))
+
+
+class _Mailbox:
+    """A mail server on loopback: what it received, and the outbox messages that went to it."""
+
+    def __init__(self) -> None:
+        self.received: list[email.message.Message] = []
+        self.sent: list[OutboxMessage] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.content or b""
+        self.received.append(email.message_from_bytes(content if isinstance(content, bytes) else content.encode()))
+        return "250 OK"
+
+
+class _Recorded:
+    """An outbox sender that also keeps what it sent."""
+
+    def __init__(self, sender: MailSender, sent: list[OutboxMessage]) -> None:
+        self.sender, self.sent = sender, sent
+
+    async def deliver(self, message: OutboxMessage) -> None:
+        await self.sender.deliver(message)
+        self.sent.append(message)
+
+
+async def deliver(storage: Storage, policy: Policy) -> tuple[_Chat, _Mailbox]:
+    """Deliver the outbox to the applicant's chat and to a mail server on loopback."""
+    desk = StaffDesk(storage, policy=policy)
+    chat, mailbox = _Chat(ApplicantNotices(desk)), _Mailbox()
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = Controller(mailbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        mail = MailSender(SmtpServer.from_url(f"smtp://127.0.0.1:{port}"), MAIL_FROM, desk)
+        senders: dict[str, Sender] = {applicant_destination(CHANNEL): chat, EMAIL: _Recorded(mail, mailbox.sent)}
+        await Dispatcher(storage, senders).deliver_due()
+    finally:
+        server.stop()
+    return chat, mailbox
 
 
 def _verdict(passed: bool | None) -> str:
@@ -273,16 +338,16 @@ def rows(figures: Figures) -> list[tuple[str, str, str, str]]:
             _verdict(figures.payment_in_status),
         ),
         (
-            "dossier PDF queued for the applicant",
-            "found" if figures.applicant_pdf_queued else "not found",
-            "found",
-            _verdict(figures.applicant_pdf_queued),
+            "dossier PDF delivered to the applicant",
+            _no(figures.applicant_pdf_delivered),
+            "yes",
+            _verdict(figures.applicant_pdf_delivered),
         ),
         (
-            "email receipt queued",
-            "found" if figures.email_receipt_queued else "not found",
-            "found",
-            _verdict(figures.email_receipt_queued),
+            "email receipt received over SMTP",
+            _no(figures.email_receipt_delivered),
+            "yes",
+            _verdict(figures.email_receipt_delivered),
         ),
     ]
 
@@ -294,8 +359,8 @@ def report(figures: Figures) -> str:
     lines += [
         f"  {name:<{width}}  {value:>11}  {target:<20} {verdict}".rstrip() for name, value, target, verdict in table
     ]
-    queued = ", ".join(f"{what} ×{times}" for what, times in figures.queued_for_applicant.items()) or "nothing"
-    lines.append(f"  queued for the applicant after submission: {queued}")
+    sent = ", ".join(f"{what} ×{times}" for what, times in figures.delivered_to_applicant.items()) or "nothing"
+    lines.append(f"  delivered to the applicant after submission: {sent}")
     return "\n".join(lines)
 
 
