@@ -4,13 +4,15 @@ change, sent through the SMTP server of ``SMTP_URL``.
 The standard library's ``smtplib`` does it, in a worker thread: an email goes out now and then,
 so a blocking client kept off the event loop is all it takes, with no dependency to keep.
 ``smtp://`` speaks plain SMTP and switches to TLS when the server offers STARTTLS (refusing a
-certificate it can't verify); ``smtps://`` is TLS from the start. A failure raises, and the
+certificate it can't verify); ``smtps://`` is TLS from the start. A password is sent only over
+TLS, or to a server on this machine. A failure raises, and the
 outbox tries again later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -33,6 +35,16 @@ class SmtpServer:
     tls: bool  # TLS from the start (smtps), else STARTTLS when offered
     user: str | None = None
     password: str | None = None
+
+    @property
+    def on_this_machine(self) -> bool:
+        """A server on loopback, where a login without TLS crosses no network."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:  # a host name
+            return False
 
     @classmethod
     def from_url(cls, url: str) -> SmtpServer:
@@ -88,9 +100,16 @@ class MailSender:
             client = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
         with client:
             client.ehlo()
+            encrypted = server.tls
             if not server.tls and client.has_extn("starttls"):
                 client.starttls(context=context)
                 client.ehlo()
+                encrypted = True
             if server.user is not None:
+                if not (encrypted or server.on_this_machine):
+                    raise smtplib.SMTPException(
+                        f"{server.host} offers no TLS, so the password is not sent; "
+                        "use smtps:// or a server with STARTTLS"
+                    )
                 client.login(server.user, server.password or "")
             client.send_message(email)

@@ -176,6 +176,17 @@ async def test_a_mail_server_that_is_down_leaves_the_email_for_later(
     assert emails_queued(sqlite_storage) == []
 
 
+async def test_a_password_is_not_sent_to_a_server_elsewhere_without_tls(
+    sqlite_storage: Storage, asking: Asking, inbox: Inbox, port: int, monkeypatch: pytest.MonkeyPatch
+):
+    submitted(sqlite_storage, asking, Policy(sends_email=True))
+    monkeypatch.setattr(SmtpServer, "on_this_machine", property(lambda server: False))  # as if across a network
+    assert await dispatcher(sqlite_storage, port).deliver_due() == 0
+    [waiting] = emails_queued(sqlite_storage)
+    assert waiting.last_error is not None and "offers no TLS, so the password is not sent" in waiting.last_error
+    assert inbox.emails == []
+
+
 def test_without_smtp_nothing_is_emailed_nor_promised(sqlite_storage: Storage, asking: Asking):
     talker, reply = submitted(sqlite_storage, asking, Policy())
     desk = StaffDesk(sqlite_storage, policy=Policy())

@@ -55,3 +55,10 @@ def test_with_smtp_applicants_are_emailed_and_the_password_is_a_secret() -> None
 )
 def test_the_smtp_url_names_the_server(url: str, server: SmtpServer) -> None:
     assert SmtpServer.from_url(url) == server
+
+
+@pytest.mark.parametrize(
+    ("host", "here"), [("127.0.0.1", True), ("::1", True), ("localhost", True), ("mail.example.org", False)]
+)
+def test_a_password_without_tls_goes_only_to_this_machine(host: str, here: bool) -> None:
+    assert SmtpServer(host, 25, tls=False).on_this_machine is here
