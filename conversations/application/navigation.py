@@ -23,9 +23,9 @@ from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
 from conversations.commands import Command
 from conversations.dossier import lifecycle
-from conversations.dossier.numbers import dossier_number
+from conversations.dossier.emails import status_email
 from conversations.messages import KEEP_WORD, Outbound
-from conversations.notices import Email, email_applicant, send_copy
+from conversations.notices import email_applicant, send_copy
 from storage.files import FileStore
 from storage.models import Dossier, saved_id
 
@@ -265,13 +265,11 @@ class Navigation:
     def _handed_over(self, turn: Turn, dossier: Dossier, receipt: str, changes: Sequence[str] = ()) -> None:
         """The reply to a submission (``receipt``, then the status), and what follows it in the
         same transaction: the applicant's copy of the dossier, and the receipt by email."""
-        turn.notes.append(receipt)
+        turn.notes += [receipt, prompts.copy_and_receipt(turn.conversation.answers, self.policy)]
         send_copy(turn.tx, turn.consented_applicant, saved_id(dossier), prompts.copy_caption(dossier), changes)
-        address = turn.conversation.answers.get("email")
-        if self.policy.sends_email and address:
-            subject = lifecycle.email_subject(dossier.status, number=dossier_number(dossier))
-            body = f"{receipt}\n\n{self._submitted_status(turn).text}"
-            email = Email(address, subject, body, attach=saved_id(dossier), changes=changes)
+        body = f"{receipt}\n\n{self._submitted_status(turn).text}\n\nYour copy of the dossier as submitted is attached."
+        email = status_email(dossier, dossier.status, body, sends_email=self.policy.sends_email, copy_with=changes)
+        if email is not None:
             email_applicant(turn.tx, turn.applicant_id, email)
 
     def _ask_keep_or_change(self, turn: Turn, step: Step) -> None:

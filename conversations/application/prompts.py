@@ -342,7 +342,6 @@ def resubmitted(dossier: Dossier, changed: Sequence[str], answers: Mapping[str, 
         [
             f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
             f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}",
-            *_copy_and_receipt(answers, policy),
         ]
     )
 
@@ -356,15 +355,15 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> s
         "What happens next:",
         f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and in "
         "/status until it is paid.",
-        f"   Once IMC's support team confirms the payment, you hear of it {_where_told(answers, policy)}.",
+        f"   Once IMC's support team confirms the payment, you hear of it {_heard(policy, answers.get('email'))}.",
         "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
         "experience; they may contact you too.",
     ]
     if fee.review_weeks:
         low, high = fee.review_weeks
         lines.append(f"   For your training center type this takes about {low}–{high} weeks.")
-    lines.append(f"3. Decision: you hear the result {_where_told(answers, policy)}.")
-    return "\n".join(lines + _copy_and_receipt(answers, policy))
+    lines.append(f"3. Decision: you hear the result {_heard(policy, answers.get('email'))}.")
+    return "\n".join(lines)
 
 
 def copy_caption(dossier: Dossier) -> str:
@@ -375,17 +374,19 @@ def copy_caption(dossier: Dossier) -> str:
     )
 
 
-def _copy_and_receipt(answers: Mapping[str, Any], policy: Policy) -> list[str]:
-    """What follows a submission besides the reply: the PDF, and the receipt by email."""
-    lines = ["", "Your copy of the dossier as submitted, a PDF, follows."]
+def copy_and_receipt(answers: Mapping[str, Any], policy: Policy) -> str:
+    """Said in the chat after a submission's receipt: what follows it, the PDF and the email."""
+    lines = ["Your copy of the dossier as submitted, a PDF, follows."]
     if policy.sends_email:
         lines.append(f"This receipt is also emailed to {answers.get('email')}.")
-    return lines
+    return "\n".join(lines)
 
 
-def _heard(policy: Policy) -> str:
+def _heard(policy: Policy, address: str | None = None) -> str:
     """Where the applicant hears of a change: the chat, and email when IMC sends it."""
-    return "here and by email" if policy.sends_email else "here"
+    if not policy.sends_email:
+        return "here"
+    return f"here and by email to {address}" if address else "here and by email"
 
 
 def you_are_welcome(policy: Policy) -> str:
@@ -393,10 +394,6 @@ def you_are_welcome(policy: Policy) -> str:
         f"You're welcome! There is nothing more to do for now: you will hear {_heard(policy)} when anything "
         "changes (/status shows where your application stands)."
     )
-
-
-def _where_told(answers: Mapping[str, Any], policy: Policy) -> str:
-    return f"here and by email to {answers.get('email')}" if policy.sends_email else "here"
 
 
 def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:

@@ -117,9 +117,16 @@ def advance(status: str, action: str) -> str:
 
 
 def applicant_message(
-    status: str, *, number: str, note: str = "", weeks: Sequence[int] | None = None, requested: Sequence[str] = ()
+    status: str,
+    *,
+    number: str,
+    note: str = "",
+    weeks: Sequence[int] | None = None,
+    requested: Sequence[str] = (),
+    by_email: bool = False,
 ) -> str:
-    """What the applicant is told when their dossier reaches ``status``, in plain words."""
+    """What the applicant is told when their dossier reaches ``status``, in plain words (in their
+    chat, or ``by_email``: the questions asked again are then not just below)."""
     said_by_staff = f"\nNote from IMC: {note}" if note else ""
     if status == DossierStatus.IN_REVIEW:
         window = f" The review takes about {weeks[0]}–{weeks[1]} weeks from submission." if weeks else ""
@@ -131,7 +138,12 @@ def applicant_message(
         asked = "\n".join(f"  • {label}" for label in requested)
         return (
             f"IMC needs more information on your application {number}:\n{asked}{said_by_staff}\n"
-            "Only these answers are open; everything else stays as submitted. Answer below, then resubmit."
+            "Only these answers are open; everything else stays as submitted. "
+            + (
+                "Please answer them in your chat with IMC's application assistant, then resubmit."
+                if by_email
+                else "Answer below, then resubmit."
+            )
         )
     if status == DossierStatus.APPROVED:
         return (

@@ -24,6 +24,7 @@ from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
 from conversations.application.summary import flatten, frozen_quote
 from conversations.dossier import lifecycle
+from conversations.dossier.emails import status_email
 from conversations.dossier.numbers import applicant_id_in, dossier_number, pdf_name
 from conversations.messages import Document, Outbound
 from conversations.notices import Email, tell_applicant
@@ -254,19 +255,17 @@ class StaffDesk:
             tx.applicants.save_draft(
                 saved_id(applicant), state=steps[0].key, answers=answers, context=conversation.context
             )
-            text = lifecycle.applicant_message(
-                status,
-                number=dossier_number(dossier),
-                note=note,
-                requested=[f"{step.group} · {step.field.label}" for step in steps],
-            )
+            requested = [f"{step.group} · {step.field.label}" for step in steps]
+            number = dossier_number(dossier)
+            text = lifecycle.applicant_message(status, number=number, note=note, requested=requested)
+            emailed = lifecycle.applicant_message(status, number=number, note=note, requested=requested, by_email=True)
             self._tell(
                 tx,
                 applicant,
                 Outbound(
                     f"{text}\n\n{question.text}", question.choices, question.expects_file, steps[0].key, question.form
                 ),
-                self._email(dossier, status, text),
+                self._email(dossier, status, emailed),
             )
             return dossier
 
@@ -310,12 +309,7 @@ class StaffDesk:
             tell_applicant(tx, applicant, outbound, email)
 
     def _email(self, dossier: Dossier, status: str, text: str) -> Email | None:
-        """The email telling of ``status`` (or ``paid``) in the words of the chat notice, to the
-        address the dossier gives; None when the bot sends no email."""
-        address = dossier.content.get("applicant", {}).get("email")
-        if not (self.policy.sends_email and address):
-            return None
-        return Email(address, lifecycle.email_subject(status, number=dossier_number(dossier)), text)
+        return status_email(dossier, status, text, sends_email=self.policy.sends_email)
 
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
         """The newest version of the application ``reference`` names; with ``version`` (from a

@@ -116,6 +116,8 @@ async def test_the_receipt_and_each_status_change_are_emailed(
     text = body.get_content()
     assert "✓ Submitted. Your dossier CMM-000001 (version 1) was received" in text
     assert "Application fee: 598 USD is due. Pay online: https://pay.example.org/cmm" in text
+    assert "Your copy of the dossier as submitted is attached." in text
+    assert "follows" not in text and "also emailed" not in text  # the chat's words, not the email's
     assert text.rstrip().endswith(EMAIL_FOOTER)
     assert receipt["Message-ID"].endswith("@example.org>")
     [pdf] = list(receipt.iter_attachments())
@@ -144,6 +146,9 @@ async def test_the_receipt_and_each_status_change_are_emailed(
         "fee received",
         "approved",
     ]
+    asked = inbox.emails[2].get_body(("plain",))
+    assert asked is not None and "answer them in your chat with IMC's application assistant" in asked.get_content()
+    assert "Answer below" not in asked.get_content()
     [version_2] = list(inbox.emails[3].iter_attachments())
     with sqlite_storage.transaction() as tx:
         latest = tx.dossiers.latest(1)
