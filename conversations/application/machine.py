@@ -33,7 +33,7 @@ from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
-from conversations.application.summary import issues
+from conversations.application.summary import ineligibility, issues
 
 
 class NavigationState(StrEnum):
@@ -107,6 +107,12 @@ class Conversation:
         """``Flow.first_waiting`` for this draft."""
         return self.flow.first_waiting(
             self.answers, today=self.today, policy=self.policy, start=start, stop=stop, reopened=reopened
+        )
+
+    def problems(self, step: Step) -> list[str]:
+        """The eligibility rules the saved answer to ``step`` breaks (it is kept all the same)."""
+        return ineligibility(
+            self.flow, step, self.answers.get(step.key), self.answers, today=self.today, policy=self.policy
         )
 
     @property

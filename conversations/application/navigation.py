@@ -18,7 +18,7 @@ from conversations.application.forms import form_steps
 from conversations.application.machine import Conversation, KeepOrChange, NavigationState
 from conversations.application.policy import Policy
 from conversations.application.side_menu import list_name
-from conversations.application.summary import dossier_content, flatten, ineligibility, section_steps, summary
+from conversations.application.summary import dossier_content, flatten, section_steps, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn
 from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
 from conversations.commands import Command
@@ -288,10 +288,7 @@ class Navigation:
         """Whether the answer the keep-or-change choice is about still breaks a rule."""
         conversation = turn.conversation
         step = self._kept_step(turn)
-        value = conversation.answers.get(step.key)
-        return bool(
-            ineligibility(self.flow, step, value, conversation.answers, today=conversation.today, policy=self.policy)
-        )
+        return bool(conversation.problems(step))
 
     def _keep_or_change_question(self, turn: Turn) -> Outbound:
         return prompts.keep_or_change(turn.conversation, self._kept_step(turn))
@@ -304,7 +301,8 @@ class Navigation:
             self._keep_kept(turn)
 
     def _change_kept(self, turn: Turn) -> None:
-        """Ask the question again, its answer offered to keep, as /back does."""
+        """Back at the question the choice was about: asked again, its answer offered to keep, as
+        /back does."""
         conversation = turn.conversation
         conversation.jump_to(self._kept_step(turn).key)
         conversation.keep_or_change = None
@@ -315,9 +313,7 @@ class Navigation:
 
     def _carry_on(self, turn: Turn) -> None:
         """Go on from the question the choice was about, where its answer would have led."""
-        conversation = turn.conversation
-        conversation.jump_to(self._kept_step(turn).key)
-        conversation.keep_or_change = None
+        self._change_kept(turn)
         self.advance(turn)
 
     def _start(self, turn: Turn, _argument: str) -> None:

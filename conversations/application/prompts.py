@@ -13,7 +13,7 @@ from conversations.application.flow import Flow
 from conversations.application.machine import Conversation, NavigationState
 from conversations.application.parsing import expectation, show
 from conversations.application.policy import Policy
-from conversations.application.summary import completion, frozen_quote, ineligibility, issues, quote
+from conversations.application.summary import Issue, completion, frozen_quote, issues, kept_ineligible, quote
 from conversations.application.validators import YES_NO, Option
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number, pdf_name
@@ -125,18 +125,10 @@ def saved(label: str, shown: str, note: str = "", *, met: Sequence[str] = ()) ->
     return f"✓ {label}: {shown}" + (f" {note}" if note else "") + (f" — {'; '.join(met)}" if met else "")
 
 
-def kept_ineligible(label: str, shown: str, problems: Sequence[str], note: str = "") -> str:
-    """The line for a saved answer that breaks eligibility rules: ⚠, and why."""
-    return f"⚠ {label}: {shown}" + (f" {note}" if note else "") + f" — {' '.join(problems)}"
-
-
 def answer_line(conversation: Conversation, step: Step, note: str = "") -> str:
     """The line for the saved answer to ``step``: ✓, or ⚠ and why when it breaks a rule."""
-    value = conversation.answers[step.key]
-    shown = show(step.field, value)
-    problems = ineligibility(
-        conversation.flow, step, value, conversation.answers, today=conversation.today, policy=conversation.policy
-    )
+    shown = show(step.field, conversation.answers[step.key])
+    problems = conversation.problems(step)
     return (
         kept_ineligible(step.field.label, shown, problems, note) if problems else saved(step.field.label, shown, note)
     )
@@ -213,13 +205,14 @@ def help_text(conversation: Conversation) -> str:
     return "\n".join(lines)
 
 
+def issue_line(issue: Issue) -> str:
+    """A line of what stops submission, e.g. • Training · Training hours: why."""
+    return f"• {issue.step.group} · {issue.step.field.label}: {issue.message}"
+
+
 def _issue_lines(conversation: Conversation, *, missing: bool = True) -> list[str]:
     found = issues(conversation.flow, conversation.answers, today=conversation.today, policy=conversation.policy)
-    return [
-        f"• {issue.step.group} · {issue.step.field.label}: {issue.message}"
-        for issue in found
-        if missing or not issue.missing
-    ]
+    return [issue_line(issue) for issue in found if missing or not issue.missing]
 
 
 def no_such_section(wanted: str, flow: Flow) -> str:

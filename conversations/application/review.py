@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from conversations.application import prompts
 from conversations.application.fields import Kind, Repeated, Section, Step
 from conversations.application.machine import Conversation
 from conversations.application.parsing import show
 from conversations.application.summary import Issue, issues, quote
 from conversations.application.validators import Option
-from conversations.messages import Choice, Outbound
+from conversations.messages import Outbound
 
 REVIEW_OPTIONS = (
     Option("submit", "Submit the application", ("submit", "send", "send it", "submit it", "resubmit")),
@@ -28,10 +29,6 @@ DETAILS = "Every answer: /summary (or one section, e.g. /summary Training)."
 SHOW_AGAIN = "(/start shows the review again)"
 # Blockers listed in the review; /status lists them all.
 _MOST_BLOCKERS = 8
-
-
-def _choose(lines: Sequence[str], options: Sequence[Option]) -> Outbound:
-    return Outbound("\n".join(lines), tuple(Choice(option.value, option.label) for option in options))
 
 
 def _options(conversation: Conversation, blockers: Sequence[Issue]) -> tuple[Option, ...]:
@@ -50,7 +47,7 @@ def _must_change(blockers: Sequence[Issue]) -> str:
 
 
 def _blocker_lines(blockers: Sequence[Issue]) -> list[str]:
-    lines = [f"• {issue.step.group} · {issue.step.field.label}: {issue.message}" for issue in blockers]
+    lines = [prompts.issue_line(issue) for issue in blockers]
     if len(lines) > _MOST_BLOCKERS:
         lines = [*lines[:_MOST_BLOCKERS], f"• and {len(lines) - _MOST_BLOCKERS} more (/status lists them all)"]
     return lines
@@ -103,7 +100,7 @@ def review(conversation: Conversation) -> Outbound:
     lines += [section_line(section, steps, answers, blockers) for section in flow.sections]
     lines += [DETAILS, "", *quote(answers, conversation.policy).lines(), ""]
     lines.append("Edit an answer to submit." if blockers else "Submit, or edit an answer first.")
-    return _choose(lines, _options(conversation, blockers))
+    return prompts.choose("\n".join(lines), _options(conversation, blockers))
 
 
 def _reopened_review(conversation: Conversation, blockers: Sequence[Issue]) -> Outbound:
@@ -115,7 +112,7 @@ def _reopened_review(conversation: Conversation, blockers: Sequence[Issue]) -> O
         step = flow.step(key)
         lines.append(f"  {step.group} · {step.field.label}: {show(step.field, answers.get(key))}")
     lines += ["", "Change one of them first." if blockers else "Resubmit, or change one of them first."]
-    return _choose(lines, _options(conversation, blockers))
+    return prompts.choose("\n".join(lines), _options(conversation, blockers))
 
 
 def review_again(conversation: Conversation) -> Outbound:
@@ -127,4 +124,4 @@ def review_again(conversation: Conversation) -> Outbound:
         text = f"Resubmit, or change one of the answers IMC asked about {SHOW_AGAIN}."
     else:
         text = f"Your application is ready: submit it, or edit an answer first {SHOW_AGAIN}."
-    return _choose([text], _options(conversation, blockers))
+    return prompts.choose(text, _options(conversation, blockers))

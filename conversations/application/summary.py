@@ -124,6 +124,11 @@ def quote(answers: Mapping[str, Any], policy: Policy) -> Quote:
     )
 
 
+def kept_ineligible(label: str, shown: str, problems: Sequence[str], note: str = "") -> str:
+    """The line for a saved answer that breaks eligibility rules: ⚠, and why."""
+    return f"⚠ {label}: {shown}" + (f" {note}" if note else "") + f" — {' '.join(problems)}"
+
+
 def section_steps(flow: Flow, answers: Mapping[str, Any], within: str, *, today: dt.date, policy: Policy) -> list[Step]:
     """The questions that apply in the sections or references whose title starts with ``within``
     ("training", "reference 2")."""
@@ -156,11 +161,11 @@ def summary(
             group = step.group
             heading = f"{step.section.title} · {group}" if step.repeat else group
             lines.append(f"\n{heading}")
-        line = f"{step.field.label}: {show(step.field, answers[step.key])}"
+        label, shown = step.field.label, show(step.field, answers[step.key])
         problems = (
             ineligibility(flow, step, answers[step.key], answers, today=today, policy=policy) if flag_ineligible else []
         )
-        lines.append(f"  ⚠ {line} — {' '.join(problems)}" if problems else f"  {line}")
+        lines.append(f"  {kept_ineligible(label, shown, problems)}" if problems else f"  {label}: {shown}")
     return "\n".join(lines).strip() or "Nothing answered yet."
 
 
