@@ -242,11 +242,11 @@ class ConversationEngine:
             return
         try:
             consent = choice(text, YES_NO)
-        except Invalid as error:
-            if turn.tx.inbox.heard_from(
-                turn.inbound.channel, turn.inbound.user_id
-            ):  # a greeting gets the welcome alone
-                turn.notes.append(str(error))
+        except Invalid:
+            # The first message (a greeting, most often) gets the welcome alone; later ones hear
+            # how to answer (a number is no answer here, see above).
+            if turn.tx.inbox.heard_from(turn.inbound.channel, turn.inbound.user_id):
+                turn.notes.append(prompts.final_choice(YES_NO))
             return
         if consent == "no":
             turn.notes.append(prompts.NO_CONSENT)
