@@ -217,7 +217,7 @@ def walk(storage: Storage, *, realistic: bool) -> Figures:
         notice.outbound.document is not None and notice.outbound.document.content.startswith(b"%PDF")
         for notice in chat.notices
     )
-    figures.email_receipt_delivered = any(": received" in str(email["Subject"]) for email in mailbox.received)
+    figures.email_receipt_delivered = any(": received" in str(received["Subject"]) for received in mailbox.received)
     return figures
 
 

@@ -125,7 +125,7 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=64, index=True)
     # Who receives it (``conversations.notices`` names them): "staff:slack", "staff:telegram",
-    # "staff:folder", "support:<channel>" or "applicant:<channel>".
+    # "staff:folder", "support:<channel>", "applicant:<channel>" or "email".
     destination: str = Field(
         default="staff:folder", max_length=32, index=True, sa_column_kwargs={"server_default": "staff:folder"}
     )

@@ -13,6 +13,8 @@ from storage.models import OutboxMessage
 
 
 class ApplicantNotices:
+    """Reads the outbox messages of ``applicant:<channel>`` for that channel's sender."""
+
     def __init__(self, desk: StaffDesk) -> None:
         self.desk = desk
 
