@@ -431,8 +431,14 @@ class Navigation:
         conversation.jump_to(key)
 
     def _status(self, turn: Turn, _argument: str) -> None:
-        if turn.conversation.state != NavigationState.SUBMITTED:  # when submitted, the question shows the status
-            turn.notes.append(prompts.draft_status(turn.conversation))
+        conversation = turn.conversation
+        if conversation.state == NavigationState.SUBMITTED:  # the question shows the status
+            return
+        if conversation.reopened:  # submitted, and IMC asks for information: the dossier's status
+            status = self._submitted_status(turn).text
+            turn.notes.append(f"{status}\n{prompts.reopened_status(conversation)}")
+        else:
+            turn.notes.append(prompts.draft_status(conversation))
 
     def _faq(self, turn: Turn, argument: str) -> None:
         turn.extra += self.asking.faq_command(turn.tx, turn.applicant_id, argument, turn.looked_up)

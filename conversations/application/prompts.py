@@ -215,6 +215,14 @@ def _issue_lines(conversation: Conversation, *, missing: bool = True) -> list[st
     return [issue_line(issue) for issue in found if missing or not issue.missing]
 
 
+def reopened_status(conversation: Conversation) -> str:
+    """What is open while IMC asks for information, and where the applicant is."""
+    flow, step = conversation.flow, conversation.step
+    asked = ", ".join(f"{flow.step(key).group} · {flow.step(key).field.label}" for key in conversation.reopened)
+    where = f" You are at {step.group} · {step.field.label}." if step else ""
+    return f"Open for your answer: {asked}.{where} Answer them, then resubmit."
+
+
 def no_such_section(wanted: str, flow: Flow) -> str:
     titles = ", ".join(section.title for section in flow.sections)
     return f"There is no section called “{wanted}”. Try one of: {titles}, or a reference, e.g. /summary Reference 2."

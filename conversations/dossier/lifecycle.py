@@ -148,7 +148,7 @@ def applicant_message(
     if status == DossierStatus.APPROVED:
         return (
             f"Congratulations! Your application {number} is approved: you are a Certified Master Mentor. "
-            "As a paid member your badges appear on your IMC Mentor Profile. "
+            "If you are a paying member of IMC, your badges appear on your IMC Mentor Profile. "
             "The credential is valid for 2 years from issue; renewing it needs 5 mentoring supervision "
             f"sessions a year.{said_by_staff}"
         )

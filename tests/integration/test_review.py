@@ -88,3 +88,16 @@ def test_a_reopened_dossier_lists_only_the_reopened_answers(at_review: Talker, s
         "Resubmit, or change one of them first.",
     ]
     assert [choice.label for choice in at_review.last.choices] == ["Resubmit the application", "Edit an answer"]
+
+
+def test_status_while_imc_asks_for_information_shows_the_dossier_and_what_is_open(
+    at_review: Talker, sqlite_storage: Storage
+):
+    at_review.submit()
+    desk = StaffDesk(sqlite_storage, policy=Policy())
+    desk.start_review(1, actor="staff:ana")
+    desk.request_information(1, ["training hours", "email"], actor="staff:ana", note="Please check the hours.")
+    status = at_review.say("/status")
+    assert "Your application CMM-000001 (version 1) is" in status and "Please check the hours." in status
+    assert "draft" not in status
+    assert "Open for your answer: About you · Email, Training · Training hours. You are at About you · Email." in status
