@@ -227,6 +227,8 @@ class ConversationEngine:
     def _before_consent(self, turn: Turn) -> None:
         text = turn.inbound.text
         command = parse_command(text)
+        first = not turn.tx.inbox.heard_from(turn.inbound.channel, turn.inbound.user_id)
+        turn.show_whole = first or (command is not None and command.name == "start")  # the welcome, not every time
         if command is not None and command.name == "faq":
             turn.extra += self.asking.faq_command(turn.tx, None, command.argument, turn.looked_up)
             return
@@ -245,8 +247,8 @@ class ConversationEngine:
         except Invalid:
             # The first message (a greeting, most often) gets the welcome alone; later ones hear
             # how to answer (a number is no answer here, see above).
-            if turn.tx.inbox.heard_from(turn.inbound.channel, turn.inbound.user_id):
-                turn.notes.append(prompts.final_choice(YES_NO))
+            if not first:
+                turn.notes.append(prompts.CONSENT_FIRST)
             return
         if consent == "no":
             turn.notes.append(prompts.NO_CONSENT)
@@ -318,7 +320,7 @@ class ConversationEngine:
 
     def _question(self, turn: Turn) -> Outbound:
         if turn.applicant is None:  # before consent
-            question = prompts.question(turn.conversation, self.flow.steps[0])
+            question = prompts.question(turn.conversation, self.flow.steps[0], introduce=turn.show_whole)
         else:
             question = self.nav.question(turn)
         return replace(question, question=turn.conversation.list_name) if question.choices else question

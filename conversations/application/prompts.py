@@ -38,6 +38,7 @@ COMMANDS = (
     ("/start_reminders", "reminders again"),
 )
 
+CONSENT_FIRST = "To begin, please answer the question below with yes or no (/start shows the welcome again)."
 NO_CONSENT = (
     "Understood. Nothing has been stored. Without that consent the application can't go ahead here; "
     "if you change your mind, send any message to start again."
@@ -174,9 +175,10 @@ def progress(conversation: Conversation, step: Step) -> str:
     return f"Section {step.section_number} of {total} · {step.section.title} · {done(conversation)}"
 
 
-def question(conversation: Conversation, step: Step) -> Outbound:
+def question(conversation: Conversation, step: Step, *, introduce: bool = True) -> Outbound:
+    """The question of ``step``, after its introduction if it has one and ``introduce``."""
     field = step.field
-    introduction = introductions.introduction(conversation.flow, step, conversation.answers)
+    introduction = introductions.introduction(conversation.flow, step, conversation.answers) if introduce else ""
     lines = [f"{introduction}\n"] if introduction else []
     lines.append(progress(conversation, step))
     if step.repeat is not None:

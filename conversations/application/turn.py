@@ -55,7 +55,7 @@ class Turn:
     extra: list[Outbound] = field(default_factory=list)  # messages before the reply (e.g. an answer)
     outcome: Withdrawn | FormRefused | None = None  # None: the conversation goes on
     began_in: str = ""  # the conversation's state when the message came
-    show_whole: bool = False  # /start: the review is shown whole, not just its choice
+    show_whole: bool = False  # the question is shown whole: the review, the welcome (on /start, or first)
     ask_again: bool = True  # False: the reply does not ask the question again (the turn's messages say all)
 
     @property

@@ -28,8 +28,8 @@ def typed(engine: ConversationEngine, lines: list[str]) -> str:
 @pytest.mark.parametrize(
     ("symbol", "says"),
     [
-        ("²", "isn't one of the answers offered"),
-        ("①", "isn't one of the answers offered"),
+        ("²", "please answer the question below with yes or no"),
+        ("①", "please answer the question below with yes or no"),
         ("1" * 5000, "I can't use a message of 5,000 characters"),
     ],
 )

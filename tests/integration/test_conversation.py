@@ -6,6 +6,7 @@ import re
 
 from sqlmodel import Session, col, select
 
+from conversations.application import prompts
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
 from conversations.messages import IncomingFile
@@ -105,7 +106,9 @@ def test_complete_application_with_bad_input_of_every_kind(engine: ConversationE
 def test_a_greeting_gets_the_welcome_alone_and_a_second_one_what_is_expected(engine: ConversationEngine):
     talker = Talker(engine)
     assert talker.say("hi").startswith("Welcome to the IMC Certified Master Mentor (CMM) application.")
-    assert talker.say("hello again").startswith("Please press a button, or type “yes” or “no”")
+    again = talker.say("hello again")
+    assert again.startswith(prompts.CONSENT_FIRST) and "Welcome" not in again  # the welcome once
+    assert talker.say("/start").startswith("Welcome to the IMC Certified Master Mentor (CMM) application.")
 
 
 def test_consent_no_stores_nothing(engine: ConversationEngine, sqlite_storage: Storage):
