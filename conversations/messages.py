@@ -78,7 +78,8 @@ class Outbound:
 
     ``question`` names the question the buttons belong to; a channel sends it back as
     ``Inbound.choice_for`` so a button pressed under an old question is not taken for an answer
-    to the current one.
+    to the current one. ``final`` choices can't be undone (submit, withdraw): they are made by a
+    button or their words, never by a typed number, so a terminal lists them without numbers.
     """
 
     text: str
@@ -87,6 +88,7 @@ class Outbound:
     question: str = ""
     form: FormOffer | None = None
     document: Document | None = None
+    final: bool = False
 
 
 def outbound_to_dict(outbound: Outbound) -> dict:
@@ -104,4 +106,5 @@ def outbound_from_dict(data: dict) -> Outbound:
         expects_file=data.get("expects_file", False),
         question=data.get("question", ""),
         form=FormOffer(**form) if form else None,
+        final=data.get("final", False),
     )

@@ -240,7 +240,7 @@ class ConversationEngine:
         if turn.inbound.choice_for is None and choice_number(text.strip(), len(YES_NO)) is not None:
             # A typed number may be meant for a list shown since (the FAQ topics), which is not kept
             # before consent: consent is given by its button or its words.
-            turn.notes.append(prompts.final_choice(YES_NO))
+            turn.notes.append(prompts.final_choice(YES_NO, number=True))
             return
         try:
             consent = choice(text, YES_NO)

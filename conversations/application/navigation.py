@@ -215,7 +215,7 @@ class Navigation:
             return inbound.text
         picked = exact_choice(inbound.text, options)
         if picked is None:
-            turn.notes.append(prompts.final_choice(options))
+            turn.notes.append(prompts.final_choice(options, number=inbound.text.strip().isdecimal()))
         return picked
 
     def _review_choice(self, turn: Turn) -> None:
@@ -481,12 +481,10 @@ class Navigation:
 
     def _confirm(self, turn: Turn) -> None:
         conversation = turn.conversation
-        try:
-            confirmed = choice(turn.inbound.text, YES_NO) == "yes"
-        except Invalid as error:
-            turn.notes.append(str(error))
+        picked = self._final_choice(turn, YES_NO)
+        if picked is None:
             return
-        if not confirmed:
+        if picked == "no":
             turn.notes.append("Nothing was changed.")
             self._return(turn)
         elif conversation.state == NavigationState.CONFIRM_CANCEL:

@@ -282,17 +282,18 @@ def edit_field_menu(conversation: Conversation) -> Outbound:
 
 def confirmation(conversation: Conversation) -> Outbound:
     """The yes-or-no question of the confirmation the conversation is at (cancel or restart)."""
-    return choose(CONFIRMATIONS[conversation.state], YES_NO)
+    return replace(choose(CONFIRMATIONS[conversation.state], YES_NO), final=True)
 
 
 def frozen(what: str) -> str:
     return f"Your application is submitted and frozen, so {what}. {_FROZEN_HOW}"
 
 
-def final_choice(options: Sequence[Option]) -> str:
-    """Said when a choice that can't be undone was not made by its button or its words."""
+def final_choice(options: Sequence[Option], *, number: bool) -> str:
+    """Said when a choice that can't be undone was not made by its button or its words (``number``:
+    a number was typed)."""
     words = " or ".join(f"“{option.label.lower()}”" for option in options)
-    return f"Please press a button, or type {words} (a number alone is not enough here)."
+    return f"Please press a button, or type {words}" + (" (a number alone is not enough here)." if number else ".")
 
 
 def submit_confirmation(conversation: Conversation) -> Outbound:
@@ -310,7 +311,7 @@ def submit_confirmation(conversation: Conversation) -> Outbound:
             "changed here (IMC can reopen them if it needs more information).\n"
             f"The application fee of {fee} USD ({member}) will then be due."
         )
-    return choose(text, SUBMIT_OPTIONS)
+    return replace(choose(text, SUBMIT_OPTIONS), final=True)
 
 
 def find_answered_step(conversation: Conversation, wanted: str) -> Step | None:

@@ -12,7 +12,7 @@ import pytest
 from bot.channels.console.applicant import ConsoleChannel, Unreadable, read_file
 from conversations.application.engine import ConversationEngine
 from storage.unit_of_work import Storage
-from tests.conftest import APPLICANT_ANSWERS, PDF, TRAINING_ANSWERS, stored_draft
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, PDF, TRAINING_ANSWERS, stored_draft
 
 UP_TO_EVIDENCE = ["yes", *APPLICANT_ANSWERS[1:], *TRAINING_ANSWERS[:-1]]
 
@@ -140,3 +140,16 @@ def test_keep_is_listed_by_its_word_not_a_number(engine: ConversationEngine, sql
     out = typed(engine, [*APPLICANT_ANSWERS, "/back", "1"])
     assert "  1. Yes\n  2. No\n  keep: Keep the saved answer" in out
     assert stored_draft(sqlite_storage, "local", "console").answers["is_member"] == "yes"
+
+
+def test_in_the_terminal_two_stray_numbers_never_submit(engine: ConversationEngine, sqlite_storage: Storage, tmp_path):
+    certificate = tmp_path / "certificate.pdf"
+    certificate.write_bytes(PDF)
+    answers = [str(certificate) if isinstance(answer, bytes) else answer for answer in FULL_APPLICATION]
+    out = typed(engine, [*answers, "1", "1"])  # the review's Submit by its number, then "1" at the confirmation
+    confirmation = out[out.index("Submit your application now?") :]
+    assert "  Type “submit now” or “not yet”." in confirmation and "  1. Submit now" not in confirmation
+    assert confirmation.rstrip().endswith("Type “submit now” or “not yet”.")
+    assert "a number alone is not enough here" in confirmation
+    assert stored_draft(sqlite_storage, "local", "console").state == "confirm_submit"
+    assert "✓ Submitted." in typed(engine, ["submit now"])

@@ -44,8 +44,9 @@ def _is_path(line: str) -> bool:
 
 
 def numbered(outbound: Outbound) -> list[Choice]:
-    """The choices the terminal lists by number (1, 2, ...): all but "keep", listed by its word."""
-    return [listed for listed in outbound.choices if listed != KEEP]
+    """The choices the terminal lists by number (1, 2, ...): all but "keep", listed by its word,
+    and none of a final choice, which is typed in words."""
+    return [] if outbound.final else [listed for listed in outbound.choices if listed != KEEP]
 
 
 class ConsoleChannel:
@@ -113,6 +114,8 @@ class ConsoleChannel:
     def _render(self, outbound: Outbound) -> None:
         lines = [outbound.text]
         lines.extend(f"  {number}. {listed.label}" for number, listed in enumerate(numbered(outbound), start=1))
+        if outbound.final:
+            lines.append("  Type " + " or ".join(f"“{listed.label.lower()}”" for listed in outbound.choices) + ".")
         if KEEP in outbound.choices:
             lines.append(f"  {KEEP_WORD}: {KEEP.label}")
         if outbound.expects_file:
