@@ -56,13 +56,14 @@ _TYPICAL: dict[str, tuple[str, ...]] = {
     "person name": ("Maria Gonzalez", "Zoë O'Brien-Núñez", "Dr. Amal Haddad", "مريم"),
     "email": ("maria@example.org", "Maria@EXAMPLE.ORG", "zoë@exämple.org", "m" * 64 + "@example.org"),
     "postal address": ("12 Harbour Road, Dublin D02 X285, Ireland", "Hauptstraße 5\n10115 Berlin\nGermany"),
+    "title": ("Global Mentoring Academy", "Foundations of Professional Mentoring", "Level 2 – Mentoring", "Zoe\u0308"),
     "text": ("Global Mentoring Academy", "12 Harbour Road, Dublin D02 X285, Ireland", "IMC-104233", "Zoe\u0308"),
     "choice": ("1", "4", "hybrid", "self paced", "In person", "Online (live)"),
     "number": ("52.5", "50", "1,200", "52,5", "40 hours", "2000"),
     "date": ("2024-03-01", "1 March 2024", "March 1 2024", "03/04/2024", "31 December 2100", "0001-01-01"),
     "whole number": ("12", "1,200", "10000", "0"),
 }
-_TEXT_LENGTHS = {"person name": 120, "postal address": 500, "text": 500, "email": 254}
+_TEXT_LENGTHS = {"person name": 120, "postal address": 500, "title": 200, "text": 500, "email": 254}
 
 
 def _anything(max_size: int) -> st.SearchStrategy[str]:

@@ -13,7 +13,7 @@ from conversations.application import eligibility as e
 from conversations.application.fields import Field, Kind, Repeated, Section, Step
 from conversations.application.policy import ACCREDITED, ENDORSED, NON_ACCREDITED, Policy
 from conversations.application.scope import Scope, reference_key
-from conversations.application.validators import YES_NO, Option, person_name, postal_address
+from conversations.application.validators import YES_NO, Option, person_name, postal_address, title
 
 CONSENT = "consent"
 
@@ -116,6 +116,7 @@ TRAINING = Section(
             "Training center",
             "Which training center delivered your mentoring training?",
             example="Global Mentoring Academy",
+            validator=title,
             headline=True,
         ),
         Field("center_type", Kind.CHOICE, "Center type", "What kind of center is it?", options=CENTER_TYPES),
@@ -125,6 +126,7 @@ TRAINING = Section(
             "Program",
             "What is the name of the mentor training program?",
             example="Foundations of Professional Mentoring",
+            validator=title,
         ),
         Field(
             "training_hours",

@@ -50,7 +50,7 @@ def _answered_by_the_status(turn: Turn) -> None:
     is only answered kindly."""
     inbound = turn.inbound
     if inbound.file is None and exact_choice(inbound.text, (prompts.COURTESY,)):
-        turn.notes.append(prompts.you_are_welcome(turn.conversation.policy))
+        turn.notes.append(prompts.nothing_to_do(turn.conversation.policy))
         turn.ask_again = False
     elif inbound.file is not None or inbound.text.strip():
         turn.notes.append(prompts.frozen("answers can't be changed here"))

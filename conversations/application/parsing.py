@@ -95,7 +95,10 @@ def expectation(field: Field, policy: Policy) -> str:
         case Kind.WHOLE_NUMBER:
             return f"A whole number, e.g. {field.example}."
         case Kind.CHOICE | Kind.YES_NO:
-            return "One of the answers below: press its button, type its number, or type the answer in your words."
+            return (
+                "One of the answers below: choose it (its button, or its number in the terminal), "
+                "or type the answer in your words."
+            )
         case Kind.FILE:
             return f"A PDF, JPEG or PNG file of at most {v.megabytes(policy.max_file_bytes)}."
     raise AssertionError(f"no expectation for {field.kind}")

@@ -185,8 +185,11 @@ def question(conversation: Conversation, step: Step, *, introduce: bool = True) 
         lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
     lines.append(f"{field.prompt} (e.g. {DATE_EXAMPLE})" if field.kind is Kind.DATE else field.prompt)
     if step.key in conversation.answers and field.revisable:
-        lines.append(f"Saved answer: {show(field, conversation.answers[step.key])} (send {KEEP_WORD} to keep it)")
-    if field.optional:
+        saved_now = show(field, conversation.answers[step.key])
+        problems = conversation.problems(step)
+        flagged = kept_ineligible("Saved answer", saved_now, problems) if problems else f"Saved answer: {saved_now}"
+        lines.append(f"{flagged} (send {KEEP_WORD} to keep it)")
+    if field.optional and "/skip" not in field.prompt:
         lines.append("This one is optional: send /skip to leave it out.")
     choices = [Choice(option.value, option.label) for option in field.options]
     if step.key in conversation.answers and field.revisable:
@@ -393,9 +396,10 @@ def _heard(policy: Policy, address: str | None = None) -> str:
     return f"here and by email to {address}" if address else "here and by email"
 
 
-def you_are_welcome(policy: Policy) -> str:
+def nothing_to_do(policy: Policy) -> str:
+    """Said to a thank-you or an "ok" after submission."""
     return (
-        f"You're welcome! There is nothing more to do for now: you will hear {_heard(policy)} when anything "
+        f"All set: there is nothing more to do for now. You will hear {_heard(policy)} when anything "
         "changes (/status shows where your application stands)."
     )
 

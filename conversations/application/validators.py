@@ -48,6 +48,14 @@ def text(raw: str, *, max_length: int = 500, example: str = "") -> str:
     return value
 
 
+def title(raw: str, *, example: str = "") -> str:
+    """The name of a thing (a center, a program): some text with letters, never a bare number."""
+    value = text(raw, max_length=200, example=example)
+    if not _LETTER.search(value):
+        raise Invalid(_with_example("A name needs letters, not only numbers or signs.", example))
+    return value
+
+
 def person_name(raw: str, *, example: str = "Maria Gonzalez") -> str:
     value = text(raw, max_length=120, example=example)
     if len(value) < 2 or not _LETTER.search(value):

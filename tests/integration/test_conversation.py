@@ -261,3 +261,25 @@ def test_a_choice_answered_in_a_sentence(engine: ConversationEngine, sqlite_stor
     assert _key(sqlite_storage) == "ref1_letter_author"
     assert "✓ Letter from: The mentee's manager" in talker.say("It was her manager.")
     assert stored_draft(sqlite_storage).answers["ref1_letter_author"] == "manager"
+
+
+def test_a_bare_number_is_no_program_name(engine: ConversationEngine, sqlite_storage: Storage):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
+    reply = talker.say("1")
+    assert reply.startswith("A name needs letters, not only numbers or signs.")
+    assert "program_name" not in stored_draft(sqlite_storage).answers
+
+
+def test_a_saved_answer_that_breaks_a_rule_is_shown_with_its_warning_when_asked_again(engine: ConversationEngine):
+    talker = Talker(engine)
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3] + ["42", "keep and continue"])
+    asked_again = talker.say("/back")
+    assert "⚠ Saved answer: 42 — You have 42 hours of mentoring training; the credential needs 50" in asked_again
+    assert asked_again.endswith("(send keep to keep it)")
+
+
+def test_an_optional_question_that_names_skip_says_it_once(engine: ConversationEngine):
+    talker = Talker(engine)
+    talker.answer_all(FULL_APPLICATION[: FULL_APPLICATION.index("external") + 1])
+    assert talker.last.text.count("/skip") == 1
