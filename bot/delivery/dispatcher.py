@@ -91,13 +91,19 @@ class Dispatcher:
                 delivered += 1
         return delivered
 
+    async def deliver_round(self) -> int:
+        """``deliver_due`` for a caller that goes on delivering: a failure is logged, not raised
+        (the database may be away for a moment; the next round tries again)."""
+        try:
+            return await self.deliver_due()
+        except Exception:
+            log.exception("outbox delivery round failed")
+            return 0
+
     async def run(self, *, every: float = 1.0) -> None:
         """Deliver forever (until cancelled)."""
         while True:
-            try:
-                await self.deliver_due()
-            except Exception:  # the database may be away for a moment; the loop must live on
-                log.exception("outbox delivery round failed")
+            await self.deliver_round()
             await asyncio.sleep(every)
 
     def _claim(self) -> list[OutboxMessage]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from tests.conftest import JPEG, PDF
-from tests.e2e.processes import run_bot
+from tests.e2e.processes import bot_subprocess, free_port, run_bot
+from tests.mail_server import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,6 +123,51 @@ def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_
     assert "[IMC] Congratulations! Your application CMM-000001 is approved" in told.stdout
     assert "Note from IMC: Well documented" in told.stdout
     assert "Everything has been delivered." in run_bot("outbox", env=env).stdout
+
+
+@pytest.fixture
+def mail_server() -> Iterator[tuple[Inbox, int]]:
+    """A mail server on loopback: what it received, and its port."""
+    inbox, port = Inbox(), free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    yield inbox, port
+    server.stop()
+
+
+def shown_until(output: IO[str], text: str) -> str:
+    """What a process printed, up to the line with ``text`` (to its end if none has it)."""
+    shown = ""
+    for line in iter(output.readline, ""):
+        shown += line
+        if text in line:
+            break
+    return shown
+
+
+def test_the_idle_terminal_shows_a_notice_and_sends_its_email(
+    env: dict[str, str], tmp_path: Path, mail_server: tuple[Inbox, int]
+):
+    inbox, port = mail_server
+    env = {**env, "SMTP_URL": f"smtp://127.0.0.1:{port}", "MAIL_FROM": "IMC Credentialing <credentialing@example.org>"}
+    with bot_subprocess("console", env=env) as console:
+        assert console.stdin is not None and console.stdout is not None
+        console.stdin.write("\n".join([*application_lines(tmp_path), "1", "1"]) + "\n")
+        console.stdin.flush()  # and kept open: the applicant has stopped typing, not left
+        assert "✓ Submitted. Your dossier CMM-000001" in shown_until(console.stdout, "✓ Submitted.")
+        assert inbox.wait_for(1)  # the receipt
+
+        assert "now in review" in run_bot("staff", "review", "1", env=env).stdout
+        assert "[IMC] IMC has started reviewing your application CMM-000001." in shown_until(
+            console.stdout, "[IMC] IMC has started reviewing"
+        )
+        assert inbox.wait_for(2)
+        console.stdin.close()
+        assert console.wait() == 0
+    assert [message["Subject"] for message in inbox.emails] == [
+        "CMM application CMM-000001: received",
+        "CMM application CMM-000001: review started",
+    ]
 
 
 def test_the_terminal_resumes_where_the_applicant_stopped(env: dict[str, str], tmp_path: Path):

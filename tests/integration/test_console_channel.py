@@ -3,16 +3,23 @@ answers and goes on, never stops with a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.channels.console.applicant import ConsoleChannel, Unreadable, read_file
+from bot.channels.console.applicant import CHANNEL, ConsoleApplicantSender, ConsoleChannel, Unreadable, read_file
+from bot.delivery.applicant_notices import ApplicantNotices
+from bot.delivery.dispatcher import Dispatcher
 from conversations.application.engine import ConversationEngine
+from conversations.notices import applicant_destination
+from conversations.staff.desk import StaffDesk
 from storage.unit_of_work import Storage
-from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, PDF, TRAINING_ANSWERS, stored_draft
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, PDF, TRAINING_ANSWERS, Applicant, stored_draft
 
 UP_TO_EVIDENCE = ["yes", *APPLICANT_ANSWERS[1:], *TRAINING_ANSWERS[:-1]]
 
@@ -153,3 +160,51 @@ def test_in_the_terminal_two_stray_numbers_never_submit(engine: ConversationEngi
     assert "a number alone is not enough here" in confirmation
     assert stored_draft(sqlite_storage, "local", "console").state == "confirm_submit"
     assert "✓ Submitted." in typed(engine, ["submit now"])
+
+
+class Screen(io.StringIO):
+    """What the terminal shows; ``welcomed`` is set once it has welcomed the applicant back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.welcomed = threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if "Welcome back" in text:
+            self.welcomed.set()
+        return written
+
+
+class TypedAfterTheWelcome(io.StringIO):
+    """``text`` typed once ``screen`` shows the welcome back and ``meanwhile`` has happened."""
+
+    def __init__(self, text: str, screen: Screen, meanwhile: Callable[[], object]) -> None:
+        super().__init__(text)
+        self.screen = screen
+        self.meanwhile: Callable[[], object] | None = meanwhile
+
+    def readline(self, size: int | None = -1) -> str:
+        if self.meanwhile is not None and self.screen.welcomed.wait(60):
+            self.meanwhile()
+            self.meanwhile = None
+        return super().readline(size)
+
+
+def test_a_notice_queued_before_a_line_comes_before_its_reply(
+    engine: ConversationEngine, sqlite_storage: Storage, tmp_path: Path
+):
+    applicant = Applicant(engine, user_id="local", channel=CHANNEL)
+    applicant.answer_all(FULL_APPLICATION)
+    applicant.submit()
+    desk = StaffDesk(sqlite_storage, policy=engine.policy)
+    screen = Screen()
+    typed = TypedAfterTheWelcome("/status\n", screen, lambda: desk.start_review("1", actor="staff"))
+    console = ConsoleChannel(engine, stdin=typed, stdout=screen)
+    copies = ConsoleApplicantSender(console.notice, ApplicantNotices(desk), tmp_path / "copies")
+    dispatcher = Dispatcher(sqlite_storage, {applicant_destination(CHANNEL): copies})
+    # Never idle long enough to deliver for that: the line itself must bring the notice first.
+    assert console.run(deliver=lambda: asyncio.run(dispatcher.deliver_due()), every=3600) == 0
+    shown = screen.getvalue()
+    welcome, status = shown.index("Welcome back"), shown.rindex("Your application CMM-000001 (version 1) is in review.")
+    assert welcome < shown.index("[IMC] IMC has started reviewing your application CMM-000001.") < status

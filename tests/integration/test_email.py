@@ -5,11 +5,8 @@ for email and no message promises one."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import socket
 from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -25,28 +22,13 @@ from storage.models import OutboxMessage, saved_id
 from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, ManualClock, applicant_notices, make_engine_on
 from tests.conftest import Applicant as Talker
+from tests.mail_server import Inbox
 
 # The server below wants a login over plain SMTP, which it warns of: it is on this machine.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 SENDER = "IMC Credentialing <credentialing@example.org>"
 LOGIN, PASSWORD = "bot@example.org", "s:cret"
-
-
-class Inbox:
-    """What the SMTP server received, each email as read by a mail client."""
-
-    def __init__(self) -> None:
-        self.emails: list[EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        assert isinstance(envelope.content, bytes)
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.emails.append(parsed)
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
 
 
 def _logs_in(server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: object) -> AuthResult:

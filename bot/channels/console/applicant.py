@@ -8,14 +8,16 @@ looks like a path is read as one. Nothing else happens here: the engine does the
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import os
+import queue
 import re
 import stat
+import threading
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.delivery.applicant_notices import ApplicantNotices
 from conversations.application.engine import ConversationEngine
@@ -56,28 +58,49 @@ class ConsoleChannel:
         self.stdout = stdout
         self.user_id = user_id
         self._last: Outbound | None = None
-        self._deliver: Callable[[], Coroutine[Any, Any, int]] | None = None
+        self._deliver: Callable[[], object] | None = None
+        self._prompting = False  # the "> " prompt ends the last line written, waiting for a line
 
-    def run(self, deliver: Callable[[], Coroutine[Any, Any, int]] | None = None) -> int:
-        """Read lines until the input ends. ``deliver`` sends what waits in the outbox (notices
-        from IMC, dossiers for the staff folder); it runs after every line."""
+    def run(self, deliver: Callable[[], object] | None = None, *, every: float = 1.0) -> int:
+        """Read lines until the input ends (Ctrl-D) or Ctrl-C. ``deliver`` sends what waits in the
+        outbox (notices from IMC, dossiers for the staff folder): every ``every`` seconds while
+        the applicant is idle, before each line is handled (so what was queued before a line comes
+        before its reply), and once more at the end."""
         interactive = self.stdin.isatty()
         self._deliver = deliver
-        self._send(text="/start")  # shows where the applicant is: the first question, or a welcome back
+        lines = lines_read_aside(self.stdin)
         try:
-            while True:
-                if interactive:
-                    self.stdout.write("> ")
-                    self.stdout.flush()
-                line = self.stdin.readline()
-                if not line:
-                    break
-                self._on_line(line.rstrip("\r\n"))
+            self._deliver_due()
+            self._send(text="/start")  # shows where the applicant is: the first question, or a welcome back
+            while (line := self._next_line(lines, every, prompt=interactive)) is not None:
+                self._on_line(line)
         except KeyboardInterrupt:  # Ctrl-C ends the session like Ctrl-D; what was answered is saved
-            pass
+            with contextlib.suppress(KeyboardInterrupt):
+                self._deliver_due()
         if interactive:
-            self.stdout.write("\nBye for now. Your answers are saved; run this again to carry on.\n")
+            self._print("Bye for now. Your answers are saved; run this again to carry on.")
         return 0
+
+    def _next_line(self, lines: queue.SimpleQueue[str | None], every: float, *, prompt: bool) -> str | None:
+        """The next line read (``None`` at the end of the input), delivering what is due while
+        waiting for it and once it has come."""
+        while True:
+            if prompt and not self._prompting:
+                self._write("> ")
+                self._prompting = True
+            try:
+                line = lines.get(timeout=every)
+            except queue.Empty:
+                self._deliver_due()
+                continue
+            if line is not None:  # its Enter ended the prompt's line; Ctrl-D leaves the prompt there
+                self._prompting = False
+            self._deliver_due()
+            return line
+
+    def _deliver_due(self) -> None:
+        if self._deliver is not None:
+            self._deliver()
 
     def _on_line(self, line: str) -> None:
         last = self._last
@@ -104,8 +127,6 @@ class ConsoleChannel:
         for outbound in self.engine.handle(inbound, interim=self._render):
             self._render(outbound)
             self._last = outbound
-        if self._deliver is not None:
-            asyncio.run(self._deliver())
 
     def notice(self, text: str) -> None:
         """Something from outside the conversation: a notice from IMC, a staff line."""
@@ -123,8 +144,35 @@ class ConsoleChannel:
         self._print("\n".join(lines))
 
     def _print(self, text: str) -> None:
-        self.stdout.write(text + "\n\n")
+        """``text`` on lines of its own: below the prompt when one is waiting (a notice that comes
+        meanwhile), which ``_next_line`` shows again after it."""
+        if self._prompting:
+            self._prompting = False
+            text = "\n" + text
+        self._write(text + "\n\n")
+
+    def _write(self, text: str) -> None:
+        """Every write is made here, on the thread that runs ``run``: the input is read aside but
+        nothing else writes, so a notice and a reply never mix within a line."""
+        self.stdout.write(text)
         self.stdout.flush()
+
+
+def lines_read_aside(stream: TextIO) -> queue.SimpleQueue[str | None]:
+    """The lines of ``stream`` without their line ends, then ``None``, read by a thread of their
+    own, so that the terminal delivers notices while it waits for the applicant."""
+    lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            for line in iter(stream.readline, ""):
+                lines.put(line.rstrip("\r\n"))
+        finally:
+            lines.put(None)
+
+    # A daemon: a Ctrl-C must not wait for a line that will never be typed.
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return lines
 
 
 class Unreadable(Exception):

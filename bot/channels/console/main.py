@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import sys
 
@@ -27,4 +28,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     copies = ConsoleApplicantSender(channel.notice, ApplicantNotices(desk), settings.files_dir.parent / "copies")
     senders: dict[str, Sender] = {applicant_destination(CHANNEL): copies}
     dispatcher = outbox_dispatcher(settings, storage, desk, senders, echo=channel.notice)
-    return channel.run(deliver=dispatcher.deliver_due)
+    with asyncio.Runner() as loop:  # one event loop for every round, run on the thread that prints
+        return channel.run(deliver=lambda: loop.run(dispatcher.deliver_round()), every=settings.outbox_poll_seconds)
