@@ -72,7 +72,7 @@ def application_lines(tmp_path: Path) -> list[str]:
 
 def test_whole_application_in_the_terminal_then_export(env: dict[str, str], tmp_path: Path):
     lines = application_lines(tmp_path)
-    done = run_bot("console", env=env, stdin="\n".join(lines + ["1", "1"]) + "\n")
+    done = run_bot("console", env=env, stdin="\n".join(lines + ["1", "submit now"]) + "\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "  1. Yes\n  2. No" in out  # choices as numbered lines
@@ -152,7 +152,7 @@ def test_the_idle_terminal_shows_a_notice_and_sends_its_email(
     env = {**env, "SMTP_URL": f"smtp://127.0.0.1:{port}", "MAIL_FROM": "IMC Credentialing <credentialing@example.org>"}
     with bot_subprocess("console", env=env) as console:
         assert console.stdin is not None and console.stdout is not None
-        console.stdin.write("\n".join([*application_lines(tmp_path), "1", "1"]) + "\n")
+        console.stdin.write("\n".join([*application_lines(tmp_path), "1", "submit now"]) + "\n")
         console.stdin.flush()  # and kept open: the applicant has stopped typing, not left
         assert "✓ Submitted. Your dossier CMM-000001" in shown_until(console.stdout, "✓ Submitted.")
         assert inbox.wait_for(1)  # the receipt
