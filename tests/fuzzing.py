@@ -63,7 +63,7 @@ _TYPICAL: dict[str, tuple[str, ...]] = {
     "date": ("2024-03-01", "1 March 2024", "March 1 2024", "03/04/2024", "31 December 2100", "0001-01-01"),
     "whole number": ("12", "1,200", "10000", "0"),
 }
-_TEXT_LENGTHS = {"person name": 120, "postal address": 500, "title": 200, "text": 500, "email": 254}
+_TEXT_LENGTHS = {"person name": 120, "postal address": 500, "title": 500, "text": 500, "email": 254}
 
 
 def _anything(max_size: int) -> st.SearchStrategy[str]:

@@ -50,7 +50,7 @@ def text(raw: str, *, max_length: int = 500, example: str = "") -> str:
 
 def title(raw: str, *, example: str = "") -> str:
     """The name of a thing (a center, a program): some text with letters, never a bare number."""
-    value = text(raw, max_length=200, example=example)
+    value = text(raw, example=example)
     if not _LETTER.search(value):
         raise Invalid(_with_example("A name needs letters, not only numbers or signs.", example))
     return value

@@ -191,7 +191,7 @@ async def test_bad_input_unsafe_text_and_what_cannot_be_read(
 ):
     chat = Chat(standin)
     await chat.say("hello")
-    assert "isn't one of the answers offered" in await chat.say("maybe")
+    assert "please answer the question below with yes or no" in await chat.say("maybe")
     await chat.press("Yes")
     tricky = "Maria *_[`\\ <b>Gonzalez</b>"
     assert f"✓ Full name: {tricky}" in await chat.say(tricky)
