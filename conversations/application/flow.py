@@ -150,7 +150,7 @@ TRAINING = Section(
             "training_end_date",
             Kind.DATE,
             "End date",
-            "When did the program end? (It must be completed.)",
+            "When did the program end? It must be completed.",
             checks=(c.not_in_future, c.training_end_after_start),
         ),
         Field(
@@ -217,7 +217,7 @@ REFERENCES = Repeated(
             "end_date",
             Kind.DATE,
             "End date",
-            "When did it end? (It must be completed.)",
+            "When did it end? It must be completed.",
             checks=(c.not_in_future, c.reference_end_after_start),
         ),
         Field(

@@ -102,9 +102,9 @@ class Navigation:
             return review.review_again(turn.conversation)
         return review.review(turn.conversation)
 
-    def _submitted_status(self, turn: Turn) -> Outbound:
+    def _submitted_status(self, turn: Turn, *, by_email: bool = False) -> Outbound:
         return prompts.submitted_status(
-            turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id), self.policy
+            turn.submitted_dossier(), turn.tx.dossiers.history(turn.applicant_id), self.policy, by_email=by_email
         )
 
     def run_command(self, turn: Turn, command: Command) -> None:
@@ -241,7 +241,9 @@ class Navigation:
         content = dossier_content(self.flow, conversation.answers, today=conversation.today, policy=self.policy)
         if not conversation.close_reopened():
             dossier = turn.tx.dossiers.submit(turn.applicant_id, content, destinations=self.staff_destinations)
-            self._handed_over(turn, dossier, prompts.submitted(dossier, conversation.answers, self.policy))
+            receipt = prompts.submitted(dossier, conversation.answers, self.policy)
+            emailed = prompts.submitted(dossier, conversation.answers, self.policy, by_email=True)
+            self._handed_over(turn, dossier, receipt, emailed)
             return
         previous = turn.submitted_dossier()
         changes = prompts.changes(
@@ -258,16 +260,18 @@ class Navigation:
             status=lifecycle.advance(previous.status, "resubmit"),
             changes=changes,
         )
-        self._handed_over(
-            turn, dossier, prompts.resubmitted(dossier, changes, conversation.answers, self.policy), changes
-        )
+        receipt = prompts.resubmitted(dossier, changes)
+        self._handed_over(turn, dossier, receipt, receipt, changes)
 
-    def _handed_over(self, turn: Turn, dossier: Dossier, receipt: str, changes: Sequence[str] = ()) -> None:
+    def _handed_over(
+        self, turn: Turn, dossier: Dossier, receipt: str, emailed: str, changes: Sequence[str] = ()
+    ) -> None:
         """The reply to a submission (``receipt``, then the status), and what follows it in the
-        same transaction: the applicant's copy of the dossier, and the receipt by email."""
+        same transaction: the applicant's copy of the dossier, and the receipt by email (``emailed``)."""
         turn.notes += [receipt, prompts.copy_and_receipt(turn.conversation.answers, self.policy)]
         send_copy(turn.tx, turn.consented_applicant, saved_id(dossier), prompts.copy_caption(dossier), changes)
-        body = f"{receipt}\n\n{self._submitted_status(turn).text}\n\nYour copy of the dossier as submitted is attached."
+        status = self._submitted_status(turn, by_email=True).text
+        body = f"{emailed}\n\n{status}\n\nYour copy of the dossier as submitted is attached."
         email = status_email(dossier, dossier.status, body, sends_email=self.policy.sends_email, copy_with=changes)
         if email is not None:
             email_applicant(turn.tx, turn.applicant_id, email)

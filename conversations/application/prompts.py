@@ -62,7 +62,7 @@ KEEP_OR_CHANGE_OPTIONS = (
     Option("keep", "Keep and continue", ("keep it", "continue", "go on", "carry on", "keep and go on")),
 )
 SUBMIT_OPTIONS = (
-    Option("submit", "Submit now", ("yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
+    Option("submit", "Submit now", ("yes", "yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
     Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
 )
 _FROZEN_HOW = (
@@ -296,7 +296,7 @@ def final_choice(options: Sequence[Option], *, number: bool) -> str:
     """Said when a choice that can't be undone was not made by its button or its words (``number``:
     a number was typed)."""
     words = " or ".join(f"“{option.label.lower()}”" for option in options)
-    return f"Please press a button, or type {words}" + (" (a number alone is not enough here)." if number else ".")
+    return f"Please type {words}, or press its button" + (" (a number alone is not enough here)." if number else ".")
 
 
 def submit_confirmation(conversation: Conversation) -> Outbound:
@@ -343,33 +343,34 @@ def changes(
     return lines
 
 
-def resubmitted(dossier: Dossier, changed: Sequence[str], answers: Mapping[str, Any], policy: Policy) -> str:
+def resubmitted(dossier: Dossier, changed: Sequence[str]) -> str:
     listed = "\n".join(f"  • {line}" for line in changed) or "  (no answer changed)"
-    return "\n".join(
-        [
-            f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
-            f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}",
-        ]
+    return (
+        f"✓ Resubmitted. Version {dossier.version} of your application {dossier_number(dossier)} went to IMC "
+        f"on {dossier.submitted_at:%d %B %Y at %H:%M} UTC, with these changes:\n{listed}"
     )
 
 
-def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy) -> str:
+def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy, *, by_email: bool = False) -> str:
+    """The receipt of a submission, for the chat or ``by_email``."""
     fee = quote(answers, policy)
+    heard = _heard(policy, answers.get("email"), by_email=by_email)
+    status = "in /status in your chat with the assistant" if by_email else "in /status"
     lines = [
         f"✓ Submitted. Your dossier {dossier_number(dossier)} (version {dossier.version}) was received on "
         f"{dossier.submitted_at:%d %B %Y at %H:%M} UTC.",
         "",
         "What happens next:",
-        f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and in "
-        "/status until it is paid.",
-        f"   Once IMC's support team confirms the payment, you hear of it {_heard(policy, answers.get('email'))}.",
+        f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and "
+        f"{status} until it is paid.",
+        f"   Once IMC's support team confirms the payment, you hear of it {heard}.",
         "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
         "experience; they may contact you too.",
     ]
     if fee.review_weeks:
         low, high = fee.review_weeks
         lines.append(f"   For your training center type this takes about {low}–{high} weeks.")
-    lines.append(f"3. Decision: you hear the result {_heard(policy, answers.get('email'))}.")
+    lines.append(f"3. Decision: you hear the result {heard}.")
     return "\n".join(lines)
 
 
@@ -389,8 +390,11 @@ def copy_and_receipt(answers: Mapping[str, Any], policy: Policy) -> str:
     return "\n".join(lines)
 
 
-def _heard(policy: Policy, address: str | None = None) -> str:
-    """Where the applicant hears of a change: the chat, and email when IMC sends it."""
+def _heard(policy: Policy, address: str | None = None, *, by_email: bool = False) -> str:
+    """Where the applicant hears of a change: the chat, and email when IMC sends it (said in the
+    chat, or ``by_email``, where "here" would be the inbox)."""
+    if by_email:
+        return "by email and in your chat with IMC's application assistant"
     if not policy.sends_email:
         return "here"
     return f"here and by email to {address}" if address else "here and by email"
@@ -422,7 +426,10 @@ def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
     return [*how, f"Please quote {dossier_number(dossier)} with your payment."]
 
 
-def submitted_status(dossier: Dossier, history: Sequence[StatusChange], policy: Policy) -> Outbound:
+def submitted_status(
+    dossier: Dossier, history: Sequence[StatusChange], policy: Policy, *, by_email: bool = False
+) -> Outbound:
+    """Where a submitted application stands, for the chat or ``by_email``."""
     lines = [
         f"Your application {dossier_number(dossier)} (version {dossier.version}) is "
         f"{lifecycle.WORDS.get(dossier.status, dossier.status)}.",
@@ -438,5 +445,5 @@ def submitted_status(dossier: Dossier, history: Sequence[StatusChange], policy: 
             f"Expected decision: between {earliest:%d %B} and {latest:%d %B %Y} "
             f"({weeks[0]}–{weeks[1]} weeks from submission on {submitted_on:%d %B %Y})."
         )
-    lines.append(f"You will hear {_heard(policy)} when anything changes.")
+    lines.append(f"You will hear {_heard(policy, by_email=by_email)} when anything changes.")
     return Outbound("\n".join(lines))

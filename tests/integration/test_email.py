@@ -100,6 +100,7 @@ async def test_the_receipt_and_each_status_change_are_emailed(
     assert "Application fee: 598 USD is due. Pay online: https://pay.example.org/cmm" in text
     assert "Your copy of the dossier as submitted is attached." in text
     assert "follows" not in text and "also emailed" not in text  # the chat's words, not the email's
+    assert " here" not in text and "by email and in your chat with IMC's application assistant" in text
     assert text.rstrip().endswith(EMAIL_FOOTER)
     assert receipt["Message-ID"].endswith("@example.org>")
     [pdf] = list(receipt.iter_attachments())

@@ -82,7 +82,7 @@ def test_the_buttons_of_the_choice(talker: Talker, sqlite_storage: Storage, valu
 def test_anything_else_or_a_bare_number_gets_the_same_choice(talker: Talker, sqlite_storage: Storage, message: str):
     at_hours_choice(talker)
     reply = talker.say(message)
-    assert reply.startswith("Please press a button, or type “change it now” or “keep and continue”")
+    assert reply.startswith("Please type “change it now” or “keep and continue”, or press its button")
     assert HOURS_42 in reply and [choice.label for choice in talker.last.choices] == CHOICE
     assert state(sqlite_storage) == NavigationState.KEEP_OR_CHANGE
 

@@ -266,7 +266,7 @@ def test_cancel_asks_first_then_deletes_everything(talker: Talker, sqlite_storag
 def test_restart_clears_answers_but_keeps_consent(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:3])
     talker.say("/restart")
-    assert talker.say("maybe").startswith("Please press a button, or type “yes” or “no”.")
+    assert talker.say("maybe").startswith("Please type “yes” or “no”, or press its button.")
     assert "a number alone is not enough" in talker.say("1")  # a bare number never clears everything
     talker.say("yes")
     assert answers(sqlite_storage) == {"consent": "yes"}

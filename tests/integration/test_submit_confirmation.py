@@ -58,7 +58,7 @@ def test_a_bare_number_never_submits(talker: Talker, sqlite_storage: Storage, at
     talker.answer_all(FULL_APPLICATION + (["submit"] if at_confirmation else []))
     state = stored_draft(sqlite_storage).state
     reply = talker.say("1")
-    assert "Please press a button, or type “submit" in reply and "(a number alone is not enough here)" in reply
+    assert "Please type “submit" in reply and "(a number alone is not enough here)" in reply
     assert stored_draft(sqlite_storage).state == state and submitted(sqlite_storage) == 0
 
 
@@ -84,3 +84,9 @@ def test_after_submission_a_change_says_how_to_ask_for_one(talker: Talker, messa
     reply = talker.say(message)
     assert "submitted and frozen" in reply or "is submitted" in reply
     assert "send /human and what should change" in reply
+
+
+def test_yes_at_the_confirmation_submits(talker: Talker, sqlite_storage: Storage):
+    talker.answer_all(FULL_APPLICATION + ["submit"])
+    assert "✓ Submitted." in talker.say("yes")
+    assert submitted(sqlite_storage) == 1
