@@ -207,3 +207,12 @@ def test_a_sentence_the_knowledge_base_answers_confidently_is_checked(sqlite_sto
     talker = Talker(make_engine_on(sqlite_storage, policy, asking))
     at_mentee_name(talker)
     assert talker.say("the fee for non members").endswith(CHECK)
+
+
+def test_an_edit_from_the_check_returns_to_it(talker: Talker, sqlite_storage: Storage):
+    at_the_check(talker, sqlite_storage)
+    talker.say("/edit full name")
+    assert talker.say("Maria Gonzalez-Ruiz").endswith(CHECK)
+    assert stored_draft(sqlite_storage).answers["full_name"] == "Maria Gonzalez-Ruiz"
+    assert talker.say("question").startswith(FEE_ANSWER)
+    assert stored_draft(sqlite_storage).state == "ref1_mentee_name"
