@@ -13,6 +13,14 @@ The rule for a typed message at a question of the application:
 - Outside a question (the review, a menu, after submission), a message worded as a question is one.
 A question is never stored as an answer, and the current question is asked again after it.
 
+Between the two lies the answer to a free-text question that also reads as a question
+(``also_a_question``): it opens with a greeting, context ("I got my CPM …", "My supervisor …") or
+a question word typed in a hurry ("hw much is the fee", "wat is …"), asks further on ("… can I
+apply"), names what a terse question asks for ("refund policy"), is a title with a "?", or is a
+sentence the knowledge base answers confidently.
+Nothing of it is saved until the applicant says which it is (the answer-or-question check in
+``navigation.py``): a wrong guess either way would lose their place.
+
 Matching a question against the learned index takes milliseconds, but making the index takes
 seconds; neither happens inside a turn. Before the turn's lock and transaction (``prepare``) a
 message that may be a question is looked up, waiting for the index if it is not ready yet (with
@@ -26,6 +34,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,9 +50,12 @@ from conversations.support.faq.knowledge import (
     Result,
     find,
     in_topic,
+    letter_words,
     load,
+    looks_like_a_name,
     looks_like_a_title,
     looks_like_question,
+    may_be_question,
     topics,
 )
 from storage.models import Applicant, saved_id
@@ -58,6 +70,11 @@ SUPPORT_TOPIC = "support.question"
 ONE_MOMENT = "One moment, please: I'm getting the answers ready."
 MORE = "\n\n(More questions: /faq. A person: /human.)"
 
+# A free-text answer of at least this many words of letters, not written like a title or a name,
+# that the knowledge base answers confidently may be a question ("member application fee"); a
+# shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles.
+SENTENCE_WORDS = 2
+
 # Sends a message to the applicant at once, before the turn's reply (e.g. "one moment").
 Interim = Callable[[Outbound], None]
 
@@ -68,6 +85,14 @@ class LookedUp:
 
     question: str
     result: Result
+
+
+class Reading(StrEnum):
+    """How a message at a question is taken."""
+
+    ANSWER = "answer"
+    QUESTION = "question"  # answered from the knowledge base, and the question asked again
+    EITHER = "either"  # a free-text answer that also reads as a question: the applicant says which
 
 
 class Asking:
@@ -142,9 +167,10 @@ class Asking:
     # -- before the turn -----------------------------------------------------------------------
 
     def asked(self, inbound: Inbound) -> str | None:
-        """What the message may ask the knowledge base: a message worded as a question, or the
-        words after ``/faq`` that are neither a topic nor an entry; None for anything else. The
-        turn decides later whether it was a question (``question_in``) and never asks for more."""
+        """What the message may ask the knowledge base: a message worded as a question (or that
+        may be one, ``may_be_question``), or the words after ``/faq`` that are neither a topic nor
+        an entry; None for anything else. The turn decides later whether it was a question
+        (``reading``) and never asks for more."""
         if inbound.file is not None or inbound.unsupported:
             return None
         text = inbound.text.strip()
@@ -154,16 +180,30 @@ class Asking:
             if command.name != "faq" or not argument or argument.startswith("#"):
                 return None
             return None if argument in (*topics(self.knowledge), ADDED_TOPIC) else argument
-        if inbound.choice_for is not None or not looks_like_question(text):
+        if inbound.choice_for is not None or not (looks_like_question(text) or may_be_question(text)):
+            return None
+        return text
+
+    @staticmethod
+    def _sentence(inbound: Inbound) -> str | None:
+        """A message of words that is neither a command nor a button: the index may say it asks."""
+        text = inbound.text.strip()
+        plain = inbound.file is None and not inbound.unsupported and inbound.choice_for is None
+        if not plain or parse_command(text) is not None or len(letter_words(text)) < SENTENCE_WORDS:
             return None
         return text
 
     def prepare(self, inbound: Inbound, storage: Storage, interim: Interim | None = None) -> LookedUp | None:
-        """Look up what the message may ask, before the turn takes its lock and transaction."""
+        """Look up what the message may ask, before the turn takes its lock and transaction: a
+        message that may be a question waits for the index; a plain sentence is looked up only
+        when the index is ready."""
         question = self.asked(inbound)
-        if question is None:
-            return None
-        self.wait_until_ready(interim)
+        if question is not None:
+            self.wait_until_ready(interim)
+        else:
+            question = self._sentence(inbound)
+            if question is None or not self._ready.is_set():
+                return None
         matcher = self._matcher(storage)
         return LookedUp(question, matcher.ask(question) if matcher is not None else Result(None))
 
@@ -184,6 +224,30 @@ class Asking:
         except Invalid:
             return True
         return False
+
+    def reading(self, inbound: Inbound, step: Step | None, policy: Policy, looked_up: LookedUp | None) -> Reading:
+        """How a message (not a command) at ``step`` (None: outside the questions) is taken."""
+        if self.question_in(inbound, step, policy):
+            return Reading.QUESTION
+        if self.also_a_question(inbound, step, looked_up):
+            return Reading.EITHER
+        return Reading.ANSWER
+
+    @staticmethod
+    def also_a_question(inbound: Inbound, step: Step | None, looked_up: LookedUp | None) -> bool:
+        """Whether a message that is not clearly a question (``question_in``), given at a
+        free-text question, may be one all the same: its words (``may_be_question``), or, for a
+        sentence not written like a title or a name, the knowledge base's confident answer to it."""
+        text = inbound.text.strip()
+        if step is None or step.field.kind is not Kind.TEXT or inbound.file is not None or not text:
+            return False
+        if inbound.choice_for is not None or parse_command(text) is not None:
+            return False
+        if may_be_question(text):
+            return True
+        confident = looked_up is not None and looked_up.question == text and looked_up.result.answer is not None
+        named = looks_like_a_title(text) or looks_like_a_name(text)
+        return confident and len(letter_words(text)) >= SENTENCE_WORDS and not named
 
     # -- answering, inside the turn ------------------------------------------------------------
 

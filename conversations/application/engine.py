@@ -15,11 +15,17 @@ from dataclasses import dataclass, replace
 from sqlalchemy.exc import IntegrityError
 
 from conversations.application import prompts
-from conversations.application.asking import Asking, Interim, LookedUp
+from conversations.application.asking import Asking, Interim, LookedUp, Reading
 from conversations.application.evidence import let_go_of_unused_files
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
-from conversations.application.machine import Conversation, NavigationState, build_machine
+from conversations.application.machine import (
+    AnswerOrQuestion,
+    Conversation,
+    KeepOrChange,
+    NavigationState,
+    build_machine,
+)
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
@@ -197,8 +203,12 @@ class ConversationEngine:
         conversation = Conversation(
             self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
         )
-        choice = conversation.keep_or_change
-        lost_choice = state == NavigationState.KEEP_OR_CHANGE and not (choice and self.flow.has_step(choice.key))
+        about: dict[str, KeepOrChange | AnswerOrQuestion | None] = {
+            NavigationState.KEEP_OR_CHANGE: conversation.keep_or_change,
+            NavigationState.ANSWER_OR_QUESTION: conversation.answer_or_question,
+        }
+        asked = about.get(state)
+        lost_choice = state in about and not (asked and self.flow.has_step(asked.key))
         if state in self.machine.states and not lost_choice:
             conversation.state = state
         else:  # saved at a question (or a choice about one) that no longer exists: the first still unanswered
@@ -272,12 +282,25 @@ class ConversationEngine:
         if turn.question_for_a_person and inbound.file is None and inbound.choice_for is None and inbound.text.strip():
             self.nav.run_command(turn, Command("human", inbound.text.strip()))
             return
+        conversation = turn.conversation
+        if conversation.state == NavigationState.ANSWER_OR_QUESTION:
+            if self.nav.answers_the_check(turn):
+                self.nav.take(turn)
+                return
+            self.nav.leave_the_check(turn)  # anything else is a new answer or a question, taken at the question
         # In a menu or a confirmation the answer is one of its choices, never a question.
-        in_menu = turn.conversation.state in MENUS
-        if not in_menu and self.asking.question_in(turn.inbound, turn.conversation.step, self.policy):
-            turn.extra += self.asking.answer(turn.tx, turn.applicant_id, turn.inbound.text.strip(), turn.looked_up)
-            return
-        self.nav.take(turn)
+        step = conversation.step
+        reading = (
+            Reading.ANSWER
+            if conversation.state in MENUS
+            else self.asking.reading(inbound, step, self.policy, turn.looked_up)
+        )
+        if reading is Reading.QUESTION:
+            turn.extra += self.asking.answer(turn.tx, turn.applicant_id, inbound.text.strip(), turn.looked_up)
+        elif reading is Reading.EITHER and step is not None:
+            self.nav.ask_answer_or_question(turn, step)
+        else:
+            self.nav.take(turn)
 
     def _unusable(self, turn: Turn) -> bool:
         """Say so, and change nothing, for what can't be read or a button of an earlier question."""

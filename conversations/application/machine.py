@@ -9,13 +9,15 @@ machine serves every applicant (a machine per applicant costs memory for nothing
 
 Every move is a named trigger. ``next``, ``back``, ``ask_submit`` (the confirmation) and
 ``submit`` follow the form; ``ask_keep_or_change`` leaves a question whose answer breaks an
-eligibility rule for the choice to change it or keep it; ``edit``,
+eligibility rule for the choice to change it or keep it; ``ask_answer_or_question`` leaves a
+free-text question whose answer also reads as a question for the check which it is; ``edit``,
 ``open_group``, ``ask_cancel``, ``ask_restart`` and ``restart`` go through the menus and
 confirmations. ``jump`` is the one move whose destination is not in the graph but in the
 applicant's data: the answer chosen in the edit menu, the place an edit or a menu returns to, the
 next question IMC reopened, the first question a form left unanswered, the question a kept
-answer that breaks a rule came from. It is one trigger with the destination as its argument
-(``Conversation.jump_to``), rather than a transition per pair.
+answer that breaks a rule came from, the question a checked answer was given to. It is one
+trigger with the destination as its argument (``Conversation.jump_to``), rather than a
+transition per pair.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class NavigationState(StrEnum):
     CONFIRM_RESTART = "confirm_restart"
     CONFIRM_SUBMIT = "confirm_submit"
     KEEP_OR_CHANGE = "keep_or_change"  # an answer breaks an eligibility rule: change it now, or keep it?
+    ANSWER_OR_QUESTION = "answer_or_question"  # a free-text answer also reads as a question: which is it?
     SUBMITTED = "submitted"
 
 
@@ -59,6 +62,7 @@ class _ContextKey(StrEnum):
     EDIT_GROUP = "edit_group"
     SIDE_MENU = "side_menu"
     KEEP_OR_CHANGE = "keep_or_change"
+    ANSWER_OR_QUESTION = "answer_or_question"
     AWAITING_QUESTION = "awaiting_question"
 
 
@@ -72,12 +76,26 @@ class KeepOrChange:
     name: str
 
 
+@dataclass(frozen=True)
+class AnswerOrQuestion:
+    """The check asked after a free-text answer that also reads as a question: ``key`` names the
+    question, ``text`` the message (saved only if the applicant says it is the answer), ``found``
+    what the knowledge base found for it (``Result.to_dict``) and ``name`` the list on its
+    buttons (new for each check)."""
+
+    key: str
+    text: str
+    name: str
+    found: dict[str, Any]
+
+
 class Conversation:
     """The machine's model: one applicant's draft while one message is handled.
 
     ``context`` holds navigation that must survive a restart, read and written only through
-    ``reopened``, ``return_to``, ``editing``, ``edit_group``, ``side_menu``, ``keep_or_change`` and
-    ``awaiting_question`` below; a key that is not set is absent, so a stored draft holds only what is under way.
+    ``reopened``, ``return_to``, ``editing``, ``edit_group``, ``side_menu``, ``keep_or_change``,
+    ``answer_or_question`` and ``awaiting_question`` below; a key that is not set is absent, so a
+    stored draft holds only what is under way.
     """
 
     state: str
@@ -176,11 +194,24 @@ class Conversation:
         self._set(_ContextKey.KEEP_OR_CHANGE, asdict(choice) if choice else None)
 
     @property
+    def answer_or_question(self) -> AnswerOrQuestion | None:
+        """The check about a free-text answer that also reads as a question, while it is asked."""
+        stored = self.context.get(_ContextKey.ANSWER_OR_QUESTION)
+        return AnswerOrQuestion(**stored) if stored else None
+
+    @answer_or_question.setter
+    def answer_or_question(self, check: AnswerOrQuestion | None) -> None:
+        self._set(_ContextKey.ANSWER_OR_QUESTION, asdict(check) if check else None)
+
+    @property
     def list_name(self) -> str:
         """The name the choices asked here carry on their buttons: the state's, or the
-        keep-or-change choice's own."""
-        choice = self.keep_or_change
-        return choice.name if choice and self.state == NavigationState.KEEP_OR_CHANGE else self.state
+        keep-or-change choice's or the answer-or-question check's own."""
+        if self.state == NavigationState.KEEP_OR_CHANGE and (choice := self.keep_or_change):
+            return choice.name
+        if self.state == NavigationState.ANSWER_OR_QUESTION and (check := self.answer_or_question):
+            return check.name
+        return self.state
 
     @property
     def awaiting_question(self) -> bool:
@@ -253,6 +284,7 @@ def build_machine(flow: Flow) -> LockedMachine:
     machine.add_transition("submit", confirm_submit, submitted, conditions=[_ready])
     questions: list[str | Enum | State] = list(keys)
     machine.add_transition("ask_keep_or_change", questions, NavigationState.KEEP_OR_CHANGE.value)
+    machine.add_transition("ask_answer_or_question", questions, NavigationState.ANSWER_OR_QUESTION.value)
     unsubmitted: list[str | Enum | State] = [state for state in states if state != submitted]
     machine.add_transition("edit", unsubmitted, NavigationState.EDIT_GROUP.value)
     machine.add_transition("open_group", NavigationState.EDIT_GROUP.value, NavigationState.EDIT_FIELD.value)

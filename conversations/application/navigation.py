@@ -1,31 +1,33 @@
 """Moving through the application: the applicant's commands (/back, /edit, /skip, ...), the
 menus and confirmations, the choice to change or keep an answer that breaks an eligibility rule,
-where a question leads next (also while IMC has reopened some answers), forms, and the review
-with its submission. Every method changes only the turn's conversation (and the transaction it
-carries; an evidence file goes to the file store); the engine saves and replies."""
+the check whether a free-text answer that also reads as a question is one, where a question
+leads next (also while IMC has reopened some answers), forms, and the review with its
+submission. Every method changes only the turn's conversation (and the transaction it carries;
+an evidence file goes to the file store); the engine saves and replies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conversations.application import prompts, review
 from conversations.application.answering import Answering
-from conversations.application.asking import Asking
+from conversations.application.asking import Asking, LookedUp
 from conversations.application.fields import Step
 from conversations.application.flow import Flow
 from conversations.application.forms import form_steps
-from conversations.application.machine import Conversation, KeepOrChange, NavigationState
+from conversations.application.machine import AnswerOrQuestion, Conversation, KeepOrChange, NavigationState
 from conversations.application.policy import Policy
 from conversations.application.side_menu import list_name
 from conversations.application.summary import dossier_content, flatten, section_steps, summary
 from conversations.application.turn import MENUS, Turn, Withdrawn
-from conversations.application.validators import YES_NO, Invalid, Option, choice, exact_choice
+from conversations.application.validators import YES_NO, Invalid, Option, choice, choice_number, exact_choice
 from conversations.commands import Command
 from conversations.dossier import lifecycle
 from conversations.dossier.emails import status_email
 from conversations.messages import KEEP_WORD, Outbound
 from conversations.notices import email_applicant, send_copy
+from conversations.support.faq.knowledge import Result
 from storage.files import FileStore
 from storage.models import Dossier, saved_id
 
@@ -90,6 +92,7 @@ class Navigation:
             NavigationState.CONFIRM_RESTART: confirmation,
             NavigationState.CONFIRM_SUBMIT: _Place(self._confirm_submit, _of_conversation(prompts.submit_confirmation)),
             NavigationState.KEEP_OR_CHANGE: _Place(self._keep_or_change, self._keep_or_change_question),
+            NavigationState.ANSWER_OR_QUESTION: _Place(self._answer_or_question, self._answer_or_question_question),
             NavigationState.SUBMITTED: _Place(_answered_by_the_status, self._submitted_status),
         }
 
@@ -180,7 +183,7 @@ class Navigation:
         conversation = turn.conversation
         back_to = conversation.return_to or NavigationState.REVIEW
         conversation.edit_group = None
-        question = self._kept_step(turn).key if back_to == NavigationState.KEEP_OR_CHANGE else back_to
+        question = self._about(turn, back_to)
         newly_needed = conversation.first_waiting(
             stop=self.flow.index(question) if self.flow.has_step(question) else None
         )
@@ -192,11 +195,22 @@ class Navigation:
         conversation.editing = False
         if back_to != NavigationState.KEEP_OR_CHANGE:
             conversation.keep_or_change = None
+        if back_to != NavigationState.ANSWER_OR_QUESTION:
+            conversation.answer_or_question = None
         conversation.jump_to(back_to)
         if conversation.step is not None and not conversation.applies(conversation.step):
             conversation.trigger("next")
         elif back_to == NavigationState.KEEP_OR_CHANGE and not self._kept_ineligible(turn):
             self._carry_on(turn)  # the answer was put right meanwhile (say, with /edit)
+
+    def _about(self, turn: Turn, place: str) -> str:
+        """The question a place is about: the one of the keep-or-change choice or of the
+        answer-or-question check; a question is about itself."""
+        if place == NavigationState.KEEP_OR_CHANGE:
+            return self._kept_step(turn).key
+        if place == NavigationState.ANSWER_OR_QUESTION:
+            return self._checked(turn).key
+        return place
 
     def _remember_position(self, turn: Turn) -> None:
         conversation = turn.conversation
@@ -204,16 +218,19 @@ class Navigation:
             conversation.return_to = conversation.state
 
     @staticmethod
-    def _final_choice(turn: Turn, options: tuple[Option, ...]) -> str | None:
+    def _picked(turn: Turn, options: tuple[Option, ...]) -> str | None:
         """The choice made by its button (or the terminal's number for it: both name the list) or
-        by its words; never by a bare number, which may have been meant for another list. None,
-        and what to do in the notes, otherwise."""
+        by its words; never by a bare number, which may have been meant for another list."""
         inbound = turn.inbound
         if inbound.choice_for == turn.conversation.list_name and any(
             option.value == inbound.text for option in options
         ):
             return inbound.text
-        picked = exact_choice(inbound.text, options)
+        return exact_choice(inbound.text, options)
+
+    def _final_choice(self, turn: Turn, options: tuple[Option, ...]) -> str | None:
+        """``_picked``; None, and what to do in the notes, when nothing is."""
+        picked = self._picked(turn, options)
         if picked is None:
             turn.notes.append(prompts.final_choice(options, number=inbound.text.strip().isdecimal()))
         return picked
@@ -294,6 +311,59 @@ class Navigation:
         step = self._kept_step(turn)
         return bool(conversation.problems(step))
 
+    def ask_answer_or_question(self, turn: Turn, step: Step) -> None:
+        """After a free-text answer to ``step`` that also reads as a question: nothing is saved
+        until the applicant says which it is (``_answer_or_question``)."""
+        conversation = turn.conversation
+        text = turn.inbound.text.strip()
+        looked_up = turn.looked_up
+        found = looked_up.result if looked_up is not None and looked_up.question == text else Result(None)
+        name = list_name("either-", turn.inbound.event_id)
+        conversation.answer_or_question = AnswerOrQuestion(step.key, text, name, found.to_dict())
+        conversation.trigger("ask_answer_or_question")
+
+    def answers_the_check(self, turn: Turn) -> bool:
+        """Whether the message at the answer-or-question check is for it: one of its two choices,
+        or a bare number (which may have been meant for another list, so it is refused). Any
+        other message puts the check away (``leave_the_check``) and is taken at the question."""
+        typed = turn.inbound.text.strip()
+        options = prompts.ANSWER_OR_QUESTION_OPTIONS
+        bare_number = turn.inbound.choice_for is None and choice_number(typed, len(options)) is not None
+        return bare_number or self._picked(turn, options) is not None
+
+    def _answer_or_question(self, turn: Turn) -> None:
+        """At the check, "It's my answer" saves the text as the answer, as if no check had been
+        asked (its checks, rules and the keep-or-change choice as usual); "It's a question"
+        answers it from the knowledge base and asks the question again; a bare number picks
+        nothing."""
+        check = self._checked(turn)
+        picked = self._final_choice(turn, prompts.ANSWER_OR_QUESTION_OPTIONS)
+        if picked is None:
+            return
+        self.leave_the_check(turn)
+        if picked == "answer":
+            turn.inbound = replace(turn.inbound, text=check.text, choice_for=None)
+            self.take(turn)
+        else:
+            found = Result.from_dict(check.found, self.asking.entries(turn.tx))
+            turn.extra += self.asking.answer(turn.tx, turn.applicant_id, check.text, LookedUp(check.text, found))
+
+    def _checked(self, turn: Turn) -> AnswerOrQuestion:
+        check = turn.conversation.answer_or_question
+        if check is None:
+            raise RuntimeError("the answer-or-question check is asked about no answer")
+        return check
+
+    def leave_the_check(self, turn: Turn) -> None:
+        """From the answer-or-question check back at its question, the text it kept dropped."""
+        conversation = turn.conversation
+        if conversation.state == NavigationState.ANSWER_OR_QUESTION:
+            conversation.jump_to(self._checked(turn).key)
+            conversation.answer_or_question = None
+
+    def _answer_or_question_question(self, turn: Turn) -> Outbound:
+        return prompts.answer_or_question(self.flow.step(self._checked(turn).key))
+
     def _keep_or_change_question(self, turn: Turn) -> Outbound:
         return prompts.keep_or_change(turn.conversation, self._kept_step(turn))
 
@@ -332,7 +402,9 @@ class Navigation:
 
     def _back(self, turn: Turn, _argument: str) -> None:
         conversation = turn.conversation
-        if conversation.state == NavigationState.SUBMITTED:
+        if conversation.state == NavigationState.ANSWER_OR_QUESTION:
+            self.leave_the_check(turn)  # the question the check was about, asked again
+        elif conversation.state == NavigationState.SUBMITTED:
             turn.notes.append(prompts.frozen("there is nothing to go back to"))
         elif conversation.state == NavigationState.KEEP_OR_CHANGE:
             self._change_kept(turn)
@@ -354,6 +426,7 @@ class Navigation:
             turn.notes.append("This is the first question IMC asked about, so there is nothing before it.")
 
     def _skip(self, turn: Turn, _argument: str) -> None:
+        self.leave_the_check(turn)
         step = turn.conversation.step
         if step is None:
             turn.notes.append("There is no question to skip here.")
@@ -371,6 +444,7 @@ class Navigation:
         return step is not None and step.field.revisable and step.key in turn.conversation.answers
 
     def _keep(self, turn: Turn, _argument: str) -> None:
+        self.leave_the_check(turn)
         conversation = turn.conversation
         step = conversation.step
         if conversation.state == NavigationState.KEEP_OR_CHANGE:

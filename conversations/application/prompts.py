@@ -61,6 +61,10 @@ KEEP_OR_CHANGE_OPTIONS = (
     Option("change", "Change it now", ("change it", "correct it", "fix it")),
     Option("keep", "Keep and continue", ("keep it", "continue", "go on", "carry on", "keep and go on")),
 )
+ANSWER_OR_QUESTION_OPTIONS = (
+    Option("answer", "It's my answer", ("answer", "my answer", "its my answer", "it is my answer", "the answer")),
+    Option("question", "It's a question", ("question", "a question", "its a question", "it is a question")),
+)
 SUBMIT_OPTIONS = (
     Option("submit", "Submit now", ("yes", "yes submit", "submit it", "send", "send it", "resubmit", "yes resubmit")),
     Option("not_yet", "Not yet", ("no", "wait", "later", "back")),
@@ -144,6 +148,11 @@ def keep_or_change(conversation: Conversation, step: Step) -> Outbound:
         f"{slip}, choose Change it now. Otherwise keep it and continue: you can change it later with /edit."
     )
     return choose(text, KEEP_OR_CHANGE_OPTIONS)
+
+
+def answer_or_question(step: Step) -> Outbound:
+    """Asked when a free-text answer also reads as a question: nothing is saved until the applicant says."""
+    return choose(f"Is that your answer to “{step.field.label}”, or a question for me?", ANSWER_OR_QUESTION_OPTIONS)
 
 
 def form_ineligible(lines: Sequence[str]) -> str:

@@ -56,9 +56,10 @@ def test_a_question_at_a_text_prompt_is_answered_and_the_question_asked_again(ta
     assert stored_draft(sqlite_storage).answers == before and state(sqlite_storage) == "program_name"
 
 
-def test_a_title_that_reads_like_a_question_is_an_answer(talker: Talker, sqlite_storage: Storage):
+def test_a_title_that_reads_like_a_question_is_checked_then_saved(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:2])
-    assert "✓ Program: What Mentors Need?" in talker.say("What Mentors Need?")
+    assert talker.say("What Mentors Need?").endswith("Is that your answer to “Program”, or a question for me?")
+    assert "✓ Program: What Mentors Need?" in talker.say("it's my answer")
     assert stored_draft(sqlite_storage).answers["program_name"] == "What Mentors Need?"
 
 

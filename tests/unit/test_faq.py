@@ -14,10 +14,14 @@ import yaml
 from conversations.support.faq.index import FaqIndex, Spelling
 from conversations.support.faq.knowledge import (
     Entry,
+    Match,
+    Result,
     load,
     load_not_covered,
+    looks_like_a_name,
     looks_like_a_title,
     looks_like_question,
+    may_be_question,
     normalize,
 )
 
@@ -96,6 +100,62 @@ def test_worded_as_a_question(text, question):
 )
 def test_written_like_a_title(text, title):
     assert looks_like_a_title(text) is title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hw much is the fee",
+        "wat is a full cycle",
+        "Hello, I would like to know the fee",
+        "I got my CPM 2 years ago can I apply",
+        "i'm not sure what to put here",
+        "my supervisor retired",
+        "the engagement ends in june can it count",
+        "min length of an engagement? some were short",
+        "refund policy",
+        "What Mentors Need?",  # a title, but with a "?"
+    ],
+)
+def test_an_answer_that_may_be_a_question(text):
+    assert may_be_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maria Gonzalez",
+        "Dr. Amal Haddad",
+        "Mentoring Skills Level 2",
+        "My Mentoring Program",  # opens with "my", but written like a title
+        "Hi-Tech Mentors Ltd",  # opens with "hi", but written like a title
+        "How To Mentor Well",
+        "Global Mentoring Academy",
+        "12 Harbour Road, Dublin, Ireland",
+        "Jordan Lee",
+        "CPM-2019-0457",
+    ],
+)
+def test_an_answer_that_is_only_an_answer(text):
+    assert not may_be_question(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Mentee One", True), ("Li Wen", True), ("Dr. Amal Haddad", True), ("Review duration", False), ("2024", False)],
+)
+def test_written_like_a_name(text, name):
+    assert looks_like_a_name(text) is name
+
+
+def test_a_result_is_kept_by_its_entries_ids_and_read_back_without_removed_ones():
+    entries = load()
+    kept = Result(entries[0], [Match(entries[0], 0.9), Match(None, 0.05), Match(entries[1], 0.03)]).to_dict()
+    assert Result.from_dict(kept, entries) == Result(
+        entries[0], [Match(entries[0], 0.9), Match(None, 0.05), Match(entries[1], 0.03)]
+    )
+    without_first = Result.from_dict(kept, entries[1:])
+    assert without_first.answer is None and [match.entry for match in without_first.closest] == [None, entries[1]]
 
 
 def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others(faq_index: FaqIndex):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,6 +20,8 @@ KNOWLEDGE = Path(__file__).with_name("knowledge.yaml")
 # Questions the knowledge base does not answer: a class of their own, so near-misses ("is there a
 # student discount?") are recognised as not covered instead of landing on the closest entry.
 NOT_COVERED = Path(__file__).with_name("out_of_scope.yaml")
+# The openings and phrases that make a free-text answer read as a question too (``may_be_question``).
+QUESTION_CUES = Path(__file__).with_name("question_cues.yaml")
 ADDED_TOPIC = "Added by support"  # the topic of the entries support adds (``/faq_add``)
 # The fast YAML parser (libyaml) where PyYAML has it; the two read these files alike.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,6 +57,25 @@ class Result:
     def score(self) -> float:
         return self.closest[0].score if self.closest else 0.0
 
+    def to_dict(self) -> dict[str, Any]:
+        """The result by the entries' ids, to keep with a draft (``from_dict`` reads it back)."""
+        return {
+            "answer": self.answer.id if self.answer else None,
+            "closest": [[match.entry.id if match.entry else None, match.score] for match in self.closest],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], entries: Sequence[Entry]) -> Result:
+        """The result kept by ``to_dict``, with ``entries`` as they are now: an entry removed
+        since is left out (an answer removed makes the result unsure)."""
+        answer = find(entries, data["answer"]) if data["answer"] else None
+        closest = [
+            Match(find(entries, entry_id) if entry_id else None, score)
+            for entry_id, score in data["closest"]
+            if not entry_id or find(entries, entry_id)
+        ]
+        return cls(answer, closest)
+
 
 @functools.cache
 def load(path: Path = KNOWLEDGE) -> tuple[Entry, ...]:
@@ -74,6 +96,26 @@ def load(path: Path = KNOWLEDGE) -> tuple[Entry, ...]:
 def load_not_covered(path: Path = NOT_COVERED) -> tuple[str, ...]:
     with path.open(encoding="utf-8") as source:
         return tuple(yaml.load(source, Loader=_LOADER))
+
+
+@dataclass(frozen=True)
+class QuestionCues:
+    """``openers``: how a message that may be a question opens; ``phrases``: what asks anywhere
+    in it, ``asks_for`` too (what a terse question names: "fee", "policy"). All normalised
+    (``normalize``), as whole words."""
+
+    openers: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+
+@functools.cache
+def load_question_cues(path: Path = QUESTION_CUES) -> QuestionCues:
+    with path.open(encoding="utf-8") as source:
+        cues = yaml.load(source, Loader=_LOADER)
+    return QuestionCues(
+        tuple(normalize(opener) for opener in cues["openers"]),
+        tuple(normalize(phrase) for phrase in (*cues["phrases"], *cues["asks_for"])),
+    )
 
 
 def topics(entries: Sequence[Entry]) -> list[str]:
@@ -124,3 +166,36 @@ def looks_like_a_title(text: str) -> bool:
     """Written like a name or title ("What Mentors Need?"): most words capitalised."""
     words = [word for word in re.findall(r"[^\W\d_]+", text) if len(word) > 3]
     return len(words) >= 2 and sum(word[0].isupper() for word in words) / len(words) >= 0.6
+
+
+def may_be_question(text: str) -> bool:
+    """Whether a message given as a free-text answer may be a question all the same: worded as
+    one (``looks_like_question``), opening with a question word typed in a hurry or misspelt
+    ("hw much", "wat is"), a greeting ("Hello, I would like to know") or context ("I got my CPM",
+    "My supervisor"), asking further on ("… can I apply", "… is that enough", a "?") or naming
+    what a terse question asks for ("refund policy"). A message written like a title or a name
+    ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless it has a "?"."""
+    stripped = text.strip()
+    if "?" in stripped:
+        return True
+    if looks_like_a_title(stripped):
+        return False
+    if looks_like_question(stripped):
+        return True
+    words = f" {normalize(stripped)} "
+    cues = load_question_cues()
+    return any(words.startswith(f" {opener} ") for opener in cues.openers) or any(
+        f" {phrase} " in words for phrase in cues.phrases
+    )
+
+
+def letter_words(text: str) -> list[str]:
+    """The words of two letters or more: "Mentee 1" and "CPM-2019-0457" have one each."""
+    return re.findall(r"[^\W\d_]{2,}", text)
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Every word capitalised, short ones too ("Mentee One", "Li Wen"): a name, as applicants
+    write one, where ``looks_like_a_title`` counts only words of four letters or more."""
+    words = letter_words(text)
+    return bool(words) and all(word[0].isupper() for word in words)
