@@ -232,7 +232,7 @@ class Navigation:
         """``_picked``; None, and what to do in the notes, when nothing is."""
         picked = self._picked(turn, options)
         if picked is None:
-            turn.notes.append(prompts.final_choice(options, number=inbound.text.strip().isdecimal()))
+            turn.notes.append(prompts.final_choice(options, number=turn.inbound.text.strip().isdecimal()))
         return picked
 
     def _review_choice(self, turn: Turn) -> None:
