@@ -167,10 +167,11 @@ class Asking:
     # -- before the turn -----------------------------------------------------------------------
 
     def asked(self, inbound: Inbound) -> str | None:
-        """What the message may ask the knowledge base: a message worded as a question (or that
-        may be one, ``may_be_question``), or the words after ``/faq`` that are neither a topic nor
-        an entry; None for anything else. The turn decides later whether it was a question
-        (``reading``) and never asks for more."""
+        """What the message asks the knowledge base, worth waiting for the index: a message worded
+        as a question, or the words after ``/faq`` that are neither a topic nor an entry; None for
+        anything else (a greeting or a message that only may be a question, ``may_be_question``,
+        is looked up only when the index is ready: nobody waits for "hello"). The turn decides
+        later whether it was a question (``reading``) and never asks for more."""
         if inbound.file is not None or inbound.unsupported:
             return None
         text = inbound.text.strip()
@@ -180,7 +181,7 @@ class Asking:
             if command.name != "faq" or not argument or argument.startswith("#"):
                 return None
             return None if argument in (*topics(self.knowledge), ADDED_TOPIC) else argument
-        if inbound.choice_for is not None or not (looks_like_question(text) or may_be_question(text)):
+        if inbound.choice_for is not None or not looks_like_question(text):
             return None
         return text
 

@@ -134,7 +134,7 @@ def test_a_new_ambiguous_message_at_the_check_gets_its_own_check(talker: Talker,
 def test_a_bare_number_picks_nothing(talker: Talker, sqlite_storage: Storage, message: str):
     at_the_check(talker, sqlite_storage)
     reply = talker.say(message)
-    assert reply.startswith("Please press a button, or type “it's my answer” or “it's a question”")
+    assert reply.startswith("Please type “it's my answer” or “it's a question”, or press its button")
     assert reply.endswith(CHECK) and stored_draft(sqlite_storage).state == NavigationState.ANSWER_OR_QUESTION
     assert "ref1_mentee_name" not in stored_draft(sqlite_storage).answers
 

@@ -14,7 +14,7 @@ from conversations.application import prompts
 from conversations.application.asking import ONE_MOMENT, Asking
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
-from conversations.messages import Outbound
+from conversations.messages import Inbound, Outbound
 from conversations.support import relay as support
 from conversations.support.faq.index import FaqIndex
 from conversations.support.faq.knowledge import load
@@ -311,3 +311,12 @@ def test_a_command_ends_the_wait_for_a_question_to_a_person(talker: Talker, sqli
     assert stored_draft(sqlite_storage).answers["center_name"] == "Global Mentoring Academy"
     with Session(sqlite_storage.engine) as session:
         assert session.exec(select(OutboxMessage).where(OutboxMessage.topic == "support.question")).all() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "waits"), [("hello", False), ("hw much is the fee", False), ("how much is the fee?", True)]
+)
+def test_only_a_clear_question_waits_for_the_index(asking: Asking, text: str, waits: bool):
+    """Nobody waits for "hello" while the index is made; a message that only may be a question
+    is looked up once the index is ready."""
+    assert (asking.asked(Inbound("test", "applicant-1", "e1", text=text)) == text) is waits
