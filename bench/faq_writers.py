@@ -1,0 +1,164 @@
+"""How the FAQ holds on questions written by people who never saw its data: independent writers.
+
+    .venv/bin/python bench/faq_writers.py [--leave-one-writer-out] [--misses]
+
+Each writer of ``tests/data/faq_writers`` wrote 120 questions from IMC's page alone (80 the page
+answers, 40 it does not); ``labels/`` names, for each, the knowledge-base entries whose answer
+gives the writer's facts. A question in scope is answered right when the bot answers it with
+one of those entries; handed to a person, or answered with another entry, it is not. A question
+out of scope is answered confidently when the bot answers it with an entry its label does not
+name (an entry that says "the page doesn't say, ask a person" may be named: that answer is
+right). Latency is per question on one core.
+
+With ``--leave-one-writer-out`` each writer is also judged by an index that learned, besides the
+knowledge base, the other writers' questions (in scope: as phrasings of their first labelled
+entry; out of scope with no entry: as questions not covered). That is how a method that learns
+from writers is compared without judging it on its own data.
+
+The held-out writer (``c-long.yaml``) has no labels here and is not read: it is read once, at the
+end, to report the figures on a writer nobody tuned for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+from threadpoolctl import threadpool_limits
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from conversations.support.faq.index import FaqIndex  # noqa: E402
+from conversations.support.faq.knowledge import Entry, load, load_not_covered  # noqa: E402
+
+WRITERS = ROOT / "tests/data/faq_writers"
+LABELLED = ("a-phone", "b-nonnative", "d-terse")  # c-long is held out: no labels, not read
+
+
+@dataclass(frozen=True)
+class Item:
+    question: str
+    in_scope: bool
+    entries: tuple[str, ...]  # the entries whose answer gives the writer's facts
+
+
+@dataclass
+class Judged:
+    writer: str
+    right: int = 0
+    in_scope: int = 0
+    escalated: int = 0
+    out_of_scope: int = 0
+    confident_out_of_scope: int = 0
+    timings: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def top1(self) -> float:
+        return self.right / self.in_scope if self.in_scope else 0.0
+
+    @property
+    def confident(self) -> float:
+        return self.confident_out_of_scope / self.out_of_scope if self.out_of_scope else 0.0
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.timings)
+        return ordered[int(len(ordered) * 0.95)] if ordered else 0.0
+
+
+def items(writer: str) -> list[Item]:
+    labels = yaml.safe_load((WRITERS / "labels" / f"{writer}.yaml").read_text())
+    return [Item(label["q"], bool(label["in_scope"]), tuple(label.get("entries") or ())) for label in labels]
+
+
+def judge(index: FaqIndex, writer: str, questions: Sequence[Item]) -> Judged:
+    judged = Judged(writer)
+    for item in questions:
+        started = time.perf_counter()
+        result = index.ask(item.question)
+        judged.timings.append((time.perf_counter() - started) * 1000)
+        got = result.answer.id if result.answer else None
+        if item.in_scope:
+            judged.in_scope += 1
+            judged.right += got in item.entries
+            judged.escalated += got is None
+        else:
+            judged.out_of_scope += 1
+            judged.confident_out_of_scope += got is not None and got not in item.entries
+        if (item.in_scope and got not in item.entries) or (not item.in_scope and got and got not in item.entries):
+            wanted = ", ".join(item.entries) or "a person"
+            judged.misses.append(f"  {result.score:.2f}  wanted {wanted}, got {got or 'a person'}: {item.question}")
+    return judged
+
+
+def learned_from(others: Sequence[Item], entries: Sequence[Entry], not_covered: Sequence[str]) -> FaqIndex:
+    """An index of the knowledge base that also learned ``others`` (other writers' questions)."""
+    extra: dict[str, list[str]] = {}
+    unanswered = list(not_covered)
+    for item in others:
+        if item.entries:
+            extra.setdefault(item.entries[0], []).append(item.question)
+        elif not item.in_scope:
+            unanswered.append(item.question)
+    grown = [replace(entry, variants=(*entry.variants, *extra.get(entry.id, ()))) for entry in entries]
+    return FaqIndex(grown, unanswered)
+
+
+def report(judged: Judged) -> str:
+    return (
+        f"  {judged.writer:<12} top-1 {judged.top1:6.1%} ({judged.right}/{judged.in_scope}, "
+        f"{judged.escalated} to a person)   out of scope answered confidently {judged.confident:5.1%} "
+        f"({judged.confident_out_of_scope}/{judged.out_of_scope})   p95 {judged.p95:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leave-one-writer-out", action="store_true", help="also learn from the other writers")
+    parser.add_argument("--misses", action="store_true", help="list what each writer's questions got wrong")
+    args = parser.parse_args()
+    sets = {writer: items(writer) for writer in LABELLED}
+    entries, not_covered = load(), load_not_covered()
+    alone = FaqIndex(entries, not_covered)
+    runs = [("the knowledge base alone", dict.fromkeys(sets, alone))]
+    if args.leave_one_writer_out:
+        runs.append(
+            (
+                "learning from the other writers too",
+                {
+                    writer: learned_from(
+                        [item for other, questions in sets.items() if other != writer for item in questions],
+                        entries,
+                        not_covered,
+                    )
+                    for writer in sets
+                },
+            )
+        )
+    for title, indexes in runs:
+        print(title)
+        judged = []
+        with threadpool_limits(limits=1):  # the latency target is per question on one core
+            for writer, index in indexes.items():
+                index.ask("warm up")
+                judged.append(judge(index, writer, sets[writer]))
+        for one in judged:
+            print(report(one))
+            if args.misses:
+                print("\n".join(one.misses))
+        print(
+            f"  {'all':<12} top-1 {statistics.mean(one.top1 for one in judged):6.1%}   out of scope answered "
+            f"confidently {statistics.mean(one.confident for one in judged):5.1%}"
+        )
+
+
+if __name__ == "__main__":
+    main()
