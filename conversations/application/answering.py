@@ -90,11 +90,7 @@ class Answering:
             return False
         conversation.answers.update(values)
         turn.notes.append(f"✓ {steps[0].group} saved.")
-        kept = [
-            prompts.answer_line(conversation, step)
-            for step in steps
-            if ineligibility(self.flow, step, values[step.key], conversation.answers, today=today, policy=self.policy)
-        ]
+        kept = [prompts.answer_line(conversation, step) for step in steps if conversation.problems(step)]
         if kept:
             turn.notes.append(prompts.form_ineligible(kept))
         return True

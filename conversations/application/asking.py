@@ -196,8 +196,8 @@ class Asking:
 
     def prepare(self, inbound: Inbound, storage: Storage, interim: Interim | None = None) -> LookedUp | None:
         """Look up what the message may ask, before the turn takes its lock and transaction: a
-        message that may be a question waits for the index; a plain sentence is looked up only
-        when the index is ready."""
+        message worded as a question waits for the index (``asked``); any other sentence is looked
+        up only when the index is ready."""
         question = self.asked(inbound)
         if question is not None:
             self.wait_until_ready(interim)

@@ -19,13 +19,7 @@ from conversations.application.asking import Asking, Interim, LookedUp, Reading
 from conversations.application.evidence import let_go_of_unused_files
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
-from conversations.application.machine import (
-    AnswerOrQuestion,
-    Conversation,
-    KeepOrChange,
-    NavigationState,
-    build_machine,
-)
+from conversations.application.machine import CHOICES_ABOUT_A_QUESTION, Conversation, NavigationState, build_machine
 from conversations.application.navigation import Navigation
 from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
@@ -203,12 +197,8 @@ class ConversationEngine:
         conversation = Conversation(
             self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
         )
-        about: dict[str, KeepOrChange | AnswerOrQuestion | None] = {
-            NavigationState.KEEP_OR_CHANGE: conversation.keep_or_change,
-            NavigationState.ANSWER_OR_QUESTION: conversation.answer_or_question,
-        }
-        asked = about.get(state)
-        lost_choice = state in about and not (asked and self.flow.has_step(asked.key))
+        about = conversation.asked_about(state)
+        lost_choice = state in CHOICES_ABOUT_A_QUESTION and not (about and self.flow.has_step(about))
         if state in self.machine.states and not lost_choice:
             conversation.state = state
         else:  # saved at a question (or a choice about one) that no longer exists: the first still unanswered

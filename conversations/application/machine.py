@@ -53,6 +53,10 @@ class NavigationState(StrEnum):
     SUBMITTED = "submitted"
 
 
+# States that ask a two-way choice about one question, which the draft keeps (``asked_about``).
+CHOICES_ABOUT_A_QUESTION = (NavigationState.KEEP_OR_CHANGE, NavigationState.ANSWER_OR_QUESTION)
+
+
 class _ContextKey(StrEnum):
     """The keys of a draft's ``context``, as stored in the database."""
 
@@ -203,15 +207,27 @@ class Conversation:
     def answer_or_question(self, check: AnswerOrQuestion | None) -> None:
         self._set(_ContextKey.ANSWER_OR_QUESTION, asdict(check) if check else None)
 
+    def _choice_at(self, state: str) -> KeepOrChange | AnswerOrQuestion | None:
+        """The choice about one question that ``state`` asks (keep-or-change, answer-or-question),
+        as kept; None for any other state."""
+        if state == NavigationState.KEEP_OR_CHANGE:
+            return self.keep_or_change
+        if state == NavigationState.ANSWER_OR_QUESTION:
+            return self.answer_or_question
+        return None
+
+    def asked_about(self, state: str) -> str | None:
+        """The question (key) the choice at ``state`` is about; None if ``state`` asks no such
+        choice, or it is not kept."""
+        choice = self._choice_at(state)
+        return choice.key if choice else None
+
     @property
     def list_name(self) -> str:
         """The name the choices asked here carry on their buttons: the state's, or the
         keep-or-change choice's or the answer-or-question check's own."""
-        if self.state == NavigationState.KEEP_OR_CHANGE and (choice := self.keep_or_change):
-            return choice.name
-        if self.state == NavigationState.ANSWER_OR_QUESTION and (check := self.answer_or_question):
-            return check.name
-        return self.state
+        choice = self._choice_at(self.state)
+        return choice.name if choice else self.state
 
     @property
     def awaiting_question(self) -> bool:

@@ -203,14 +203,11 @@ class Navigation:
         elif back_to == NavigationState.KEEP_OR_CHANGE and not self._kept_ineligible(turn):
             self._carry_on(turn)  # the answer was put right meanwhile (say, with /edit)
 
-    def _about(self, turn: Turn, place: str) -> str:
+    @staticmethod
+    def _about(turn: Turn, place: str) -> str:
         """The question a place is about: the one of the keep-or-change choice or of the
         answer-or-question check; a question is about itself."""
-        if place == NavigationState.KEEP_OR_CHANGE:
-            return self._kept_step(turn).key
-        if place == NavigationState.ANSWER_OR_QUESTION:
-            return self._checked(turn).key
-        return place
+        return turn.conversation.asked_about(place) or place
 
     def _remember_position(self, turn: Turn) -> None:
         conversation = turn.conversation
