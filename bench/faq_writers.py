@@ -1,6 +1,6 @@
 """How the FAQ holds on questions written by people who never saw its data: independent writers.
 
-    .venv/bin/python bench/faq_writers.py [--leave-one-writer-out] [--misses]
+    .venv/bin/python bench/faq_writers.py [--leave-one-writer-out] [--misses] [--without-training-writers]
 
 Each writer of ``tests/data/faq_writers`` wrote 120 questions from IMC's page alone (80 the page
 answers, 40 it does not); ``labels/`` names, for each, the knowledge-base entries whose answer
@@ -14,6 +14,9 @@ With ``--leave-one-writer-out`` each writer is also judged by an index that lear
 knowledge base, the other writers' questions (in scope: as phrasings of their first labelled
 entry; out of scope with no entry: as questions not covered). That is how a method that learns
 from writers is compared without judging it on its own data.
+
+``--without-training-writers`` leaves out what the index learns from the training writers
+(``conversations/support/faq/writers``), to see what they bring.
 
 The held-out writer (``c-long.yaml``) has no labels here and is not read: it is read once, at the
 end, to report the figures on a writer nobody tuned for.
@@ -36,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from conversations.support.faq.index import FaqIndex  # noqa: E402
-from conversations.support.faq.knowledge import Entry, load, load_not_covered  # noqa: E402
+from conversations.support.faq.knowledge import TRAINING_WRITERS, Entry, load, load_not_covered  # noqa: E402
 
 WRITERS = ROOT / "tests/data/faq_writers"
 LABELLED = ("a-phone", "b-nonnative", "d-terse")  # c-long is held out: no labels, not read
@@ -124,9 +127,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leave-one-writer-out", action="store_true", help="also learn from the other writers")
     parser.add_argument("--misses", action="store_true", help="list what each writer's questions got wrong")
+    parser.add_argument(
+        "--without-training-writers", action="store_true", help="learn the knowledge base's own phrasings only"
+    )
     args = parser.parse_args()
     sets = {writer: items(writer) for writer in LABELLED}
-    entries, not_covered = load(), load_not_covered()
+    writers = Path("/nonexistent") if args.without_training_writers else TRAINING_WRITERS
+    entries, not_covered = load(writers=writers), load_not_covered(writers=writers)
     alone = FaqIndex(entries, not_covered)
     runs = [("the knowledge base alone", dict.fromkeys(sets, alone))]
     if args.leave_one_writer_out:

@@ -13,6 +13,7 @@ import yaml
 
 from conversations.support.faq.index import FaqIndex, Spelling
 from conversations.support.faq.knowledge import (
+    TRAINING_WRITERS,
     Entry,
     Match,
     Result,
@@ -26,6 +27,8 @@ from conversations.support.faq.knowledge import (
 )
 
 LABELLED = yaml.safe_load((Path(__file__).parents[1] / "data" / "faq_questions.yaml").read_text())
+# The independent writers' sets that judge the FAQ (bench/faq_writers.py); c-long is held out.
+WRITER_SETS = sorted((Path(__file__).parents[1] / "data" / "faq_writers").glob("*.yaml"))
 TOPICS = {
     "Eligibility",
     "Training",
@@ -39,8 +42,10 @@ TOPICS = {
 }
 
 
-def test_nothing_the_classifier_learns_from_is_in_the_labelled_set():
-    labelled = {normalize(item["q"]) for item in LABELLED}
+def test_nothing_the_classifier_learns_from_is_in_the_labelled_set_or_a_writers_set():
+    assert len(WRITER_SETS) == 4
+    judging = [*LABELLED, *(item for path in WRITER_SETS for item in yaml.safe_load(path.read_text()))]
+    labelled = {normalize(item["q"]) for item in judging}
     learned = {normalize(text) for entry in load() for text in entry.phrasings} | set(
         map(normalize, load_not_covered())
     )
@@ -54,6 +59,24 @@ def test_the_knowledge_base_is_well_formed():
     assert all(entry.answer and len(entry.variants) >= 10 for entry in entries)
     ids = {entry.id for entry in entries}
     assert {item["expected"] for item in LABELLED if item["expected"]} <= ids
+
+
+def test_each_training_writer_asks_about_every_entry_and_no_other():
+    ids = [entry.id for entry in load()]
+    for path in sorted(TRAINING_WRITERS.glob("*.yaml")):
+        written = yaml.safe_load(path.read_text())
+        assert list(written["in_scope"]) == ids, path.name
+        assert all(written["in_scope"].values()) and written["out_of_scope"], path.name
+
+
+def test_the_training_writers_questions_are_learned_beside_the_knowledge_base(tmp_path):
+    (tmp_path / "one.yaml").write_text(
+        yaml.safe_dump({"in_scope": {"fee-amount": ["money for the master thing?"]}, "out_of_scope": ["best pizza?"]})
+    )
+    fee = next(entry for entry in load(writers=tmp_path) if entry.id == "fee-amount")
+    assert fee.variants[-1] == "money for the master thing?"
+    assert "money for the master thing?" not in next(entry for entry in load() if entry.id == "fee-amount").variants
+    assert load_not_covered(writers=tmp_path)[-1] == "best pizza?"
 
 
 def test_the_labelled_set_is_large_enough_and_covers_every_entry():

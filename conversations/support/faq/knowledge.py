@@ -20,6 +20,12 @@ KNOWLEDGE = Path(__file__).with_name("knowledge.yaml")
 # Questions the knowledge base does not answer: a class of their own, so near-misses ("is there a
 # student discount?") are recognised as not covered instead of landing on the closest entry.
 NOT_COVERED = Path(__file__).with_name("out_of_scope.yaml")
+# How other people ask: one file per writer, each in a voice of their own (typed on a phone,
+# non-native, long with context, terse, everyday words), written from IMC's page and each entry's
+# question and answer, never from the variants or the test sets: questions each entry answers
+# (``in_scope``, by entry id) and near-misses none answers (``out_of_scope``). The index learns
+# them beside ``knowledge.yaml`` and ``out_of_scope.yaml``.
+TRAINING_WRITERS = Path(__file__).with_name("writers")
 # The openings and phrases that make a free-text answer read as a question too (``may_be_question``).
 QUESTION_CUES = Path(__file__).with_name("question_cues.yaml")
 ADDED_TOPIC = "Added by support"  # the topic of the entries support adds (``/faq_add``)
@@ -78,24 +84,36 @@ class Result:
 
 
 @functools.cache
-def load(path: Path = KNOWLEDGE) -> tuple[Entry, ...]:
-    with path.open(encoding="utf-8") as source:
-        return tuple(
-            Entry(
-                item["id"],
-                item["topic"],
-                item["question"],
-                item["answer"].strip(),
-                tuple(item.get("variants") or ()),
-            )
-            for item in yaml.load(source, Loader=_LOADER)
+def load(path: Path = KNOWLEDGE, writers: Path = TRAINING_WRITERS) -> tuple[Entry, ...]:
+    """The entries, each with its own variants followed by the writers' questions for it."""
+    written: dict[str, list[str]] = {}
+    for writer in _writers(writers):
+        for entry_id, questions in writer["in_scope"].items():
+            written.setdefault(entry_id, []).extend(questions)
+    return tuple(
+        Entry(
+            item["id"],
+            item["topic"],
+            item["question"],
+            item["answer"].strip(),
+            (*(item.get("variants") or ()), *written.get(item["id"], ())),
         )
+        for item in _read(path)
+    )
 
 
 @functools.cache
-def load_not_covered(path: Path = NOT_COVERED) -> tuple[str, ...]:
+def load_not_covered(path: Path = NOT_COVERED, writers: Path = TRAINING_WRITERS) -> tuple[str, ...]:
+    return (*_read(path), *(question for writer in _writers(writers) for question in writer["out_of_scope"]))
+
+
+def _writers(folder: Path) -> list[dict[str, Any]]:
+    return [_read(path) for path in sorted(folder.glob("*.yaml"))]
+
+
+def _read(path: Path) -> Any:
     with path.open(encoding="utf-8") as source:
-        return tuple(yaml.load(source, Loader=_LOADER))
+        return yaml.load(source, Loader=_LOADER)
 
 
 @dataclass(frozen=True)
@@ -110,8 +128,7 @@ class QuestionCues:
 
 @functools.cache
 def load_question_cues(path: Path = QUESTION_CUES) -> QuestionCues:
-    with path.open(encoding="utf-8") as source:
-        cues = yaml.load(source, Loader=_LOADER)
+    cues = _read(path)
     return QuestionCues(
         tuple(normalize(opener) for opener in cues["openers"]),
         tuple(normalize(phrase) for phrase in (*cues["phrases"], *cues["asks_for"])),
