@@ -1,6 +1,7 @@
 """How the FAQ holds on questions written by people who never saw its data: independent writers.
 
     .venv/bin/python bench/faq_writers.py [--leave-one-writer-out] [--misses] [--without-training-writers]
+    .venv/bin/python bench/faq_writers.py --training-writers
 
 Each writer of ``tests/data/faq_writers`` wrote 120 questions from IMC's page alone (80 the page
 answers, 40 it does not); ``labels/`` names, for each, the knowledge-base entries whose answer
@@ -14,6 +15,11 @@ With ``--leave-one-writer-out`` each writer is also judged by an index that lear
 knowledge base, the other writers' questions (in scope: as phrasings of their first labelled
 entry; out of scope with no entry: as questions not covered). That is how a method that learns
 from writers is compared without judging it on its own data.
+
+``--training-writers`` judges instead each training writer (``conversations/support/faq/writers``:
+a file per writer, each question written for one entry, near-misses for none) by an index that
+learned the knowledge base and the other training writers, at several answer thresholds: a
+larger set, on which the classifier's settings are chosen without the labelled writers.
 
 ``--without-training-writers`` leaves out what the index learns from the training writers
 (``conversations/support/faq/writers``), to see what they bring.
@@ -31,6 +37,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from unittest.mock import patch
 
 import yaml
 from threadpoolctl import threadpool_limits
@@ -38,7 +45,8 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from conversations.support.faq.index import FaqIndex  # noqa: E402
+from conversations.support.faq import index as index_module  # noqa: E402
+from conversations.support.faq.index import ANSWER_THRESHOLD, FaqIndex  # noqa: E402
 from conversations.support.faq.knowledge import TRAINING_WRITERS, Entry, load, load_not_covered  # noqa: E402
 
 WRITERS = ROOT / "tests/data/faq_writers"
@@ -115,11 +123,43 @@ def learned_from(others: Sequence[Item], entries: Sequence[Entry], not_covered: 
     return FaqIndex(grown, unanswered)
 
 
-def report(judged: Judged) -> str:
+def training_writers() -> list[tuple[FaqIndex, str, list[Item]]]:
+    """For each training writer: an index learned without it, its name and its questions."""
+    written = {path.stem: yaml.safe_load(path.read_text()) for path in sorted(TRAINING_WRITERS.glob("*.yaml"))}
+    alone = Path("/nonexistent")
+    entries, not_covered = load(writers=alone), load_not_covered(writers=alone)
+    judged = []
+    for writer, own in written.items():
+        others = [items for other, items in written.items() if other != writer]
+        grown = [
+            replace(entry, variants=(*entry.variants, *(q for o in others for q in o["in_scope"][entry.id])))
+            for entry in entries
+        ]
+        index = FaqIndex(grown, [*not_covered, *(q for o in others for q in o["out_of_scope"])])
+        questions = [Item(q, True, (entry_id,)) for entry_id, qs in own["in_scope"].items() for q in qs]
+        judged.append((index, writer, [*questions, *(Item(q, False, ()) for q in own["out_of_scope"])]))
+    return judged
+
+
+def report_training_writers() -> None:
+    indexes = training_writers()
+    for threshold in (0.4, 0.45, 0.5, 0.55, 0.6):
+        with patch.object(index_module, "ANSWER_THRESHOLD", threshold), threadpool_limits(limits=1):
+            judged = [judge(index, writer, questions) for index, writer, questions in indexes]
+        marker = "  (in use)" if threshold == ANSWER_THRESHOLD else ""
+        print(
+            f"threshold {threshold:.2f}: top-1 {statistics.mean(one.top1 for one in judged):6.1%}   out of scope "
+            f"answered confidently {statistics.mean(one.confident for one in judged):5.1%}{marker}"
+        )
+        for one in judged:
+            print(report(one, latency=False))  # their vectors are stored: no time to measure
+
+
+def report(judged: Judged, *, latency: bool = True) -> str:
     return (
         f"  {judged.writer:<12} top-1 {judged.top1:6.1%} ({judged.right}/{judged.in_scope}, "
         f"{judged.escalated} to a person)   out of scope answered confidently {judged.confident:5.1%} "
-        f"({judged.confident_out_of_scope}/{judged.out_of_scope})   p95 {judged.p95:.1f} ms"
+        f"({judged.confident_out_of_scope}/{judged.out_of_scope})" + (f"   p95 {judged.p95:.1f} ms" if latency else "")
     )
 
 
@@ -128,9 +168,15 @@ def main() -> None:
     parser.add_argument("--leave-one-writer-out", action="store_true", help="also learn from the other writers")
     parser.add_argument("--misses", action="store_true", help="list what each writer's questions got wrong")
     parser.add_argument(
+        "--training-writers", action="store_true", help="judge each training writer, learned without it"
+    )
+    parser.add_argument(
         "--without-training-writers", action="store_true", help="learn the knowledge base's own phrasings only"
     )
     args = parser.parse_args()
+    if args.training_writers:
+        report_training_writers()
+        return
     sets = {writer: items(writer) for writer in LABELLED}
     writers = Path("/nonexistent") if args.without_training_writers else TRAINING_WRITERS
     entries, not_covered = load(writers=writers), load_not_covered(writers=writers)

@@ -26,6 +26,8 @@ NOT_COVERED = Path(__file__).with_name("out_of_scope.yaml")
 # (``in_scope``, by entry id) and near-misses none answers (``out_of_scope``). The index learns
 # them beside ``knowledge.yaml`` and ``out_of_scope.yaml``.
 TRAINING_WRITERS = Path(__file__).with_name("writers")
+# Contractions without their apostrophe and texting abbreviations, with the words they stand for.
+CHAT_WORDS = Path(__file__).with_name("chat_words.yaml")
 # The openings and phrases that make a free-text answer read as a question too (``may_be_question``).
 QUESTION_CUES = Path(__file__).with_name("question_cues.yaml")
 ADDED_TOPIC = "Added by support"  # the topic of the entries support adds (``/faq_add``)
@@ -147,23 +149,16 @@ def find(entries: Sequence[Entry], entry_id: str) -> Entry | None:
     return next((entry for entry in entries if entry.id == entry_id), None)
 
 
-_CONTRACTIONS = {
-    "whats": "what is",
-    "hows": "how is",
-    "im": "i am",
-    "cant": "can not",
-    "dont": "do not",
-    "doesnt": "does not",
-    "isnt": "is not",
-    "ive": "i have",
-    "wont": "will not",
-    "didnt": "did not",
-}
-
-
 def normalize(text: str) -> str:
+    """Lower case, punctuation as spaces, and chat words written out ("hw many hrs" -> "how many hours")."""
     words = re.sub(r"[^\w\s]", " ", text.casefold().replace("'", "")).split()
-    return " ".join(_CONTRACTIONS.get(word, word) for word in words)
+    chat_words = _chat_words()
+    return " ".join(chat_words.get(word, word) for word in words)
+
+
+@functools.cache
+def _chat_words() -> dict[str, str]:
+    return {str(typed): str(meant) for typed, meant in _read(CHAT_WORDS).items()}
 
 
 _QUESTION_START = re.compile(
