@@ -284,11 +284,11 @@ class Asking:
         choices = tuple(
             Choice(f"/faq #{match.entry.id}", match.entry.question[:60]) for match in result.closest if match.entry
         )
-        lines = ["I'm not sure I have the answer to that, and I'd rather not guess."]
-        if choices:
-            lines.append("Is it one of these?")
-        lines.append("Or send /human and a person from IMC's credentialing support will answer here.")
-        return Outbound("\n".join(lines), choices + (Choice("/human", "Ask a person"),))
+        person = "a person from IMC's credentialing support answers here if you send /human"
+        text = "I'm not sure I have the answer to that, and I'd rather not guess: " + (
+            f"is it one of these topics? If not, {person}." if choices else f"{person}."
+        )
+        return Outbound(text, choices + (Choice("/human", "Ask a person"),))
 
     def faq_command(
         self, tx: Transaction, applicant_id: int | None, argument: str, looked_up: LookedUp | None

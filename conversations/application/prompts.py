@@ -104,7 +104,7 @@ COURTESY = Option(
         "cool",
     ),
 )
-SIDE_MENU_HINT = "Or answer the question above (/start shows it again)."
+SIDE_MENU_HINT = "You can also just answer the question above (/start shows it again; nothing is lost)."
 
 
 def unsupported(what: str) -> str:
@@ -370,8 +370,12 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy, *, b
         f"{dossier.submitted_at:%d %B %Y at %H:%M} UTC.",
         "",
         "What happens next:",
-        f"1. Payment: the application fee is {fee.fee_usd} USD, due now; how to pay is just below, and "
-        f"{status} until it is paid.",
+        f"1. Payment: the application fee is {fee.fee_usd} USD, due now; "
+        + (
+            f"how to pay is just below, and {status} until it is paid."
+            if policy.payment_url or policy.payment_instructions
+            else f"IMC will send you payment instructions, and the fee shows {status} until it is paid."
+        ),
         f"   Once IMC's support team confirms the payment, you hear of it {heard}.",
         "2. Review: IMC assesses your application and contacts your references to verify your mentoring "
         "experience; they may contact you too.",

@@ -50,7 +50,10 @@ def test_how_to_pay_at_submission_and_in_the_status(
 ):
     talker = applied(sqlite_storage, asking, policy)
     reply = talker.submit()
-    assert "1. Payment: the application fee is 598 USD, due now; how to pay is just below" in reply
+    below = "how to pay is just below" if policy.payment_url or policy.payment_instructions else None
+    told = below or "IMC will send you payment instructions, and the fee shows in /status until it is paid"
+    assert f"1. Payment: the application fee is 598 USD, due now; {told}" in reply
+    assert below or "just below" not in reply  # nothing below to point at
     assert reply.count(how_to_pay) == 1  # the status that ends the reply says it, once
     assert how_to_pay in talker.say("/status")
     assert how_to_pay in talker.say("hello")  # any message after submission shows the status

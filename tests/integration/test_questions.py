@@ -90,6 +90,7 @@ def test_unsure_offers_topics_and_a_person_and_is_kept_for_the_report(talker: Ta
     replies = talker.engine.handle(talker.inbound("who won the football world cup?"))
     unsure = replies[0]
     assert "I'm not sure I have the answer" in unsure.text
+    assert "if you send /human" in unsure.text and "\nOr " not in unsure.text  # one sentence leads to the next
     assert unsure.choices[-1].value == "/human"
     assert state(sqlite_storage) == "center_name"
     reply = talker.say("/human")
