@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from conversations.application.fields import Kind, Step
 from conversations.application.parsing import parse
 from conversations.application.policy import Policy
-from conversations.application.validators import Invalid
+from conversations.application.validators import Invalid, choice_number, exact_choice
 from conversations.commands import parse_command
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.support.faq.knowledge import (
@@ -238,11 +238,18 @@ class Asking:
     def also_a_question(inbound: Inbound, step: Step | None, looked_up: LookedUp | None) -> bool:
         """Whether a message that is not clearly a question (``question_in``), given at a
         free-text question, may be one all the same: its words (``may_be_question``), or, for a
-        sentence not written like a title or a name, the knowledge base's confident answer to it."""
+        sentence not written like a title or a name, the knowledge base's confident answer to it.
+        At a choice, a sentence that names an option ("yes but it expired last year, does that
+        still count") may be a question by its words too; an option typed as such is an answer."""
         text = inbound.text.strip()
-        if step is None or step.field.kind is not Kind.TEXT or inbound.file is not None or not text:
+        if step is None or inbound.file is not None or not text:
             return False
         if inbound.choice_for is not None or parse_command(text) is not None:
+            return False
+        if step.field.kind in (Kind.CHOICE, Kind.YES_NO):
+            typed = exact_choice(text, step.field.options) or choice_number(text, len(step.field.options))
+            return typed is None and may_be_question(text)
+        if step.field.kind is not Kind.TEXT:
             return False
         if may_be_question(text):
             return True

@@ -2,7 +2,7 @@
 not saved until the applicant says which it is: "It's my answer" saves it as usual, "It's a
 question" answers it and asks the question again. The check's buttons act only on it, a bare
 number never does, and it survives a restart; a name is saved and a clear question answered
-without it."""
+without it. At a choice, a sentence that names an option and reads as a question is checked too."""
 
 from __future__ import annotations
 
@@ -216,3 +216,28 @@ def test_an_edit_from_the_check_returns_to_it(talker: Talker, sqlite_storage: St
     assert stored_draft(sqlite_storage).answers["full_name"] == "Maria Gonzalez-Ruiz"
     assert talker.say("question").startswith(FEE_ANSWER)
     assert stored_draft(sqlite_storage).state == "ref1_mentee_name"
+
+
+@pytest.mark.parametrize(
+    ("message", "saved"),
+    [
+        ("I am not yet member, will membership reduce my fee, how much difference please", "no"),
+        ("yes but i wonder does that change the fee", "yes"),
+    ],
+)
+def test_a_choice_named_in_a_sentence_that_may_be_a_question_is_checked(
+    talker: Talker, sqlite_storage: Storage, message: str, saved: str
+):
+    talker.answer_all(APPLICANT_ANSWERS[:3])
+    reply = talker.say(message)
+    assert reply.endswith("Is that your answer to “IMC member”, or a question for me?") and "✓" not in reply
+    assert "is_member" not in stored_draft(sqlite_storage).answers
+    talker.say("It's my answer")
+    assert stored_draft(sqlite_storage).answers["is_member"] == saved
+
+
+@pytest.mark.parametrize("message", ["no", "No.", "not yet", "2", "nope"])
+def test_a_choice_typed_as_such_is_saved_without_a_check(talker: Talker, sqlite_storage: Storage, message: str):
+    talker.answer_all(APPLICANT_ANSWERS[:3])
+    assert talker.say(message).startswith("✓ IMC member: No")
+    assert stored_draft(sqlite_storage).answers["is_member"] == "no"
