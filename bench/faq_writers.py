@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -124,20 +125,19 @@ def learned_from(others: Sequence[Item], entries: Sequence[Entry], not_covered: 
 
 
 def training_writers() -> list[tuple[FaqIndex, str, list[Item]]]:
-    """For each training writer: an index learned without it, its name and its questions."""
-    written = {path.stem: yaml.safe_load(path.read_text()) for path in sorted(TRAINING_WRITERS.glob("*.yaml"))}
-    alone = Path("/nonexistent")
-    entries, not_covered = load(writers=alone), load_not_covered(writers=alone)
+    """For each training writer: an index learned without it (the knowledge base read as the bot
+    reads it, with a folder of the other writers' files), its name and its questions."""
+    paths = sorted(TRAINING_WRITERS.glob("*.yaml"))
     judged = []
-    for writer, own in written.items():
-        others = [items for other, items in written.items() if other != writer]
-        grown = [
-            replace(entry, variants=(*entry.variants, *(q for o in others for q in o["in_scope"][entry.id])))
-            for entry in entries
-        ]
-        index = FaqIndex(grown, [*not_covered, *(q for o in others for q in o["out_of_scope"])])
-        questions = [Item(q, True, (entry_id,)) for entry_id, qs in own["in_scope"].items() for q in qs]
-        judged.append((index, writer, [*questions, *(Item(q, False, ()) for q in own["out_of_scope"])]))
+    for own in paths:
+        with tempfile.TemporaryDirectory() as others:
+            for path in paths:
+                if path != own:
+                    (Path(others) / path.name).symlink_to(path)
+            index = FaqIndex(load(writers=Path(others)), load_not_covered(writers=Path(others)))
+        written = yaml.safe_load(own.read_text())
+        questions = [Item(q, True, (entry_id,)) for entry_id, qs in written["in_scope"].items() for q in qs]
+        judged.append((index, own.stem, [*questions, *(Item(q, False, ()) for q in written["out_of_scope"])]))
     return judged
 
 
