@@ -35,6 +35,11 @@ class Policy:
         default_factory=lambda: {ACCREDITED: (4, 6), ENDORSED: (6, 8), NON_ACCREDITED: (8, 10)}
     )
 
+    @property
+    def tells_how_to_pay(self) -> bool:
+        """Whether IMC set how to pay (a link or instructions); if not, it sends instructions."""
+        return bool(self.payment_url or self.payment_instructions)
+
     def fee_usd(self, *, member: bool) -> int:
         return self.member_fee_usd if member else self.non_member_fee_usd
 

@@ -151,7 +151,7 @@ def keep_or_change(conversation: Conversation, step: Step) -> Outbound:
 
 
 def answer_or_question(step: Step) -> Outbound:
-    """Asked when a free-text answer also reads as a question: nothing is saved until the applicant says."""
+    """Asked when an answer also reads as a question: nothing is saved until the applicant says."""
     return choose(f"Is that your answer to “{step.field.label}”, or a question for me?", ANSWER_OR_QUESTION_OPTIONS)
 
 
@@ -373,7 +373,7 @@ def submitted(dossier: Dossier, answers: Mapping[str, Any], policy: Policy, *, b
         f"1. Payment: the application fee is {fee.fee_usd} USD, due now; "
         + (
             f"how to pay is just below, and {status} until it is paid."
-            if policy.payment_url or policy.payment_instructions
+            if policy.tells_how_to_pay
             else f"IMC will send you payment instructions, and the fee shows {status} until it is paid."
         ),
         f"   Once IMC's support team confirms the payment, you hear of it {heard}.",
@@ -431,7 +431,7 @@ def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
         return ["Application fee: nothing to pay."]
     amount = frozen_quote(dossier.content).fee_usd
     due = f"Application fee: {amount} USD is due." if amount is not None else "Application fee: due."
-    if not (policy.payment_url or policy.payment_instructions):
+    if not policy.tells_how_to_pay:
         return [f"{due} IMC will send you payment instructions; questions about paying: /human"]
     how = [f"{due} Pay online: {policy.payment_url}" if policy.payment_url else f"{due} How to pay:"]
     if policy.payment_instructions:
