@@ -17,7 +17,8 @@ Between the two lies the answer to a free-text question that also reads as a que
 (``also_a_question``): it opens with a greeting, context ("I got my CPM …", "My supervisor …") or
 a question word typed in a hurry ("hw much is the fee", "wat is …"), asks further on ("… can I
 apply"), names what a terse question asks for ("refund policy"), is a title with a "?", or is a
-sentence the knowledge base answers confidently.
+sentence the knowledge base answers confidently. So does a sentence at a choice that names an
+option but reads as a question by the same words ("yes but it expired, does that still count").
 Nothing of it is saved until the applicant says which it is (the answer-or-question check in
 ``navigation.py``): a wrong guess either way would lose their place.
 
@@ -92,7 +93,7 @@ class Reading(StrEnum):
 
     ANSWER = "answer"
     QUESTION = "question"  # answered from the knowledge base, and the question asked again
-    EITHER = "either"  # a free-text answer that also reads as a question: the applicant says which
+    EITHER = "either"  # an answer (free text, or a choice in a sentence) that also reads as a question
 
 
 class Asking:

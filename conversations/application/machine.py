@@ -10,7 +10,8 @@ machine serves every applicant (a machine per applicant costs memory for nothing
 Every move is a named trigger. ``next``, ``back``, ``ask_submit`` (the confirmation) and
 ``submit`` follow the form; ``ask_keep_or_change`` leaves a question whose answer breaks an
 eligibility rule for the choice to change it or keep it; ``ask_answer_or_question`` leaves a
-free-text question whose answer also reads as a question for the check which it is; ``edit``,
+question whose answer (free text, or a choice named in a sentence) also reads as a question for
+the check which it is; ``edit``,
 ``open_group``, ``ask_cancel``, ``ask_restart`` and ``restart`` go through the menus and
 confirmations. ``jump`` is the one move whose destination is not in the graph but in the
 applicant's data: the answer chosen in the edit menu, the place an edit or a menu returns to, the
@@ -49,7 +50,7 @@ class NavigationState(StrEnum):
     CONFIRM_RESTART = "confirm_restart"
     CONFIRM_SUBMIT = "confirm_submit"
     KEEP_OR_CHANGE = "keep_or_change"  # an answer breaks an eligibility rule: change it now, or keep it?
-    ANSWER_OR_QUESTION = "answer_or_question"  # a free-text answer also reads as a question: which is it?
+    ANSWER_OR_QUESTION = "answer_or_question"  # an answer also reads as a question: which is it?
     SUBMITTED = "submitted"
 
 
@@ -82,7 +83,7 @@ class KeepOrChange:
 
 @dataclass(frozen=True)
 class AnswerOrQuestion:
-    """The check asked after a free-text answer that also reads as a question: ``key`` names the
+    """The check asked after an answer that also reads as a question: ``key`` names the
     question, ``text`` the message (saved only if the applicant says it is the answer), ``found``
     what the knowledge base found for it (``Result.to_dict``) and ``name`` the list on its
     buttons (new for each check)."""
@@ -199,7 +200,7 @@ class Conversation:
 
     @property
     def answer_or_question(self) -> AnswerOrQuestion | None:
-        """The check about a free-text answer that also reads as a question, while it is asked."""
+        """The check about an answer that also reads as a question, while it is asked."""
         stored = self.context.get(_ContextKey.ANSWER_OR_QUESTION)
         return AnswerOrQuestion(**stored) if stored else None
 

@@ -1,6 +1,6 @@
 """Moving through the application: the applicant's commands (/back, /edit, /skip, ...), the
 menus and confirmations, the choice to change or keep an answer that breaks an eligibility rule,
-the check whether a free-text answer that also reads as a question is one, where a question
+the check whether an answer that also reads as a question is one, where a question
 leads next (also while IMC has reopened some answers), forms, and the review with its
 submission. Every method changes only the turn's conversation (and the transaction it carries;
 an evidence file goes to the file store); the engine saves and replies."""
@@ -309,7 +309,7 @@ class Navigation:
         return bool(conversation.problems(step))
 
     def ask_answer_or_question(self, turn: Turn, step: Step) -> None:
-        """After a free-text answer to ``step`` that also reads as a question: nothing is saved
+        """After an answer to ``step`` that also reads as a question: nothing is saved
         until the applicant says which it is (``_answer_or_question``)."""
         conversation = turn.conversation
         text = turn.inbound.text.strip()

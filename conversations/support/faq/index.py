@@ -48,8 +48,8 @@ ANSWER_THRESHOLD = 0.5
 _SUGGESTION_THRESHOLD = 0.08
 # The weight of the sentence embedding beside the two TF-IDF parts (each of length 1).
 EMBEDDING_WEIGHT = 1.0
-# The classifier's inverse regularisation strength: 20 rather than 50 keeps near-misses answered
-# under 5% for the same trade of top-1 (docs/faq.md, "On independent writers").
+# The classifier's inverse regularisation strength: 20 rather than 50 answers fewer near-misses
+# for the same trade of top-1 (docs/faq.md, "On independent writers").
 C = 20
 # The most frequent words and pairs (and character n-grams) kept as features: the classifier's
 # memory while learning grows with their number (1 GB with all 38,000, 600 MB with these).
