@@ -5,7 +5,8 @@ The rule for a typed message at a question of the application:
 - A message that reads as a valid answer to a non-text question (a date, a number, an email, a
   choice, yes/no) is an answer: "yes" at a yes/no question is never taken for a question.
 - One that is not a valid answer there, and is worded as a question (ends with "?" or starts
-  like one: "how much", "can I", "what is"), is a question.
+  like one: "how much", "can I", "what is"), is a question; so is one that may be a question by
+  its words and that the knowledge base answers confidently ("hw much is fee for non member").
 - At a free-text question (a name, a program, an address) nearly anything is a valid answer, so
   a message is a question only if it is worded as one AND is not written like a title or a name
   (most words capitalised): "What Mentors Need?" at the program-name question is the program's
@@ -32,6 +33,7 @@ one, and only records it.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,7 +46,7 @@ from conversations.application.parsing import parse
 from conversations.application.policy import Policy
 from conversations.application.validators import Invalid, choice_number, exact_choice
 from conversations.commands import parse_command
-from conversations.messages import Choice, Inbound, Outbound
+from conversations.messages import KEEP_WORD, Choice, Inbound, Outbound
 from conversations.support.faq.knowledge import (
     ADDED_TOPIC,
     Entry,
@@ -73,8 +75,10 @@ MORE = "\n\n(More questions: /faq. A person: /human.)"
 
 # A free-text answer of at least this many words of letters, not written like a title or a name,
 # that the knowledge base answers confidently may be a question ("member application fee"); a
-# shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles.
+# shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles, unless
+# it is a word of lower-case letters alone ("renewal"), which no one writes for a name.
 SENTENCE_WORDS = 2
+_BARE_WORD = re.compile(r"[a-z]+")
 
 # Sends a message to the applicant at once, before the turn's reply (e.g. "one moment").
 Interim = Callable[[Outbound], None]
@@ -86,6 +90,16 @@ class LookedUp:
 
     question: str
     result: Result
+
+
+def _worth_looking_up(text: str) -> bool:
+    """A sentence, or a bare lower-case word, that the knowledge base may say asks something."""
+    return len(letter_words(text)) >= SENTENCE_WORDS or _BARE_WORD.fullmatch(text) is not None
+
+
+def _confident(text: str, looked_up: LookedUp | None) -> bool:
+    """Whether the knowledge base answers the message confidently (looked up before the turn)."""
+    return looked_up is not None and looked_up.question == text and looked_up.result.answer is not None
 
 
 class Reading(StrEnum):
@@ -191,7 +205,7 @@ class Asking:
         """A message of words that is neither a command nor a button: the index may say it asks."""
         text = inbound.text.strip()
         plain = inbound.file is None and not inbound.unsupported and inbound.choice_for is None
-        if not plain or parse_command(text) is not None or len(letter_words(text)) < SENTENCE_WORDS:
+        if not plain or parse_command(text) is not None or not _worth_looking_up(text):
             return None
         return text
 
@@ -211,14 +225,25 @@ class Asking:
 
     # -- is it a question? ---------------------------------------------------------------------
 
-    def question_in(self, inbound: Inbound, step: Step | None, policy: Policy) -> bool:
+    def question_in(
+        self, inbound: Inbound, step: Step | None, policy: Policy, looked_up: LookedUp | None = None
+    ) -> bool:
+        """Whether a message is a question: worded as one, and no answer there (``reading``). At a
+        question with a form to its answers (a date, a number, an email, a choice, a file), a
+        message that is no valid answer is a question too when it may be one by its words and the
+        knowledge base answers it confidently ("hw much is fee for non member" at the email):
+        asking the question again shows its example, where the field's error would ignore what
+        was asked."""
         text = inbound.text.strip()
-        if not text or inbound.file is not None or inbound.choice_for is not None or not looks_like_question(text):
+        if not text or inbound.file is not None or inbound.choice_for is not None:
             return False
+        worded = looks_like_question(text)
         if step is None:
-            return True
+            return worded
         if step.field.kind is Kind.TEXT:
-            return not looks_like_a_title(text)
+            return worded and not looks_like_a_title(text)
+        if not worded and not (may_be_question(text) and _confident(text, looked_up)):
+            return False
         if step.field.kind is Kind.FILE:
             return True
         try:
@@ -229,7 +254,7 @@ class Asking:
 
     def reading(self, inbound: Inbound, step: Step | None, policy: Policy, looked_up: LookedUp | None) -> Reading:
         """How a message (not a command) at ``step`` (None: outside the questions) is taken."""
-        if self.question_in(inbound, step, policy):
+        if self.question_in(inbound, step, policy, looked_up):
             return Reading.QUESTION
         if self.also_a_question(inbound, step, looked_up):
             return Reading.EITHER
@@ -245,7 +270,7 @@ class Asking:
         text = inbound.text.strip()
         if step is None or inbound.file is not None or not text:
             return False
-        if inbound.choice_for is not None or parse_command(text) is not None:
+        if inbound.choice_for is not None or parse_command(text) is not None or text.casefold() == KEEP_WORD:
             return False
         if step.field.kind in (Kind.CHOICE, Kind.YES_NO):
             typed = exact_choice(text, step.field.options) or choice_number(text, len(step.field.options))
@@ -254,9 +279,8 @@ class Asking:
             return False
         if may_be_question(text):
             return True
-        confident = looked_up is not None and looked_up.question == text and looked_up.result.answer is not None
         named = looks_like_a_title(text) or looks_like_a_name(text)
-        return confident and len(letter_words(text)) >= SENTENCE_WORDS and not named
+        return _confident(text, looked_up) and _worth_looking_up(text) and not named
 
     # -- answering, inside the turn ------------------------------------------------------------
 

@@ -232,7 +232,7 @@ class ConversationEngine:
         if command is not None and command.name == "faq":
             turn.extra += self.asking.faq_command(turn.tx, None, command.argument, turn.looked_up)
             return
-        if self.asking.question_in(turn.inbound, self.flow.steps[0], self.policy):
+        if self.asking.question_in(turn.inbound, self.flow.steps[0], self.policy, turn.looked_up):
             turn.extra += self.asking.answer(turn.tx, None, text.strip(), turn.looked_up)
             return
         if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():

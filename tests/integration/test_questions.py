@@ -85,6 +85,34 @@ def test_a_question_at_a_choice_prompt(talker: Talker, sqlite_storage: Storage):
     assert state(sqlite_storage) == "training_mode"
 
 
+@pytest.mark.parametrize(
+    ("answers", "text", "entry", "question"),
+    [
+        (APPLICANT_ANSWERS[:2], "hw much is fee for non member", "fee-amount", "What is your email address?"),
+        (APPLICANT_ANSWERS + TRAINING_ANSWERS[:5], "I dont remember the exact date", "bot-dates", "start?"),
+        (APPLICANT_ANSWERS[:3], "hi is there a deadline", "deadline", "Are you an IMC member?"),
+    ],
+)
+def test_a_hurried_question_at_a_typed_prompt_is_answered_not_refused(
+    talker: Talker, sqlite_storage: Storage, answers, text, entry, question
+):
+    """No "?" and no valid answer there: worded like a question and answered confidently."""
+    talker.answer_all(answers)
+    before = state(sqlite_storage)
+    reply = talker.say(text)
+    assert reply.startswith(ANSWERS[entry]) and question in reply
+    assert state(sqlite_storage) == before
+
+
+def test_an_answer_in_the_wrong_form_at_a_typed_prompt_still_gets_the_fields_error(
+    talker: Talker, sqlite_storage: Storage
+):
+    talker.answer_all(APPLICANT_ANSWERS + TRAINING_ANSWERS[:5])
+    reply = talker.say("I finished on the 3rd of March 2024")
+    assert "date" in reply.lower() and not reply.startswith(tuple(ANSWERS.values()))
+    assert state(sqlite_storage) == "training_start_date"
+
+
 def test_unsure_offers_topics_and_a_person_and_is_kept_for_the_report(talker: Talker, sqlite_storage: Storage):
     talker.answer_all(APPLICANT_ANSWERS)
     replies = talker.engine.handle(talker.inbound("who won the football world cup?"))
