@@ -120,11 +120,12 @@ def _read(path: Path) -> Any:
 
 @dataclass(frozen=True)
 class QuestionCues:
-    """``openers``: how a message that may be a question opens; ``phrases``: what asks anywhere
-    in it, ``asks_for`` too (what a terse question names: "fee", "policy"). All normalised
-    (``normalize``), as whole words."""
+    """``openers``: how a message that may be a question opens; ``context``: how it may open with
+    context before asking; ``phrases``: what asks anywhere in it, ``asks_for`` too (what a terse
+    question names: "fee", "policy"). All normalised (``normalize``), as whole words."""
 
     openers: tuple[str, ...]
+    context: tuple[str, ...]
     phrases: tuple[str, ...]
 
 
@@ -133,6 +134,7 @@ def load_question_cues(path: Path = QUESTION_CUES) -> QuestionCues:
     cues = _read(path)
     return QuestionCues(
         tuple(normalize(opener) for opener in cues["openers"]),
+        tuple(normalize(opener) for opener in cues["context"]),
         tuple(normalize(phrase) for phrase in (*cues["phrases"], *cues["asks_for"])),
     )
 
@@ -180,13 +182,14 @@ def looks_like_a_title(text: str) -> bool:
     return len(words) >= 2 and sum(word[0].isupper() for word in words) / len(words) >= 0.6
 
 
-def may_be_question(text: str) -> bool:
-    """Whether a message given as a free-text answer may be a question all the same: worded as
-    one (``looks_like_question``), opening with a question word typed in a hurry or misspelt
-    ("hw much", "wat is"), a greeting ("Hello, I would like to know") or context ("I got my CPM",
-    "My supervisor"), asking further on ("… can I apply", "… is that enough", a "?") or naming
-    what a terse question asks for ("refund policy"). A message written like a title or a name
-    ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless it has a "?"."""
+def may_be_question(text: str, *, context: bool = True) -> bool:
+    """Whether a message given as an answer may be a question all the same: worded as one
+    (``looks_like_question``), opening with a question word typed in a hurry or misspelt ("hw
+    much", "wat is"), a greeting ("Hello, I would like to know") or, with ``context``, context
+    ("I got my CPM", "My supervisor"), asking further on ("… can I apply", "… is that enough", a
+    "?") or naming what a terse question asks for ("refund policy"). A message written like a
+    title or a name ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless
+    it has a "?"."""
     stripped = text.strip()
     if "?" in stripped:
         return True
@@ -196,7 +199,8 @@ def may_be_question(text: str) -> bool:
         return True
     words = f" {normalize(stripped)} "
     cues = load_question_cues()
-    return any(words.startswith(f" {opener} ") for opener in cues.openers) or any(
+    openers = (*cues.openers, *cues.context) if context else cues.openers
+    return any(words.startswith(f" {opener} ") for opener in openers) or any(
         f" {phrase} " in words for phrase in cues.phrases
     )
 
