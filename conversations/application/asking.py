@@ -230,10 +230,11 @@ class Asking:
     ) -> bool:
         """Whether a message is a question: worded as one, and no answer there (``reading``). At a
         question with a form to its answers (a date, a number, an email, a choice, a file), a
-        message that is no valid answer is a question too when it may be one by its words and the
-        knowledge base answers it confidently ("hw much is fee for non member" at the email):
-        asking the question again shows its example, where the field's error would ignore what
-        was asked."""
+        message that is no valid answer is a question too when it may be one by its words, context
+        aside, and the knowledge base answers it confidently ("hw much is fee for non member" at
+        the email): asking the question again shows its example, where the field's error would
+        ignore what was asked. Context ("my email is maria at example dot org") is an answer in
+        the wrong form there, and gets the field's error."""
         text = inbound.text.strip()
         if not text or inbound.file is not None or inbound.choice_for is not None:
             return False
@@ -242,7 +243,7 @@ class Asking:
             return worded
         if step.field.kind is Kind.TEXT:
             return worded and not looks_like_a_title(text)
-        if not worded and not (may_be_question(text) and _confident(text, looked_up)):
+        if not worded and not (may_be_question(text, context=False) and _confident(text, looked_up)):
             return False
         if step.field.kind is Kind.FILE:
             return True
