@@ -139,6 +139,7 @@ def test_written_like_a_title(text, title):
         "min length of an engagement? some were short",
         "refund policy",
         "What Mentors Need?",  # a title, but with a "?"
+        "I put 500 hours in by mistake. Will that be a problem",  # a later sentence asks
     ],
 )
 def test_an_answer_that_may_be_a_question(text):
@@ -158,6 +159,7 @@ def test_an_answer_that_may_be_a_question(text):
         "12 Harbour Road, Dublin, Ireland",
         "Jordan Lee",
         "CPM-2019-0457",
+        "dr. who mentoring",  # "Dr." ends no sentence
     ],
 )
 def test_an_answer_that_is_only_an_answer(text):

@@ -182,12 +182,17 @@ def looks_like_a_title(text: str) -> bool:
     return len(words) >= 2 and sum(word[0].isupper() for word in words) / len(words) >= 0.6
 
 
+# Where a sentence ends and the next begins ("… by mistake. Will the form accept that"); not after
+# an abbreviation ("Dr. Will Smith").
+_SENTENCE_END = re.compile(r"(?<=\w{3}[.!;])\s+")
+
+
 def may_be_question(text: str, *, context: bool = True) -> bool:
     """Whether a message given as an answer may be a question all the same: worded as one
     (``looks_like_question``), opening with a question word typed in a hurry or misspelt ("hw
     much", "wat is"), a greeting ("Hello, I would like to know") or, with ``context``, context
     ("I got my CPM", "My supervisor"), asking further on ("… can I apply", "… is that enough", a
-    "?") or naming what a terse question asks for ("refund policy"). A message written like a
+    "?", a sentence worded as a question: "… by mistake. Will the form accept that") or naming what a terse question asks for ("refund policy"). A message written like a
     title or a name ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless
     it has a "?"."""
     stripped = text.strip()
@@ -195,7 +200,7 @@ def may_be_question(text: str, *, context: bool = True) -> bool:
         return True
     if looks_like_a_title(stripped):
         return False
-    if looks_like_question(stripped):
+    if any(looks_like_question(sentence) for sentence in _SENTENCE_END.split(stripped)):
         return True
     words = f" {normalize(stripped)} "
     cues = load_question_cues()
