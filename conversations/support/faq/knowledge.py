@@ -192,9 +192,9 @@ def may_be_question(text: str, *, context: bool = True) -> bool:
     (``looks_like_question``), opening with a question word typed in a hurry or misspelt ("hw
     much", "wat is"), a greeting ("Hello, I would like to know") or, with ``context``, context
     ("I got my CPM", "My supervisor"), asking further on ("… can I apply", "… is that enough", a
-    "?", a sentence worded as a question: "… by mistake. Will the form accept that") or naming what a terse question asks for ("refund policy"). A message written like a
-    title or a name ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless
-    it has a "?"."""
+    "?", a sentence worded as a question: "… by mistake. Will the form accept that") or naming
+    what a terse question asks for ("refund policy"). A message written like a title or a name
+    ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless it has a "?"."""
     stripped = text.strip()
     if "?" in stripped:
         return True
