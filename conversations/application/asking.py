@@ -6,7 +6,8 @@ The rule for a typed message at a question of the application:
   choice, yes/no) is an answer: "yes" at a yes/no question is never taken for a question.
 - One that is not a valid answer there, and is worded as a question (ends with "?" or starts
   like one: "how much", "can I", "what is"), is a question; so is one that may be a question by
-  its words and that the knowledge base answers confidently ("hw much is fee for non member").
+  its words (``question_in``: at a choice, any; elsewhere, with a sentence worded as a question
+  or answered confidently: "hw much is fee for non member").
 - At a free-text question (a name, a program, an address) nearly anything is a valid answer, so
   a message is a question only if it is worded as one AND is not written like a title or a name
   (most words capitalised): "What Mentors Need?" at the program-name question is the program's
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import re
+import textwrap
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,6 +53,7 @@ from conversations.support.faq.knowledge import (
     ADDED_TOPIC,
     Entry,
     Result,
+    asks_in_a_sentence,
     find,
     in_topic,
     letter_words,
@@ -78,6 +81,8 @@ MORE = "\n\n(More questions: /faq. A person: /human.)"
 # shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles, unless
 # it is a word of lower-case letters alone ("renewal"), which no one writes for a name.
 SENTENCE_WORDS = 2
+# The longest button label of an FAQ entry's question (Slack shows 75 characters of a button).
+LABEL_LENGTH = 60
 _BARE_WORD = re.compile(r"[a-z]+")
 
 # Sends a message to the applicant at once, before the turn's reply (e.g. "one moment").
@@ -95,6 +100,11 @@ class LookedUp:
 def _worth_looking_up(text: str) -> bool:
     """A sentence, or a bare lower-case word, that the knowledge base may say asks something."""
     return len(letter_words(text)) >= SENTENCE_WORDS or _BARE_WORD.fullmatch(text) is not None
+
+
+def _label(entry: Entry) -> str:
+    """An entry's question as a button: whole words, at most ``LABEL_LENGTH`` characters."""
+    return textwrap.shorten(entry.question, LABEL_LENGTH, placeholder="…")
 
 
 def _confident(text: str, looked_up: LookedUp | None) -> bool:
@@ -228,30 +238,34 @@ class Asking:
     def question_in(
         self, inbound: Inbound, step: Step | None, policy: Policy, looked_up: LookedUp | None = None
     ) -> bool:
-        """Whether a message is a question: worded as one, and no answer there (``reading``). At a
-        question with a form to its answers (a date, a number, an email, a choice, a file), a
-        message that is no valid answer is a question too when it may be one by its words, context
-        aside, and the knowledge base answers it confidently ("hw much is fee for non member" at
-        the email): asking the question again shows its example, where the field's error would
-        ignore what was asked. Context ("my email is maria at example dot org") is an answer in
-        the wrong form there, and gets the field's error."""
+        """Whether a message is a question: worded as one, and no answer there (``reading``).
+
+        At a question with a form to its answers, a message that is no valid answer there is a
+        question too when it may be one by its words (``may_be_question``): at a choice, any such
+        message (it picks nothing: "not sure tbh, how do i check if its accredited"); at a date,
+        a number, an email or a file, when it does so without its context ("my email is maria
+        at example dot org" is an answer in the wrong form, and gets the field's error) and
+        either a sentence of it is worded as a question ("… Do the ones at my job count") or
+        the knowledge base answers it confidently ("hw much is fee for non member"). Asking the
+        question again shows its example, where the field's error would ignore what was asked."""
         text = inbound.text.strip()
         if not text or inbound.file is not None or inbound.choice_for is not None:
             return False
-        worded = looks_like_question(text)
         if step is None:
-            return worded
+            return looks_like_question(text)
         if step.field.kind is Kind.TEXT:
-            return worded and not looks_like_a_title(text)
-        if not worded and not (may_be_question(text, context=False) and _confident(text, looked_up)):
-            return False
-        if step.field.kind is Kind.FILE:
+            return looks_like_question(text) and not looks_like_a_title(text)
+        if step.field.kind is not Kind.FILE:
+            try:
+                parse(step.field, inbound, policy)
+                return False
+            except Invalid:
+                pass
+        if step.field.kind in (Kind.CHOICE, Kind.YES_NO):
+            return may_be_question(text)
+        if looks_like_question(text):
             return True
-        try:
-            parse(step.field, inbound, policy)
-        except Invalid:
-            return True
-        return False
+        return may_be_question(text, context=False) and (asks_in_a_sentence(text) or _confident(text, looked_up))
 
     def reading(self, inbound: Inbound, step: Step | None, policy: Policy, looked_up: LookedUp | None) -> Reading:
         """How a message (not a command) at ``step`` (None: outside the questions) is taken."""
@@ -315,7 +329,7 @@ class Asking:
         if result.answer is not None:
             return Outbound(result.answer.answer + MORE)
         choices = tuple(
-            Choice(f"/faq #{match.entry.id}", match.entry.question[:60]) for match in result.closest if match.entry
+            Choice(f"/faq #{match.entry.id}", _label(match.entry)) for match in result.closest if match.entry
         )
         person = "a person from IMC's credentialing support answers here if you send /human"
         text = "I'm not sure I have the answer to that, and I'd rather not guess: " + (
@@ -339,7 +353,7 @@ class Asking:
             return [
                 Outbound(
                     f"{argument}: pick a question.",
-                    tuple(Choice(f"/faq #{entry.id}", entry.question[:60]) for entry in listed),
+                    tuple(Choice(f"/faq #{entry.id}", _label(entry)) for entry in listed),
                 )
             ]
         return self.answer(tx, applicant_id, argument, looked_up)

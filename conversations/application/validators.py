@@ -131,6 +131,9 @@ def date(raw: str) -> ParsedDate:
     return read
 
 
+_THE = re.compile(r"\bthe\b", re.IGNORECASE)
+
+
 def _read_date(cleaned: str) -> ParsedDate:
     year_first = _YEAR_FIRST_DATE.match(cleaned)
     if year_first:
@@ -145,6 +148,8 @@ def _read_date(cleaned: str) -> ParsedDate:
             raise Invalid(f"Did you mean {meant}? Please write it with the month in words, e.g. {meant}.")
         return ParsedDate(_calendar_date(year, month, day), ambiguous=day <= 12 and month <= 12 and day != month)
     # Parse twice with different defaults: a part missing from the text shows up as a difference.
+    # "the", as in "March the 3rd", is a word the parser does not know.
+    cleaned = _THE.sub(" ", cleaned)
     try:
         first = date_parser.parse(cleaned, dayfirst=True, default=dt.datetime(2000, 1, 1))
         second = date_parser.parse(cleaned, dayfirst=True, default=dt.datetime(2001, 2, 2))

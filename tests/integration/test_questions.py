@@ -22,6 +22,7 @@ from storage.models import Applicant, FaqQuestion, OutboxMessage
 from storage.unit_of_work import Storage
 from tests.conftest import (
     APPLICANT_ANSWERS,
+    EXPERIENCE_ANSWERS,
     TRAINING_ANSWERS,
     applicant_notices,
     make_engine_on,
@@ -107,6 +108,30 @@ def test_a_hurried_question_at_a_typed_prompt_is_answered_not_refused(
 @pytest.mark.parametrize(
     ("answers", "text", "question"),
     [
+        (APPLICANT_ANSWERS + TRAINING_ANSWERS[:1], "not sure tbh, how do i check if its accredited", "Center type"),
+        (
+            APPLICANT_ANSWERS + TRAINING_ANSWERS + EXPERIENCE_ANSWERS[:3],
+            "I mentor at my job and for a charity. Do the ones at my job count",
+            "How many mentoring engagements",
+        ),
+    ],
+)
+def test_a_question_that_is_no_answer_at_a_choice_or_a_number_is_taken_as_one(
+    talker: Talker, sqlite_storage: Storage, answers, text, question
+):
+    """Not an option, not a number, and a question by its words: answered (or handed over), not
+    refused with the field's error nor checked as a possible answer."""
+    talker.answer_all(answers)
+    before = state(sqlite_storage)
+    reply = talker.say(text)
+    assert "Is that your answer" not in reply and "Please" not in reply.split("\n")[0]
+    assert MORE.strip() in reply or "/human" in reply
+    assert state(sqlite_storage) == before
+
+
+@pytest.mark.parametrize(
+    ("answers", "text", "question"),
+    [
         (APPLICANT_ANSWERS[:2], "my email is maria at example dot org", "email"),
         (APPLICANT_ANSWERS + TRAINING_ANSWERS[:5], "I started on the 3rd of Marhc 2024", "training_start_date"),
     ],
@@ -139,6 +164,16 @@ def test_unsure_offers_topics_and_a_person_and_is_kept_for_the_report(talker: Ta
     assert row.payload["text"] == "who won the football world cup?"
     lines = support.report(sqlite_storage)
     assert [(line.question, line.times) for line in lines] == [("who won the football world cup?", 1)]
+
+
+def test_an_entrys_button_shows_whole_words(talker: Talker):
+    talker.say("/faq Experience and references")
+    labels = [choice.label for choice in talker.last.choices]
+    questions = {entry.question for entry in load()}
+    assert any(label.endswith("…") for label in labels)
+    for label in labels:
+        assert len(label) <= 60
+        assert label in questions or any(question.startswith(label[:-1] + " ") for question in questions), label
 
 
 def test_faq_topics_entries_and_answers_by_button(talker: Talker, sqlite_storage: Storage):

@@ -176,7 +176,17 @@ def test_same_email(a, b, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["2024-03-01", " 2024-03-01 ", "2024-3-1", "1 March 2024", "March 1 2024", "1st of March, 2024", "1 Mar 2024"],
+    [
+        "2024-03-01",
+        " 2024-03-01 ",
+        "2024-3-1",
+        "1 March 2024",
+        "March 1 2024",
+        "1st of March, 2024",
+        "1 Mar 2024",
+        "March the 1st 2024",
+        "the 1st of March 2024",
+    ],
 )
 def test_date_reads_iso_and_written_dates(raw):
     assert v.date(raw) == v.ParsedDate(dt.date(2024, 3, 1), ambiguous=False)

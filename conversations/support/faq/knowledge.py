@@ -187,6 +187,11 @@ def looks_like_a_title(text: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=\w{3}[.!;])\s+")
 
 
+def asks_in_a_sentence(text: str) -> bool:
+    """Whether a sentence of the message, the first or a later one, is worded as a question."""
+    return any(looks_like_question(sentence) for sentence in _SENTENCE_END.split(text.strip()))
+
+
 def may_be_question(text: str, *, context: bool = True) -> bool:
     """Whether a message given as an answer may be a question all the same: worded as one
     (``looks_like_question``), opening with a question word typed in a hurry or misspelt ("hw
@@ -200,7 +205,7 @@ def may_be_question(text: str, *, context: bool = True) -> bool:
         return True
     if looks_like_a_title(stripped):
         return False
-    if any(looks_like_question(sentence) for sentence in _SENTENCE_END.split(stripped)):
+    if asks_in_a_sentence(stripped):
         return True
     words = f" {normalize(stripped)} "
     cues = load_question_cues()
