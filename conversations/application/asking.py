@@ -6,8 +6,7 @@ The rule for a typed message at a question of the application:
   choice, yes/no) is an answer: "yes" at a yes/no question is never taken for a question.
 - One that is not a valid answer there, and is worded as a question (ends with "?" or starts
   like one: "how much", "can I", "what is"), is a question; so is one that may be a question by
-  its words (``question_in``: at a choice, any; elsewhere, with a sentence worded as a question
-  or answered confidently: "hw much is fee for non member").
+  its words (``question_in``: "hi is there a deadline", "hw much is fee for non member").
 - At a free-text question (a name, a program, an address) nearly anything is a valid answer, so
   a message is a question only if it is worded as one AND is not written like a title or a name
   (most words capitalised): "What Mentors Need?" at the program-name question is the program's
@@ -53,7 +52,7 @@ from conversations.support.faq.knowledge import (
     ADDED_TOPIC,
     Entry,
     Result,
-    asks_in_a_sentence,
+    asks,
     find,
     in_topic,
     letter_words,
@@ -240,14 +239,14 @@ class Asking:
     ) -> bool:
         """Whether a message is a question: worded as one, and no answer there (``reading``).
 
-        At a question with a form to its answers, a message that is no valid answer there is a
-        question too when it may be one by its words (``may_be_question``): at a choice, any such
-        message (it picks nothing: "not sure tbh, how do i check if its accredited"); at a date,
-        a number, an email or a file, when it does so without its context ("my email is maria
-        at example dot org" is an answer in the wrong form, and gets the field's error) and
-        either a sentence of it is worded as a question ("… Do the ones at my job count") or
-        the knowledge base answers it confidently ("hw much is fee for non member"). Asking the
-        question again shows its example, where the field's error would ignore what was asked."""
+        At a question with a form to its answers (a choice, a date, a number, an email, a file), a
+        message that is no valid answer there is a question too when it asks by its words
+        (``asks``: "not sure tbh, how do i check if its accredited", "I mentor at my job and for
+        a charity. Do the ones at my job count"), or when it may be one without its context and
+        the knowledge base answers it confidently ("idk the exact date"). Asking the question
+        again shows its example, where the field's error would ignore what was asked. A greeting
+        ("hello") or an answer in the wrong form ("my email is maria at example dot org") gets the
+        field's error."""
         text = inbound.text.strip()
         if not text or inbound.file is not None or inbound.choice_for is not None:
             return False
@@ -261,11 +260,9 @@ class Asking:
                 return False
             except Invalid:
                 pass
-        if step.field.kind in (Kind.CHOICE, Kind.YES_NO):
-            return may_be_question(text)
-        if looks_like_question(text):
+        if looks_like_question(text) or (asks(text) and not looks_like_a_title(text)):
             return True
-        return may_be_question(text, context=False) and (asks_in_a_sentence(text) or _confident(text, looked_up))
+        return may_be_question(text, context=False) and _confident(text, looked_up)
 
     def reading(self, inbound: Inbound, step: Step | None, policy: Policy, looked_up: LookedUp | None) -> Reading:
         """How a message (not a command) at ``step`` (None: outside the questions) is taken."""

@@ -328,7 +328,8 @@ class ConversationEngine:
             return [*turn.extra, prompts.reply(turn.notes, self._question(turn))]
         notes = [prompts.reply(turn.notes, None)] if turn.notes else []
         if turn.conversation.state != NavigationState.SUBMITTED:
-            menu = replace(menu, text=f"{menu.text}\n\n{prompts.SIDE_MENU_HINT}")
+            waiting = turn.conversation.step if turn.applicant is not None else None  # consent: its own words
+            menu = replace(menu, text=f"{menu.text}\n\n{prompts.side_menu_hint(waiting)}")
         return [*notes, *turn.extra[:-1], menu]
 
     def _question(self, turn: Turn) -> Outbound:

@@ -107,6 +107,24 @@ COURTESY = Option(
 SIDE_MENU_HINT = "You can also just answer the question above (/start shows it again; nothing is lost)."
 
 
+def side_menu_hint(step: Step | None) -> str:
+    """Said under a list shown besides the question, which is not asked again there (its numbers
+    would collide with the list's): the question itself, where there is one."""
+    if step is None:
+        return SIDE_MENU_HINT
+    if step.field.options:
+        return (
+            f"You can also just answer “{step.field.label}” with one of its choices in words "
+            "(/start shows them again; nothing is lost)."
+        )
+    return f"You can also just answer the question: {_prompt_line(step)} (nothing is lost)."
+
+
+def _prompt_line(step: Step) -> str:
+    field = step.field
+    return f"{field.prompt} (e.g. {DATE_EXAMPLE})" if field.kind is Kind.DATE else field.prompt
+
+
 def unsupported(what: str) -> str:
     return (
         f"Sorry, I can't use {what}. Please type your answer, press a button, or send a PDF, JPEG or PNG file. "
@@ -192,7 +210,7 @@ def question(conversation: Conversation, step: Step, *, introduce: bool = True) 
     lines.append(progress(conversation, step))
     if step.repeat is not None:
         lines.append(f"{step.repeat.title} {step.number} of {step.repeat.count}")
-    lines.append(f"{field.prompt} (e.g. {DATE_EXAMPLE})" if field.kind is Kind.DATE else field.prompt)
+    lines.append(_prompt_line(step))
     if step.key in conversation.answers and field.revisable:
         saved_now = show(field, conversation.answers[step.key])
         problems = conversation.problems(step)

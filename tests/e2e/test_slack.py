@@ -552,8 +552,9 @@ async def test_a_question_goes_to_a_person_in_the_support_channel_and_the_thread
         [unsure] = texts()[before:]
         assert "I'm not sure I have the answer to that" in unsure
         assert unsure.endswith(
-            "You can also just answer the question above (/start shows it again; nothing is lost)."
-        )  # not asked under the list
+            "You can also just answer the question: What is your full name, as it should appear on the "
+            "credential? (nothing is lost)."
+        )  # not asked again under the list
         assert "passed your question" in await applicant.press("Ask a person")
         # The press is answered in two messages; the second asks the current question again.
         await standin.wait_until(lambda: texts()[-1].endswith("as it should appear on the credential?"))

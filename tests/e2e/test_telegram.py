@@ -626,8 +626,9 @@ async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_t
         [unsure] = answered(standin.replies(CHAT))[before:]
         assert "I'm not sure I have the answer to that" in unsure
         assert unsure.endswith(
-            "You can also just answer the question above (/start shows it again; nothing is lost)."
-        )  # not asked under the list
+            "You can also just answer the question: What is your email address? IMC sends its decision there. "
+            "(nothing is lost)."
+        )  # not asked again under the list
         assert "passed your question to IMC's credentialing support" in await applicant.press("Ask a person")
         # The press is answered in two messages; the second asks the current question again.
         await standin.wait_until(lambda: standin.replies(CHAT)[-1].endswith("IMC sends its decision there."))

@@ -138,7 +138,7 @@ def test_a_relative_file_name_is_read_as_a_path(engine: ConversationEngine, tmp_
 
 def test_a_number_under_the_faq_topics_picks_a_topic_not_an_answer(engine: ConversationEngine, sqlite_storage: Storage):
     out = typed(engine, [*APPLICANT_ANSWERS[:3], "/faq", "1", "1"])
-    assert "You can also just answer the question above" in out and "Eligibility: pick a question." in out
+    assert "You can also just answer “IMC member”" in out and "Eligibility: pick a question." in out
     draft = stored_draft(sqlite_storage, "local", "console")
     assert "is_member" not in draft.answers and draft.state == "is_member"
 

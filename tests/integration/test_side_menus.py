@@ -123,3 +123,16 @@ def test_before_consent_the_faq_list_comes_without_the_consent_question(
     assert topic.endswith(prompts.SIDE_MENU_HINT) and "Do you consent" not in topic
     assert "Do you consent" in talker.say("/start")
     assert "Thank you. Let's begin." in talker.say("yes")
+
+
+@pytest.mark.parametrize(
+    ("answers", "hint"),
+    [
+        (APPLICANT_ANSWERS[:2], "You can also just answer the question: What is your email address?"),
+        (APPLICANT_ANSWERS[:3], "You can also just answer “IMC member” with one of its choices in words"),
+    ],
+)
+def test_under_a_list_the_hint_names_the_question_it_waits_for(talker: Talker, answers: list[str], hint: str):
+    """The question is not asked again under the list (numbers would collide), so the hint says it."""
+    talker.answer_all(answers)
+    assert hint in talker.say("/faq")

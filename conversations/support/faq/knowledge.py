@@ -192,27 +192,34 @@ def asks_in_a_sentence(text: str) -> bool:
     return any(looks_like_question(sentence) for sentence in _SENTENCE_END.split(text.strip()))
 
 
+def asks(text: str) -> bool:
+    """Whether a message asks by words wherever they stand: a "?", a sentence worded as a question
+    ("… by mistake. Will the form accept that"), a phrase that asks ("can I", "how much", "is
+    there") or what a terse question names ("refund policy")."""
+    stripped = text.strip()
+    if "?" in stripped or asks_in_a_sentence(stripped):
+        return True
+    words = f" {normalize(stripped)} "
+    return any(f" {phrase} " in words for phrase in load_question_cues().phrases)
+
+
 def may_be_question(text: str, *, context: bool = True) -> bool:
-    """Whether a message given as an answer may be a question all the same: worded as one
-    (``looks_like_question``), opening with a question word typed in a hurry or misspelt ("hw
-    much", "wat is"), a greeting ("Hello, I would like to know") or, with ``context``, context
-    ("I got my CPM", "My supervisor"), asking further on ("… can I apply", "… is that enough", a
-    "?", a sentence worded as a question: "… by mistake. Will the form accept that") or naming
-    what a terse question asks for ("refund policy"). A message written like a title or a name
-    ("My Mentoring Program", "How To Mentor Well") is taken for an answer, unless it has a "?"."""
+    """Whether a message given as an answer may be a question all the same: it asks (``asks``),
+    or it opens with a question word typed in a hurry or misspelt ("hw much", "wat is"), a
+    greeting ("Hello, I would like to know") or, with ``context``, context ("I got my CPM", "My
+    supervisor"). A message written like a title or a name ("My Mentoring Program", "How To
+    Mentor Well") is taken for an answer, unless it has a "?"."""
     stripped = text.strip()
     if "?" in stripped:
         return True
     if looks_like_a_title(stripped):
         return False
-    if asks_in_a_sentence(stripped):
+    if asks(stripped):
         return True
     words = f" {normalize(stripped)} "
     cues = load_question_cues()
     openers = (*cues.openers, *cues.context) if context else cues.openers
-    return any(words.startswith(f" {opener} ") for opener in openers) or any(
-        f" {phrase} " in words for phrase in cues.phrases
-    )
+    return any(words.startswith(f" {opener} ") for opener in openers)
 
 
 def letter_words(text: str) -> list[str]:
