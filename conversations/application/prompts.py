@@ -114,8 +114,8 @@ def side_menu_hint(step: Step | None) -> str:
         return SIDE_MENU_HINT
     if step.field.options:
         return (
-            f"You can also just answer “{step.field.label}” with one of its choices in words "
-            "(/start shows them again; nothing is lost)."
+            f"You can also just answer “{step.field.label}” by typing your choice in words "
+            "(/start shows the question again; nothing is lost)."
         )
     return f"You can also just answer the question: {_prompt_line(step)} (nothing is lost)."
 

@@ -261,7 +261,8 @@ _NEGATIONS = frozenset({"not", "no", "never", "t", "nor", "neither"})
 def _named_in(typed: str, options: tuple[Option, ...]) -> list[Option]:
     """The options whose label or alias appears in the sentence as whole words. A phrase within a
     longer one of another option counts only as the longer ("accredited" in "non accredited"), and
-    a negation outside the phrases found makes the sentence name nothing."""
+    a negation outside the phrases found makes the sentence name nothing, unless what it names is
+    itself a negation ("no, I'm not a member")."""
     tokens = typed.split()
     spans: list[tuple[int, int, Option]] = []
     for option in options:
@@ -281,9 +282,11 @@ def _named_in(typed: str, options: tuple[Option, ...]) -> list[Option]:
         )
     ]
     covered = {index for start, end, _ in kept for index in range(start, end)}
-    if any(token in _NEGATIONS for index, token in enumerate(tokens) if index not in covered):
-        return []
     named = {id(option) for _, _, option in kept}
+    # A negation agrees with an option that is one ("no, I'm not a member").
+    agreeing = all(_loose(option.label) in _NEGATIONS for _, _, option in kept)
+    if not agreeing and any(token in _NEGATIONS for index, token in enumerate(tokens) if index not in covered):
+        return []
     return [option for option in options if id(option) in named]
 
 

@@ -129,7 +129,7 @@ def test_before_consent_the_faq_list_comes_without_the_consent_question(
     ("answers", "hint"),
     [
         (APPLICANT_ANSWERS[:2], "You can also just answer the question: What is your email address?"),
-        (APPLICANT_ANSWERS[:3], "You can also just answer “IMC member” with one of its choices in words"),
+        (APPLICANT_ANSWERS[:3], "You can also just answer “IMC member” by typing your choice in words"),
     ],
 )
 def test_under_a_list_the_hint_names_the_question_it_waits_for(talker: Talker, answers: list[str], hint: str):

@@ -485,6 +485,11 @@ def test_a_negation_or_a_question_names_no_option(raw):
         v.choice(raw, LETTER_AUTHORS + v.YES_NO)
 
 
+@pytest.mark.parametrize("raw", ["no im not a member", "no, I'm not a member", "nope not a member"])
+def test_a_negation_agrees_with_no(raw):
+    assert v.choice(raw, v.YES_NO) == "no"
+
+
 def test_choice_in_a_sentence_can_be_turned_off():
     with pytest.raises(v.Invalid):
         v.choice("it was her manager", LETTER_AUTHORS, in_a_sentence=False)
