@@ -33,7 +33,6 @@ one, and only records it.
 from __future__ import annotations
 
 import logging
-import re
 import textwrap
 import threading
 from collections.abc import Callable, Sequence
@@ -47,7 +46,7 @@ from conversations.application.parsing import parse
 from conversations.application.policy import Policy
 from conversations.application.validators import Invalid, choice_number, exact_choice
 from conversations.commands import parse_command
-from conversations.messages import KEEP_WORD, Choice, Inbound, Outbound
+from conversations.messages import Choice, Inbound, Outbound
 from conversations.support.faq.knowledge import (
     ADDED_TOPIC,
     Entry,
@@ -77,12 +76,10 @@ MORE = "\n\n(More questions: /faq. A person: /human.)"
 
 # A free-text answer of at least this many words of letters, not written like a title or a name,
 # that the knowledge base answers confidently may be a question ("member application fee"); a
-# shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles, unless
-# it is a word of lower-case letters alone ("renewal"), which no one writes for a name.
+# shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles.
 SENTENCE_WORDS = 2
 # The longest button label of an FAQ entry's question (Slack shows 75 characters of a button).
 LABEL_LENGTH = 60
-_BARE_WORD = re.compile(r"[a-z]+")
 
 # Sends a message to the applicant at once, before the turn's reply (e.g. "one moment").
 Interim = Callable[[Outbound], None]
@@ -97,8 +94,9 @@ class LookedUp:
 
 
 def _worth_looking_up(text: str) -> bool:
-    """A sentence, or a bare lower-case word, that the knowledge base may say asks something."""
-    return len(letter_words(text)) >= SENTENCE_WORDS or _BARE_WORD.fullmatch(text) is not None
+    """A sentence, which the knowledge base may say asks something (one word is an answer: looking
+    up every "yes" and "hybrid" would cost each message a lookup for nothing)."""
+    return len(letter_words(text)) >= SENTENCE_WORDS
 
 
 def _label(entry: Entry) -> str:
@@ -282,7 +280,7 @@ class Asking:
         text = inbound.text.strip()
         if step is None or inbound.file is not None or not text:
             return False
-        if inbound.choice_for is not None or parse_command(text) is not None or text.casefold() == KEEP_WORD:
+        if inbound.choice_for is not None or parse_command(text) is not None:
             return False
         if step.field.kind in (Kind.CHOICE, Kind.YES_NO):
             typed = exact_choice(text, step.field.options) or choice_number(text, len(step.field.options))

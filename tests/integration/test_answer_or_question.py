@@ -209,14 +209,6 @@ def test_a_sentence_the_knowledge_base_answers_confidently_is_checked(sqlite_sto
     assert talker.say("the fee for non members").endswith(CHECK)
 
 
-def test_a_bare_lowercase_word_the_knowledge_base_answers_is_checked(sqlite_storage: Storage, asking, policy: Policy):
-    talker = Talker(make_engine_on(sqlite_storage, policy, asking))
-    at_mentee_name(talker)
-    assert talker.say("renewal").endswith(CHECK)
-    assert talker.say("It's a question").startswith("The credential is valid for 2 years")
-    assert talker.say("Madonna").startswith("✓ Mentee: Madonna")
-
-
 def test_an_edit_from_the_check_returns_to_it(talker: Talker, sqlite_storage: Storage):
     at_the_check(talker, sqlite_storage)
     talker.say("/edit full name")
