@@ -49,7 +49,7 @@ def test_nothing_the_classifier_learns_from_is_in_the_labelled_set_or_a_writers_
     learned = {normalize(text) for entry in load() for text in entry.phrasings} | set(
         map(normalize, load_not_covered())
     )
-    # The count alone: the judging sets' questions stay unread, c-long's above all.
+    # The count alone: the judging sets' questions stay unread, the held-out e-mixed's above all.
     assert len(labelled & learned) == 0, "questions of a judging set are learned"
 
 

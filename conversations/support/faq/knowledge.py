@@ -187,17 +187,12 @@ def looks_like_a_title(text: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=\w{3}[.!;])\s+")
 
 
-def asks_in_a_sentence(text: str) -> bool:
-    """Whether a sentence of the message, the first or a later one, is worded as a question."""
-    return any(looks_like_question(sentence) for sentence in _SENTENCE_END.split(text.strip()))
-
-
 def asks(text: str) -> bool:
     """Whether a message asks by words wherever they stand: a "?", a sentence worded as a question
     ("… by mistake. Will the form accept that"), a phrase that asks ("can I", "how much", "is
     there") or what a terse question names ("refund policy")."""
     stripped = text.strip()
-    if "?" in stripped or asks_in_a_sentence(stripped):
+    if "?" in stripped or any(looks_like_question(sentence) for sentence in _SENTENCE_END.split(stripped)):
         return True
     words = f" {normalize(stripped)} "
     return any(f" {phrase} " in words for phrase in load_question_cues().phrases)
