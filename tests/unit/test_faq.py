@@ -43,13 +43,13 @@ TOPICS = {
 
 
 def test_nothing_the_classifier_learns_from_is_in_the_labelled_set_or_a_writers_set():
-    assert len(WRITER_SETS) == 5
+    assert len(WRITER_SETS) == 6
     judging = [*LABELLED, *(item for path in WRITER_SETS for item in yaml.safe_load(path.read_text()))]
     labelled = {normalize(item["q"]) for item in judging}
     learned = {normalize(text) for entry in load() for text in entry.phrasings} | set(
         map(normalize, load_not_covered())
     )
-    # The count alone: the judging sets' questions stay unread, the held-out e-mixed's above all.
+    # The count alone: the judging sets' questions stay unread, the held-out f-breaks's above all.
     assert len(labelled & learned) == 0, "questions of a judging set are learned"
 
 
@@ -140,6 +140,7 @@ def test_written_like_a_title(text, title):
         "refund policy",
         "What Mentors Need?",  # a title, but with a "?"
         "I put 500 hours in by mistake. Will that be a problem",  # a later sentence asks
+        "best laptop for zoom calls",  # typed like a search
     ],
 )
 def test_an_answer_that_may_be_a_question(text):
@@ -160,6 +161,7 @@ def test_an_answer_that_may_be_a_question(text):
         "Jordan Lee",
         "CPM-2019-0457",
         "dr. who mentoring",  # "Dr." ends no sentence
+        "Best Practice in Mentoring",  # a title
     ],
 )
 def test_an_answer_that_is_only_an_answer(text):
@@ -221,9 +223,9 @@ def test_entries_support_added_answer_questions_that_mean_the_same_and_no_others
 
 def test_a_question_surely_covered_is_answered_where_the_classifier_hesitates_between_entries(faq_index: FaqIndex):
     """Below the threshold, yet hardly any chance of "not covered": the most probable entry answers."""
-    top, second, *_ = faq_index.search("documents for my training")
+    top, second, *_ = faq_index.search("no more remiders please")
     assert top.score < ANSWER_THRESHOLD and second.entry is not None
-    assert faq_index.ask("documents for my training").answer.id == "evidence-accepted"
+    assert faq_index.ask("no more remiders please").answer.id == "bot-reminders"
     assert faq_index.ask("what's the weather in Dublin").answer is None
 
 
