@@ -144,8 +144,11 @@ def _read_date(cleaned: str) -> ParsedDate:
         day, month = int(numeric[1]), int(numeric[2])
         year = int(numeric[3]) + (2000 if len(numeric[3]) == 2 else 0)  # 0001 is the year 1, not 2001
         if month > 12 and _is_calendar_date(year, day, month):  # written month first: 09/15/2022
-            meant = human_date(dt.date(year, day, month))
-            raise Invalid(f"Did you mean {meant}? Please write it with the month in words, e.g. {meant}.")
+            meant = dt.date(year, day, month)
+            raise Invalid(
+                f"Did you mean {human_date(meant)}? Numbers are read day first here, so please write the "
+                f"month in words, e.g. {human_date(meant)}, or the year first, e.g. {meant.isoformat()}."
+            )
         return ParsedDate(_calendar_date(year, month, day), ambiguous=day <= 12 and month <= 12 and day != month)
     # Parse twice with different defaults: a part missing from the text shows up as a difference.
     # "the", as in "March the 3rd", is a word the parser does not know.

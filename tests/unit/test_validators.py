@@ -206,13 +206,21 @@ def test_numeric_date_with_day_equal_to_month_is_not_ambiguous():
 
 
 @pytest.mark.parametrize(
-    ("raw", "meant"),
-    [("09/15/2022", "15 September 2022"), ("12/31/24", "31 December 2024"), ("2.29.2024", "29 February 2024")],
+    ("raw", "meant", "iso"),
+    [
+        ("09/15/2022", "15 September 2022", "2022-09-15"),
+        ("12/31/24", "31 December 2024", "2024-12-31"),
+        ("2.29.2024", "29 February 2024", "2024-02-29"),
+    ],
 )
-def test_a_month_first_date_gets_did_you_mean(raw, meant):
+def test_a_month_first_date_gets_did_you_mean_and_both_forms_that_are_read(raw, meant, iso):
     with pytest.raises(v.Invalid) as error:
         v.date(raw)
-    assert str(error.value) == f"Did you mean {meant}? Please write it with the month in words, e.g. {meant}."
+    assert str(error.value) == (
+        f"Did you mean {meant}? Numbers are read day first here, so please write the month in words, "
+        f"e.g. {meant}, or the year first, e.g. {iso}."
+    )
+    assert v.date(meant).value == v.date(iso).value
 
 
 @pytest.mark.parametrize("raw", ["02/31/2022", "02.30.2023"])
