@@ -363,6 +363,7 @@ class Scenario(abc.ABC):
 class TelegramScenario(Scenario):
     name = "telegram"
     command = "telegram"
+    staff = TELEGRAM_STAFF  # the staff chat: a group, as most deployments have it
 
     def __init__(self, config: Config, workdir: Path, database_url: str, base: int) -> None:
         super().__init__(config, workdir, database_url)
@@ -377,7 +378,7 @@ class TelegramScenario(Scenario):
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
             "TELEGRAM_API_URL": self.api.url,
             "TELEGRAM_CHAT_MESSAGES_PER_SECOND": "50",
-            "TELEGRAM_STAFF_CHAT_ID": str(TELEGRAM_STAFF),
+            "TELEGRAM_STAFF_CHAT_ID": str(self.staff),
         }
 
     def user_id(self, number: int) -> str:
@@ -415,9 +416,9 @@ class TelegramScenario(Scenario):
 
     def staff_down(self, down: bool) -> None:
         if down:
-            self.api.down_chats.add(TELEGRAM_STAFF)
+            self.api.down_chats.add(self.staff)
         else:
-            self.api.down_chats.discard(TELEGRAM_STAFF)
+            self.api.down_chats.discard(self.staff)
 
     def staff_rate_limited(self, times: int) -> None:
         body = {
@@ -426,12 +427,12 @@ class TelegramScenario(Scenario):
             "description": "Too Many Requests: retry after 1",
             "parameters": {"retry_after": 1},
         }
-        self.api.chat_failures[TELEGRAM_STAFF] += [(429, body)] * times
+        self.api.chat_failures[self.staff] += [(429, body)] * times
 
     def staff_parts(self) -> list[tuple[int, str, str]]:
         parts = []
         for position, call in enumerate(self.api.calls):
-            if call.status != 200 or str(call.params.get("chat_id")) != str(TELEGRAM_STAFF):
+            if call.status != 200 or str(call.params.get("chat_id")) != str(self.staff):
                 continue
             if call.method == "sendMessage":
                 if (found := NUMBER.search(call.params["text"])) and found[2] == "1":

@@ -1,0 +1,1 @@
+"""Benchmarks and measurements, each a script run from the repository root (its docstring says how)."""

@@ -1,0 +1,258 @@
+"""What a message costs: this bot beside a bare python-telegram-bot echo bot, in one run.
+
+    .venv/bin/python bench/load.py [--applicants 5 20 50] [--databases sqlite postgresql]
+
+On the Telegram Bot API stand-in (``tests/e2e/telegram_standin.py``), K applicants at once each
+send a whole application, one message at a time, each waiting for the reply (the script of
+``bench/chaos.py``: every answer of the test application with the applicant's own name, email and
+files, then "submit" and "submit now"; choices pressed as buttons where the bot shows them).
+First to a bare echo bot (``bench/echo_bot.py``: python-telegram-bot, long polling, one message
+back for every message or button press, no rate limiter, no database), then to this bot
+(``python -m bot telegram``, long polling, its FAQ index learned beforehand as ``make install``
+does) on each database: SQLite (a new file) and PostgreSQL (a
+database of its own on ``TEST_POSTGRES_URL``'s server, dropped after). The machines are shared
+and noisy: the ratio to the echo bot of the same run is the figure; the milliseconds are indicative.
+
+Per run, for the bot process alone (the stand-in and the applicants run in this process):
+- CPU per inbound message: user + system CPU time of the process (``/proc/<pid>/stat``) from the
+  first message (sent once the process is at rest) to the last reply and, for this bot, until
+  every dossier has reached the staff chat (building the PDFs is part of an application's cost),
+  divided by the messages sent; its ratio to the echo bot's with the same K; and the same
+  without the hand-offs (to the last reply; the hand-offs of the first to submit overlap
+  the others' conversations). The staff chat is a private one here
+  (``LoadScenario``);
+- p50 and p95 latency: from an update being queued at the stand-in to its reply reaching it
+  (the bot's own pacing per chat is set to 50 messages a second, as in ``bench/chaos.py``, so
+  what shows is the bot's work and its overall limit of about 30 messages a second, not the
+  one message a second Telegram allows in one chat);
+- outbound calls per inbound (every Bot API call but ``getUpdates``), and messages per inbound
+  (messages sent or edited in the applicants' chats: what Telegram rate-limits);
+- idle RSS (once the process is at rest after its first poll, before any message: what it loads
+  in the background, such as the FAQ index, is loaded) and peak RSS (``VmHWM``);
+- start: from starting the process to its first ``getUpdates``.
+The exit status is 0 whatever the figures: this is a measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.chaos import Chaos, Config, Person, TelegramScenario, database_for
+from tests.e2e.processes import ROOT, BotProcess
+
+APPLICANTS = (5, 20, 50)
+DATABASES = ("sqlite", "postgresql")
+# What Telegram counts against a bot's sending limits, in an applicant's (private) chat.
+MESSAGES = {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Figures:
+    bot: str
+    database: str
+    applicants: int
+    messages: int = 0
+    cpu_seconds: float = 0.0
+    conversation_cpu_seconds: float = 0.0  # until the last reply: without the hand-offs to staff
+    latencies: list[float] = field(default_factory=list)
+    calls: int = 0
+    chat_messages: int = 0
+    idle_rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
+    start_seconds: float = 0.0
+    missing: int = 0
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds * 1000 / max(self.messages, 1)
+
+    @property
+    def conversation_cpu_ms(self) -> float:
+        return self.conversation_cpu_seconds * 1000 / max(self.messages, 1)
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
+
+
+class EchoProcess(BotProcess):
+    """``bench/echo_bot.py`` in a subprocess, started and stopped as the bot is."""
+
+    async def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, str(ROOT / "bench" / "echo_bot.py"), env=self.env, cwd=ROOT, stdout=out, stderr=out
+            )
+
+
+class LoadScenario(TelegramScenario):
+    """The platform as in ``bench/chaos.py``, but the staff chat is a private one: Telegram lets a
+    bot send a group only 20 messages a minute, so the hand-offs of 50 dossiers (four messages
+    each) to a staff group would take ten minutes of waiting, which is no work of the bot's."""
+
+    staff = 900_500
+
+
+class Load(Chaos):
+    """One run: the platform, one bot process, the applicants; no kills, no outage."""
+
+    def __init__(self, scenario: LoadScenario, config: Config, figures: Figures) -> None:
+        super().__init__(scenario, config)
+        self.platform = scenario
+        self.figures = figures
+        if figures.bot == "echo":
+            self.bot = EchoProcess("echo", {}, scenario.workdir / "echo.log")
+
+    async def run(self) -> None:
+        scenario, figures = self.platform, self.figures
+        await scenario.start_platform()
+        try:
+            self.bot.env = scenario.env()
+            began = time.perf_counter()
+            await scenario.start_bot(self.bot)
+            figures.start_seconds = time.perf_counter() - began
+            assert self.bot.process is not None  # started: start_bot saw it poll
+            pid = self.bot.process.pid
+            await _settled(pid)
+            figures.idle_rss_mb = _status(pid, "VmRSS")
+            cpu, calls = _cpu_seconds(pid), len(scenario.server.calls)
+            await asyncio.gather(*(self.apply(person) for person in self.people))
+            figures.conversation_cpu_seconds = _cpu_seconds(pid) - cpu
+            await self.handed_over(settle=0)
+            figures.cpu_seconds = _cpu_seconds(pid) - cpu
+            figures.peak_rss_mb = _status(pid, "VmHWM")
+            made = [call for call in scenario.server.calls[calls:] if call.method != "getUpdates"]
+            figures.calls = len(made)
+            figures.chat_messages = sum(
+                call.method in MESSAGES and 0 < int(call.params.get("chat_id", 0)) != scenario.staff for call in made
+            )
+            figures.messages = sum(len(person.events) for person in self.people)
+            figures.missing = sum(len(person.missing) for person in self.people)
+        finally:
+            await self.stop_bot()
+            await scenario.stop_platform()
+
+    async def apply(self, person: Person) -> None:
+        loop = asyncio.get_running_loop()
+        for index, step in enumerate(person.steps):
+            deadline = loop.time() + self.config.step_timeout
+            before = len(self.scenario.replies(person))
+            sent = time.perf_counter()
+            event_id, _ = await self.scenario.send(person, step, deadline)
+            person.events.append(event_id)
+            if not await self.reply(person, before, deadline):
+                person.missing.append(index)
+                return
+            self.figures.latencies.append(time.perf_counter() - sent)
+
+
+async def _settled(pid: int, *, busy: float = 0.05, longest: float = 60) -> None:
+    """Wait until the process is at rest (what it does after its first poll, such as loading the
+    FAQ index in the background, is done): less than ``busy`` of a core over half a second."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + longest
+    while loop.time() < give_up:
+        before = _cpu_seconds(pid)
+        await asyncio.sleep(0.5)
+        if _cpu_seconds(pid) - before < busy * 0.5:
+            return
+
+
+def _cpu_seconds(pid: int) -> float:
+    # The fields after the command name, which is in parentheses and may hold spaces.
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
+def _status(pid: int, key: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) / 1024  # kB -> MB
+    return 0.0
+
+
+def measure(bot: str, database: str, applicants: int, workdir: Path) -> Figures:
+    figures = Figures(bot, database, applicants)
+    config = Config(applicants=applicants, kills=0, staff_down=0, rate_limited=0, refused=0, settle=0)
+    arguments = argparse.Namespace(database_url=None, postgres=database == "postgresql")
+    folder = workdir / f"{bot}-{database}-{applicants}"
+    with database_for(arguments, folder, "telegram") as (_, url):
+        base = 5_000_000 + uuid.uuid4().int % 1_000_000 * 100
+        asyncio.run(Load(LoadScenario(config, folder, url, base), config, figures).run())
+    return figures
+
+
+COLUMNS = (
+    "bot",
+    "database",
+    "applicants",
+    "messages",
+    "CPU ms / message",
+    "× echo",
+    "… to the last reply",
+    "p50 ms",
+    "p95 ms",
+    "calls / message",
+    "chat messages / message",
+    "idle RSS MB",
+    "peak RSS MB",
+    "start s",
+)
+
+
+def row(figures: Figures, echo: Figures) -> str:
+    sent = max(figures.messages, 1)
+    missing = f" ({figures.missing} unanswered)" if figures.missing else ""
+    cells = (
+        figures.bot,
+        figures.database,
+        figures.applicants,
+        f"{figures.messages}{missing}",
+        f"{figures.cpu_ms:.1f}",
+        f"{figures.cpu_ms / echo.cpu_ms:.1f}" if echo.cpu_ms else "?",
+        f"{figures.conversation_cpu_ms:.1f}",
+        f"{figures.percentile(0.5):.0f}",
+        f"{figures.percentile(0.95):.0f}",
+        f"{figures.calls / sent:.2f}",
+        f"{figures.chat_messages / sent:.2f}",
+        f"{figures.idle_rss_mb:.0f}",
+        f"{figures.peak_rss_mb:.0f}",
+        f"{figures.start_seconds:.1f}",
+    )
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applicants", type=int, nargs="+", default=list(APPLICANTS))
+    parser.add_argument("--databases", nargs="+", choices=DATABASES, default=list(DATABASES))
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="cmm-load-"))
+    # As ``make install`` leaves it: the FAQ index learned into the cache the bot's runs read.
+    cache = os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache"))
+    faq_index = [sys.executable, "-m", "bot", "faq-index"]
+    subprocess.run(faq_index, env={**os.environ, "FAQ_CACHE_DIR": cache}, cwd=ROOT, capture_output=True, check=True)
+    print("| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS), sep="\n", flush=True)
+    for applicants in args.applicants:
+        echo = measure("echo", "none", applicants, workdir)
+        print(row(echo, echo), flush=True)
+        for database in args.databases:
+            print(row(measure("this bot", database, applicants, workdir), echo), flush=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
