@@ -12,7 +12,9 @@ import datetime as dt
 import io
 import json
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,11 +76,18 @@ def waited(delta: dt.timedelta) -> str:
     return f"{hours} h {delta.seconds % 3600 // 60} min"
 
 
+# Rendered PDFs kept by a desk: a submission needs its PDF two or three times at once (staff's
+# hand-off, the applicant's copy in the chat and by email), and a PDF takes a quarter of a second.
+_KEPT_PDFS = 16
+
+
 class StaffDesk:
     def __init__(self, storage: Storage, *, policy: Policy, flow: Flow | None = None) -> None:
         self.storage = storage
         self.policy = policy
         self.flow = flow or Flow()
+        self._pdfs: OrderedDict[tuple[int, int, str, tuple[str, ...]], bytes] = OrderedDict()
+        self._pdfs_guard = threading.Lock()  # deliveries render in worker threads
 
     # -- looking ----------------------------------------------------------------------------
 
@@ -122,6 +131,21 @@ class StaffDesk:
         return verdict(self.flow, dossier.content, today=dossier.submitted_at.date(), policy=self.policy)
 
     def pdf(self, dossier: Dossier, changes: Sequence[str] = ()) -> bytes:
+        """The dossier version's PDF; the same version, status and changes give the same bytes,
+        so the last few rendered are kept."""
+        key = (saved_id(dossier), dossier.version, dossier.status, tuple(changes))
+        with self._pdfs_guard:
+            kept = self._pdfs.get(key)
+        if kept is not None:
+            return kept
+        rendered = self._render(dossier, changes)
+        with self._pdfs_guard:
+            self._pdfs[key] = rendered
+            while len(self._pdfs) > _KEPT_PDFS:
+                self._pdfs.popitem(last=False)
+        return rendered
+
+    def _render(self, dossier: Dossier, changes: Sequence[str]) -> bytes:
         # Imported here: fpdf2 takes a third of a second to load, which commands that make no
         # PDF (listing the queue, approving) should not pay.
         from conversations.staff.pdf import render_pdf

@@ -15,8 +15,10 @@ from bot.delivery.applicant_notices import ApplicantNotices
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.notices import APPLICANT_COPY_TOPIC
+from conversations.staff import pdf as pdf_module
 from conversations.staff.actions import StaffActions
 from conversations.staff.desk import StaffDesk
+from conversations.staff.pdf import render_pdf
 from storage.models import OutboxMessage
 from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, SUBMIT
@@ -76,3 +78,24 @@ async def test_the_terminal_saves_the_copy_and_prints_its_path(
     ]
     assert saved.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
+
+async def test_a_version_is_rendered_once_for_the_copy_and_the_hand_off_and_again_when_its_status_changes(
+    engine: ConversationEngine, desk: StaffDesk, sqlite_storage: Storage, monkeypatch: pytest.MonkeyPatch
+):
+    rendered: list[str] = []
+
+    def counted(*args, **kwargs) -> bytes:
+        rendered.append(kwargs["status"])
+        return render_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "render_pdf", counted)
+    Talker(engine).answer_all(FULL_APPLICATION + SUBMIT)
+    [copy] = for_the_applicant(sqlite_storage)
+    notice = await ApplicantNotices(desk).read(copy)
+    hand_off = StaffActions(desk, platform="test", allowed=frozenset()).hand_off(copy.payload)
+    assert hand_off.pdf == notice.outbound.document.content
+    assert len(rendered) == 1
+    desk.start_review("CMM-000001", actor="staff:ana")
+    assert desk.export("CMM-000001").pdf != hand_off.pdf  # it says "in review" now
+    assert len(rendered) == 2
