@@ -27,6 +27,7 @@ FLOORS = {
     "slack_sdk": logging.INFO,  # below: every Web API call, texts included
     "transitions": logging.WARNING,  # every state change
     "alembic": logging.WARNING,  # every migration step; `python -m bot migrate` says when it is done
+    "fontTools": logging.WARNING,  # twenty lines for every font of every PDF made
 }
 
 

@@ -94,6 +94,8 @@ def test_a_database_error_does_not_quote_the_values_it_was_given():
         ("slack_bolt.AsyncApp", logging.DEBUG, False),
         ("slack_sdk.web.async_base_client", logging.DEBUG, False),
         ("transitions.core", logging.INFO, False),
+        ("fontTools.subset", logging.INFO, False),
+        ("fontTools.subset", logging.WARNING, True),
         ("telegramlike", logging.DEBUG, True),
         ("bot.channels.slack.applicant", logging.DEBUG, True),
     ],
