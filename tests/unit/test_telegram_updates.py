@@ -4,6 +4,7 @@ however Telegram's answers and the handling interleave."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import pytest
@@ -129,3 +130,40 @@ async def test_stopping_leaves_an_update_not_answered_yet_to_the_next_start(monk
     await asyncio.wait_for(asyncio.gather(running, return_exceptions=True), 2)  # no wait for the pause
 
     assert bot.offsets[-1] == 7  # the confirmation on stopping: 7 comes again at the next start
+
+
+async def test_while_updates_are_handled_telegram_is_asked_again_at_most_every_busy_gap(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Telegram hands out every update from the offset on at each call; with twenty in flight
+    finishing one after another, asking again at each finish would fetch them twenty times."""
+    count = 20
+    calls: list[float] = []
+    done = asyncio.Event()
+
+    class Telegram:
+        async def delete_webhook(self) -> bool:
+            return True
+
+        async def get_updates(self, *, offset: int | None, **_: Any) -> tuple[Update, ...]:
+            calls.append(asyncio.get_running_loop().time())
+            if offset is not None and offset > count:
+                done.set()
+                await asyncio.sleep(0.01)
+            return tuple(Update(number) for number in range(offset or 1, count + 1))
+
+    async def handle(application: Any, update: Update) -> bool:
+        await asyncio.sleep(update.update_id * 0.01)  # they finish 10 ms apart
+        return True
+
+    monkeypatch.setattr(telegram_updates, "handle_update", handle)
+    poller = ConfirmingPoller(FakeApplication(Telegram()), long_poll=0)  # type: ignore[arg-type]
+    running = asyncio.create_task(poller.run())
+    await asyncio.wait_for(done.wait(), 5)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+
+    handling = [call for call in calls if call - calls[0] < 0.2]  # the twenty take 0.2 s
+    gaps = [later - earlier for earlier, later in itertools.pairwise(handling)]
+    assert 2 <= len(handling) <= 3
+    assert min(gaps) >= telegram_updates.BUSY_POLL_GAP_SECONDS * 0.9

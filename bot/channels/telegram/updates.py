@@ -35,6 +35,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 LONG_POLL_SECONDS = 10.0
 # While an update is still being handled, how long to wait for it before asking for newer ones.
 BUSY_WAIT_SECONDS = 0.5
+# While updates are being handled, Telegram hands them out again at every call (the offset stays at
+# the oldest of them), so a call then costs in proportion to the updates in flight; it is made at
+# most this often (a new message waits that much longer at busy times, and no longer otherwise).
+BUSY_POLL_GAP_SECONDS = 0.1
 # An update that could not be answered is handled again after a pause: this long, doubling up to
 # the second figure.
 UNANSWERED_PAUSE_SECONDS = (1.0, 30.0)
@@ -96,8 +100,13 @@ class ConfirmingPoller:
     async def run(self) -> None:
         """Poll until cancelled; then let what is running finish and confirm it to Telegram."""
         await self.application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        loop = asyncio.get_running_loop()
+        polled_at = -BUSY_POLL_GAP_SECONDS
         try:
             while True:
+                if self._running:
+                    await asyncio.sleep(polled_at + BUSY_POLL_GAP_SECONDS - loop.time())
+                polled_at = loop.time()
                 updates = await self._fetch(wait=0 if self._running else self.long_poll)
                 fresh = [
                     update
