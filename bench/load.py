@@ -1,6 +1,7 @@
 """What a message costs: this bot beside a bare python-telegram-bot echo bot, in one run.
 
     .venv/bin/python bench/load.py [--applicants 5 20 50] [--databases sqlite postgresql]
+        [--rounds 1] [--baseline DIR]
 
 On the Telegram Bot API stand-in (``tests/e2e/telegram_standin.py``), K applicants at once each
 send a whole application, one message at a time, each waiting for the reply (the script of
@@ -30,6 +31,11 @@ Per run, for the bot process alone (the stand-in and the applicants run in this 
 - idle RSS (once the process is at rest after its first poll, before any message: what it loads
   in the background, such as the FAQ index, is loaded) and peak RSS (``VmHWM``);
 - start: from starting the process to its first ``getUpdates``.
+``--rounds`` runs each bot that many times, interleaved (echo, the bots, echo, …), and shows the
+run of median CPU (the machines are noisy: the same run varies by a third from one minute to the
+next); ``--baseline`` also runs the bot of another checkout with the same migrations (e.g. an
+earlier commit: ``git worktree add /tmp/before <commit>``, with ``make dev`` there if its
+dependencies differ; its own ``.venv`` is used when it has one), in the same rounds.
 The exit status is 0 whatever the figures: this is a measurement.
 """
 
@@ -44,6 +50,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,13 +96,19 @@ class Figures:
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
 
 
-class EchoProcess(BotProcess):
-    """``bench/echo_bot.py`` in a subprocess, started and stopped as the bot is."""
+class Program(BotProcess):
+    """A bot program other than this checkout's ``python -m bot telegram`` (the echo bot, or the
+    bot of a baseline checkout), started and stopped the same way."""
+
+    def __init__(self, argv: list[str], cwd: Path, log: Path) -> None:
+        super().__init__("telegram", {}, log)
+        self.argv = argv
+        self.cwd = cwd
 
     async def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, str(ROOT / "bench" / "echo_bot.py"), env=self.env, cwd=ROOT, stdout=out, stderr=out
+                *self.argv, env=self.env, cwd=self.cwd, stdout=out, stderr=out
             )
 
 
@@ -109,12 +123,12 @@ class LoadScenario(TelegramScenario):
 class Load(Chaos):
     """One run: the platform, one bot process, the applicants; no kills, no outage."""
 
-    def __init__(self, scenario: LoadScenario, config: Config, figures: Figures) -> None:
+    def __init__(self, scenario: LoadScenario, config: Config, figures: Figures, program: Program | None) -> None:
         super().__init__(scenario, config)
         self.platform = scenario
         self.figures = figures
-        if figures.bot == "echo":
-            self.bot = EchoProcess("echo", {}, scenario.workdir / "echo.log")
+        if program is not None:
+            self.bot = program
 
     async def run(self) -> None:
         scenario, figures = self.platform, self.figures
@@ -184,15 +198,29 @@ def _status(pid: int, key: str) -> float:
     return 0.0
 
 
-def measure(bot: str, database: str, applicants: int, workdir: Path) -> Figures:
+def measure(bot: str, database: str, applicants: int, workdir: Path, program: Program | None = None) -> Figures:
+    """One run of ``applicants`` with ``program`` (default: this checkout's bot) on ``database``."""
     figures = Figures(bot, database, applicants)
     config = Config(applicants=applicants, kills=0, staff_down=0, rate_limited=0, refused=0, settle=0)
     arguments = argparse.Namespace(database_url=None, postgres=database == "postgresql")
-    folder = workdir / f"{bot}-{database}-{applicants}"
+    folder = workdir / f"{bot}-{database}-{applicants}-{uuid.uuid4().hex[:6]}"
     with database_for(arguments, folder, "telegram") as (_, url):
         base = 5_000_000 + uuid.uuid4().int % 1_000_000 * 100
-        asyncio.run(Load(LoadScenario(config, folder, url, base), config, figures).run())
+        asyncio.run(Load(LoadScenario(config, folder, url, base), config, figures, program).run())
     return figures
+
+
+def python_of(checkout: Path) -> str:
+    """The checkout's own virtual environment's Python, if it has one (its dependencies may differ)."""
+    own = checkout / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
+
+
+def learn_faq_index(python: str, checkout: Path) -> None:
+    """As ``make install`` leaves it: the FAQ index learned into the cache the bot's runs read."""
+    cache = os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache"))
+    env = {**os.environ, "FAQ_CACHE_DIR": cache}
+    subprocess.run([python, "-m", "bot", "faq-index"], env=env, cwd=checkout, capture_output=True, check=True)
 
 
 COLUMNS = (
@@ -235,22 +263,43 @@ def row(figures: Figures, echo: Figures) -> str:
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
+def median_run(runs: list[Figures]) -> Figures:
+    return sorted(runs, key=lambda figures: figures.cpu_ms)[len(runs) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applicants", type=int, nargs="+", default=list(APPLICANTS))
     parser.add_argument("--databases", nargs="+", choices=DATABASES, default=list(DATABASES))
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each, interleaved; the median is shown")
+    parser.add_argument("--baseline", type=Path, help="also run the bot of this checkout (e.g. a git worktree)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="cmm-load-"))
-    # As ``make install`` leaves it: the FAQ index learned into the cache the bot's runs read.
-    cache = os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache"))
-    faq_index = [sys.executable, "-m", "bot", "faq-index"]
-    subprocess.run(faq_index, env={**os.environ, "FAQ_CACHE_DIR": cache}, cwd=ROOT, capture_output=True, check=True)
+    programs: dict[str, Callable[[Path], Program | None]] = {
+        "this bot": lambda log: None,
+    }
+    learn_faq_index(sys.executable, ROOT)
+    if args.baseline:
+        baseline = args.baseline.resolve()
+        learn_faq_index(python_of(baseline), baseline)
+        programs["baseline"] = lambda log: Program([python_of(baseline), "-m", "bot", "telegram"], baseline, log)
     print("| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS), sep="\n", flush=True)
     for applicants in args.applicants:
-        echo = measure("echo", "none", applicants, workdir)
-        print(row(echo, echo), flush=True)
-        for database in args.databases:
-            print(row(measure("this bot", database, applicants, workdir), echo), flush=True)
+        runs: dict[tuple[str, str], list[Figures]] = defaultdict(list)
+        for _ in range(args.rounds):
+            echo_bot = Program([sys.executable, str(ROOT / "bench" / "echo_bot.py")], ROOT, workdir / "echo.log")
+            runs["echo", "none"].append(measure("echo", "none", applicants, workdir, echo_bot))
+            for database in args.databases:
+                for name, program in programs.items():
+                    ran = measure(name, database, applicants, workdir, program(workdir / f"{name}.log"))
+                    runs[name, database].append(ran)
+        echo = median_run(runs["echo", "none"])
+        for figures in runs.values():
+            print(row(median_run(figures), echo), flush=True)
+        if args.rounds > 1:
+            for (name, database), figures in runs.items():
+                each = ", ".join(f"{one.cpu_ms:.1f}" for one in figures)
+                print(f"  {name} on {database}, {applicants} applicants: CPU ms / message in each round {each}")
     shutil.rmtree(workdir, ignore_errors=True)
 
 
