@@ -230,6 +230,7 @@ class Person:
     undelivered: int = 0  # Slack events never acknowledged with 200
     seen: set[str] = field(default_factory=set)
     last: Reply | None = None
+    latencies: list[float] = field(default_factory=list)  # seconds from each message sent to its reply
 
 
 @dataclass
@@ -633,6 +634,7 @@ class Chaos:
                 self.submitting.set()
             deadline = loop.time() + self.config.step_timeout
             before = len(self.scenario.replies(person))
+            sent = time.perf_counter()
             event_id, delivered = await self.scenario.send(person, step, deadline)
             async with self.progress:
                 self.sent += 1
@@ -643,6 +645,7 @@ class Chaos:
                 # Going on would answer the wrong questions: the checks compare what was sent.
                 person.missing.append(index)
                 return
+            person.latencies.append(time.perf_counter() - sent)
 
     async def reply(self, person: Person, before: int, deadline: float) -> bool:
         """Wait for a new message in the person's chat (not one they already got); True if it came."""

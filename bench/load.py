@@ -57,7 +57,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.chaos import Chaos, Config, Person, TelegramScenario, database_for
+from bench.chaos import Chaos, Config, TelegramScenario, database_for
 from tests.e2e.processes import ROOT, BotProcess
 
 APPLICANTS = (5, 20, 50)
@@ -155,22 +155,10 @@ class Load(Chaos):
             )
             figures.messages = sum(len(person.events) for person in self.people)
             figures.missing = sum(len(person.missing) for person in self.people)
+            figures.latencies = [seconds for person in self.people for seconds in person.latencies]
         finally:
             await self.stop_bot()
             await scenario.stop_platform()
-
-    async def apply(self, person: Person) -> None:
-        loop = asyncio.get_running_loop()
-        for index, step in enumerate(person.steps):
-            deadline = loop.time() + self.config.step_timeout
-            before = len(self.scenario.replies(person))
-            sent = time.perf_counter()
-            event_id, _ = await self.scenario.send(person, step, deadline)
-            person.events.append(event_id)
-            if not await self.reply(person, before, deadline):
-                person.missing.append(index)
-                return
-            self.figures.latencies.append(time.perf_counter() - sent)
 
 
 async def _settled(pid: int, *, busy: float = 0.05, longest: float = 60) -> None:
