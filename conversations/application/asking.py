@@ -74,9 +74,10 @@ SUPPORT_TOPIC = "support.question"
 ONE_MOMENT = "One moment, please: I'm getting the answers ready."
 MORE = "\n\n(More questions: /faq. A person: /human.)"
 
-# A free-text answer of at least this many words of letters, not written like a title or a name,
-# that the knowledge base answers confidently may be a question ("member application fee"); a
-# shorter one ("Mentee 1", "CPM-2019-0457") is a name or a number, whatever it resembles.
+# A free-text answer of at least this many words (with letters, between spaces), not written like
+# a title or a name, that the knowledge base answers confidently may be a question ("member
+# application fee"); a shorter one ("Mentee 1", "CPM-2019-0457", "maria@example.org") is a name,
+# a number or an address, whatever it resembles.
 SENTENCE_WORDS = 2
 # The longest button label of an FAQ entry's question (Slack shows 75 characters of a button).
 LABEL_LENGTH = 60
@@ -95,8 +96,8 @@ class LookedUp:
 
 def _worth_looking_up(text: str) -> bool:
     """A sentence, which the knowledge base may say asks something (one word is an answer: looking
-    up every "yes" and "hybrid" would cost each message a lookup for nothing)."""
-    return len(letter_words(text)) >= SENTENCE_WORDS
+    up every "yes", "hybrid" and email address would cost each message a lookup for nothing)."""
+    return sum(1 for word in text.split() if letter_words(word)) >= SENTENCE_WORDS
 
 
 def _label(entry: Entry) -> str:

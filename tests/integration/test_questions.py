@@ -392,3 +392,21 @@ def test_only_a_clear_question_waits_for_the_index(asking: Asking, text: str, wa
     """Nobody waits for "hello" while the index is made; a message that only may be a question
     is looked up once the index is ready."""
     assert (asking.asked(Inbound("test", "applicant-1", "e1", text=text)) == text) is waits
+
+
+@pytest.mark.parametrize(
+    ("text", "looked_up"),
+    [
+        ("Global Mentoring Academy", True),
+        ("member application fee", True),
+        ("maria.gonzalez@example.org", False),  # one word, however many parts
+        ("CPM-2019-0457", False),
+        ("Mentee 1", False),
+        ("hybrid", False),
+    ],
+)
+def test_only_a_sentence_is_looked_up(asking: Asking, sqlite_storage: Storage, text: str, looked_up: bool):
+    """A typed answer of two words or more may be a question, so the index reads it before the
+    turn; a single word (an address, a number, a choice) is an answer and costs no lookup."""
+    found = asking.prepare(Inbound("test", "applicant-1", "e1", text=text), sqlite_storage)
+    assert (found is not None) is looked_up

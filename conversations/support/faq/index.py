@@ -19,6 +19,7 @@ labelled sets in ``tests/data`` (``bench/faq.py``, ``bench/faq_writers.py``; see
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -37,6 +38,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import ThreadpoolController
 
 from conversations.support.faq.embeddings import EmbeddingStore, default_store
 from conversations.support.faq.knowledge import Entry, Match, Result, load_not_covered, normalize
@@ -68,6 +70,11 @@ _SAME_WORD = 0.8
 SAME_MEANING = 0.8
 # Learned indexes kept in the cache folder; older ones are deleted.
 _KEPT = 3
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 def training_texts(entries: Sequence[Entry], not_covered: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -175,8 +182,11 @@ class FaqIndex:
         text = self._spelling.correct(normalize(question))
         if not text:
             return []
-        embedded = self._embeddings.vectors([text], remember=False)
-        probabilities = self._model.predict_proba(self._features([text], embedded))[0]
+        # One sentence's matrices are too small to share between threads: a second BLAS thread
+        # left the time the same and doubled the CPU, which other applicants' turns need.
+        with _blas().limit(limits=1, user_api="blas"):
+            embedded = self._embeddings.vectors([text], remember=False)
+            probabilities = self._model.predict_proba(self._features([text], embedded))[0]
         classes = self._model.classes_
         ranked = [
             Match(self.entries[classes[i]] if classes[i] != _NONE else None, float(probabilities[i]))
