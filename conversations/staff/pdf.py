@@ -59,6 +59,26 @@ class _Document(FPDF):
     def __init__(self, footer: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._footer = footer
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=18)
+        self._trying = False
+
+    def trial(self) -> _Document | None:
+        """A page to try a layout on, at this page's height, with the fonts of this document; None
+        when this is one (what is tried is not tried again).
+
+        A copy of the document (fpdf2's ``offset_rendering``) costs two deep copies of it, the
+        fonts' glyph tables included: more than half of a render. The fonts are shared instead:
+        what is tried is drawn next for real, so the glyphs it adds to their subsets are used.
+        """
+        if self._trying:
+            return None
+        trial = _Document(self._footer)
+        trial._trying = True
+        trial.fonts.update(self.fonts)
+        trial.add_page()
+        trial.set_xy(self.x, self.y)
+        return trial
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -88,8 +108,6 @@ def render_pdf(
     pdf = _Document(f"{TITLE} {number}, version {version}")
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(f"{TITLE} {number}")
     pdf.set_subject(f"Dossier {number}, version {version} ({status}), submitted {_when(submitted_at)}")
     pdf.set_author("IMC")
@@ -100,7 +118,7 @@ def render_pdf(
 
     _title(pdf, number=number, version=version, status=status, submitted=submitted_at)
     if changes:
-        _heading(pdf, "Changed in this version", size=12, then=lambda: _bullet(pdf, changes[0]))
+        _heading(pdf, "Changed in this version", size=12, then=lambda on: _bullet(on, changes[0]))
         for change in changes:
             _bullet(pdf, change)
         pdf.ln(2)
@@ -136,15 +154,15 @@ def _quote_box(pdf: FPDF, content: Mapping) -> None:
     pdf.ln(4)
 
 
-def _eligibility(pdf: FPDF, verdict: Verdict) -> None:
-    def outcome() -> None:
-        pdf.set_font(FONT, "B", 10)
+def _eligibility(pdf: _Document, verdict: Verdict) -> None:
+    def outcome(on: _Document) -> None:
+        on.set_font(FONT, "B", 10)
         said = "Does not pass the rules:" if verdict.problems else "All rules pass"
-        pdf.multi_cell(0, LINE, said, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", 10)
+        on.multi_cell(0, LINE, said, new_x="LMARGIN", new_y="NEXT")
+        on.set_font(FONT, "", 10)
 
     _heading(pdf, "Eligibility", size=13, then=outcome)
-    outcome()
+    outcome(pdf)
     for problem in verdict.problems:
         _bullet(pdf, problem)
     pdf.ln(1)
@@ -160,28 +178,28 @@ def _eligibility(pdf: FPDF, verdict: Verdict) -> None:
     pdf.ln(3)
 
 
-# A part of a section, drawn whole, or (given True) only its first row, to try whether a heading
-# and that row fit together.
-Part = Callable[[bool], None]
+# A part of a section, drawn on the document given, whole, or (given True) only its first row, to
+# try whether a heading and that row fit together.
+Part = Callable[[_Document, bool], None]
 
 
-def _section(pdf: FPDF, section: Section, answers: Mapping[str, Any], applicable: set[str]) -> None:
+def _section(pdf: _Document, section: Section, answers: Mapping[str, Any], applicable: set[str]) -> None:
     parts: list[Part] = []
     rows: list[tuple[Field, Any]] = []
     for item in section.items:
         if isinstance(item, Repeated):
-            parts += _rows_part(pdf, rows)
+            parts += _rows_part(rows)
             rows = []
-            parts.append(_references_part(pdf, item, answers, applicable))
+            parts.append(_references_part(item, answers, applicable))
         elif item.key in answers and item.key in applicable and item.key != CONSENT:
             rows.append((item, answers[item.key]))
-    parts += _rows_part(pdf, rows)
+    parts += _rows_part(rows)
     if any(isinstance(item, Field) and item.key == CONSENT for item in section.items):
         given = "given" if answers.get(CONSENT) == "yes" else "not given"
-        parts.append(lambda first: _consent(pdf, given))
-    _heading(pdf, section.title, size=13, then=lambda: parts[0](True) if parts else None)
+        parts.append(lambda on, first: _consent(on, given))
+    _heading(pdf, section.title, size=13, then=lambda on: parts[0](on, True) if parts else None)
     for part in parts:
-        part(False)
+        part(pdf, False)
     pdf.ln(3)
 
 
@@ -191,8 +209,8 @@ def _consent(pdf: FPDF, given: str) -> None:
     pdf.multi_cell(0, LINE, f"Consent to store and process the data: {given}", new_x="LMARGIN", new_y="NEXT")
 
 
-def _rows_part(pdf: FPDF, rows: list[tuple[Field, Any]]) -> list[Part]:
-    return [lambda first: _rows(pdf, rows[:1] if first else rows)] if rows else []
+def _rows_part(rows: list[tuple[Field, Any]]) -> list[Part]:
+    return [lambda on, first: _rows(on, rows[:1] if first else rows)] if rows else []
 
 
 def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
@@ -218,7 +236,7 @@ def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
             row.cell(_clean(show(field, value)), style=FontFace(size_pt=size))
 
 
-def _references_part(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], applicable: set[str]) -> Part:
+def _references_part(repeated: Repeated, answers: Mapping[str, Any], applicable: set[str]) -> Part:
     fields = {field.key: field for field in repeated.fields}
 
     def shown(number: int, key: str) -> str:
@@ -232,9 +250,9 @@ def _references_part(pdf: FPDF, repeated: Repeated, answers: Mapping[str, Any], 
         letter_shown = shown(number, "letter") if letter is not None else "none"
         return f"Email: {shown(number, 'mentee_email')}\nLetter: {letter_shown}"
 
-    def draw(first: bool) -> None:
-        _heading(pdf, f"{repeated.title}s", size=11, then=lambda: _references(pdf, range(1, 2), shown, contact))
-        _references(pdf, range(1, (1 if first else repeated.count) + 1), shown, contact)
+    def draw(on: _Document, first: bool) -> None:
+        _heading(on, f"{repeated.title}s", size=11, then=lambda trial: _references(trial, range(1, 2), shown, contact))
+        _references(on, range(1, (1 if first else repeated.count) + 1), shown, contact)
 
     return draw
 
@@ -269,14 +287,16 @@ def _references(pdf: FPDF, numbers: range, shown: Callable[[int, str], str], con
     pdf.ln(2)
 
 
-def _heading(pdf: FPDF, text: str, *, size: int, then: Callable[[], None]) -> None:
-    """A heading on the page of the first line of what it heads: ``then`` draws that line. Both
-    are first drawn aside; if they would not end on this page, the heading starts the next."""
-    with pdf.offset_rendering() as trial:
-        _heading_line(pdf, text, size=size)
-        then()
-    if trial.page_break_triggered and pdf.y > pdf.t_margin:
-        pdf.add_page()
+def _heading(pdf: _Document, text: str, *, size: int, then: Callable[[_Document], None]) -> None:
+    """A heading on the page of the first line of what it heads: ``then`` draws that line on the
+    document it is given. Both are first drawn on a trial page at the same height; if they would
+    not end on it, the heading starts the next page."""
+    trial = pdf.trial()
+    if trial is not None:
+        _heading_line(trial, text, size=size)
+        then(trial)
+        if (trial.page > 1 or trial.y > trial.page_break_trigger) and pdf.y > pdf.t_margin:
+            pdf.add_page()
     _heading_line(pdf, text, size=size)
 
 
