@@ -143,7 +143,7 @@ class ConversationEngine:
             applicant = tx.applicants.find(inbound.channel, inbound.user_id)
             if applicant is None:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
-                self._on_machine(turn, self._before_consent)
+                self._before_consent(turn)
             else:
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
@@ -157,7 +157,7 @@ class ConversationEngine:
                     context=dict(draft.context),
                     looked_up=looked_up,
                 )
-                self._on_machine(turn, action)
+                action(turn)
             outcome = turn.outcome
             if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
                 return [], outcome.errors
@@ -195,7 +195,7 @@ class ConversationEngine:
         looked_up: LookedUp | None,
     ) -> Turn:
         conversation = Conversation(
-            self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy
+            self.flow, answers=answers, context=context, today=tx.now.date(), policy=self.policy, machine=self.machine
         )
         about = conversation.asked_about(state)
         lost_choice = state in CHOICES_ABOUT_A_QUESTION and not (about and self.flow.has_step(about))
@@ -215,14 +215,6 @@ class ConversationEngine:
             question_for_a_person=awaiting_question,
             began_in=conversation.state,
         )
-
-    def _on_machine(self, turn: Turn, action: Callable[[Turn], None]) -> None:
-        conversation = turn.conversation
-        self.machine.add_model(conversation, initial=conversation.state)
-        try:
-            action(turn)
-        finally:
-            self.machine.remove_model(conversation)
 
     def _before_consent(self, turn: Turn) -> None:
         text = turn.inbound.text

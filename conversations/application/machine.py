@@ -3,9 +3,11 @@
 Its states are the flow's steps plus the review and a few navigation states. ``next`` and
 ``back`` are declared as ordered lists of candidate transitions whose conditions are the steps'
 ``when`` rules: ``transitions`` takes the first candidate whose condition holds, so a question
-that does not apply to this applicant is passed over. Each message's draft is put on the machine
-with ``add_model(conversation, initial=saved_state)`` and taken off again afterwards, so one
-machine serves every applicant (a machine per applicant costs memory for nothing).
+that does not apply to this applicant is passed over. One machine serves every applicant (a
+machine per applicant costs memory for nothing): each message's draft fires the machine's events
+with itself as the model (``Conversation.trigger``), rather than being added to the machine, which
+binds every state and move to it as methods (a tenth of a message's CPU, on every message). The
+machine is not changed once built, so threads share it without a lock.
 
 Every move is a named trigger. ``next``, ``back``, ``ask_submit`` (the confirmation) and
 ``submit`` follow the form; ``ask_keep_or_change`` leaves a question whose answer breaks an
@@ -29,8 +31,8 @@ from dataclasses import asdict, dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
+from transitions import Machine
 from transitions.core import EventData, State
-from transitions.extensions import LockedMachine
 
 from conversations.application.fields import Step
 from conversations.application.flow import CONSENT, Flow
@@ -106,13 +108,23 @@ class Conversation:
     state: str
 
     def __init__(
-        self, flow: Flow, *, answers: dict[str, Any], context: dict[str, Any], today: dt.date, policy: Policy
+        self,
+        flow: Flow,
+        *,
+        answers: dict[str, Any],
+        context: dict[str, Any],
+        today: dt.date,
+        policy: Policy,
+        machine: Machine | None = None,
     ) -> None:
+        """``machine``: the one its moves go through (``build_machine``); a draft that is only read
+        or reopened needs none."""
         self.flow = flow
         self.answers = answers
         self.context = context
         self.today = today
         self.policy = policy
+        self._machine = machine
 
     def applies(self, step: Step) -> bool:
         return self.flow.applies(step, self.answers, today=self.today, policy=self.policy)
@@ -261,9 +273,18 @@ class Conversation:
         if not self.trigger("jump", to=state):
             raise ValueError(f"the conversation has no state {state!r} to go to")
 
-    # Bound by the machine when the conversation is added to it.
-    trigger: Callable[..., bool]
-    may_trigger: Callable[..., bool]
+    def trigger(self, move: str, **arguments: Any) -> bool:
+        """Make ``move`` from the current state: whether one of its transitions was taken."""
+        return bool(self._moves().events[move].trigger(self, **arguments))
+
+    def has_move(self, move: str) -> bool:
+        """Whether ``move`` leads anywhere from the current state (``trigger`` says if it applies)."""
+        return bool(self._moves().get_transitions(move, source=self.state))
+
+    def _moves(self) -> Machine:
+        if self._machine is None:
+            raise RuntimeError("this conversation was made without the machine, to be read only")
+        return self._machine
 
 
 def _conversation(event: EventData) -> Conversation:
@@ -280,13 +301,13 @@ def _applies(step: Step) -> Callable[[EventData], bool]:
     return condition
 
 
-def build_machine(flow: Flow) -> LockedMachine:
-    """One machine for every applicant. Locked: channels may hand messages over from threads."""
+def build_machine(flow: Flow) -> Machine:
+    """One machine for every applicant."""
     keys = [step.key for step in flow.steps]
     # Plain strings: ``transitions`` would name the states of an enum by its members' names.
     review, submitted = NavigationState.REVIEW.value, NavigationState.SUBMITTED.value
     states = keys + [state.value for state in NavigationState]
-    machine = LockedMachine(model=None, states=states, initial=keys[0], send_event=True, auto_transitions=False)
+    machine = Machine(model=None, states=states, initial=keys[0], send_event=True, auto_transitions=False)
     for index, step in enumerate(flow.steps):
         for later in flow.steps[index + 1 :]:
             machine.add_transition("next", step.key, later.key, conditions=[_applies(later)])

@@ -409,7 +409,7 @@ class Navigation:
             self._return(turn)
         elif conversation.reopened:
             self._back_reopened(turn)
-        elif not (conversation.may_trigger("back") and conversation.trigger("back")):
+        elif not (conversation.has_move("back") and conversation.trigger("back")):
             turn.notes.append("This is the first question, so there is nothing before it.")
 
     def _back_reopened(self, turn: Turn) -> None:
