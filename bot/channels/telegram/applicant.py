@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
-from aiolimiter import AsyncLimiter
 from telegram import (
     Bot,
     BotCommand,
@@ -27,9 +26,9 @@ from telegram import (
 )
 from telegram.constants import ChatType, FileSizeLimit, MessageLimit
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.channels.telegram.pacing import DeliveryLimiter
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
 from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve, serve_webhook
@@ -79,60 +78,6 @@ def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
             for choice in outbound.choices
         ]
     )
-
-
-# What a Bot API call returns, as ``BaseRateLimiter.process_request`` declares it.
-_ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
-
-
-class DeliveryLimiter(AIORateLimiter):
-    """Telegram's limits on what the bot sends: about 30 messages a second overall and 20 a
-    minute per group (``AIORateLimiter``, which also waits out a 429's ``retry_after``), plus at
-    most ``per_chat_rate`` messages a second in one private chat; failed connections and
-    timeouts are retried with backoff."""
-
-    def __init__(self, *, per_chat_rate: float = 1.0, retries: int = 3) -> None:
-        super().__init__(max_retries=retries)
-        self._per_chat_rate = per_chat_rate
-        self._retries = retries
-        self._chat_limiters: dict[int, AsyncLimiter] = {}
-
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        if len(self._chat_limiters) > 1024:  # forget idle chats, as AIORateLimiter does for groups
-            busy = {key: limiter for key, limiter in self._chat_limiters.items() if not limiter.has_capacity()}
-            self._chat_limiters = busy
-        if chat_id not in self._chat_limiters:
-            # One message every 1/rate seconds, no bursts.
-            self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._per_chat_rate)
-        return self._chat_limiters[chat_id]
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> _ApiResult:
-        chat_id = data.get("chat_id")
-        # The private chat a message goes to (its id is positive), or None for anything else.
-        private_chat = chat_id if endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0 else None
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(
-                lambda error: isinstance(error, NetworkError) and not isinstance(error, BadRequest)
-            ),
-            stop=stop_after_attempt(self._retries + 1),
-            wait=wait_exponential(multiplier=0.5, max=8),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                if private_chat is not None:
-                    async with self._chat_limiter(private_chat):
-                        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        raise AssertionError("unreachable: tenacity reraises")
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -301,7 +246,7 @@ def build_application(
     *,
     token: str,
     api_url: str,
-    per_chat_rate: float,
+    limiter: DeliveryLimiter,
     staff: TelegramStaff | None = None,
     support: TelegramSupport | None = None,
     outbox: Callable[[TelegramChannel, Bot], Dispatcher] | None = None,
@@ -329,7 +274,7 @@ def build_application(
         .updater(None)  # updates come in through updates.py, confirmed once handled
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .rate_limiter(DeliveryLimiter(per_chat_rate=per_chat_rate))
+        .rate_limiter(limiter)
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(start)
         .post_stop(stop)

@@ -8,6 +8,7 @@ from telegram import Bot
 
 from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
 from bot.channels.telegram import applicant as telegram
+from bot.channels.telegram.pacing import DeliveryLimiter, storage_uri
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
 from bot.delivery.applicant_notices import ApplicantNotices
@@ -56,7 +57,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         build_engine(settings, storage),
         token=token,
         api_url=settings.telegram_api_url,
-        per_chat_rate=settings.telegram_chat_messages_per_second,
+        limiter=DeliveryLimiter(
+            storage=storage_uri(settings.redis_url.get_secret_value() if settings.redis_url else None),
+            namespace=token.split(":")[0],  # the bot's id
+            per_chat_rate=settings.telegram_chat_messages_per_second,
+        ),
         staff=staff,
         support=support,
         outbox=outbox,
