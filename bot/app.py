@@ -97,6 +97,7 @@ def outbox_dispatcher(
     def housekeeping() -> int:
         with storage.transaction() as tx:
             tx.inbox.forget_processed(kept=dt.timedelta(days=settings.processed_ids_kept_days))
+            tx.arrivals.forget(before=tx.now - dt.timedelta(days=1))
         return reminders.send_due()
 
     return Dispatcher(

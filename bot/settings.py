@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_chat_messages_per_second: float = Field(1.0, gt=0)
+    telegram_messages_per_second: int = Field(30, gt=0)  # all chats together
     # Where every process of the bot counts what it sends to Telegram (unset: each process alone).
     redis_url: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

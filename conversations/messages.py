@@ -39,6 +39,9 @@ class Inbound:
     choice_for: str | None = None  # a pressed button: the question it was shown with
     unsupported: str = ""  # what the applicant sent that the bot can't read, e.g. "stickers"
     time_zone: str | None = None  # the applicant's IANA time zone, when the platform tells it
+    # Its place in the platform's order of messages (Telegram's update id), when there is one: a
+    # person's messages are then applied in that order, whichever process receives them.
+    sequence: int | None = None
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,20 @@ class ProcessedInbound(SQLModel, table=True):
     replies: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JsonType, nullable=True))
 
 
+class Arrival(SQLModel, table=True):
+    """A channel message received and not answered yet, with its place in the channel's order
+    (Telegram's update id): a later message of the same person, received by another process at
+    the same moment, is applied after it (``applied_at``) and answered after it (the row is
+    deleted once its replies are sent)."""
+
+    channel: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=128)
+    channel_user_id: str = Field(max_length=128, index=True)
+    sequence: int = Field(sa_column=Column(sa.BigInteger(), nullable=False))
+    arrived_at: dt.datetime = _time_column()
+    applied_at: dt.datetime | None = _time_column(nullable=True)
+
+
 class OutboxMessage(SQLModel, table=True):
     """Work for other parts of the system (e.g. telling staff of a dossier), written in the same
     transaction as the change it reports, and delivered later."""

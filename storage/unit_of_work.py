@@ -13,6 +13,7 @@ from sqlmodel import Session
 from storage.clock import Clock, system_clock
 from storage.files import FileStore
 from storage.repositories.applicants import Applicants
+from storage.repositories.arrivals import Arrivals
 from storage.repositories.dossiers import Dossiers
 from storage.repositories.evidence import Evidence
 from storage.repositories.faq_entries import FaqEntries
@@ -42,6 +43,7 @@ class Transaction:
         began; every row it writes is stamped with it, and every "is it due?" is asked of it."""
         self.now = now
         self.inbox = Inbox(session, now)
+        self.arrivals = Arrivals(session, now)
         self.outbox = Outbox(session, now)
         self.evidence = Evidence(session, now)
         self.dossiers = Dossiers(session, now, outbox=self.outbox)

@@ -21,6 +21,13 @@ from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
 from conversations.application.machine import CHOICES_ABOUT_A_QUESTION, Conversation, NavigationState, build_machine
 from conversations.application.navigation import Navigation
+from conversations.application.ordering import (
+    EarlierFirst,
+    Patience,
+    answered_before,
+    record_answered,
+    record_arrival,
+)
 from conversations.application.policy import Policy
 from conversations.application.side_menu import SideMenu
 from conversations.application.summary import Completion, completion
@@ -110,21 +117,39 @@ class ConversationEngine:
             return Overview(dossier.status, progress, dossier_number(dossier))
         return Overview("draft", progress, None)
 
+    def arrived(self, inbound: Inbound) -> None:
+        """Note that ``inbound`` came in, so that a later message of the same person received
+        elsewhere waits for it (``ordering.py``); ``handle`` does it too."""
+        record_arrival(self.storage, inbound)
+
+    def may_answer(self, inbound: Inbound) -> bool:
+        """Whether the replies to ``inbound`` may go out: an earlier message's have (``ordering.py``)."""
+        return answered_before(self.storage, inbound)
+
+    def answered(self, inbound: Inbound) -> None:
+        """The replies to ``inbound`` went out (``ordering.py``)."""
+        record_answered(self.storage, inbound)
+
     def _guarded(
         self, inbound: Inbound, action: Callable[[Turn], None], interim: Interim | None = None
     ) -> tuple[list[Outbound], dict[str, str]]:
         try:
             inbound = clean_inbound(inbound)  # what can't be stored is refused like a sticker
+            patience = Patience(self.storage, inbound)  # first: the sooner it is known, the fewer overtake it
             # Before the lock and the transaction: looking up may wait for the FAQ index.
             looked_up = self.asking.prepare(inbound, self.storage, interim)
-            with self._locks.hold((inbound.channel, inbound.user_id)):
+            while True:
                 try:
-                    return self._handle(inbound, action, looked_up)
-                except IntegrityError:
-                    # Another process applied a message of this applicant (or this very message)
-                    # at the same moment; run again on what it committed.
-                    log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
-                    return self._handle(inbound, action, looked_up)
+                    with self._locks.hold((inbound.channel, inbound.user_id)):
+                        try:
+                            return self._handle(inbound, action, looked_up, patience)
+                        except IntegrityError:
+                            # Another process applied a message of this applicant (or this very
+                            # message) at the same moment; run again on what it committed.
+                            log.info("retrying %s/%s after a concurrent write", inbound.channel, inbound.event_id)
+                            return self._handle(inbound, action, looked_up, patience)
+                except EarlierFirst:
+                    patience.wait()  # without the lock: the earlier message needs it
         except Exception:
             # Nothing of this message was committed, so nothing is half-saved; the applicant
             # hears so instead of silence, and the message may be sent (or redelivered) again.
@@ -132,14 +157,16 @@ class ConversationEngine:
             return [Outbound(prompts.TRY_AGAIN)], {}
 
     def _handle(
-        self, inbound: Inbound, action: Callable[[Turn], None], looked_up: LookedUp | None
+        self, inbound: Inbound, action: Callable[[Turn], None], looked_up: LookedUp | None, patience: Patience
     ) -> tuple[list[Outbound], dict[str, str]]:
         with self.storage.transaction() as tx:
             processed = tx.inbox.processed(inbound.channel, inbound.event_id)
             if processed is not None:
                 # Redelivered: the platform was not told it was handled, so its replies may not
                 # have gone out. They go again; nothing is applied again.
+                patience.applied(tx)
                 return [outbound_from_dict(reply) for reply in processed.replies or ()], {}
+            patience.check(tx)
             applicant = tx.applicants.find(inbound.channel, inbound.user_id)
             if applicant is None:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
@@ -160,6 +187,7 @@ class ConversationEngine:
                 action(turn)
             outcome = turn.outcome
             if isinstance(outcome, FormRefused):  # applied nothing, and may be sent again
+                patience.applied(tx)
                 return [], outcome.errors
             orphan_files: Collection[str] = outcome.files if isinstance(outcome, Withdrawn) else ()
             menu = self._side_menu(turn) if outcome is None else None
@@ -179,6 +207,7 @@ class ConversationEngine:
                 user_id=inbound.user_id,
                 replies=[outbound_to_dict(reply) for reply in replies],
             )
+            patience.applied(tx)
         for sha256 in orphan_files:  # only once the deletion is committed
             self.storage.files.delete(sha256)
         return replies, {}

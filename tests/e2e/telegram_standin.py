@@ -3,7 +3,9 @@
 It answers the methods the bot uses the way Telegram does, records every call, serves files
 for download, and lets a test inject updates (messages, documents, photos, button presses),
 make a method fail (429 with ``retry_after``, 502). As Telegram does, it hands an update out
-again until a ``getUpdates`` offset confirms it.
+again until a ``getUpdates`` offset confirms it; or, given ``webhooks``, it posts each update to
+them in turn (a load balancer in front of several workers, round-robin), at once and each in its
+own request, until one answers 200.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from tests.e2e.recording import Call, RecordingServer
@@ -42,12 +45,41 @@ class TelegramStandIn(RecordingServer):
     down_chats: set[int] = field(default_factory=set)  # every call about these chats answers 500
     # The next calls about a chat fail so, whatever their method (e.g. 429s for the staff group only).
     chat_failures: dict[int, list[tuple[int, dict]]] = field(default_factory=lambda: defaultdict(list))
+    # Webhook URLs the updates are posted to, in turn (empty: they wait for getUpdates).
+    webhooks: list[str] = field(default_factory=list)
+    webhook_secret: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
+        self._next_webhook = itertools.count()
+        self._posting: set[asyncio.Task] = set()
+        self._http: aiohttp.ClientSession | None = None
+
+    async def stop(self) -> None:
+        for task in list(self._posting):
+            task.cancel()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+        await super().stop()
+
+    async def _post_update(self, update: dict) -> None:
+        """Post ``update`` to the next webhook until it answers 200 (Telegram tries again too)."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
+        url = self.webhooks[next(self._next_webhook) % len(self.webhooks)]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+        while True:
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with self._http.post(url, json=update, headers=headers) as response:
+                    if response.status == 200:
+                        async with self._changed:
+                            self._updates.remove(update)
+                        return
+            await asyncio.sleep(0.2)
 
     # -- serving -----------------------------------------------------------------------------
 
@@ -165,6 +197,10 @@ class TelegramStandIn(RecordingServer):
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
+        if self.webhooks:
+            task = asyncio.create_task(self._post_update(update))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
         return update
 
     def unconfirmed(self) -> list[dict]:

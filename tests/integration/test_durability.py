@@ -259,3 +259,51 @@ def test_old_message_ids_and_replies_are_forgotten(storage: Storage, clock: Manu
             for event_id in ("old", "new", "newest")
         }
     assert kept == {"old": "gone", "new": None, "newest": [{"text": "newest reply"}]}
+
+
+def test_a_later_message_received_first_by_another_process_waits_for_the_earlier(
+    storage: Storage, database_url: str, tmp_path: Path
+):
+    """Telegram's updates 11 (the name) and 12 (the email) reach two workers at once, and the one
+    with 12 is quicker: it waits until 11, received first, is applied."""
+    engine = make_engine_on(storage)
+    other = make_engine_on(open_storage(database_url, tmp_path / "f", storage.clock))
+    Talker(engine).say("yes")
+    name = Talker(engine).inbound("Maria Gonzalez", event_id="11", sequence=11)
+    email = Talker(other).inbound("maria@example.org", event_id="12", sequence=12)
+    with storage.transaction() as tx:  # the first worker has received 11 and is about to handle it
+        tx.arrivals.add("test", name.user_id, name.event_id, 11)
+    replies: dict[str, str] = {}
+    later = threading.Thread(target=lambda: replies.update(email=Talker(other).deliver(email)))
+    later.start()
+    later.join(0.5)
+    assert later.is_alive() and "email" not in stored_draft(storage).answers  # waiting for 11
+    assert "✓ Full name: Maria Gonzalez" in Talker(engine).deliver(name)
+    assert not other.may_answer(email)  # its replies wait for the name's to go out
+    engine.answered(name)
+    assert other.may_answer(email)
+    later.join(10)
+    assert "✓ Email: maria@example.org" in replies["email"]
+    draft = stored_draft(storage)
+    assert (draft.answers["full_name"], draft.answers["email"], draft.state) == (
+        "Maria Gonzalez",
+        "maria@example.org",
+        "is_member",
+    )
+    with storage.transaction() as tx:  # applied: nothing holds later messages back
+        assert not tx.arrivals.earlier_waiting("test", name.user_id, 99, since=tx.now - dt.timedelta(days=1))
+
+
+def test_an_earlier_message_whose_process_stopped_holds_no_one_back(storage: Storage, clock: ManualClock):
+    talker = Talker(make_engine_on(storage))
+    talker.say("yes")
+    with storage.transaction() as tx:  # received, then its process stopped
+        tx.arrivals.add("test", talker.user_id, "21", 21)
+    clock.advance(seconds=6)
+    later = talker.inbound("Maria Gonzalez", event_id="22", sequence=22)
+    assert talker.engine.may_answer(later)
+    assert "✓ Full name: Maria Gonzalez" in talker.deliver(later)
+    talker.engine.answered(later)  # as the channel does once the replies went out
+    clock.advance(days=2)
+    with storage.transaction() as tx:
+        assert tx.arrivals.forget(before=tx.now - dt.timedelta(days=1)) == 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -37,6 +39,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.shared.interim import interim_on_loop
 from bot.shared.text import chosen_line, split_message
 from conversations.application.engine import ConversationEngine
+from conversations.application.ordering import LOOK_AGAIN_SECONDS, ORDER_WAIT, SETTLE_SECONDS
 from conversations.application.prompts import COMMANDS
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import Inbound, IncomingFile, Outbound
@@ -83,15 +86,18 @@ def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Updates of different chats run concurrently; those of one chat one at a time, in order.
 
-    (``concurrent_updates=True`` alone gives no per-chat order.)"""
+    (``concurrent_updates=True`` alone gives no per-chat order.) With ``sequenced``, a private
+    chat's updates are not held here: the engine applies them in Telegram's order across
+    processes, and an earlier update waiting here behind a later one would never be seen by it."""
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 64, *, sequenced: bool = False) -> None:
         super().__init__(max_concurrent_updates)
         self._chats = AsyncKeyedLocks()
+        self._sequenced = sequenced
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
+        if chat is None or (self._sequenced and chat.type == ChatType.PRIVATE):
             await coroutine
             return
         async with self._chats.hold(chat.id):
@@ -106,11 +112,22 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 class TelegramChannel:
     def __init__(
-        self, engine: ConversationEngine, staff: TelegramStaff | None = None, support: TelegramSupport | None = None
+        self,
+        engine: ConversationEngine,
+        staff: TelegramStaff | None = None,
+        support: TelegramSupport | None = None,
+        *,
+        sequenced: bool = False,
     ) -> None:
+        """``sequenced``: updates may reach several processes at once (webhook workers), so each
+        carries Telegram's update id for the engine to apply a chat's in order."""
         self.engine = engine
         self.staff = staff
         self.support = support
+        self.sequenced = sequenced
+        self._sending = AsyncKeyedLocks()  # a chat's replies go out in the order they were made
+        # Arrivals are noted on a thread of their own, never queued behind the turns.
+        self._noting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arrivals")
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user
@@ -125,14 +142,24 @@ class TelegramChannel:
         if chat.type != ChatType.PRIVATE:
             await self._point_to_private_chat(update, context)
             return
+        if self.sequenced:  # known at once, before answering a button or downloading a file
+            noted = Inbound(CHANNEL, str(user.id), str(update.update_id), sequence=update.update_id)
+            await asyncio.get_running_loop().run_in_executor(self._noting, self.engine.arrived, noted)
+            await asyncio.sleep(SETTLE_SECONDS)  # an earlier one received elsewhere just now is noted too
         inbound = await self._inbound(update, str(user.id))
         if inbound is None:
             return
+        if self.sequenced:
+            inbound = replace(inbound, sequence=update.update_id)  # Telegram numbers its updates in order
         interim = interim_on_loop(lambda outbound: self.send(context.bot, chat.id, outbound))
         replies = await asyncio.to_thread(self.engine.handle, inbound, interim=interim)
         try:
-            for outbound in replies:
-                await self.send(context.bot, chat.id, outbound)
+            async with self._sending.hold(chat.id):
+                await self._after_earlier_replies(inbound)
+                for outbound in replies:
+                    await self.send(context.bot, chat.id, outbound)
+            if self.sequenced:
+                await asyncio.to_thread(self.engine.answered, inbound)
         except (NetworkError, RetryAfter) as error:
             if isinstance(error, BadRequest):
                 raise
@@ -140,6 +167,17 @@ class TelegramChannel:
             # and the engine, which applied it, answers with these replies.
             not_answered(error)
             log.warning("the replies to update %s could not be sent: %s", update.update_id, error)
+
+    async def _after_earlier_replies(self, inbound: Inbound) -> None:
+        """Wait until the replies to the chat's earlier updates went out, from any worker (at
+        most ``ORDER_WAIT``, as the engine waits to apply them)."""
+        if not self.sequenced:
+            return
+        give_up = asyncio.get_running_loop().time() + ORDER_WAIT.total_seconds()
+        while not await asyncio.to_thread(self.engine.may_answer, inbound):
+            if asyncio.get_running_loop().time() >= give_up:
+                return
+            await asyncio.sleep(LOOK_AGAIN_SECONDS)
 
     async def send(self, bot: Bot, chat_id: int, outbound: Outbound) -> None:
         parts = split_message(outbound.text, limit=MessageLimit.MAX_TEXT_LENGTH)
@@ -251,11 +289,12 @@ def build_application(
     support: TelegramSupport | None = None,
     outbox: Callable[[TelegramChannel, Bot], Dispatcher] | None = None,
     outbox_every: float = 1.0,
+    sequenced: bool = False,
 ) -> Application:
     """The bot. ``outbox`` builds the dispatcher that delivers notices (to applicants here and to
     the staff group) once the bot is connected; it runs until the bot stops."""
     api = api_url.rstrip("/")
-    channel = TelegramChannel(engine, staff, support)
+    channel = TelegramChannel(engine, staff, support, sequenced=sequenced)
 
     async def start(application: Application) -> None:
         await register_commands(application)
@@ -275,7 +314,7 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(limiter)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(sequenced=sequenced))
         .post_init(start)
         .post_stop(stop)
         .build()

@@ -60,12 +60,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         limiter=DeliveryLimiter(
             storage=storage_uri(settings.redis_url.get_secret_value() if settings.redis_url else None),
             namespace=token.split(":")[0],  # the bot's id
+            overall_rate=settings.telegram_messages_per_second,
             per_chat_rate=settings.telegram_chat_messages_per_second,
         ),
         staff=staff,
         support=support,
         outbox=outbox,
         outbox_every=settings.outbox_poll_seconds,
+        sequenced=settings.telegram_webhook_url is not None,  # webhook workers may share a chat
     )
     secret = settings.telegram_webhook_secret
     telegram.run(

@@ -1,12 +1,13 @@
 """Telegram's limits on what the bot sends, counted across every process of the bot.
 
-Telegram counts per bot, not per process: about 30 messages a second overall, 20 a minute in a
-group, and (a courtesy it asks for) about one a second in a private chat. Several workers (webhook
-mode behind a load balancer) would each allow the whole rate on their own, so the counts are kept
-in Redis when ``REDIS_URL`` is set, through the ``limits`` library (moving windows, each taken in
-one atomic step on the server); without it they are kept in the process, which is right for one
-process. If Redis cannot be reached, the process counts on its own until it can (and says so in
-the log) rather than stop replying.
+Telegram counts per bot, not per process: about 30 messages a second overall (more for a bot with
+paid broadcasts: ``TELEGRAM_MESSAGES_PER_SECOND``), 20 a minute in a group, and (a courtesy it
+asks for) about one a second in a private chat. Several workers (webhook mode behind a load
+balancer) would each allow the whole rate on their own, so the counts are kept in Redis when
+``REDIS_URL`` is set, through the ``limits`` library (moving windows, each taken in one atomic
+step on the server); without it they are kept in the process, which is right for one process. If
+Redis cannot be reached, the process counts on its own until it can (and says so in the log)
+rather than stop replying.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 log = logging.getLogger(__name__)
 
-OVERALL = RateLimitItemPerSecond(30)
 PER_GROUP = RateLimitItemPerMinute(20)
 # How long a wait for a window lasts at least (a window that reopens "now" is polled, not spun).
 _SHORTEST_WAIT = 0.005
@@ -67,12 +67,19 @@ class DeliveryLimiter(BaseRateLimiter[int]):
     ``namespace`` keeps one bot's counts apart from another's in a shared Redis (the bot's id)."""
 
     def __init__(
-        self, *, storage: str = LOCAL, namespace: str = "bot", per_chat_rate: float = 1.0, retries: int = 3
+        self,
+        *,
+        storage: str = LOCAL,
+        namespace: str = "bot",
+        overall_rate: int = 30,
+        per_chat_rate: float = 1.0,
+        retries: int = 3,
     ) -> None:
         self._shared = MovingWindowRateLimiter(storage_from_string(storage))
         self._local = MovingWindowRateLimiter(MemoryStorage())
         self._storage_shared = storage != LOCAL
         self._namespace = namespace
+        self._overall = RateLimitItemPerSecond(overall_rate)
         self._per_chat = per_chat(per_chat_rate)
         self._retries = retries
         self._resume_at = 0.0  # time.monotonic() before which no call goes out (after a 429)
@@ -141,7 +148,7 @@ class DeliveryLimiter(BaseRateLimiter[int]):
             await self._take(self._per_chat, "chat", str(chat))
         elif chat is None or chat < 0:
             await self._take(PER_GROUP, "group", str(chat_id))
-        await self._take(OVERALL, "overall")
+        await self._take(self._overall, "overall")
 
     async def _take(self, item: RateLimitItem, *identifiers: str) -> None:
         """Wait until ``item`` has room for one more call under ``identifiers``, and count it."""
