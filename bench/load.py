@@ -1,7 +1,7 @@
 """What a message costs: this bot beside a bare python-telegram-bot echo bot, in one run.
 
     .venv/bin/python bench/load.py [--applicants 5 20 50] [--databases sqlite postgresql]
-        [--rounds 1] [--baseline DIR]
+        [--rounds 1] [--baseline DIR] [--unpaced]
 
 On the Telegram Bot API stand-in (``tests/e2e/telegram_standin.py``), K applicants at once each
 send a whole application, one message at a time, each waiting for the reply (the script of
@@ -35,7 +35,9 @@ Per run, for the bot process alone (the stand-in and the applicants run in this 
 run of median CPU (the machines are noisy: the same run varies by a third from one minute to the
 next); ``--baseline`` also runs the bot of another checkout with the same migrations (e.g. an
 earlier commit: ``git worktree add /tmp/before <commit>``, with ``make dev`` there if its
-dependencies differ; its own ``.venv`` is used when it has one), in the same rounds.
+dependencies differ; its own ``.venv`` is used when it has one), in the same rounds; ``--unpaced``
+also runs this bot with Telegram's overall limit lifted (``TELEGRAM_MESSAGES_PER_SECOND``), so
+that its latency is its own work's, apart from the platform's pacing.
 The exit status is 0 whatever the figures: this is a measurement.
 """
 
@@ -65,6 +67,7 @@ DATABASES = ("sqlite", "postgresql")
 # What Telegram counts against a bot's sending limits, in an applicant's (private) chat.
 MESSAGES = {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}
 _TICKS = os.sysconf("SC_CLK_TCK")
+UNPACED = "10000"  # messages a second overall: no pacing that 50 applicants could reach
 
 
 @dataclass
@@ -115,9 +118,14 @@ class Program(BotProcess):
 class LoadScenario(TelegramScenario):
     """The platform as in ``bench/chaos.py``, but the staff chat is a private one: Telegram lets a
     bot send a group only 20 messages a minute, so the hand-offs of 50 dossiers (four messages
-    each) to a staff group would take ten minutes of waiting, which is no work of the bot's."""
+    each) to a staff group would take ten minutes of waiting, which is no work of the bot's.
+    ``paced`` False lifts Telegram's overall limit of 30 messages a second (``--unpaced``)."""
 
     staff = 900_500
+    paced = True
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), **({} if self.paced else {"TELEGRAM_MESSAGES_PER_SECOND": UNPACED})}
 
 
 class Load(Chaos):
@@ -186,7 +194,9 @@ def _status(pid: int, key: str) -> float:
     return 0.0
 
 
-def measure(bot: str, database: str, applicants: int, workdir: Path, program: Program | None = None) -> Figures:
+def measure(
+    bot: str, database: str, applicants: int, workdir: Path, program: Program | None = None, *, paced: bool = True
+) -> Figures:
     """One run of ``applicants`` with ``program`` (default: this checkout's bot) on ``database``."""
     figures = Figures(bot, database, applicants)
     config = Config(applicants=applicants, kills=0, staff_down=0, rate_limited=0, refused=0, settle=0)
@@ -194,7 +204,9 @@ def measure(bot: str, database: str, applicants: int, workdir: Path, program: Pr
     folder = workdir / f"{bot}-{database}-{applicants}-{uuid.uuid4().hex[:6]}"
     with database_for(arguments, folder, "telegram") as (_, url):
         base = 5_000_000 + uuid.uuid4().int % 1_000_000 * 100
-        asyncio.run(Load(LoadScenario(config, folder, url, base), config, figures, program).run())
+        scenario = LoadScenario(config, folder, url, base)
+        scenario.paced = paced
+        asyncio.run(Load(scenario, config, figures, program).run())
     return figures
 
 
@@ -210,6 +222,8 @@ def learn_faq_index(python: str, checkout: Path) -> None:
     env = {**os.environ, "FAQ_CACHE_DIR": cache}
     subprocess.run([python, "-m", "bot", "faq-index"], env=env, cwd=checkout, capture_output=True, check=True)
 
+
+UNPACED_ROW = "this bot, unpaced"
 
 COLUMNS = (
     "bot",
@@ -261,6 +275,9 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", choices=DATABASES, default=list(DATABASES))
     parser.add_argument("--rounds", type=int, default=1, help="runs of each, interleaved; the median is shown")
     parser.add_argument("--baseline", type=Path, help="also run the bot of this checkout (e.g. a git worktree)")
+    parser.add_argument(
+        "--unpaced", action="store_true", help="also run this bot without Telegram's overall limit (its own latency)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="cmm-load-"))
     programs: dict[str, Callable[[Path], Program | None]] = {
@@ -281,6 +298,10 @@ def main() -> None:
                 for name, program in programs.items():
                     ran = measure(name, database, applicants, workdir, program(workdir / f"{name}.log"))
                     runs[name, database].append(ran)
+                if args.unpaced:
+                    runs[UNPACED_ROW, database].append(
+                        measure(UNPACED_ROW, database, applicants, workdir, None, paced=False)
+                    )
         echo = median_run(runs["echo", "none"])
         for figures in runs.values():
             print(row(median_run(figures), echo), flush=True)

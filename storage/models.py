@@ -119,17 +119,18 @@ class ProcessedInbound(SQLModel, table=True):
 
 
 class Arrival(SQLModel, table=True):
-    """A channel message received and not answered yet, with its place in the channel's order
-    (Telegram's update id): a later message of the same person, received by another process at
-    the same moment, is applied after it (``applied_at``) and answered after it (the row is
-    deleted once its replies are sent)."""
+    """A channel message received, with its place in the channel's order (Telegram's update id):
+    a later message of the same person, received by another process at the same moment, is
+    applied after it (``applied_at``) and answered after it (``answered_at``); and a message is
+    not applied while one numbered before it has not arrived at all. Kept a day."""
 
     channel: str = Field(primary_key=True, max_length=32)
     event_id: str = Field(primary_key=True, max_length=128)
-    channel_user_id: str = Field(max_length=128, index=True)
-    sequence: int = Field(sa_column=Column(sa.BigInteger(), nullable=False))
+    channel_user_id: str = Field(max_length=128, index=True)  # "" for an update that is no one's turn
+    sequence: int = Field(sa_column=Column(sa.BigInteger(), nullable=False, index=True))
     arrived_at: dt.datetime = _time_column()
     applied_at: dt.datetime | None = _time_column(nullable=True)
+    answered_at: dt.datetime | None = _time_column(nullable=True)
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -8,13 +8,17 @@ recorded as arrived before anything else is done with it (``record_arrival``; th
 ``SETTLE_SECONDS`` then, without holding a thread, so that an earlier message received elsewhere
 at the same moment is recorded too), and its turn does not begin while an earlier message of the
 same person has arrived and is not applied yet: it lets go of the lock and tries again a moment
-later (``EarlierFirst``). Its replies, likewise, go out once the earlier message's have
-(``answered_before`` and ``record_answered``, which the channel calls).
+later (``EarlierFirst``). Nor does it begin while a number before its own has not arrived at
+all, when the channel numbers all its messages one after another, as Telegram does (the channel
+records every update, whoever it is for): a process too busy to record an earlier message within
+``SETTLE_SECONDS`` then holds the later one back all the same. Its replies, likewise, go out once
+the earlier message's have (``answered_before`` and ``record_answered``, which the channel calls).
 
 Each wait lasts at most ``ORDER_WAIT``: an earlier message whose process stopped half way is then
 passed over (the platform hands it out again later, and it is applied then, as it would be
-without this). An earlier message recorded more than ``SETTLE_SECONDS`` after a later one can
-still come second (the platform sent them far apart, or its process was too busy to record it).
+without this). An earlier message can still come second when it opens a burst after a quiet
+spell (nothing numbered before it arrived lately) and is recorded more than ``SETTLE_SECONDS``
+after the later one.
 
 Telegram itself sends one chat's updates to a webhook one after another, waiting for each
 answer; this covers what it does not promise (a load balancer trying another worker, a retry
@@ -72,7 +76,8 @@ def record_answered(storage: Storage, inbound: Inbound) -> None:
 
 
 class EarlierFirst(Exception):
-    """An earlier message of the same person has arrived and is not applied yet."""
+    """An earlier message of the same person is not applied yet, or one numbered earlier has not
+    arrived."""
 
 
 class Patience:
@@ -88,7 +93,10 @@ class Patience:
         inbound = self._inbound
         if inbound.sequence is None or time.monotonic() >= self._until:
             return
-        if tx.arrivals.earlier_waiting(inbound.channel, inbound.user_id, inbound.sequence, since=tx.now - ORDER_WAIT):
+        since = tx.now - ORDER_WAIT
+        if tx.arrivals.missing_before(inbound.channel, inbound.sequence, since=since) or tx.arrivals.earlier_waiting(
+            inbound.channel, inbound.user_id, inbound.sequence, since=since
+        ):
             raise EarlierFirst
 
     def applied(self, tx: Transaction) -> None:

@@ -1,9 +1,10 @@
-"""The messages received and not answered yet, in the channel's order (``models.Arrival``)."""
+"""The messages received lately, in the channel's order (``models.Arrival``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import func
 from sqlmodel import col, delete, select
 
 from storage.models import Arrival
@@ -30,9 +31,18 @@ class Arrivals(Repository):
             col(Arrival.sequence) < sequence,
             col(Arrival.arrived_at) >= since,
         )
-        if not answered:
-            query = query.where(col(Arrival.applied_at).is_(None))
-        return self.session.exec(query.limit(1)).first() is not None
+        waiting = col(Arrival.answered_at) if answered else col(Arrival.applied_at)
+        return self.session.exec(query.where(waiting.is_(None)).limit(1)).first() is not None
+
+    def missing_before(self, channel: str, sequence: int, *, since: dt.datetime) -> bool:
+        """Whether a number between the lowest received at ``since`` or later and ``sequence`` has
+        not arrived: the channel numbers every message of the bot one after another, so a gap is
+        a message sent before this one that has not reached any process yet."""
+        query = select(func.min(Arrival.sequence), func.count()).where(
+            col(Arrival.channel) == channel, col(Arrival.sequence) < sequence, col(Arrival.arrived_at) >= since
+        )
+        lowest, received = self.session.exec(query).one()
+        return lowest is not None and received < sequence - lowest
 
     def applied(self, channel: str, event_id: str) -> None:
         arrival = self.session.get(Arrival, (channel, event_id))
@@ -40,9 +50,11 @@ class Arrivals(Repository):
             arrival.applied_at = self.now
 
     def answered(self, channel: str, event_id: str) -> None:
-        self.session.exec(delete(Arrival).where(col(Arrival.channel) == channel, col(Arrival.event_id) == event_id))
+        arrival = self.session.get(Arrival, (channel, event_id))
+        if arrival is not None:
+            arrival.answered_at = self.now
 
     def forget(self, *, before: dt.datetime) -> int:
-        """Drop what was received before ``before`` and never answered (its process stopped)."""
+        """Drop what was received before ``before``."""
         result = self.session.exec(delete(Arrival).where(col(Arrival.arrived_at) < before))
         return result.rowcount or 0

@@ -81,3 +81,16 @@ def test_a_reader_that_goes_away_stops_the_terminal_quietly(tmp_path: Path, faq_
         process.wait()
     assert process.returncode == 1
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_a_webhook_worker_without_a_webhook_address_stops_instead_of_polling(tmp_path: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+        "TELEGRAM_API_URL": "http://127.0.0.1:1",  # nothing is asked of Telegram: it stops first
+    }
+    env.pop("TELEGRAM_WEBHOOK_URL", None)
+    stopped = run_bot("telegram", "--webhook", env=env)
+    assert stopped.returncode == 2
+    assert "TELEGRAM_WEBHOOK_URL is not set" in stopped.stderr and "Traceback" not in stopped.stderr

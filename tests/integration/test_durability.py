@@ -305,5 +305,24 @@ def test_an_earlier_message_whose_process_stopped_holds_no_one_back(storage: Sto
     assert "✓ Full name: Maria Gonzalez" in talker.deliver(later)
     talker.engine.answered(later)  # as the channel does once the replies went out
     clock.advance(days=2)
+    with storage.transaction() as tx:  # a day on, both are forgotten
+        assert tx.arrivals.forget(before=tx.now - dt.timedelta(days=1)) == 2
+
+
+def test_a_message_waits_while_an_update_numbered_before_it_has_not_arrived(storage: Storage):
+    """Updates 40 (someone else's) and 42 have arrived, 41 not yet: 42 waits, since 41 may be this
+    person's earlier message still on its way; once 41 arrives (another chat's), 42 goes on."""
+    talker = Talker(make_engine_on(storage))
+    talker.say("yes")
     with storage.transaction() as tx:
-        assert tx.arrivals.forget(before=tx.now - dt.timedelta(days=1)) == 1
+        tx.arrivals.add("test", "", "40", 40)
+    replies: dict[str, str] = {}
+    name = talker.inbound("Maria Gonzalez", event_id="42", sequence=42)
+    waiting = threading.Thread(target=lambda: replies.update(name=talker.deliver(name)))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive() and "full_name" not in stored_draft(storage).answers
+    with storage.transaction() as tx:
+        tx.arrivals.add("test", "", "41", 41)
+    waiting.join(10)
+    assert "✓ Full name: Maria Gonzalez" in replies["name"]

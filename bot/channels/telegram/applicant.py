@@ -131,6 +131,8 @@ class TelegramChannel:
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user
+        if self.sequenced:  # known at once, before answering a button or downloading a file
+            await asyncio.get_running_loop().run_in_executor(self._noting, self.engine.arrived, self._noted(update))
         if chat is None or user is None:
             return
         if self.staff is not None and chat.id == self.staff.chat_id:
@@ -142,9 +144,7 @@ class TelegramChannel:
         if chat.type != ChatType.PRIVATE:
             await self._point_to_private_chat(update, context)
             return
-        if self.sequenced:  # known at once, before answering a button or downloading a file
-            noted = Inbound(CHANNEL, str(user.id), str(update.update_id), sequence=update.update_id)
-            await asyncio.get_running_loop().run_in_executor(self._noting, self.engine.arrived, noted)
+        if self.sequenced:
             await asyncio.sleep(SETTLE_SECONDS)  # an earlier one received elsewhere just now is noted too
         inbound = await self._inbound(update, str(user.id))
         if inbound is None:
@@ -167,6 +167,22 @@ class TelegramChannel:
             # and the engine, which applied it, answers with these replies.
             not_answered(error)
             log.warning("the replies to update %s could not be sent: %s", update.update_id, error)
+
+    def _noted(self, update: Update) -> Inbound:
+        """An update as its arrival is recorded: every update is (Telegram numbers them all, and a
+        gap in the numbers is an update on its way), but only an applicant's message is a turn
+        of that person's; the others are no one's (user "")."""
+        chat, user = update.effective_chat, update.effective_user
+        turn = (
+            chat is not None
+            and user is not None
+            and chat.type == ChatType.PRIVATE
+            and not (self.staff is not None and chat.id == self.staff.chat_id)
+            and not (self.support is not None and chat.id == self.support.chat_id)
+            and (update.message or update.callback_query or update.edited_message) is not None
+        )
+        person = str(user.id) if turn and user is not None else ""
+        return Inbound(CHANNEL, person, str(update.update_id), sequence=update.update_id)
 
     async def _after_earlier_replies(self, inbound: Inbound) -> None:
         """Wait until the replies to the chat's earlier updates went out, from any worker (at

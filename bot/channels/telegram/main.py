@@ -23,6 +23,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise StartupError(
             "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram and set the token it gives you."
         )
+    if args.webhook and not settings.telegram_webhook_url:
+        raise StartupError(
+            "--webhook is given but TELEGRAM_WEBHOOK_URL is not set: set it to the public HTTPS address "
+            "Telegram posts updates to (e.g. https://bot.example.org/telegram), or run without --webhook to poll."
+        )
     if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
         raise StartupError(
             "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -."

@@ -29,6 +29,8 @@ from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from conversations.keyed_lock import AsyncKeyedLocks
+
 log = logging.getLogger(__name__)
 
 PER_GROUP = RateLimitItemPerMinute(20)
@@ -84,6 +86,7 @@ class DeliveryLimiter(BaseRateLimiter[int]):
         self._retries = retries
         self._resume_at = 0.0  # time.monotonic() before which no call goes out (after a 429)
         self._local_until = 0.0  # time.monotonic() until which the counts are kept here (Redis away)
+        self._turns = AsyncKeyedLocks()
 
     async def initialize(self) -> None:
         """Nothing to open: the storage connects on its first use."""
@@ -151,8 +154,14 @@ class DeliveryLimiter(BaseRateLimiter[int]):
         await self._take(self._overall, "overall")
 
     async def _take(self, item: RateLimitItem, *identifiers: str) -> None:
-        """Wait until ``item`` has room for one more call under ``identifiers``, and count it."""
+        """Wait until ``item`` has room for one more call under ``identifiers``, and count it.
+        This process's callers wait in turn (first come, first served), one asking at a time: a
+        window that reopens would otherwise go to whichever sleeper woke first."""
         keys = ("telegram", self._namespace, *identifiers)
+        async with self._turns.hold(keys):
+            await self._take_in_turn(item, keys)
+
+    async def _take_in_turn(self, item: RateLimitItem, keys: tuple[str, ...]) -> None:
         while True:
             windows = self._local if time.monotonic() < self._local_until else self._shared
             try:

@@ -1,4 +1,4 @@
-"""arrivals: messages received and not answered yet, in the channel's order
+"""arrivals: messages received, in the channel's order
 
 Revision ID: 0006
 Revises: 0005
@@ -29,14 +29,17 @@ def upgrade() -> None:
         sa.Column("sequence", sa.BigInteger(), nullable=False),
         sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("channel", "event_id"),
     )
     with op.batch_alter_table("arrival", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_arrival_channel_user_id"), ["channel_user_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_arrival_sequence"), ["sequence"], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table("arrival", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_arrival_sequence"))
         batch_op.drop_index(batch_op.f("ix_arrival_channel_user_id"))
     op.drop_table("arrival")
