@@ -749,13 +749,18 @@ class Chaos:
         return list(session.exec(query))
 
     async def stop_bot(self) -> None:
-        process = self.bot.process
-        if process is not None and process.returncode is None:
-            process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), 15)
-            except TimeoutError:
-                await self.kill()
+        await stop(self.bot.process)
+
+
+async def stop(process: asyncio.subprocess.Process | None) -> None:
+    """Stop a bot process as a platform would (SIGTERM), and kill it if it is not gone in 15 s."""
+    if process is not None and process.returncode is None:
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 15)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
 def _whole(parts: Counter[str]) -> bool:

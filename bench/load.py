@@ -70,6 +70,12 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 UNPACED = "10000"  # messages a second overall: no pacing that 50 applicants could reach
 
 
+def percentile_ms(seconds: list[float], share: float) -> float:
+    """The ``share`` percentile of ``seconds``, in milliseconds (0 for none)."""
+    ordered = sorted(seconds)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
+
+
 @dataclass
 class Figures:
     bot: str
@@ -95,8 +101,7 @@ class Figures:
         return self.conversation_cpu_seconds * 1000 / max(self.messages, 1)
 
     def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
+        return percentile_ms(self.latencies, share)
 
 
 class Program(BotProcess):

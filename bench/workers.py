@@ -39,8 +39,8 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.chaos import Chaos, Config, Person, Result, check, database_for, expected_results
-from bench.load import LoadScenario, _cpu_seconds, _settled, learn_faq_index
+from bench.chaos import Chaos, Config, Person, Result, check, database_for, expected_results, stop
+from bench.load import LoadScenario, _cpu_seconds, _settled, learn_faq_index, percentile_ms
 from tests.e2e.processes import ROOT, BotProcess, accepting, free_port
 
 WORKERS = (1, 2, 4)
@@ -70,8 +70,7 @@ class Figures:
         return self.cpu_seconds * 1000 / max(self.messages, 1)
 
     def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
+        return percentile_ms(self.latencies, share)
 
     @property
     def failed(self) -> bool:
@@ -124,18 +123,8 @@ class Workers(Chaos):
             await self.handed_over(settle=1)
         finally:
             for worker in self.workers:
-                await self._stop(worker)
+                await stop(worker.process)
             await scenario.stop_platform()
-
-    async def _stop(self, worker: BotProcess) -> None:
-        process = worker.process
-        if process is not None and process.returncode is None:
-            process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), 15)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
 
     async def apply(self, person: Person) -> None:
         loop = asyncio.get_running_loop()
