@@ -88,6 +88,15 @@ def _slow_first_save(monkeypatch) -> threading.Event:
     return inside
 
 
+def assert_name_then_email_stored(storage: Storage) -> None:
+    draft = stored_draft(storage)
+    assert (draft.answers["full_name"], draft.answers["email"], draft.state) == (
+        "Maria Gonzalez",
+        "maria@example.org",
+        "is_member",
+    )
+
+
 @pytest.mark.parametrize("processes", ["one engine", "two engines"])
 def test_one_applicants_messages_apply_one_at_a_time_in_order(
     storage: Storage, database_url: str, tmp_path: Path, monkeypatch, processes: str
@@ -111,12 +120,7 @@ def test_one_applicants_messages_apply_one_at_a_time_in_order(
     email.join(10)
     assert "✓ Full name: Maria Gonzalez" in replies["name"]
     assert "✓ Email: maria@example.org" in replies["email"]
-    draft = stored_draft(storage)
-    assert (draft.answers["full_name"], draft.answers["email"], draft.state) == (
-        "Maria Gonzalez",
-        "maria@example.org",
-        "is_member",
-    )
+    assert_name_then_email_stored(storage)
 
 
 def test_same_consent_delivered_to_two_processes_at_once_creates_one_applicant(
@@ -284,12 +288,7 @@ def test_a_later_message_received_first_by_another_process_waits_for_the_earlier
     assert other.may_answer(email)
     later.join(10)
     assert "✓ Email: maria@example.org" in replies["email"]
-    draft = stored_draft(storage)
-    assert (draft.answers["full_name"], draft.answers["email"], draft.state) == (
-        "Maria Gonzalez",
-        "maria@example.org",
-        "is_member",
-    )
+    assert_name_then_email_stored(storage)
     with storage.transaction() as tx:  # applied: nothing holds later messages back
         assert not tx.arrivals.earlier_waiting("test", name.user_id, 99, since=tx.now - dt.timedelta(days=1))
 

@@ -18,6 +18,7 @@ import logging
 import time
 import warnings
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
@@ -111,24 +112,19 @@ class DeliveryLimiter(BaseRateLimiter[int]):
             wait=wait_exponential(multiplier=0.5, max=8),
             reraise=True,
         )
+        call = partial(callback, *args, **kwargs)
         async for attempt in retrying:
             with attempt:
-                return await self._paced(callback, args, kwargs, endpoint, data, rate_limit_args or self._retries)
+                return await self._paced(call, endpoint, data.get("chat_id"), rate_limit_args or self._retries)
         raise AssertionError("unreachable: tenacity reraises")
 
     async def _paced(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        retries: int,
+        self, call: Callable[[], Coroutine[Any, Any, _ApiResult]], endpoint: str, chat_id: object, retries: int
     ) -> _ApiResult:
         for attempt in range(retries + 1):
-            await self._wait_turn(endpoint, data.get("chat_id"))
+            await self._wait_turn(endpoint, chat_id)
             try:
-                return await callback(*args, **kwargs)
+                return await call()
             except RetryAfter as error:
                 if attempt == retries:
                     raise
