@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import logging
 import textwrap
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,10 +61,11 @@ from conversations.support.faq.knowledge import (
     may_be_question,
     topics,
 )
+from conversations.support.faq.matcher import LocalMatcher, Matcher, added_entries
 from storage.models import Applicant, saved_id
 from storage.unit_of_work import Storage, Transaction
 
-if TYPE_CHECKING:  # imported when the index is made: scikit-learn and the encoder take seconds to load
+if TYPE_CHECKING:
     from conversations.support.faq.index import FaqIndex
 
 log = logging.getLogger(__name__)
@@ -124,68 +124,21 @@ class Asking:
         entries: Sequence[Entry] | None = None,
         *,
         support_destinations: Sequence[str] = (),
+        matcher: Matcher | None = None,
         cache: Path | None = None,
         index: FaqIndex | None = None,
     ) -> None:
-        """``entries``: the knowledge base (default: ``faq/knowledge.yaml``); ``cache``: the folder
-        where the learned index is kept between runs (``FAQ_CACHE_DIR``); ``index``: one already
-        made (tests share one)."""
+        """``entries``: the knowledge base (default: ``faq/knowledge.yaml``); ``matcher``: who
+        answers from it (default: the learned index in this process, made from ``cache``, the
+        folder where it is kept between runs, ``FAQ_CACHE_DIR``, or ``index``, one already made:
+        tests share one)."""
         self.knowledge = tuple(load() if entries is None else entries)
         self.support_destinations = tuple(support_destinations)
-        self._cache = cache
-        self._index = index
-        self._ready = threading.Event()
-        if index is not None:
-            self._ready.set()
-        self._guard = threading.Lock()
-        self._making: threading.Thread | None = None
-        self._extended: tuple[int, FaqIndex] | None = None  # (newest added entry, the index with them)
-
-    # -- the learned index, made away from any turn ------------------------------------------
+        self.matcher = matcher or LocalMatcher(self.knowledge, cache=cache, index=index)
 
     def start(self) -> None:
-        """Make (or load from the cache) the index in the background, once."""
-        with self._guard:
-            if self._making is None and not self._ready.is_set():
-                self._making = threading.Thread(target=self._make, name="faq-index", daemon=True)
-                self._making.start()
-
-    def _make(self) -> None:
-        try:
-            from conversations.support.faq.index import FaqIndex
-
-            index = FaqIndex(self.knowledge, cache=self._cache)
-            index.warm_up()
-            self._index = index
-        except Exception:
-            log.exception("The FAQ index could not be made; questions are offered to a person instead")
-        finally:
-            self._ready.set()
-
-    def wait_until_ready(self, interim: Interim | None = None) -> None:
-        """Return once the index is made; say "one moment" first if it is not."""
-        if self._ready.is_set():
-            return
-        self.start()
-        if interim is not None:
-            interim(Outbound(ONE_MOMENT))
-        self._ready.wait()
-
-    def _matcher(self, storage: Storage) -> FaqIndex | None:
-        """The index, with the entries support added (from any process) since it was made."""
-        if self._index is None:
-            return None
-        with storage.transaction() as tx:  # a short read of its own, not the turn's
-            newest = tx.faq_entries.newest_id()
-            extended = self._extended
-            stale = extended is None or extended[0] != newest
-            added = self._added(tx) if newest and stale else []
-        if not newest:
-            return self._index
-        if extended is None or stale:  # encoding the added questions: outside the transaction
-            extended = (newest, self._index.with_added(added))
-            self._extended = extended
-        return extended[1]
+        """Get the answers ready in the background, away from any turn."""
+        self.matcher.start()
 
     # -- before the turn -----------------------------------------------------------------------
 
@@ -221,15 +174,16 @@ class Asking:
         """Look up what the message may ask, before the turn takes its lock and transaction: a
         message worded as a question waits for the index (``asked``); any other sentence is looked
         up only when the index is ready."""
-        question = self.asked(inbound)
-        if question is not None:
-            self.wait_until_ready(interim)
-        else:
-            question = self._sentence(inbound)
-            if question is None or not self._ready.is_set():
-                return None
-        matcher = self._matcher(storage)
-        return LookedUp(question, matcher.ask(question) if matcher is not None else Result(None))
+        asked = self.asked(inbound)
+        question = asked or self._sentence(inbound)
+        if question is None:
+            return None
+        result = self.matcher.ask(question, storage, wait=False)
+        if result is None and asked is not None:
+            if interim is not None:
+                interim(Outbound(ONE_MOMENT))
+            result = self.matcher.ask(question, storage, wait=True)
+        return LookedUp(question, result) if result is not None else None
 
     # -- is it a question? ---------------------------------------------------------------------
 
@@ -297,11 +251,7 @@ class Asking:
 
     def entries(self, tx: Transaction) -> list[Entry]:
         """The knowledge base and the entries support added."""
-        return [*self.knowledge, *self._added(tx)]
-
-    @staticmethod
-    def _added(tx: Transaction) -> list[Entry]:
-        return [Entry(f"added-{row.id}", ADDED_TOPIC, row.question, row.answer) for row in tx.faq_entries.all()]
+        return [*self.knowledge, *added_entries(tx)]
 
     def answer(
         self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
