@@ -13,12 +13,14 @@ from sqlalchemy.exc import OperationalError
 from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.delivery.mail import MailSender, SmtpServer
 from bot.delivery.staff_folder import FolderStaffSender
+from bot.faq_client import RemoteMatcher
 from bot.settings import Settings
 from conversations.application.asking import Asking
 from conversations.application.engine import ConversationEngine
 from conversations.notices import EMAIL, STAFF_FOLDER
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
+from conversations.support.faq.knowledge import load
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
@@ -59,7 +61,11 @@ def build_storage(settings: Settings) -> Storage:
 def build_engine(settings: Settings, storage: Storage | None = None) -> ConversationEngine:
     """The engine of a chat channel; its FAQ index is made in the background from the start, and
     the files a save cut off left in the store are swept first."""
-    asking = Asking(support_destinations=settings.support_destinations(), cache=settings.faq_cache_dir)
+    asking = Asking(
+        support_destinations=settings.support_destinations(),
+        matcher=RemoteMatcher(settings.faq_url, load()) if settings.faq_url else None,
+        cache=settings.faq_cache_dir,
+    )
     asking.start()
     storage = storage or build_storage(settings)
     swept = sweep_files(storage)

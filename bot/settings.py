@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_URL
     files_dir: Path = Path("data/files")
     faq_cache_dir: Path = Path("data/cache")
+    # Where the FAQ process answers every worker's questions (unset: each process holds the index).
+    faq_url: str | None = Field(None, pattern=r"^http://[^\s/?#]+$")
     auto_migrate: bool = True
     # Default: WARNING in the terminal channel, INFO elsewhere. Any case: debug, Info, WARNING.
     log_level: Annotated[LogLevel, BeforeValidator(_upper)] | None = None

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Applicant, Dossier
@@ -665,3 +666,37 @@ async def test_a_question_goes_to_a_person_whose_reply_comes_back_and_can_join_t
         assert now_answered.startswith("The page sets no dress code")
     finally:
         await process.stop()
+
+
+def mapped_files(pid: int) -> str:
+    """The files a process has mapped: its libraries' compiled modules among them."""
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+async def test_a_worker_asks_the_faq_process_and_never_loads_the_index(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path
+):
+    refused = await asyncio.to_thread(run_bot, "faq", env={k: v for k, v in bot_env.items() if k != "FAQ_URL"})
+    assert refused.returncode == 2 and "Set FAQ_URL to where this process should listen" in refused.stderr
+    port = free_port()
+    env = {**bot_env, "FAQ_URL": f"http://127.0.0.1:{port}"}
+    faq = BotProcess("faq", env, tmp_path / "faq.log")
+    await faq.start()
+    await accepting(port)
+    worker = await started(standin, env, tmp_path / "worker.log")
+    try:
+        applicant = Chat(standin)
+        await applicant.say("/start")
+        await applicant.answer([press("Yes"), "Maria Gonzalez"])
+        fee = next(entry.answer for entry in load() if entry.id == "fee-amount")
+        before = len(answered(standin.replies(CHAT)))
+        await standin.text(CHAT, "how much is the fee?")
+        await standin.wait_until(lambda: len(answered(standin.replies(CHAT))) > before, 60)
+        assert answered(standin.replies(CHAT))[before].startswith(fee)
+        assert worker.process is not None and faq.process is not None
+        # The index (scikit-learn, the sentence encoder's weights) is the FAQ process's alone.
+        assert "sklearn" not in mapped_files(worker.process.pid)
+        assert "sklearn" in mapped_files(faq.process.pid)
+    finally:
+        await worker.stop()
+        await faq.stop()
