@@ -9,13 +9,15 @@ send a whole application, one message at a time, each waiting for the reply (the
 files, then "submit" and "submit now"; choices pressed as buttons where the bot shows them).
 First to a bare echo bot (``bench/echo_bot.py``: python-telegram-bot, long polling, one message
 back for every message or button press, no rate limiter, no database), then to this bot
-(``python -m bot telegram``, long polling, its FAQ index learned beforehand as ``make install``
-does) on each database: SQLite (a new file) and PostgreSQL (a
+(``python -m bot telegram``, long polling, asking the FAQ process ``python -m bot faq`` as
+deployed, its index learned beforehand as ``make install`` does; ``--faq-in-process``: the
+bot holds the index itself, as a single process does) on each database: SQLite (a new file) and PostgreSQL (a
 database of its own on ``TEST_POSTGRES_URL``'s server, dropped after). The machines are shared
 and noisy: the ratio to the echo bot of the same run is the figure; the milliseconds are indicative.
 
-Per run, for the bot process alone (the stand-in and the applicants run in this process):
-- CPU per inbound message: user + system CPU time of the process (``/proc/<pid>/stat``) from the
+Per run, for the bot process (the stand-in and the applicants run in this process):
+- CPU per inbound message: user + system CPU time of the process and of the FAQ process
+  (``/proc/<pid>/stat``) from the
   first message (sent once the process is at rest) to the last reply and, for this bot, until
   every dossier has reached the staff chat (building the PDFs is part of an application's cost),
   divided by the messages sent; its ratio to the echo bot's with the same K; and the same
@@ -29,8 +31,9 @@ Per run, for the bot process alone (the stand-in and the applicants run in this 
 - outbound calls per inbound (every Bot API call but ``getUpdates``), and messages per inbound
   (messages sent or edited in the applicants' chats: what Telegram rate-limits);
 - idle RSS (once the process is at rest after its first poll, before any message: what it loads
-  in the background, such as the FAQ index, is loaded) and peak RSS (``VmHWM``);
-- start: from starting the process to its first ``getUpdates``.
+  in the background, such as the FAQ index, is loaded) and peak RSS (``VmHWM``); the FAQ
+  process's, shared by every worker, is shown under the table;
+- start: from starting the process to its first ``getUpdates`` reaching the stand-in.
 ``--rounds`` runs each bot that many times, interleaved (echo, the bots, echo, …), and shows the
 run of median CPU (the machines are noisy: the same run varies by a third from one minute to the
 next); ``--baseline`` also runs the bot of another checkout with the same migrations (e.g. an
@@ -45,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -53,14 +57,16 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import httpx
+
 from bench.chaos import Chaos, Config, TelegramScenario, database_for
-from tests.e2e.processes import ROOT, BotProcess
+from tests.e2e.processes import ROOT, BotProcess, free_port
 
 APPLICANTS = (5, 20, 50)
 DATABASES = ("sqlite", "postgresql")
@@ -128,9 +134,51 @@ class LoadScenario(TelegramScenario):
 
     staff = 900_500
     paced = True
+    faq: FaqProcess | None = None
 
     def env(self) -> dict[str, str]:
-        return {**super().env(), **({} if self.paced else {"TELEGRAM_MESSAGES_PER_SECOND": UNPACED})}
+        return {
+            **super().env(),
+            **({} if self.paced else {"TELEGRAM_MESSAGES_PER_SECOND": UNPACED}),
+            **({"FAQ_URL": self.faq.url} if self.faq else {}),
+        }
+
+
+@dataclass(frozen=True)
+class FaqProcess:
+    url: str
+    pid: int
+
+
+@contextlib.contextmanager
+def faq_process(workdir: Path) -> Iterator[FaqProcess]:
+    """``python -m bot faq`` on a port of its own, ready (its index loaded), until the end."""
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {
+        **os.environ,
+        "FAQ_URL": url,
+        "FAQ_CACHE_DIR": os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache")),
+        "DATABASE_URL": f"sqlite:///{workdir / 'faq.sqlite'}",  # the entries support added: none here
+    }
+    with (workdir / "faq.log").open("ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "faq"], env=env, cwd=ROOT, stdout=log, stderr=log)
+    try:
+        give_up = time.monotonic() + 120
+        while not _answers(f"{url}/ready"):
+            if process.poll() is not None or time.monotonic() > give_up:
+                raise SystemExit(f"the FAQ process did not start: see {workdir / 'faq.log'}")
+            time.sleep(0.2)
+        yield FaqProcess(url, process.pid)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 class Load(Chaos):
@@ -150,16 +198,17 @@ class Load(Chaos):
             self.bot.env = scenario.env()
             began = time.perf_counter()
             await scenario.start_bot(self.bot)
-            figures.start_seconds = time.perf_counter() - began
+            figures.start_seconds = next(at for at in scenario.api.polls_begun if at > began) - began
             assert self.bot.process is not None  # started: start_bot saw it poll
             pid = self.bot.process.pid
             await _settled(pid)
             figures.idle_rss_mb = _status(pid, "VmRSS")
-            cpu, calls = _cpu_seconds(pid), len(scenario.server.calls)
+            pids = [pid, *([scenario.faq.pid] if scenario.faq else [])]
+            cpu, calls = _cpu_seconds(*pids), len(scenario.server.calls)
             await asyncio.gather(*(self.apply(person) for person in self.people))
-            figures.conversation_cpu_seconds = _cpu_seconds(pid) - cpu
+            figures.conversation_cpu_seconds = _cpu_seconds(*pids) - cpu
             await self.handed_over(settle=0)
-            figures.cpu_seconds = _cpu_seconds(pid) - cpu
+            figures.cpu_seconds = _cpu_seconds(*pids) - cpu
             figures.peak_rss_mb = _status(pid, "VmHWM")
             made = [call for call in scenario.server.calls[calls:] if call.method != "getUpdates"]
             figures.calls = len(made)
@@ -186,10 +235,14 @@ async def _settled(pid: int, *, busy: float = 0.05, longest: float = 60) -> None
             return
 
 
-def _cpu_seconds(pid: int) -> float:
-    # The fields after the command name, which is in parentheses and may hold spaces.
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+def _cpu_seconds(*pids: int) -> float:
+    """The user and system CPU time of the processes, together."""
+    total = 0
+    for pid in pids:
+        # The fields after the command name, which is in parentheses and may hold spaces.
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
 
 
 def _status(pid: int, key: str) -> float:
@@ -200,7 +253,14 @@ def _status(pid: int, key: str) -> float:
 
 
 def measure(
-    bot: str, database: str, applicants: int, workdir: Path, program: Program | None = None, *, paced: bool = True
+    bot: str,
+    database: str,
+    applicants: int,
+    workdir: Path,
+    program: Program | None = None,
+    *,
+    paced: bool = True,
+    faq: FaqProcess | None = None,
 ) -> Figures:
     """One run of ``applicants`` with ``program`` (default: this checkout's bot) on ``database``."""
     figures = Figures(bot, database, applicants)
@@ -211,6 +271,7 @@ def measure(
         base = 5_000_000 + uuid.uuid4().int % 1_000_000 * 100
         scenario = LoadScenario(config, folder, url, base)
         scenario.paced = paced
+        scenario.faq = faq
         asyncio.run(Load(scenario, config, figures, program).run())
     return figures
 
@@ -283,6 +344,9 @@ def main() -> None:
     parser.add_argument(
         "--unpaced", action="store_true", help="also run this bot without Telegram's overall limit (its own latency)"
     )
+    parser.add_argument(
+        "--faq-in-process", action="store_true", help="this bot holds the FAQ index itself (no FAQ process)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="cmm-load-"))
     programs: dict[str, Callable[[Path], Program | None]] = {
@@ -293,27 +357,35 @@ def main() -> None:
         baseline = args.baseline.resolve()
         learn_faq_index(python_of(baseline), baseline)
         programs["baseline"] = lambda log: Program([python_of(baseline), "-m", "bot", "telegram"], baseline, log)
-    print("| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS), sep="\n", flush=True)
-    for applicants in args.applicants:
-        runs: dict[tuple[str, str], list[Figures]] = defaultdict(list)
-        for _ in range(args.rounds):
-            echo_bot = Program([sys.executable, str(ROOT / "bench" / "echo_bot.py")], ROOT, workdir / "echo.log")
-            runs["echo", "none"].append(measure("echo", "none", applicants, workdir, echo_bot))
-            for database in args.databases:
-                for name, program in programs.items():
-                    ran = measure(name, database, applicants, workdir, program(workdir / f"{name}.log"))
-                    runs[name, database].append(ran)
-                if args.unpaced:
-                    runs[UNPACED_ROW, database].append(
-                        measure(UNPACED_ROW, database, applicants, workdir, None, paced=False)
-                    )
-        echo = median_run(runs["echo", "none"])
-        for figures in runs.values():
-            print(row(median_run(figures), echo), flush=True)
-        if args.rounds > 1:
-            for (name, database), figures in runs.items():
-                each = ", ".join(f"{one.cpu_ms:.1f}" for one in figures)
-                print(f"  {name} on {database}, {applicants} applicants: CPU ms / message in each round {each}")
+    with contextlib.ExitStack() as stack:
+        faq = None if args.faq_in_process else stack.enter_context(faq_process(workdir))
+        print("| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS), sep="\n", flush=True)
+        for applicants in args.applicants:
+            runs: dict[tuple[str, str], list[Figures]] = defaultdict(list)
+            for _ in range(args.rounds):
+                echo_bot = Program([sys.executable, str(ROOT / "bench" / "echo_bot.py")], ROOT, workdir / "echo.log")
+                runs["echo", "none"].append(measure("echo", "none", applicants, workdir, echo_bot))
+                for database in args.databases:
+                    for name, make in programs.items():
+                        program = make(workdir / f"{name}.log")
+                        ran = measure(name, database, applicants, workdir, program, faq=None if program else faq)
+                        runs[name, database].append(ran)
+                    if args.unpaced:
+                        runs[UNPACED_ROW, database].append(
+                            measure(UNPACED_ROW, database, applicants, workdir, None, paced=False, faq=faq)
+                        )
+            echo = median_run(runs["echo", "none"])
+            for figures in runs.values():
+                print(row(median_run(figures), echo), flush=True)
+            if args.rounds > 1:
+                for (name, database), figures in runs.items():
+                    each = ", ".join(f"{one.cpu_ms:.1f}" for one in figures)
+                    print(f"  {name} on {database}, {applicants} applicants: CPU ms / message in each round {each}")
+        if faq is not None:
+            print(
+                f"The FAQ process (one for every worker; its CPU is counted above): "
+                f"{_status(faq.pid, 'VmRSS'):.0f} MB resident, {_status(faq.pid, 'VmHWM'):.0f} MB at most."
+            )
     shutil.rmtree(workdir, ignore_errors=True)
 
 

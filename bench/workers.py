@@ -4,7 +4,8 @@
 
 N processes of ``python -m bot telegram`` in webhook mode, on one PostgreSQL database (of its own
 on ``TEST_POSTGRES_URL``'s server, dropped after), counting the send rate together in Redis
-(``TEST_REDIS_URL``, default ``redis://127.0.0.1:6379/15``), as ``docs/deployment.md`` runs them.
+(``TEST_REDIS_URL``, default ``redis://127.0.0.1:6379/15``), and asking one FAQ process, as
+``docs/deployment.md`` runs them.
 The Telegram stand-in (``tests/e2e/telegram_standin.py``) is also the load balancer: it posts
 each update to the workers in turn, at once and each in its own request, until one answers 200.
 K applicants each send a whole application as in ``bench/load.py`` (the script of
@@ -15,7 +16,7 @@ lifted here (``TELEGRAM_MESSAGES_PER_SECOND``) so that what shows is the workers
 ``bench/load.py`` shows the bot under that limit.
 
 Per N: the messages, the seconds from the first to the last reply, the throughput (messages a
-second) and its ratio to one worker's, CPU per message (all workers together, from
+second) and its ratio to one worker's, CPU per message (all workers and the FAQ process together, from
 ``/proc/<pid>/stat``, to the last reply), p50/p95 latency (an update queued to its reply at the
 stand-in; for the name-and-email pair, to the second reply), and the checks of
 ``bench/chaos.py``: answers stored differently from the script applied once and in order (a pair
@@ -40,7 +41,16 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.chaos import Chaos, Config, Person, Result, check, database_for, expected_results, stop
-from bench.load import UNPACED, LoadScenario, _cpu_seconds, _settled, learn_faq_index, percentile_ms
+from bench.load import (
+    UNPACED,
+    FaqProcess,
+    LoadScenario,
+    _cpu_seconds,
+    _settled,
+    faq_process,
+    learn_faq_index,
+    percentile_ms,
+)
 from tests.e2e.processes import ROOT, BotProcess, accepting, free_port
 
 WORKERS = (1, 2, 4)
@@ -112,11 +122,12 @@ class Workers(Chaos):
             pids = [worker.process.pid for worker in self.workers if worker.process is not None]
             for pid in pids:
                 await _settled(pid)
-            cpu = sum(_cpu_seconds(pid) for pid in pids)
+            pids += [scenario.faq.pid] if scenario.faq else []
+            cpu = _cpu_seconds(*pids)
             began = time.perf_counter()
             await asyncio.gather(*(self.apply(person) for person in self.people))
             figures.seconds = time.perf_counter() - began
-            figures.cpu_seconds = sum(_cpu_seconds(pid) for pid in pids) - cpu
+            figures.cpu_seconds = _cpu_seconds(*pids) - cpu
             figures.messages = sum(len(person.events) for person in self.people)
             figures.latencies = [seconds for person in self.people for seconds in person.latencies]
             await self.handed_over(settle=1)
@@ -154,7 +165,7 @@ class Workers(Chaos):
         return wrong
 
 
-def measure(workers: int, applicants: int, workdir: Path) -> Figures:
+def measure(workers: int, applicants: int, workdir: Path, faq: FaqProcess) -> Figures:
     figures = Figures(workers)
     config = Config(applicants=applicants, kills=0, staff_down=0, rate_limited=0, refused=0, settle=0)
     arguments = argparse.Namespace(database_url=None, postgres=True)
@@ -162,6 +173,7 @@ def measure(workers: int, applicants: int, workdir: Path) -> Figures:
     with database_for(arguments, folder, "telegram") as (_, url):
         base = 5_000_000 + uuid.uuid4().int % 1_000_000 * 100
         scenario = LoadScenario(config, folder, url, base)
+        scenario.faq = faq
         run = Workers(scenario, config, figures)
         asyncio.run(run.run())
         scripts = {person.user_id: person.steps for person in run.people}
@@ -228,12 +240,13 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="cmm-workers-"))
     print("| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS), sep="\n", flush=True)
     runs = []
-    for workers in args.workers:
-        figures = measure(workers, args.applicants, workdir)
-        runs.append(figures)
-        print(row(figures, runs[0]), flush=True)
-        for problem in (figures.result.problems if figures.result else [])[:5]:
-            print(f"  {workers} workers: {problem}", flush=True)
+    with faq_process(workdir) as faq:
+        for workers in args.workers:
+            figures = measure(workers, args.applicants, workdir, faq)
+            runs.append(figures)
+            print(row(figures, runs[0]), flush=True)
+            for problem in (figures.result.problems if figures.result else [])[:5]:
+                print(f"  {workers} workers: {problem}", flush=True)
     return 1 if any(figures.failed for figures in runs) else 0
 
 

@@ -48,6 +48,9 @@ class TelegramStandIn(RecordingServer):
     # Webhook URLs the updates are posted to, in turn (empty: they wait for getUpdates).
     webhooks: list[str] = field(default_factory=list)
     webhook_secret: str = ""
+    # When each getUpdates arrived (``time.perf_counter``): a call is recorded once it is answered,
+    # a long poll up to a second later.
+    polls_begun: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -129,6 +132,7 @@ class TelegramStandIn(RecordingServer):
         }
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
+        self.polls_begun.append(time.perf_counter())
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
         async with self._changed:  # look and wait under the lock, so no push is missed in between
