@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -14,7 +15,18 @@ from bot.channels.telegram import updates as telegram_updates
 from bot.channels.telegram.updates import ConfirmingPoller
 
 
-class FakeBot:
+class JsonUpdates:
+    """getUpdates' JSON, as the poller asks for it (``do_api_request``), from ``get_updates``."""
+
+    async def get_updates(self, *, offset: int | None, **_: Any) -> tuple[Update, ...]:
+        raise NotImplementedError
+
+    async def do_api_request(self, endpoint: str, *, api_kwargs: dict[str, Any], **_: Any) -> list[dict[str, Any]]:
+        assert endpoint == "get_updates"
+        return [update.to_dict() for update in await self.get_updates(offset=api_kwargs["offset"])]
+
+
+class FakeBot(JsonUpdates):
     """Telegram's getUpdates, as a script: each call runs the next step and returns what it gives."""
 
     def __init__(self, *steps: Any) -> None:
@@ -136,12 +148,13 @@ async def test_while_updates_are_handled_telegram_is_asked_again_at_most_every_b
     monkeypatch: pytest.MonkeyPatch,
 ):
     """Telegram hands out every update from the offset on at each call; with twenty in flight
-    finishing one after another, asking again at each finish would fetch them twenty times."""
+    finishing one after another, asking again at each finish would fetch them twenty times. Those
+    handed out again are not built again."""
     count = 20
     calls: list[float] = []
     done = asyncio.Event()
 
-    class Telegram:
+    class Telegram(JsonUpdates):
         async def delete_webhook(self) -> bool:
             return True
 
@@ -156,6 +169,14 @@ async def test_while_updates_are_handled_telegram_is_asked_again_at_most_every_b
         await asyncio.sleep(update.update_id * 0.01)  # they finish 10 ms apart
         return True
 
+    built: Counter[int] = Counter()
+    build = Update.de_json
+
+    def counted(data: dict[str, Any], bot: Any = None) -> Update:
+        built[data["update_id"]] += 1
+        return build(data, bot)
+
+    monkeypatch.setattr(telegram_updates.Update, "de_json", counted)
     monkeypatch.setattr(telegram_updates, "handle_update", handle)
     poller = ConfirmingPoller(FakeApplication(Telegram()), long_poll=0)  # type: ignore[arg-type]
     running = asyncio.create_task(poller.run())
@@ -167,3 +188,4 @@ async def test_while_updates_are_handled_telegram_is_asked_again_at_most_every_b
     gaps = [later - earlier for earlier, later in itertools.pairwise(handling)]
     assert 2 <= len(handling) <= 3
     assert min(gaps) >= telegram_updates.BUSY_POLL_GAP_SECONDS * 0.9
+    assert built == dict.fromkeys(range(1, count + 1), 1)  # handed out two or three times, built once
