@@ -38,7 +38,8 @@ Per run, for the bot process (the stand-in and the applicants run in this proces
 run of median CPU (the machines are noisy: the same run varies by a third from one minute to the
 next); ``--baseline`` also runs the bot of another checkout with the same migrations (e.g. an
 earlier commit: ``git worktree add /tmp/before <commit>``, with ``make dev`` there if its
-dependencies differ; its own ``.venv`` is used when it has one), in the same rounds; ``--unpaced``
+dependencies differ; its own ``.venv`` is used when it has one; ``FAQ_URL`` is set for it too,
+which a checkout older than the FAQ process ignores), in the same rounds; ``--unpaced``
 also runs this bot with Telegram's overall limit lifted (``TELEGRAM_MESSAGES_PER_SECOND``), so
 that its latency is its own work's, apart from the platform's pacing.
 The exit status is 0 whatever the figures: this is a measurement.
@@ -368,7 +369,7 @@ def main() -> None:
                 for database in args.databases:
                     for name, make in programs.items():
                         program = make(workdir / f"{name}.log")
-                        ran = measure(name, database, applicants, workdir, program, faq=None if program else faq)
+                        ran = measure(name, database, applicants, workdir, program, faq=faq)
                         runs[name, database].append(ran)
                     if args.unpaced:
                         runs[UNPACED_ROW, database].append(
