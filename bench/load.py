@@ -154,10 +154,12 @@ class FaqProcess:
 @contextlib.contextmanager
 def faq_process(workdir: Path) -> Iterator[FaqProcess]:
     """``python -m bot faq`` on a port of its own, ready (its index loaded), until the end."""
-    url = f"http://127.0.0.1:{free_port()}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "FAQ_URL": url,
+        "LISTEN_HOST": "127.0.0.1",
+        "PORT": str(port),
         "FAQ_CACHE_DIR": os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache")),
         "DATABASE_URL": f"sqlite:///{workdir / 'faq.sqlite'}",  # the entries support added: none here
     }

@@ -20,7 +20,6 @@ from conversations.application.engine import ConversationEngine
 from conversations.notices import EMAIL, STAFF_FOLDER
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
-from conversations.support.faq.knowledge import load
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
@@ -63,7 +62,7 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Conversa
     the files a save cut off left in the store are swept first."""
     asking = Asking(
         support_destinations=settings.support_destinations(),
-        matcher=RemoteMatcher(settings.faq_url, load()) if settings.faq_url else None,
+        matcher=RemoteMatcher(settings.faq_url) if settings.faq_url else None,
         cache=settings.faq_cache_dir,
     )
     asking.start()

@@ -27,6 +27,9 @@ def _weeks(value: str) -> tuple[int, int]:
 # https to any host, or plain http to this machine only (a stand-in while testing).
 _PAYMENT_URL = re.compile(r"(https://[^\s/?#]+|http://localhost(:\d+)?)([/?#]\S*)?")
 
+# The FAQ process's address: scheme, host (a name, IPv4, or [IPv6]) and port, nothing after.
+_FAQ_URL = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}/?")
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -42,7 +45,7 @@ class Settings(BaseSettings):
     files_dir: Path = Path("data/files")
     faq_cache_dir: Path = Path("data/cache")
     # Where the FAQ process answers every worker's questions (unset: each process holds the index).
-    faq_url: str | None = Field(None, pattern=r"^http://[^\s/?#]+$")
+    faq_url: str | None = None
     auto_migrate: bool = True
     # Default: WARNING in the terminal channel, INFO elsewhere. Any case: debug, Info, WARNING.
     log_level: Annotated[LogLevel, BeforeValidator(_upper)] | None = None
@@ -101,11 +104,21 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
-    @field_validator("payment_url", "payment_instructions", "smtp_url", "mail_from", mode="before")
+    @field_validator("payment_url", "payment_instructions", "smtp_url", "mail_from", "faq_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """``PAYMENT_URL=`` (say, in a .env file) leaves the setting unset, not an empty link."""
         return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("faq_url")
+    @classmethod
+    def _faq_url(cls, value: str | None) -> str | None:
+        if value is not None and not _FAQ_URL.fullmatch(value):
+            raise ValueError(
+                "must be the FAQ process's address, http:// or https://, a host and a port, without a path, "
+                "e.g. http://127.0.0.1:8090"
+            )
+        return value
 
     @field_validator("payment_url")
     @classmethod

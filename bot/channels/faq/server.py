@@ -1,12 +1,14 @@
 """Answering the workers' questions from the one learned index of the bot.
 
 The index takes a few hundred megabytes and seconds to load; kept here, the workers that take
-applicants' messages start in a second and stay small. It listens where ``FAQ_URL`` points
-(loopback or a private network: it answers anyone who reaches it, and knows nothing private).
+applicants' messages start in a second and stay small. It listens on ``LISTEN_HOST:PORT``, and
+the workers reach it at ``FAQ_URL`` (loopback or a private network: it answers anyone who
+reaches it, and knows nothing private).
 
-``POST /ask`` with ``{"question": "...", "wait": true}`` answers ``{"result": ...}``: the result by
-the entries' ids (``Result.to_dict``), or null when the index is not ready and ``wait`` is false.
-``GET /ready`` answers 200 once the index is made, 503 before.
+``POST /ask`` with ``{"question": "How much is the fee?", "wait": true}`` answers
+``{"result": ...}``: the entry that answers and the closest ones, whole (``Result.to_json``), or
+null when the index is not ready yet and ``wait`` is false (with ``wait`` true, the answer waits
+for the index). ``GET /ready`` answers 200 once the index is made, 503 before.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # A question is a chat message: Telegram's longest is 4,096 characters.
 LONGEST_QUESTION = 4096
+EXPECTED = 'Expected JSON like {"question": "How much is the fee?", "wait": true}'
 
 
 def faq_app(matcher: LocalMatcher, storage: Storage) -> web.Application:
@@ -34,28 +36,25 @@ def faq_app(matcher: LocalMatcher, storage: Storage) -> web.Application:
         except ValueError:
             body = None
         question = body.get("question") if isinstance(body, dict) else None
+        wait = body.get("wait", False) if isinstance(body, dict) else False
         if not isinstance(question, str) or not question.strip() or len(question) > LONGEST_QUESTION:
-            raise web.HTTPBadRequest(
-                text=f'Expected JSON like {{"question": "How much is the fee?", "wait": true}}, '
-                f"with a question of at most {LONGEST_QUESTION} characters."
-            )
-        wait = body.get("wait") is True
-        result = await asyncio.to_thread(matcher.ask, question, storage, wait=wait)
-        return web.json_response({"result": result.to_dict() if result is not None else None})
+            problem = f"a question of 1 to {LONGEST_QUESTION} characters"
+        elif not isinstance(wait, bool):
+            problem = "wait, if given, true (wait for the index) or false (null while it is not ready)"
+        else:
+            result = await asyncio.to_thread(matcher.ask, question, storage, wait=wait)
+            return web.json_response({"result": result.to_json() if result is not None else None})
+        raise web.HTTPBadRequest(text=f"{EXPECTED}: {problem}.")
 
     async def ready(request: web.Request) -> web.Response:
-        return web.Response(status=200 if matcher.ready() else 503)
+        if matcher.ready():
+            return web.Response(text="ready")
+        return web.Response(status=503, text="loading the FAQ index")
 
     app = web.Application(client_max_size=64 * 1024)
     app.router.add_post("/ask", ask)
     app.router.add_get("/ready", ready)
     return app
-
-
-def address(url: str) -> tuple[str, int]:
-    """The host and port to listen on, from ``FAQ_URL`` (http://host:port, checked by the settings)."""
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", parts.port or 80
 
 
 async def serve(matcher: LocalMatcher, storage: Storage, host: str, port: int) -> None:
@@ -69,7 +68,7 @@ async def serve(matcher: LocalMatcher, storage: Storage, host: str, port: int) -
     try:
         await web.TCPSite(runner, host, port).start()
         matcher.start()
-        log.info("answering FAQ questions on http://%s:%d", host, port)
+        log.info("answering FAQ questions on http://%s:%d (the index loads in the background)", host, port)
         await stopping.wait()
     finally:
         await runner.cleanup()

@@ -72,6 +72,22 @@ class Result:
             "closest": [[match.entry.id if match.entry else None, match.score] for match in self.closest],
         }
 
+    def to_json(self) -> dict[str, Any]:
+        """The result with its entries whole, for another process (the FAQ process's answer to a
+        worker): read back by ``from_json`` without looking an entry up by its id, which another
+        database or version of the knowledge base could give to another entry."""
+        return {
+            "answer": _entry_json(self.answer),
+            "closest": [[_entry_json(match.entry), match.score] for match in self.closest],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        return cls(
+            _entry_from_json(data["answer"]),
+            [Match(_entry_from_json(entry), float(score)) for entry, score in data["closest"]],
+        )
+
     @classmethod
     def from_dict(cls, data: dict[str, Any], entries: Sequence[Entry]) -> Result:
         """The result kept by ``to_dict``, with ``entries`` as they are now: an entry removed
@@ -83,6 +99,14 @@ class Result:
             if not entry_id or find(entries, entry_id)
         ]
         return cls(answer, closest)
+
+
+def _entry_json(entry: Entry | None) -> dict[str, str] | None:
+    return None if entry is None else {name: getattr(entry, name) for name in ("id", "topic", "question", "answer")}
+
+
+def _entry_from_json(data: dict[str, str] | None) -> Entry | None:
+    return None if data is None else Entry(data["id"], data["topic"], data["question"], data["answer"])
 
 
 @functools.cache

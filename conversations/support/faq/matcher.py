@@ -67,6 +67,7 @@ class LocalMatcher:
             index = FaqIndex(self._knowledge, cache=self._cache)
             index.warm_up()
             self._index = index
+            log.info("the FAQ index is ready")
         except Exception:
             log.exception("The FAQ index could not be made; questions are offered to a person instead")
         finally:
