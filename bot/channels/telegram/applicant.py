@@ -4,6 +4,12 @@ It only translates. A message, a pressed button, a document or a photo becomes a
 (the update id is its event id, so a redelivered update is applied once); the engine's
 ``Outbound`` becomes plain-text messages (no parse mode, so nothing an applicant typed can be
 taken for formatting), split below Telegram's 4,096 characters, with choices as inline buttons.
+
+A pressed button is answered (Telegram's ``answerCallbackQuery``) and its keyboard is left as it
+is: the reply already says what was saved ("✓ IMC member: Yes"), and taking the buttons away
+would cost an edit, a message Telegram counts against the bot's sending limits, for every press
+(a third more messages in a whole application). A button of an earlier question pressed later
+is refused by the engine, which says so and asks the current question again.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from urllib.parse import urlparse
 from telegram import (
     Bot,
     BotCommand,
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -37,7 +42,7 @@ from bot.channels.telegram.updates import ConfirmingPoller, not_answered, serve,
 from bot.delivery.applicant_notices import ApplicantNotices
 from bot.delivery.dispatcher import Dispatcher
 from bot.shared.interim import interim_on_loop
-from bot.shared.text import chosen_line, split_message
+from bot.shared.text import split_message
 from conversations.application.engine import ConversationEngine
 from conversations.application.ordering import LOOK_AGAIN_SECONDS, ORDER_WAIT, SETTLE_SECONDS
 from conversations.application.prompts import COMMANDS
@@ -216,7 +221,6 @@ class TelegramChannel:
             except TelegramError as error:  # e.g. a press handed out again is too old to answer: it still counts
                 log.info("could not answer the button press: %s", error)
             question, _, value = (query.data or "").partition(_CALLBACK_SEPARATOR)
-            await self._close_keyboard(query)
             return Inbound(CHANNEL, user_id, event_id, text=value, choice_for=question)
         if update.edited_message is not None:
             return Inbound(CHANNEL, user_id, event_id, unsupported="edits of earlier messages")
@@ -250,29 +254,6 @@ class TelegramChannel:
             log.warning("could not download file %s: %s", file_id, error)
             return IncomingFile(name, None, size=size or 0)
         return IncomingFile(name, content)
-
-    async def _close_keyboard(self, query: CallbackQuery) -> None:
-        """Show the chosen answer under the question and take its buttons away."""
-        message = query.message
-        if not isinstance(message, Message) or message.reply_markup is None:
-            return
-        chosen = next(
-            (
-                button.text
-                for row in message.reply_markup.inline_keyboard
-                for button in row
-                if button.callback_data == query.data
-            ),
-            None,
-        )
-        edited = f"{message.text or ''}\n\n{chosen_line(chosen)}" if chosen else ""
-        try:
-            if chosen and len(edited) <= MessageLimit.MAX_TEXT_LENGTH:
-                await query.edit_message_text(edited, reply_markup=None)
-            else:
-                await query.edit_message_reply_markup(reply_markup=None)
-        except TelegramError as error:  # e.g. the message is too old to edit, or Telegram is away: the answer counts
-            log.info("could not close the keyboard: %s", error)
 
     async def _point_to_private_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
