@@ -705,3 +705,20 @@ async def test_a_worker_asks_the_faq_process_and_never_loads_the_index(
         await worker.stop()
         await faq.stop()
 
+
+async def test_a_bot_started_while_telegram_is_unreachable_waits_for_it(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path
+):
+    port = int(standin.url.rpartition(":")[2])
+    await standin.stop()  # Telegram is away as the bot starts (say, restarted during an outage)
+    process = BotProcess("telegram", bot_env, tmp_path / "bot.log")
+    await process.start()
+    try:
+        # Longer than one call's own retries (about 4 s), after which the bot used to stop.
+        await asyncio.sleep(6)
+        assert process.process is not None and process.process.returncode is None  # still there, waiting
+        await standin.start(port)
+        await standin.wait_until(lambda: standin.calls_to("getUpdates"), 60)
+        assert "Do you consent" in await Chat(standin).say("/start")
+    finally:
+        await process.stop()

@@ -81,6 +81,16 @@ def _worth_retrying(error: BaseException) -> bool:
     return isinstance(error, TelegramError) and not isinstance(error, InvalidToken | Forbidden)
 
 
+def _while_unreachable() -> AsyncRetrying:
+    """Retries, backing off up to 30 s, for as long as Telegram cannot be reached."""
+    return AsyncRetrying(
+        retry=retry_if_exception(_worth_retrying),
+        wait=wait_exponential(multiplier=0.5, max=30),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    )
+
+
 class ConfirmingPoller:
     """Long polling that moves Telegram's offset past an update only once it is handled.
 
@@ -167,13 +177,7 @@ class ConfirmingPoller:
             self._handled.add(update_id)
 
     async def _fetch(self, *, wait: float) -> list[dict[str, Any]]:
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(_worth_retrying),
-            wait=wait_exponential(multiplier=0.5, max=30),
-            before_sleep=before_sleep_log(log, logging.WARNING),
-            reraise=True,
-        )
-        async for attempt in retrying:
+        async for attempt in _while_unreachable():
             with attempt:
                 offset = self.offset
                 updates: list[dict[str, Any]] = await self.application.bot.do_api_request(
@@ -240,6 +244,16 @@ async def serve_webhook(application: Application, *, url: str, path: str, secret
         await runner.cleanup()
 
 
+async def _reach(application: Application) -> None:
+    """Initialize the application (``getMe``) and run its ``post_init`` (the commands, then the
+    outbox), again and again while Telegram cannot be reached."""
+    async for attempt in _while_unreachable():
+        with attempt:
+            await application.initialize()
+            if application.post_init is not None:
+                await application.post_init(application)
+
+
 async def serve(application: Application, intake: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Run the application with ``intake`` (polling or the webhook) until SIGINT or SIGTERM, then
     stop in order: no new updates, what is being handled finishes, the application stops."""
@@ -247,9 +261,17 @@ async def serve(application: Application, intake: Callable[[], Coroutine[Any, An
     stopping = asyncio.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stopping.set)
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
+    # A bot started while Telegram is unreachable waits for it (a wrong token still stops it).
+    reached = asyncio.create_task(_reach(application))
+    stopped = asyncio.create_task(stopping.wait())
+    await asyncio.wait((reached, stopped), return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not reached.done():  # stopped before Telegram could be reached: nothing was taken in
+        reached.cancel()
+        await asyncio.gather(reached, return_exceptions=True)
+        return
+    reached.result()
+    async with application:  # initialized: on leaving, shut down
         await application.start()
         receiving = asyncio.create_task(intake())
         stopped = asyncio.create_task(stopping.wait())
