@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from bench.chaos import Chaos, Config, TelegramScenario, database_for
+from bench.chaos import FAQ_CACHE, Chaos, Config, TelegramScenario, database_for
 from tests.e2e.processes import ROOT, BotProcess, free_port
 
 APPLICANTS = (5, 20, 50)
@@ -160,7 +160,7 @@ def faq_process(workdir: Path) -> Iterator[FaqProcess]:
         **os.environ,
         "LISTEN_HOST": "127.0.0.1",
         "PORT": str(port),
-        "FAQ_CACHE_DIR": os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache")),
+        "FAQ_CACHE_DIR": FAQ_CACHE,
         "DATABASE_URL": f"sqlite:///{workdir / 'faq.sqlite'}",  # the entries support added: none here
     }
     with (workdir / "faq.log").open("ab") as log:
@@ -287,8 +287,7 @@ def python_of(checkout: Path) -> str:
 
 def learn_faq_index(python: str, checkout: Path) -> None:
     """As ``make install`` leaves it: the FAQ index learned into the cache the bot's runs read."""
-    cache = os.environ.get("FAQ_CACHE_DIR", str(ROOT / "data" / "cache"))
-    env = {**os.environ, "FAQ_CACHE_DIR": cache}
+    env = {**os.environ, "FAQ_CACHE_DIR": FAQ_CACHE}
     subprocess.run([python, "-m", "bot", "faq-index"], env=env, cwd=checkout, capture_output=True, check=True)
 
 

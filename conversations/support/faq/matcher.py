@@ -1,5 +1,5 @@
 """Who answers a question from the knowledge base: the learned index in this process, or (through
-the same ``Matcher`` interface) an FAQ process that every worker shares (``bot/faq``).
+the same ``Matcher`` interface) an FAQ process that every worker shares (``bot/channels/faq``).
 
 The index takes seconds and a few hundred megabytes to make, so a process that only takes
 applications' answers need not hold it: with ``FAQ_URL`` set, the bot asks the FAQ process.
