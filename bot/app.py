@@ -58,8 +58,9 @@ def build_storage(settings: Settings) -> Storage:
 
 
 def build_engine(settings: Settings, storage: Storage | None = None) -> ConversationEngine:
-    """The engine of a chat channel; its FAQ index is made in the background from the start, and
-    the files a save cut off left in the store are swept first."""
+    """The engine of a chat channel; its FAQ index is made in the background from the start (or,
+    with ``FAQ_URL``, the FAQ process is asked instead), and the files a save cut off left in the
+    store are swept first."""
     asking = Asking(
         support_destinations=settings.support_destinations(),
         matcher=RemoteMatcher(settings.faq_url) if settings.faq_url else None,
