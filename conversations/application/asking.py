@@ -163,10 +163,16 @@ class Asking:
 
     @staticmethod
     def _sentence(inbound: Inbound) -> str | None:
-        """A message of words that is neither a command nor a button: the index may say it asks."""
+        """A message of words that is neither a command nor a button: the index may say it asks.
+
+        A name or a title ("Global Mentoring Academy", "Sam Okafor") whose words do not ask
+        (``may_be_question``) is an answer at any question, whatever the index says of it
+        (``reading``): it is not looked up."""
         text = inbound.text.strip()
         plain = inbound.file is None and not inbound.unsupported and inbound.choice_for is None
         if not plain or parse_command(text) is not None or not _worth_looking_up(text):
+            return None
+        if (looks_like_a_title(text) or looks_like_a_name(text)) and not may_be_question(text):
             return None
         return text
 

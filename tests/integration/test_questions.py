@@ -397,8 +397,12 @@ def test_only_a_clear_question_waits_for_the_index(asking: Asking, text: str, wa
 @pytest.mark.parametrize(
     ("text", "looked_up"),
     [
-        ("Global Mentoring Academy", True),
         ("member application fee", True),
+        ("Sam Okafor can I still apply", True),
+        ("What Mentors Need?", True),  # a title, but its "?" may ask
+        ("Global Mentoring Academy", False),  # a name or a title is an answer at any question
+        ("Sam Okafor", False),
+        ("Foundations of Professional Mentoring", False),
         ("maria.gonzalez@example.org", False),  # one word, however many parts
         ("CPM-2019-0457", False),
         ("Mentee 1", False),
@@ -407,6 +411,7 @@ def test_only_a_clear_question_waits_for_the_index(asking: Asking, text: str, wa
 )
 def test_only_a_sentence_is_looked_up(asking: Asking, sqlite_storage: Storage, text: str, looked_up: bool):
     """A typed answer of two words or more may be a question, so the index reads it before the
-    turn; a single word (an address, a number, a choice) is an answer and costs no lookup."""
+    turn; a single word (an address, a number, a choice), or a name or a title whose words do not
+    ask, is an answer and costs no lookup."""
     found = asking.prepare(Inbound("test", "applicant-1", "e1", text=text), sqlite_storage)
     assert (found is not None) is looked_up
