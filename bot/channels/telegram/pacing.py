@@ -8,6 +8,11 @@ balancer) would each allow the whole rate on their own, so the counts are kept i
 step on the server); without it they are kept in the process, which is right for one process. If
 Redis cannot be reached, the process counts on its own until it can (and says so in the log)
 rather than stop replying.
+
+In the process the windows are ``limits``' synchronous in-memory ones, taken on the event loop
+(a few dictionary and list operations): its asyncio storage drops old entries after every hit
+by handing each window to a thread in turn, which under load cost this bot a tenth of its CPU
+per message (``docs/performance.md``).
 """
 
 from __future__ import annotations
@@ -19,12 +24,11 @@ import time
 import warnings
 from collections.abc import Callable, Coroutine
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
-from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond, WindowStats, strategies
 from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
@@ -54,6 +58,26 @@ def per_chat(rate: float) -> RateLimitItem:
     return RateLimitItemPerSecond(1, round(1 / rate))
 
 
+class _Windows(Protocol):
+    async def hit(self, item: RateLimitItem, *identifiers: str) -> bool: ...
+
+    async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats: ...
+
+
+class _InProcess:
+    """Moving windows kept in this process (``limits``' synchronous memory storage), asked the
+    way the shared ones are."""
+
+    def __init__(self) -> None:
+        self._windows = strategies.MovingWindowRateLimiter(MemoryStorage())
+
+    async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        return self._windows.hit(item, *identifiers)
+
+    async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
+        return self._windows.get_window_stats(item, *identifiers)
+
+
 def storage_uri(redis_url: str | None) -> str:
     """The ``limits`` storage for ``REDIS_URL`` (``redis://`` or ``rediss://``), else memory."""
     if not redis_url:
@@ -78,9 +102,11 @@ class DeliveryLimiter(BaseRateLimiter[int]):
         per_chat_rate: float = 1.0,
         retries: int = 3,
     ) -> None:
-        self._shared = MovingWindowRateLimiter(storage_from_string(storage))
-        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._local: _Windows = _InProcess()
         self._storage_shared = storage != LOCAL
+        self._shared: _Windows = (
+            MovingWindowRateLimiter(storage_from_string(storage)) if self._storage_shared else self._local
+        )
         self._namespace = namespace
         self._overall = RateLimitItemPerSecond(overall_rate)
         self._per_chat = per_chat(per_chat_rate)
