@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations.application import prompts
 from conversations.application.asking import Asking, Interim, LookedUp, Reading
-from conversations.application.evidence import let_go_of_unused_files
+from conversations.application.evidence import let_go_of_unused_files, may_leave_unused_files
 from conversations.application.flow import CONSENT, Flow
 from conversations.application.forms import Form, FormResult, build_form, form_steps
 from conversations.application.machine import CHOICES_ABOUT_A_QUESTION, Conversation, NavigationState, build_machine
@@ -167,14 +167,17 @@ class ConversationEngine:
                 patience.applied(tx)
                 return [outbound_from_dict(reply) for reply in processed.replies or ()], {}
             patience.check(tx)
-            applicant = tx.applicants.find(inbound.channel, inbound.user_id)
+            applicant, draft = tx.applicants.with_draft(inbound.channel, inbound.user_id)
+            answers_before: dict = {}
             if applicant is None:
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
                 self._before_consent(turn)
             else:
+                if draft is None:  # the turn that adds an applicant saves their draft
+                    raise RuntimeError(f"applicant {applicant.id} has no draft")
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
-                draft = tx.applicants.draft_of(applicant)
+                answers_before = draft.answers
                 turn = self._new_turn(
                     inbound,
                     tx,
@@ -193,7 +196,10 @@ class ConversationEngine:
             menu = self._side_menu(turn) if outcome is None else None
             if turn.applicant is not None and outcome is None:
                 conversation = turn.conversation
-                orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
+                if may_leave_unused_files(
+                    self.flow, answers_before, conversation.answers, received=inbound.file is not None
+                ):
+                    orphan_files = let_go_of_unused_files(tx, self.flow, turn.applicant_id, conversation.answers)
                 tx.applicants.save_draft(
                     turn.applicant_id,
                     state=conversation.state,
@@ -363,5 +369,4 @@ class ConversationEngine:
 
 def _applicant_and_draft(tx: Transaction, channel: str, user_id: str) -> tuple[Applicant | None, Draft | None]:
     """The applicant of this channel and user, and their draft; None for what there is not yet."""
-    applicant = tx.applicants.find(channel, user_id)
-    return applicant, tx.applicants.draft(saved_id(applicant)) if applicant else None
+    return tx.applicants.with_draft(channel, user_id)

@@ -22,6 +22,14 @@ def given_files(flow: Flow, answers: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(hashes))
 
 
+def may_leave_unused_files(flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, received: bool) -> bool:
+    """Whether a turn that took the answers from ``before`` to ``after`` may have left an evidence
+    record unused: it ``received`` a file, or the answers give other files than before. Every turn
+    that may lets go of what is unused (``let_go_of_unused_files``), so the others have nothing
+    to let go of, and need not list the applicant's evidence."""
+    return received or given_files(flow, before) != given_files(flow, after)
+
+
 def let_go_of_unused_files(tx: Transaction, flow: Flow, applicant_id: int, answers: Mapping[str, Any]) -> set[str]:
     """Drop the applicant's evidence records that neither ``answers`` nor any version they
     submitted give (a submitted version keeps its files); return the hashes no one refers to any

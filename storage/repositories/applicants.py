@@ -24,14 +24,23 @@ class Applicants(Repository):
         self.outbox = outbox
 
     def find(self, channel: str, user_id: str) -> Applicant | None:
-        """The applicant, row-locked until the transaction ends (on PostgreSQL; SQLite locks the
-        whole database at BEGIN), so one applicant's messages are handled one at a time."""
+        """The applicant, row-locked (``with_draft``)."""
+        return self.with_draft(channel, user_id)[0]
+
+    def with_draft(self, channel: str, user_id: str) -> tuple[Applicant | None, Draft | None]:
+        """The applicant and their draft (the turn that adds an applicant saves it), in one
+        statement; both rows are locked until the transaction ends (on PostgreSQL; SQLite locks
+        the whole database at BEGIN), so one applicant's messages are handled one at a time. Both:
+        a statement that waited for a lock reads the newest version of the rows it locked only,
+        and a draft read beside a locked applicant could be the one before the turn it waited for."""
         query = (
-            select(Applicant)
+            select(Applicant, Draft)
+            .join(Draft, col(Draft.applicant_id) == col(Applicant.id))
             .where(Applicant.channel == channel, Applicant.channel_user_id == user_id)
             .with_for_update()
         )
-        return self.session.exec(query).first()
+        found = self.session.exec(query).first()
+        return (found[0], found[1]) if found is not None else (None, None)
 
     def add(self, channel: str, user_id: str) -> Applicant:
         applicant = Applicant(channel=channel, channel_user_id=user_id, consented_at=self.now, created_at=self.now)
