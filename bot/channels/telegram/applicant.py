@@ -35,6 +35,7 @@ from telegram.constants import ChatType, FileSizeLimit, MessageLimit
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.pacing import DeliveryLimiter
 from bot.channels.telegram.staff import TelegramStaff
 from bot.channels.telegram.support import TelegramSupport
@@ -310,6 +311,8 @@ def build_application(
         .updater(None)  # updates come in through updates.py, confirmed once handled
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(limiter)
         .concurrent_updates(PerChatUpdateProcessor(sequenced=sequenced))
         .post_init(start)
