@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from storage.models import Applicant, Draft, ReminderSent, saved_id
@@ -70,18 +69,15 @@ class Applicants(Repository):
         return self.session.get_one(Draft, saved_id(applicant))
 
     def save_draft(self, applicant_id: int, *, state: str, answers: dict[str, Any], context: dict[str, Any]) -> None:
-        """Write the draft at once, in one UPDATE (an INSERT for the first): every message saves
-        it, and the session's bookkeeping of a changed object at the commit cost more than the
-        statement. A draft object read earlier in the transaction is updated alike."""
-        values: dict[str, Any] = {
-            "state": state,
-            "answers": dict(answers),
-            "context": dict(context),
-            "updated_at": self.now,
-        }
-        saved = self.session.exec(update(Draft).where(col(Draft.applicant_id) == applicant_id).values(values))
-        if not saved.rowcount:
-            self.session.add(Draft(applicant_id=applicant_id, **values))
+        draft = self.session.get(Draft, applicant_id) or Draft(
+            applicant_id=applicant_id, state=state, updated_at=self.now
+        )
+        draft.state = state
+        # New dict objects, so the JSON columns are seen as changed.
+        draft.answers = dict(answers)
+        draft.context = dict(context)
+        draft.updated_at = self.now
+        self.session.add(draft)
 
     def idle_drafts(self, *, finished: str) -> list[tuple[Applicant, Draft]]:
         """Drafts not in the state ``finished`` (submitted), of applicants who want reminders."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, null, update
+from sqlalchemy import null, update
 from sqlmodel import col, delete, select
 
 from storage.models import ProcessedInbound
@@ -29,10 +29,8 @@ class Inbox(Repository):
     def mark_processed(
         self, channel: str, event_id: str, *, user_id: str | None = None, replies: list[dict[str, Any]] | None = None
     ) -> None:
-        """Recorded at once, in one INSERT (not at the commit, through the session's bookkeeping):
-        every message is; the same id twice raises ``IntegrityError`` here."""
-        self.session.exec(
-            insert(ProcessedInbound).values(
+        self.session.add(
+            ProcessedInbound(
                 channel=channel, event_id=event_id, processed_at=self.now, channel_user_id=user_id, replies=replies
             )
         )
