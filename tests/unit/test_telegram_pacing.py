@@ -19,6 +19,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels.telegram import pacing
 from bot.channels.telegram.pacing import LOCAL, DeliveryLimiter, per_chat, storage_uri
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -116,3 +117,24 @@ async def test_a_429_is_waited_out_and_sent_again():
 
     assert await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": CHAT}, None) is True
     assert len(calls) == 2 and calls[1] - calls[0] >= 1.0
+
+
+async def test_in_process_windows_move_and_forget_idle_chats(monkeypatch: pytest.MonkeyPatch):
+    """Without Redis: a window counts the calls of its last second (a moving window, not one that
+    restarts on the second), says when the next may go, and a chat written to long ago is
+    forgotten, however many chats there were."""
+    now = [1000.0]
+    monkeypatch.setattr(pacing.time, "time", lambda: now[0])
+    windows = pacing._InProcess()
+    per_second = per_chat(2.0)
+    assert [await windows.hit(per_second, "chat", "1") for _ in range(3)] == [True, True, False]
+    now[0] += 0.6  # the two calls are still within the last second
+    assert not await windows.hit(per_second, "chat", "1")
+    assert (await windows.get_window_stats(per_second, "chat", "1")).reset_time == pytest.approx(1001.0)
+    now[0] += 0.5  # the first two left the window
+    assert await windows.hit(per_second, "chat", "1")
+    for chat in range(1000):
+        await windows.hit(per_second, "chat", str(chat + 2))
+    now[0] += 5
+    await windows.hit(per_second, "chat", "other")
+    assert list(windows._windows) == [per_second.key_for("chat", "other")]

@@ -9,10 +9,11 @@ step on the server); without it they are kept in the process, which is right for
 Redis cannot be reached, the process counts on its own until it can (and says so in the log)
 rather than stop replying.
 
-In the process the windows are ``limits``' synchronous in-memory ones, taken on the event loop
-(a few dictionary and list operations): its asyncio storage drops old entries after every hit
-by handing each window to a thread in turn, which under load cost this bot a tenth of its CPU
-per message (``docs/performance.md``).
+In the process the windows are kept here (``_InProcess``), not in ``limits``' memory storages:
+its asyncio one drops old entries after every hit by handing each window to a thread in turn (a
+tenth of this bot's CPU per message under load, ``docs/performance.md``), and its synchronous
+one starts a thread to do so and never forgets a window, so every chat ever written to is looked
+at again and again.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import datetime as dt
 import logging
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any, Protocol
 
-from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond, WindowStats, strategies
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond, WindowStats
 from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import storage_from_string
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
@@ -65,17 +67,44 @@ class _Windows(Protocol):
 
 
 class _InProcess:
-    """Moving windows kept in this process (``limits``' synchronous memory storage), asked the
-    way the shared ones are."""
+    """Moving windows in this process, on the event loop: the times of the calls in each window's
+    last ``expiry`` seconds; a window with none is forgotten (looked over once per longest expiry)."""
 
     def __init__(self) -> None:
-        self._windows = strategies.MovingWindowRateLimiter(MemoryStorage())
+        self._windows: dict[str, tuple[float, deque[float]]] = {}  # key -> (expiry, call times)
+        self._longest = 0.0
+        self._looked_over = time.time()
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
-        return self._windows.hit(item, *identifiers)
+        now = time.time()
+        calls = self._recent(item, identifiers, now)
+        if len(calls) >= item.amount:
+            return False
+        calls.append(now)
+        return True
 
     async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
-        return self._windows.get_window_stats(item, *identifiers)
+        now = time.time()
+        calls = self._recent(item, identifiers, now)
+        room = item.amount - len(calls)
+        return WindowStats(now if room > 0 else calls[0] + item.get_expiry(), max(room, 0))
+
+    def _recent(self, item: RateLimitItem, identifiers: tuple[str, ...], now: float) -> deque[float]:
+        expiry = item.get_expiry()
+        if now - self._looked_over > self._longest:
+            self._forget_idle(now)
+        key = item.key_for(*identifiers)
+        _, calls = self._windows.setdefault(key, (expiry, deque()))
+        while calls and calls[0] <= now - expiry:
+            calls.popleft()
+        self._longest = max(self._longest, expiry)
+        return calls
+
+    def _forget_idle(self, now: float) -> None:
+        self._windows = {
+            key: (expiry, calls) for key, (expiry, calls) in self._windows.items() if calls and calls[-1] > now - expiry
+        }
+        self._looked_over = now
 
 
 def storage_uri(redis_url: str | None) -> str:
