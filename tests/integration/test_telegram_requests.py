@@ -46,10 +46,11 @@ async def test_a_message_with_its_keyboard_arrives_and_comes_back_as_a_message(a
 
 async def test_a_document_is_uploaded_as_a_multipart_form(api: TelegramStandIn):
     content = b"%PDF-1.4 dossier"
+    name = "01-Zoë's certificate (final).pdf"  # as the applicant named it, not percent-encoded
     async with bot_on(api.url) as bot:
-        await bot.send_document(CHAT, content, filename="CMM-2026-0001.pdf", caption="Your copy")
+        await bot.send_document(CHAT, content, filename=name, caption="Your copy")
     (call,) = api.calls_to("sendDocument")
-    assert call.params["document"] == {"filename": "CMM-2026-0001.pdf", "content": content}
+    assert call.params["document"] == {"filename": name, "content": content}
     assert call.params["caption"] == "Your copy" and call.params["chat_id"] == str(CHAT)
 
 
@@ -61,26 +62,40 @@ async def test_a_file_the_applicant_sent_is_downloaded(api: TelegramStandIn):
         assert bytes(await telegram_file.download_as_bytearray()) == b"%PDF-1.4 certificate"
 
 
-async def test_no_answer_in_time_is_timed_out():
-    async def never(_request: web.Request) -> web.Response:
-        await asyncio.sleep(2)
+@pytest.fixture
+async def stalling() -> AsyncIterator[str]:
+    """A Bot API that reads no request body and answers only after 3 seconds."""
+
+    async def late(_request: web.Request) -> web.Response:
+        await asyncio.sleep(3)
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
-    app.router.add_post("/bot{token}/{method}", never)
+    app.router.add_post("/bot{token}/{method}", late)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        request = AiohttpRequest(read_timeout=0.3)
-        async with request:
-            bot = bot_on(f"http://127.0.0.1:{port}", request)
-            with pytest.raises(TimedOut):
-                await bot.send_message(CHAT, "hello")
-    finally:
-        await runner.cleanup()
+    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    await runner.cleanup()
+
+
+async def test_no_answer_in_time_is_timed_out(stalling: str):
+    request = AiohttpRequest(read_timeout=0.3)
+    async with request:
+        with pytest.raises(TimedOut):
+            await bot_on(stalling, request).send_message(CHAT, "hello")
+
+
+async def test_an_upload_that_stalls_is_timed_out(stalling: str):
+    """aiohttp starts its read timeout once the body is sent: an upload the other end does not
+    read is bounded as a whole (connect, pool, write and read timeouts one after another)."""
+    request = AiohttpRequest(connect_timeout=0.2, pool_timeout=0.2, read_timeout=0.2, media_write_timeout=0.2)
+    async with request:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(TimedOut):
+            await bot_on(stalling, request).send_document(CHAT, b"x" * 32_000_000, filename="big.pdf")
+    assert asyncio.get_running_loop().time() - started < 2.5  # not the 3 s the other end takes
 
 
 async def test_telegram_out_of_reach_is_a_network_error():

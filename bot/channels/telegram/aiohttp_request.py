@@ -10,15 +10,19 @@ server library (the Slack stand-in, the FAQ process).
 
 The timeouts mean what python-telegram-bot's do, as far as aiohttp has them: ``connect_timeout``
 to open a connection, ``pool_timeout`` to wait for a free one (at most ``connection_pool_size``
-are open), ``read_timeout`` between two reads of the answer. aiohttp has no write timeout: a
-request body is bounded by the read timeout that follows it (``media_write_timeout`` is added for
-an upload). A timeout is python-telegram-bot's ``TimedOut``; any other failure to reach Telegram
-its ``NetworkError``, as with httpx.
+are open), ``read_timeout`` between two reads of the answer. aiohttp has no write timeout, and
+starts its read timeout once the request is sent: an upload is bounded as a whole, by the sum of
+the four (``media_write_timeout`` as its write). A timeout is python-telegram-bot's ``TimedOut``;
+any other failure to reach Telegram its ``NetworkError``, as with httpx. As with httpx, the
+certificates are certifi's and a proxy set in the environment (``HTTPS_PROXY``) is used.
 """
 
 from __future__ import annotations
 
+import ssl
+
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -57,8 +61,12 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # As httpx does: certifi's certificates, and HTTPS_PROXY and the like from the environment.
+            certificates = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size), headers={"User-Agent": self.USER_AGENT}
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=certificates),
+                headers={"User-Agent": self.USER_AGENT},
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -83,10 +91,12 @@ class AiohttpRequest(BaseRequest):
         connect = _given(connect_timeout, self._connect_timeout)
         pool = _given(pool_timeout, self._pool_timeout)
         timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=None if connect is None or pool is None else connect + pool,
+            # aiohttp times no write, and its read timeout starts once the body is sent: an upload
+            # is bounded as a whole.
+            total=_sum(connect, pool, write, read) if upload else None,
+            connect=_sum(connect, pool),
             sock_connect=connect,
-            sock_read=None if read is None else read + ((write or 0.0) if upload else 0.0),
+            sock_read=read,
         )
         try:
             async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
@@ -95,6 +105,11 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def _sum(*timeouts: float | None) -> float | None:
+    """Timeouts one after another; None (none) if any is."""
+    return None if None in timeouts else sum(timeout for timeout in timeouts if timeout is not None)
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
@@ -109,7 +124,7 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
         return None
     if not request_data.contains_files:
         return request_data.json_parameters
-    form = aiohttp.FormData()
+    form = aiohttp.FormData(quote_fields=False)  # a file name as it is, as httpx sends it
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (file_name, content, mime_type) in request_data.multipart_data.items():
