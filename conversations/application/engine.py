@@ -169,12 +169,10 @@ class ConversationEngine:
             patience.check(tx)
             applicant, draft = tx.applicants.with_draft(inbound.channel, inbound.user_id)
             answers_before: dict = {}
-            if applicant is None:
+            if applicant is None or draft is None:  # with_draft finds both or neither
                 turn = self._new_turn(inbound, tx, None, state=CONSENT, answers={}, context={}, looked_up=looked_up)
                 self._before_consent(turn)
             else:
-                if draft is None:  # the turn that adds an applicant saves their draft
-                    raise RuntimeError(f"applicant {applicant.id} has no draft")
                 if inbound.time_zone and inbound.time_zone != applicant.time_zone:
                     applicant.time_zone = inbound.time_zone  # for reminders at sensible hours
                 answers_before = draft.answers

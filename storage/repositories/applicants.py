@@ -28,11 +28,12 @@ class Applicants(Repository):
         return self.with_draft(channel, user_id)[0]
 
     def with_draft(self, channel: str, user_id: str) -> tuple[Applicant | None, Draft | None]:
-        """The applicant and their draft (the turn that adds an applicant saves it), in one
-        statement; both rows are locked until the transaction ends (on PostgreSQL; SQLite locks
-        the whole database at BEGIN), so one applicant's messages are handled one at a time. Both:
-        a statement that waited for a lock reads the newest version of the rows it locked only,
-        and a draft read beside a locked applicant could be the one before the turn it waited for."""
+        """The applicant and their draft, in one statement, or neither (the turn that adds an
+        applicant saves their draft, and it goes only with them). Both rows are locked until the
+        transaction ends (on PostgreSQL; SQLite locks the whole database at BEGIN), so one
+        applicant's messages are handled one at a time. Both: a statement that waited for a lock
+        reads the newest version of the rows it locked only, and a draft read beside a locked
+        applicant could be the one before the turn it waited for."""
         query = (
             select(Applicant, Draft)
             .join(Draft, col(Draft.applicant_id) == col(Applicant.id))
