@@ -75,12 +75,13 @@ class ConversationEngine:
         )
         self._locks = KeyedLocks()
 
-    def handle(self, inbound: Inbound, *, interim: Interim | None = None) -> list[Outbound]:
+    def handle(self, inbound: Inbound, *, interim: Interim | None = None, arrived: bool = False) -> list[Outbound]:
         """Apply one message and return the reply; a message seen before returns nothing.
 
         ``interim`` sends a message at once, before the reply: a question asked while the FAQ
-        index is still being made is answered with "one moment" first, then when it is ready."""
-        replies, _ = self._guarded(inbound, self._dispatch, interim)
+        index is still being made is answered with "one moment" first, then when it is ready.
+        ``arrived``: the channel recorded the message's arrival already (``arrived``)."""
+        replies, _ = self._guarded(inbound, self._dispatch, interim, arrived=arrived)
         return replies
 
     def submit_form(self, inbound: Inbound, key: str, values: dict[str, str]) -> FormResult:
@@ -131,11 +132,12 @@ class ConversationEngine:
         record_answered(self.storage, inbound)
 
     def _guarded(
-        self, inbound: Inbound, action: Callable[[Turn], None], interim: Interim | None = None
+        self, inbound: Inbound, action: Callable[[Turn], None], interim: Interim | None = None, *, arrived: bool = False
     ) -> tuple[list[Outbound], dict[str, str]]:
         try:
             inbound = clean_inbound(inbound)  # what can't be stored is refused like a sticker
-            patience = Patience(self.storage, inbound)  # first: the sooner it is known, the fewer overtake it
+            # First: the sooner its arrival is known, the fewer overtake it.
+            patience = Patience(self.storage, inbound, recorded=arrived)
             # Before the lock and the transaction: looking up may wait for the FAQ index.
             looked_up = self.asking.prepare(inbound, self.storage, interim)
             while True:

@@ -84,11 +84,13 @@ class EarlierFirst(Exception):
 class Patience:
     """How long one message still waits for earlier ones (from its arrival, ``ORDER_WAIT``)."""
 
-    def __init__(self, storage: Storage, inbound: Inbound) -> None:
+    def __init__(self, storage: Storage, inbound: Inbound, *, recorded: bool = False) -> None:
+        """``recorded``: the message's arrival is recorded already (by the channel, as it came in)."""
         self._inbound = inbound
         self._until = time.monotonic() + ORDER_WAIT.total_seconds()
         self._pause = threading.Event()  # never set: only waited on, for LOOK_AGAIN_SECONDS
-        record_arrival(storage, inbound)
+        if not recorded:
+            record_arrival(storage, inbound)
 
     def check(self, tx: Transaction) -> None:
         """Raise ``EarlierFirst`` if this turn should let an earlier message go first."""

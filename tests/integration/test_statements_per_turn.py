@@ -49,3 +49,20 @@ def test_a_file_lists_the_evidence_to_let_go_of_what_is_unused(storage: Storage,
     assert "Saved" in reply or "✓" in reply, reply
     # Besides the four: is the file recorded already, and the applicant's evidence.
     assert sent.count("SELECT") == 4
+
+
+def test_an_arrival_the_channel_recorded_is_not_recorded_again(storage: Storage, policy: Policy):
+    """Webhook workers record a message's arrival as it comes in (``ordering.py``); its turn
+    then does not try to insert it again (a refused INSERT and a transaction for nothing)."""
+    engine = make_engine_on(storage, policy)
+    talker = Talker(engine)
+    talker.answer_all(["/start", *APPLICANT_ANSWERS[:2]])
+    message = talker.inbound(APPLICANT_ANSWERS[2], sequence=10_000)
+    engine.arrived(message)
+    with statements(storage) as sent:
+        assert "✓ Email" in "".join(reply.text for reply in engine.handle(message, arrived=True))
+    assert sent.count("INSERT") == 1  # the message id only
+    later = talker.inbound("no", sequence=10_001)
+    with statements(storage) as sent:
+        engine.handle(later)  # nobody recorded it: the turn does
+    assert sent.count("INSERT") == 2

@@ -158,7 +158,7 @@ class TelegramChannel:
         if self.sequenced:
             inbound = replace(inbound, sequence=update.update_id)  # Telegram numbers its updates in order
         interim = interim_on_loop(lambda outbound: self.send(context.bot, chat.id, outbound))
-        replies = await asyncio.to_thread(self.engine.handle, inbound, interim=interim)
+        replies = await asyncio.to_thread(self.engine.handle, inbound, interim=interim, arrived=self.sequenced)
         try:
             async with self._sending.hold(chat.id):
                 await self._after_earlier_replies(inbound)
