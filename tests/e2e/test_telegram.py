@@ -722,3 +722,16 @@ async def test_a_bot_started_while_telegram_is_unreachable_waits_for_it(
         assert "Do you consent" in await Chat(standin).say("/start")
     finally:
         await process.stop()
+
+
+async def test_a_bot_stopped_while_telegram_is_unreachable_stops_cleanly(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path
+):
+    await standin.stop()  # Telegram never comes back before the bot is stopped
+    log = tmp_path / "bot.log"
+    process = BotProcess("telegram", bot_env, log)
+    await process.start()
+    await asyncio.sleep(4)  # a few tries at getMe, each opening connections
+    await process.stop()
+    assert process.process is not None and process.process.returncode == 0
+    assert " ERROR " not in log.read_text()  # e.g. "Unclosed client session"

@@ -269,6 +269,7 @@ async def serve(application: Application, intake: Callable[[], Coroutine[Any, An
     if not reached.done():  # stopped before Telegram could be reached: nothing was taken in
         reached.cancel()
         await asyncio.gather(reached, return_exceptions=True)
+        await application.bot.shutdown()  # its connections, opened for getMe, closed
         return
     reached.result()
     async with application:  # initialized: on leaving, shut down
