@@ -39,7 +39,7 @@ from conversations.keyed_lock import KeyedLocks
 from conversations.messages import Inbound, Outbound, outbound_from_dict, outbound_to_dict
 from conversations.notices import STAFF_FOLDER
 from conversations.text_hygiene import clean_form, clean_inbound
-from storage.models import Applicant, Draft, saved_id
+from storage.models import Applicant, saved_id
 from storage.unit_of_work import Storage, Transaction
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class ConversationEngine:
     def form(self, channel: str, user_id: str, key: str) -> Form | None:
         """The questions of form ``key`` with their saved answers, or None if it can't be filled now."""
         with self.storage.transaction() as tx:
-            _, draft = _applicant_and_draft(tx, channel, user_id)
+            _, draft = tx.applicants.with_draft(channel, user_id)
             if draft is None or draft.state == NavigationState.SUBMITTED:
                 return None
             steps = form_steps(self.flow, key, draft.answers, today=tx.now.date(), policy=self.policy)
@@ -107,7 +107,7 @@ class ConversationEngine:
     def overview(self, channel: str, user_id: str) -> Overview:
         """Where an applicant stands, for a channel's home screen."""
         with self.storage.transaction() as tx:
-            applicant, draft = _applicant_and_draft(tx, channel, user_id)
+            applicant, draft = tx.applicants.with_draft(channel, user_id)
             answers = dict(draft.answers) if draft else {}
             dossier = tx.dossiers.latest(saved_id(applicant)) if applicant else None
             today = tx.now.date()
@@ -365,8 +365,3 @@ class ConversationEngine:
         else:
             question = self.nav.question(turn)
         return replace(question, question=turn.conversation.list_name) if question.choices else question
-
-
-def _applicant_and_draft(tx: Transaction, channel: str, user_id: str) -> tuple[Applicant | None, Draft | None]:
-    """The applicant of this channel and user, and their draft; None for what there is not yet."""
-    return tx.applicants.with_draft(channel, user_id)
