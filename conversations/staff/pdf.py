@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF, FontFace
@@ -22,10 +21,10 @@ from conversations.application.parsing import show
 from conversations.application.policy import Policy
 from conversations.application.scope import reference_key
 from conversations.application.summary import flatten, frozen_quote
+from conversations.staff.typefaces import FAMILY as FONT
+from conversations.staff.typefaces import lend_fonts
 from conversations.staff.verdict import Verdict
 
-FONTS = Path(__file__).parent / "fonts"
-FONT = "DejaVu"
 TITLE = "IMC Certified Master Mentor application"
 
 MARGIN = 15  # mm
@@ -106,8 +105,7 @@ def render_pdf(
     applicable = {step.key for step in flow.applicable(answers, today=submitted_at.date(), policy=policy)}
 
     pdf = _Document(f"{TITLE} {number}, version {version}")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    lend_fonts(pdf)
     pdf.set_title(f"{TITLE} {number}")
     pdf.set_subject(f"Dossier {number}, version {version} ({status}), submitted {_when(submitted_at)}")
     pdf.set_author("IMC")

@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
@@ -322,6 +323,28 @@ def test_same_dossier_same_bytes(dossier: Dossier):
     # The PDF's own date is the submission time (not "now"), so a later render gives the same bytes.
     assert PdfReader(io.BytesIO(data)).metadata.creation_date == dt.datetime(2026, 11, 2, 8, 15, 30, tzinfo=dt.UTC)
     assert render(dossier, changes=["Email"]) != render(dossier)
+
+
+def embedded_characters(data: bytes) -> set[str]:
+    """The characters the PDF's embedded fonts can draw (their subsets' character maps)."""
+    characters: set[str] = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            subset = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+            characters |= {chr(code) for code in subset.getBestCmap()}
+    return characters
+
+
+def test_each_document_embeds_only_the_glyphs_it_uses(dossier: Dossier):
+    """The fonts are read once per process and lent to each document: what one document draws is
+    not left in the next one's fonts, and the next one is the same as if it had come first."""
+    plain = render(dossier)
+    assert "Λ" not in embedded_characters(plain)
+    greek = copy.deepcopy(dossier)
+    greek.content["applicant"]["full_name"] = "Λεωνίδας Παπαδόπουλος"
+    assert {"Λ", "ω", "ό"} <= embedded_characters(render(greek))
+    assert render(dossier) == plain
 
 
 def test_submitted_time_is_shown_in_utc(dossier: Dossier):
