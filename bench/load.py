@@ -248,6 +248,13 @@ def _cpu_seconds(*pids: int) -> float:
     return total / _TICKS
 
 
+def _machine_cpu_seconds() -> float:
+    """The CPU time every core of the machine spent busy (``/proc/stat``: all but idle and iowait)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle, iowait = fields[3], fields[4]
+    return (sum(fields) - idle - iowait) / _TICKS
+
+
 def _status(pid: int, key: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{key}:"):

@@ -17,11 +17,13 @@ lifted here (``TELEGRAM_MESSAGES_PER_SECOND``) so that what shows is the workers
 
 Per N: the messages, the seconds from the first to the last reply, the throughput (messages a
 second) and its ratio to one worker's, CPU per message (all workers and the FAQ process together, from
-``/proc/<pid>/stat``, to the last reply), p50/p95 latency (an update queued to its reply at the
-stand-in; for the name-and-email pair, to the second reply), and the checks of
-``bench/chaos.py``: answers stored differently from the script applied once and in order (a pair
-applied in the wrong order shows here), replies sent twice, messages never answered, and the
-pairs whose replies came in the wrong order. The exit status is 1 if any check fails.
+``/proc/<pid>/stat``, to the last reply), where the rest of the machine's CPU went in the same
+time (this bench's own process, the stand-in and the applicants; then everything else, mostly
+PostgreSQL, from ``/proc/stat``) and how many of its cores were busy, p50/p95 latency (an update
+queued to its reply at the stand-in; for the name-and-email pair, to the second reply), and the
+checks of ``bench/chaos.py``: answers stored differently from the script applied once and in
+order (a pair applied in the wrong order shows here), replies sent twice, messages never
+answered, and the pairs whose replies came in the wrong order. The exit status is 1 if any check fails.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from bench.load import (
     FaqProcess,
     LoadScenario,
     _cpu_seconds,
+    _machine_cpu_seconds,
     _settled,
     faq_process,
     learn_faq_index,
@@ -66,6 +69,8 @@ class Figures:
     messages: int = 0
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    bench_seconds: float = 0.0
+    machine_seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     result: Result | None = None
     pairs_out_of_order: int = 0
@@ -74,9 +79,16 @@ class Figures:
     def throughput(self) -> float:
         return self.messages / self.seconds if self.seconds else 0.0
 
+    def per_message_ms(self, seconds: float) -> float:
+        return seconds * 1000 / max(self.messages, 1)
+
     @property
-    def cpu_ms(self) -> float:
-        return self.cpu_seconds * 1000 / max(self.messages, 1)
+    def rest_seconds(self) -> float:
+        return self.machine_seconds - self.cpu_seconds - self.bench_seconds
+
+    @property
+    def cores_busy(self) -> float:
+        return self.machine_seconds / self.seconds if self.seconds else 0.0
 
     def percentile(self, share: float) -> float:
         return percentile_ms(self.latencies, share)
@@ -123,11 +135,13 @@ class Workers(Chaos):
             for pid in pids:
                 await _settled(pid)
             pids += [scenario.faq.pid] if scenario.faq else []
-            cpu = _cpu_seconds(*pids)
+            cpu, own, machine = _cpu_seconds(*pids), time.process_time(), _machine_cpu_seconds()
             began = time.perf_counter()
             await asyncio.gather(*(self.apply(person) for person in self.people))
             figures.seconds = time.perf_counter() - began
             figures.cpu_seconds = _cpu_seconds(*pids) - cpu
+            figures.bench_seconds = time.process_time() - own
+            figures.machine_seconds = _machine_cpu_seconds() - machine
             figures.messages = sum(len(person.events) for person in self.people)
             figures.latencies = [seconds for person in self.people for seconds in person.latencies]
             await self.handed_over(settle=1)
@@ -200,6 +214,9 @@ COLUMNS = (
     "messages / s",
     "× 1 worker",
     "CPU ms / message",
+    "bench ms / message",
+    "rest ms / message",
+    "cores busy",
     "p50 ms",
     "p95 ms",
     "answers wrong",
@@ -217,7 +234,10 @@ def row(figures: Figures, one: Figures) -> str:
         f"{figures.seconds:.1f}",
         f"{figures.throughput:.1f}",
         f"{figures.throughput / one.throughput:.2f}" if one.throughput else "?",
-        f"{figures.cpu_ms:.1f}",
+        f"{figures.per_message_ms(figures.cpu_seconds):.1f}",
+        f"{figures.per_message_ms(figures.bench_seconds):.1f}",
+        f"{figures.per_message_ms(figures.rest_seconds):.1f}",
+        f"{figures.cores_busy:.2f}",
         f"{figures.percentile(0.5):.0f}",
         f"{figures.percentile(0.95):.0f}",
         result.lost,
