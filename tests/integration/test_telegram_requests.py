@@ -2,7 +2,7 @@
 python-telegram-bot ``Bot`` against the Telegram stand-in on loopback sends a message with its
 keyboard, uploads a document as a multipart form, downloads a file, and turns a Telegram that
 does not answer in time into ``TimedOut`` and one out of reach into ``NetworkError``, which the
-sender retries."""
+sender retries, and goes through the proxy the environment names."""
 
 from __future__ import annotations
 
@@ -109,3 +109,48 @@ async def test_telegram_out_of_reach_is_a_network_error():
             await bot.send_message(CHAT, "hello")
     assert not isinstance(raised.value, TimedOut)
     assert "aiohttp.ClientConnectorError" in str(raised.value)
+
+
+@pytest.fixture
+async def proxy() -> AsyncIterator[tuple[str, list[str]]]:
+    """An HTTP proxy that answers every Bot API call itself, and the calls it saw (host and path)."""
+    seen: list[str] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        seen.append(f"{request.host}{request.path}")
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_route("*", "/{path:.*}", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}", seen  # type: ignore[union-attr]
+    await runner.cleanup()
+
+
+async def test_calls_go_through_the_proxy_the_environment_names(
+    proxy: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+):
+    url, seen = proxy
+    monkeypatch.setenv("HTTP_PROXY", url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with AiohttpRequest() as request:
+        assert await bot_on("http://telegram.invalid", request).delete_webhook() is True
+        assert await bot_on("http://telegram.invalid", request).delete_webhook() is True
+    assert seen == [f"telegram.invalid/bot{TOKEN}/deleteWebhook"] * 2
+
+
+async def test_a_host_named_in_no_proxy_is_reached_directly(
+    api: TelegramStandIn, proxy: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+):
+    url, seen = proxy
+    monkeypatch.setenv("HTTP_PROXY", url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with AiohttpRequest() as request:
+        await bot_on(api.url, request).send_message(CHAT, "hello")
+    assert seen == []
+    (call,) = api.calls_to("sendMessage")
+    assert call.params["text"] == "hello"

@@ -14,12 +14,15 @@ are open), ``read_timeout`` between two reads of the answer. aiohttp has no writ
 starts its read timeout once the request is sent: an upload is bounded as a whole, by the sum of
 the four (``media_write_timeout`` as its write). A timeout is python-telegram-bot's ``TimedOut``;
 any other failure to reach Telegram its ``NetworkError``, as with httpx. As with httpx, the
-certificates are certifi's and a proxy set in the environment (``HTTPS_PROXY``) is used.
+certificates are certifi's and a proxy set in the environment (``HTTPS_PROXY``, ``NO_PROXY``) is
+used, read once per Bot API server: aiohttp's own ``trust_env`` reads the environment and
+``~/.netrc`` again in a thread for every request (httpx reads no netrc).
 """
 
 from __future__ import annotations
 
 import ssl
+import urllib.request
 
 import aiohttp
 import certifi
@@ -54,6 +57,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # by scheme://host:port
 
     @property
     def read_timeout(self) -> float | None:
@@ -61,12 +65,11 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            # As httpx does: certifi's certificates, and HTTPS_PROXY and the like from the environment.
+            # As httpx does: certifi's certificates (and the environment's proxy: see _proxy).
             certificates = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=certificates),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -99,12 +102,26 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
-            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=_body(request_data), timeout=timeout, proxy=self._proxy(url)
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp.ServerTimeoutError too
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for ``url``'s server (``HTTPS_PROXY`` for https,
+        unless ``NO_PROXY`` names the host), looked up once per server."""
+        scheme, _, rest = url.partition("://")
+        server = rest.split("/", 1)[0]
+        key = f"{scheme}://{server}"
+        if key not in self._proxies:
+            proxies = urllib.request.getproxies_environment()
+            bypass = urllib.request.proxy_bypass_environment(server, proxies)  # type: ignore[attr-defined]  # not in typeshed
+            self._proxies[key] = None if bypass else proxies.get(scheme)
+        return self._proxies[key]
 
 
 def _sum(*timeouts: float | None) -> float | None:
