@@ -15,12 +15,11 @@ from typing import Any
 
 from fpdf import FPDF, FontFace
 
-from conversations.application.fields import Field, Kind, Repeated, Section
-from conversations.application.flow import CONSENT, Flow
-from conversations.application.parsing import show
+from conversations.application.fields import Field, Kind
+from conversations.application.flow import Flow
 from conversations.application.policy import Policy
-from conversations.application.scope import reference_key
-from conversations.application.summary import flatten, frozen_quote
+from conversations.application.summary import frozen_quote
+from conversations.staff.reading import Answer, Part, Reference, References, SectionReading, read
 from conversations.staff.typefaces import FAMILY as FONT
 from conversations.staff.typefaces import lend_fonts
 from conversations.staff.verdict import Verdict
@@ -29,7 +28,6 @@ TITLE = "IMC Certified Master Mentor application"
 
 MARGIN = 15  # mm
 LINE = 5.5  # mm, body line height
-NOT_APPLICABLE = "—"
 LABEL_STYLE = FontFace(emphasis="BOLD")
 HEADINGS_STYLE = FontFace(emphasis="BOLD", fill_color=(225, 230, 238))
 STRIPE = (245, 246, 248)
@@ -100,10 +98,6 @@ def render_pdf(
     changes: Sequence[str] = (),
 ) -> bytes:
     """The dossier ``content`` (from ``review.dossier_content``) as PDF bytes."""
-    answers = flatten(flow, content)
-    # Which questions applied is judged as submitted: "today" is the submission date.
-    applicable = {step.key for step in flow.applicable(answers, today=submitted_at.date(), policy=policy)}
-
     pdf = _Document(f"{TITLE} {number}, version {version}")
     lend_fonts(pdf)
     pdf.set_title(f"{TITLE} {number}")
@@ -122,8 +116,8 @@ def render_pdf(
         pdf.ln(2)
     _quote_box(pdf, content)
     _eligibility(pdf, verdict)
-    for section in flow.sections:
-        _section(pdf, section, answers, applicable)
+    for section in read(flow, content, submitted_at=submitted_at, policy=policy):
+        _section(pdf, section)
     return bytes(pdf.output())
 
 
@@ -178,27 +172,24 @@ def _eligibility(pdf: _Document, verdict: Verdict) -> None:
 
 # A part of a section, drawn on the document given, whole, or (given True) only its first row, to
 # try whether a heading and that row fit together.
-Part = Callable[[_Document, bool], None]
+Draw = Callable[[_Document, bool], None]
 
 
-def _section(pdf: _Document, section: Section, answers: Mapping[str, Any], applicable: set[str]) -> None:
-    parts: list[Part] = []
-    rows: list[tuple[Field, Any]] = []
-    for item in section.items:
-        if isinstance(item, Repeated):
-            parts += _rows_part(rows)
-            rows = []
-            parts.append(_references_part(item, answers, applicable))
-        elif item.key in answers and item.key in applicable and item.key != CONSENT:
-            rows.append((item, answers[item.key]))
-    parts += _rows_part(rows)
-    if any(isinstance(item, Field) and item.key == CONSENT for item in section.items):
-        given = "given" if answers.get(CONSENT) == "yes" else "not given"
-        parts.append(lambda on, first: _consent(on, given))
+def _section(pdf: _Document, section: SectionReading) -> None:
+    parts: list[Draw] = [_part(part) for part in section.parts]
+    consent = section.consent
+    if consent is not None:
+        parts.append(lambda on, first: _consent(on, consent))
     _heading(pdf, section.title, size=13, then=lambda on: parts[0](on, True) if parts else None)
     for part in parts:
         part(pdf, False)
     pdf.ln(3)
+
+
+def _part(part: Part) -> Draw:
+    if isinstance(part, References):
+        return _references_part(part)
+    return lambda on, first: _rows(on, part[:1] if first else part)
 
 
 def _consent(pdf: FPDF, given: str) -> None:
@@ -207,11 +198,7 @@ def _consent(pdf: FPDF, given: str) -> None:
     pdf.multi_cell(0, LINE, f"Consent to store and process the data: {given}", new_x="LMARGIN", new_y="NEXT")
 
 
-def _rows_part(rows: list[tuple[Field, Any]]) -> list[Part]:
-    return [lambda on, first: _rows(on, rows[:1] if first else rows)] if rows else []
-
-
-def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
+def _rows(pdf: FPDF, rows: list[Answer]) -> None:
     """Label/value rows; values wrap within their column, but emails and file names stay whole."""
     pdf.set_font(FONT, "", 10)
     value_width = pdf.epw * VALUE_WIDTH - 2 * ROW_PADDING
@@ -226,36 +213,23 @@ def _rows(pdf: FPDF, rows: list[tuple[Field, Any]]) -> None:
         padding=(1, ROW_PADDING),
         v_align="TOP",
     ) as table:
-        for field, value in rows:
+        for answer in rows:
             row = table.row()
-            row.cell(_clean(field.label), style=LABEL_STYLE)
-            whole = _whole(field, value)
+            row.cell(_clean(answer.label), style=LABEL_STYLE)
+            whole = _whole(answer.field, answer.value)
             size = _fitting(pdf, whole, value_width, 10) if whole else 10
-            row.cell(_clean(show(field, value)), style=FontFace(size_pt=size))
+            row.cell(_clean(answer.shown), style=FontFace(size_pt=size))
 
 
-def _references_part(repeated: Repeated, answers: Mapping[str, Any], applicable: set[str]) -> Part:
-    fields = {field.key: field for field in repeated.fields}
-
-    def shown(number: int, key: str) -> str:
-        answer_key = reference_key(number, key)
-        if answer_key not in applicable or answer_key not in answers:
-            return NOT_APPLICABLE
-        return show(fields[key], answers[answer_key])
-
-    def contact(number: int) -> str:
-        letter = answers.get(reference_key(number, "letter"))
-        letter_shown = shown(number, "letter") if letter is not None else "none"
-        return f"Email: {shown(number, 'mentee_email')}\nLetter: {letter_shown}"
-
+def _references_part(part: References) -> Draw:
     def draw(on: _Document, first: bool) -> None:
-        _heading(on, f"{repeated.title}s", size=11, then=lambda trial: _references(trial, range(1, 2), shown, contact))
-        _references(on, range(1, (1 if first else repeated.count) + 1), shown, contact)
+        _heading(on, f"{part.title}s", size=11, then=lambda trial: _references(trial, part.references[:1]))
+        _references(on, part.references[:1] if first else part.references)
 
     return draw
 
 
-def _references(pdf: FPDF, numbers: range, shown: Callable[[int, str], str], contact: Callable[[int], str]) -> None:
+def _references(pdf: FPDF, references: list[Reference]) -> None:
     """One row per reference, and under it, across the table, its email and letter on a line each."""
     pdf.set_font(FONT, "", REFERENCE_SIZE)
     line_width = pdf.epw - REFERENCE_COLUMNS[0][1] - 2 * REFERENCE_PADDING  # under a row, but the "#" column
@@ -271,15 +245,16 @@ def _references(pdf: FPDF, numbers: range, shown: Callable[[int, str], str], con
         heading = table.row()
         for title, _ in REFERENCE_COLUMNS:
             heading.cell(title)
-        for number in numbers:
-            fill = FontFace(fill_color=STRIPE if number % 2 == 0 else None)
+        for reference in references:
+            shown = reference.shown
+            fill = FontFace(fill_color=STRIPE if reference.number % 2 == 0 else None)
             row = table.row(style=fill)
-            row.cell(str(number), rowspan=2)
-            row.cell(_clean(shown(number, "mentee_name")))
-            row.cell(f"{shown(number, 'start_date')} – {shown(number, 'end_date')}")
+            row.cell(str(reference.number), rowspan=2)
+            row.cell(_clean(shown["mentee_name"]))
+            row.cell(f"{shown['start_date']} – {shown['end_date']}")
             for key in ("setting", "letter_author", "confidentiality"):
-                row.cell(_clean(shown(number, key)))
-            text = _clean(contact(number))
+                row.cell(_clean(shown[key]))
+            text = _clean(f"Email: {reference.email}\nLetter: {reference.letter}")
             size = min(_fitting(pdf, line, line_width, REFERENCE_SIZE) for line in text.splitlines())
             table.row(style=fill).cell(text, colspan=len(REFERENCE_COLUMNS) - 1, style=FontFace(size_pt=size))
     pdf.ln(2)
