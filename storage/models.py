@@ -212,3 +212,26 @@ class SupportThread(SQLModel, table=True):
     applicant_id: int = Field(foreign_key="applicant.id", index=True, ondelete="CASCADE")
     destination: str = Field(max_length=32)
     message_ref: str = Field(max_length=128, index=True)  # Telegram message id, Slack message ts
+
+
+class StaffSignInLink(SQLModel, table=True):
+    """A one-time link to the staff web desk, given in a staff chat (``/web``) or the terminal.
+    Only a hash of its secret is kept: the link itself is in the staff member's chat alone."""
+
+    secret_hash: str = Field(primary_key=True, max_length=64)  # sha256, hex
+    staff: str = Field(max_length=128)  # as the dossier's history records actors: telegram:42 (@ana)
+    created_at: dt.datetime = _time_column()
+    expires_at: dt.datetime = _time_column()
+    used_at: dt.datetime | None = _time_column(nullable=True)
+
+
+class StaffWebSession(SQLModel, table=True):
+    """A staff member signed in to the web desk through a link; ended by signing out or by time.
+    The cookie holds the secret; only its hash is kept, with the form token of the session."""
+
+    secret_hash: str = Field(primary_key=True, max_length=64)  # sha256, hex
+    staff: str = Field(max_length=128)
+    form_token: str = Field(max_length=64)  # every form of the session carries it (CSRF)
+    started_at: dt.datetime = _time_column()
+    expires_at: dt.datetime = _time_column()
+    ended_at: dt.datetime | None = _time_column(nullable=True)

@@ -20,6 +20,7 @@ from storage.repositories.faq_entries import FaqEntries
 from storage.repositories.inbox import Inbox
 from storage.repositories.outbox import Outbox
 from storage.repositories.questions import Questions
+from storage.repositories.staff_web import StaffWeb
 
 
 class Storage:
@@ -50,3 +51,4 @@ class Transaction:
         self.applicants = Applicants(session, now, evidence=self.evidence, inbox=self.inbox, outbox=self.outbox)
         self.questions = Questions(session, now)
         self.faq_entries = FaqEntries(session, now)
+        self.staff_web = StaffWeb(session, now)
