@@ -5,10 +5,18 @@ BIN := $(VENV)/bin
 # Moved dates the suite is also run at (`make test-any-day`): a year ahead, and a leap day.
 MOVED_DATES ?= 2027-12-02 2028-02-29
 
-.PHONY: run test test-fast test-any-day check install dev migrate faq-index lock faq-embeddings clean
+.PHONY: run run-web web-link test test-fast test-any-day check install dev migrate faq-index lock faq-embeddings clean
 
 run: $(VENV)/installed
 	$(BIN)/python -m bot console
+
+# The staff web desk on this machine alone, http://127.0.0.1:8080 (SQLite, no tokens); in another
+# terminal, `make web-link` prints a sign-in link.
+run-web: $(VENV)/installed
+	LISTEN_HOST=$${LISTEN_HOST:-127.0.0.1} $(BIN)/python -m bot web
+
+web-link: $(VENV)/installed
+	LISTEN_HOST=$${LISTEN_HOST:-127.0.0.1} $(BIN)/python -m bot staff web-link $$(whoami)
 
 # Unit, then integration, then end-to-end tests, on as many processes as there are cores.
 test: $(VENV)/dev-installed

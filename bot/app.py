@@ -20,6 +20,7 @@ from conversations.application.engine import ConversationEngine
 from conversations.notices import EMAIL, STAFF_FOLDER
 from conversations.reminders import Reminders
 from conversations.staff.desk import StaffDesk
+from conversations.staff.web_access import WebAccess
 from storage.database import is_sqlite, make_engine, normalize_url
 from storage.files import FileStore
 from storage.migrate import is_current, upgrade
@@ -81,6 +82,11 @@ def build_engine(settings: Settings, storage: Storage | None = None) -> Conversa
 
 def build_desk(settings: Settings, storage: Storage) -> StaffDesk:
     return StaffDesk(storage, policy=settings.policy())
+
+
+def build_web_access(settings: Settings, storage: Storage) -> WebAccess:
+    """Sign-in links and sessions of the staff web desk, which staff reach at ``settings.web_url()``."""
+    return WebAccess(storage, base_url=settings.web_url())
 
 
 def outbox_dispatcher(

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(120.0, gt=0)
     listen_host: str = "0.0.0.0"
     port: int = 8080
+    # The staff web desk: its own port when it runs beside a chat channel on PORT, and where
+    # staff's browsers reach it (the sign-in links point there; https makes its cookie Secure).
+    web_port: int | None = None
+    web_base_url: str | None = None
 
     min_training_hours: float = 50
     min_engagements: int = 10
@@ -158,6 +162,17 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("must be greater than 0")
         return value
+
+    def web_address(self) -> tuple[str, int]:
+        """Where the web desk listens: ``WEB_PORT`` if set, else ``PORT``."""
+        return self.listen_host, self.web_port or self.port
+
+    def web_url(self) -> str:
+        """Where staff reach the web desk: ``WEB_BASE_URL``, else this machine at the desk's port."""
+        if self.web_base_url:
+            return self.web_base_url.rstrip("/")
+        host = "127.0.0.1" if self.listen_host in ("0.0.0.0", "::", "") else self.listen_host
+        return f"http://{host}:{self.web_address()[1]}"
 
     def staff_destinations(self) -> list[str]:
         """Where dossiers go: the Slack channel and/or Telegram group configured, and the folder

@@ -13,6 +13,7 @@ from conversations.application.fields import Step
 from conversations.dossier.numbers import dossier_number, pdf_name, version_name
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk, StaffError
+from conversations.staff.web_access import WebAccess
 from storage.models import Dossier, saved_id
 
 log = logging.getLogger(__name__)
@@ -92,12 +93,16 @@ class HandOff:
 
 
 class StaffActions:
-    """Staff work on one platform (``telegram``, ``slack``), for the user ids ``allowed`` there."""
+    """Staff work on one platform (``telegram``, ``slack``), for the user ids ``allowed`` there;
+    ``web`` gives them sign-in links to the web desk (none: it is not offered)."""
 
-    def __init__(self, desk: StaffDesk, *, platform: str, allowed: frozenset[str]) -> None:
+    def __init__(
+        self, desk: StaffDesk, *, platform: str, allowed: frozenset[str], web: WebAccess | None = None
+    ) -> None:
         self.desk = desk
         self.platform = platform
         self.allowed = allowed
+        self.web = web
 
     def actor(self, user_id: str | None, *, seen_as: str, handle: str | None = None) -> str | None:
         """Who acts, as the dossier's history records it (``telegram:42 (@ana)``); None for
@@ -155,7 +160,7 @@ class StaffActions:
 
     def command(self, text: str, *, actor: str) -> staff_commands.StaffReply:
         """A staff command typed by ``actor`` (see ``actor``)."""
-        return staff_commands.run(self.desk, text, actor=actor)
+        return staff_commands.run(self.desk, text, actor=actor, web=self.web)
 
 
 def _by(credited: str) -> str:

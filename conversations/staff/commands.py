@@ -1,6 +1,7 @@
 """Staff commands typed in the staff channel, the staff group or the terminal, read the same way
 everywhere: ``queue``, ``show 1``, ``export 1``, ``review 1``, ``request 1 training hours,
-Reference 2 -- note``, ``approve 1 note``, ``reject 1 note``, ``paid 1``."""
+Reference 2 -- note``, ``approve 1 note``, ``reject 1 note``, ``paid 1``, and ``web``: a
+sign-in link to the staff web desk, for the one who asked alone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from conversations.commands import Command, parse_command
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number
 from conversations.staff.desk import StaffDesk, StaffError, waited
+from conversations.staff.web_access import WebAccess
 from storage.models import DossierStatus
 
 HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
@@ -22,7 +24,8 @@ HELP = """Staff commands (N is a dossier number such as CMM-000001, or just 1):
                     sections, separated by commas; the note after -- is shown to the applicant
   approve N [note]  approve
   reject N [note]   reject (the note is shown to the applicant)
-  paid N            mark the application fee paid"""
+  paid N            mark the application fee paid
+  web               a sign-in link to the staff web desk, sent to you alone"""
 
 
 @dataclass
@@ -30,16 +33,28 @@ class StaffReply:
     text: str
     files: list[tuple[str, bytes]] = field(default_factory=list)
     refused: bool = False  # nothing was done: a mistake, or a step the dossier's status does not allow
+    private: bool = False  # for the staff member who asked alone (a sign-in link), never the group
 
 
-def run(desk: StaffDesk, text: str, *, actor: str) -> StaffReply:
-    """Do what ``text`` says, as ``actor``; a mistake comes back as a reply, never an exception."""
+def web_link_reply(link: str) -> StaffReply:
+    return StaffReply(
+        f"Your sign-in link to the staff web desk (it works once, within 10 minutes):\n{link}", private=True
+    )
+
+
+def run(desk: StaffDesk, text: str, *, actor: str, web: WebAccess | None = None) -> StaffReply:
+    """Do what ``text`` says, as ``actor``; a mistake comes back as a reply, never an exception.
+    ``web``: where sign-in links to the web desk come from (none: the desk is not offered)."""
     # Staff may leave out the slash (``queue``); nothing at all asks for help.
     command = parse_command("/" + text.strip().lstrip("/")) or Command("help", "")
     words = command.argument.split(maxsplit=1)
     reference = words[0] if words else ""
     rest = words[1] if len(words) > 1 else ""
     try:
+        if command.name == "web":
+            if web is None:
+                raise StaffError("The staff web desk is not set up here.")
+            return web_link_reply(web.link_for(actor))
         return _run(desk, command.name, reference, rest, actor)
     except StaffError as error:
         return StaffReply(str(error), refused=True)

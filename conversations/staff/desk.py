@@ -31,9 +31,10 @@ from conversations.dossier.numbers import applicant_id_in, dossier_number, pdf_n
 from conversations.messages import Document, Outbound
 from conversations.notices import Email, tell_applicant
 from conversations.staff.export import to_json, to_text
+from conversations.staff.reading import SectionReading, read
 from conversations.staff.verdict import Verdict, verdict
 from conversations.text_hygiene import Unusable, clean_text
-from storage.models import Applicant, Dossier, DossierStatus, saved_id
+from storage.models import Applicant, Dossier, DossierStatus, StatusChange, saved_id
 from storage.unit_of_work import Storage, Transaction
 
 
@@ -48,8 +49,27 @@ class QueueEntry:
     version: int
     status: str
     applicant: str
+    email: str
+    center_type: str  # the option's value, as ``CENTER_TYPES`` has it
     fee_status: str
     waiting: dt.timedelta  # since the last change of status
+
+    def matches(self, text: str) -> bool:
+        """Whether ``text`` is part of the applicant's name or email or of the dossier number,
+        whatever the case; every entry matches no text."""
+        wanted = text.strip().casefold()
+        return not wanted or any(wanted in said.casefold() for said in (self.applicant, self.email, self.number))
+
+
+@dataclass(frozen=True)
+class DossierReading:
+    """A dossier's newest version as staff read it whole: its status history, the verdict on it,
+    and its sections."""
+
+    dossier: Dossier
+    history: list[StatusChange]
+    verdict: Verdict
+    sections: list[SectionReading]
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,8 @@ class StaffDesk:
                 dossier.version,
                 dossier.status,
                 dossier.content.get("applicant", {}).get("full_name", "?"),
+                dossier.content.get("applicant", {}).get("email", ""),
+                dossier.content.get("training", {}).get("center_type", ""),
                 dossier.fee_status,
                 now - changed.get(saved_id(dossier), dossier.submitted_at),
             )
@@ -126,6 +148,14 @@ class StaffDesk:
         ]
         lines += judged.lines()
         return "\n".join(lines) + "\n\n" + to_text(dossier, flow=self.flow, policy=self.policy)
+
+    def read(self, reference: str | int) -> DossierReading:
+        """The newest version of a dossier, whole (``describe`` tells the same as text)."""
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference)
+            history = tx.dossiers.history(dossier.applicant_id)
+        sections = read(self.flow, dossier.content, submitted_at=dossier.submitted_at, policy=self.policy)
+        return DossierReading(dossier, history, self.verdict(dossier), sections)
 
     def verdict(self, dossier: Dossier) -> Verdict:
         return verdict(self.flow, dossier.content, today=dossier.submitted_at.date(), policy=self.policy)

@@ -337,6 +337,11 @@ class SlackUser:
         return await self.interact(payload)
 
     async def command(self, text: str) -> str:
+        """A /cmm command; what the bot posts in the channel in answer."""
+        return await self._reply_to(self.send_command(text))
+
+    async def send_command(self, text: str) -> int:
+        """A /cmm command; the status of the request."""
         body = urlencode(
             {
                 "command": "/cmm",
@@ -348,9 +353,5 @@ class SlackUser:
                 "response_url": "https://hooks.example/x",
             }
         )
-
-        async def send() -> int:
-            status, _ = await self.post(body, "application/x-www-form-urlencoded", self.signed(body))
-            return status
-
-        return await self._reply_to(send())
+        status, _ = await self.post(body, "application/x-www-form-urlencoded", self.signed(body))
+        return status

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+from conversations.staff.web_access import WebAccess
 from storage.database import make_engine
 from storage.files import FileStore
 from storage.models import Applicant, Dossier
@@ -523,6 +524,16 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_channel(
         await ana.press("Approve")  # on the version 2 message
         await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
         assert "Nothing waiting." in await ana.command("queue")
+
+        # A sign-in link to the web desk is shown to the one who asked alone.
+        posts = len(standin.posts(STAFF_CHANNEL))
+        assert await ana.send_command("web") == 200
+        await standin.wait_until(lambda: len(standin.calls_to("chat.postEphemeral")) == 2)
+        private = standin.calls_to("chat.postEphemeral")[-1].params
+        assert private["user"] == ana.user_id and "/sign-in/" in private["text"]
+        assert len(standin.posts(STAFF_CHANNEL)) == posts
+        opened = WebAccess(storage, base_url="http://127.0.0.1").sign_in(private["text"].rsplit("/sign-in/", 1)[1])
+        assert opened is not None and opened.signed_in.staff == f"slack:{ana.user_id}"
     finally:
         await process.stop()
 

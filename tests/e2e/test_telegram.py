@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from sqlmodel import Session, select
 
+from conversations.staff.web_access import WebAccess
 from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore
@@ -508,6 +509,7 @@ async def test_one_chats_updates_in_order_while_chats_run_side_by_side(
 
 STAFF_CHAT = -100500
 STAFF = 777
+NO_PRIVATE_CHAT = "Forbidden: bot can't initiate conversation with a user"
 OUTSIDER = 888
 
 
@@ -605,6 +607,22 @@ async def test_staff_take_a_dossier_to_approval_in_the_staff_group(
         with Session(storage.engine) as session:
             versions = session.exec(select(Dossier).order_by(Dossier.version)).all()
         assert [(d.version, d.status) for d in versions] == [(1, "info_requested"), (2, "approved")]
+
+        # A sign-in link to the web desk comes in the staff member's private chat, never the group.
+        await standin.text(STAFF_CHAT, "/web", chat_type="supergroup", user_id=STAFF)
+        await standin.wait_until(lambda: staff_said("I sent it to you in our private chat."))
+        [link] = [reply for reply in standin.replies(STAFF) if "/sign-in/" in reply]
+        assert not any("/sign-in/" in reply for reply in standin.replies(STAFF_CHAT))
+        secret = link.rsplit("/sign-in/", 1)[1].strip()
+        opened = WebAccess(storage, base_url="http://127.0.0.1").sign_in(secret)
+        assert opened is not None and opened.signed_in.staff.startswith(f"telegram:{STAFF}")
+        # One who never opened a private chat with the bot is told to, in the group.
+        standin.chat_failures[779] = [(403, {"ok": False, "error_code": 403, "description": NO_PRIVATE_CHAT})]
+        await standin.text(STAFF_CHAT, "/web", chat_type="supergroup", user_id=779)
+        await standin.wait_until(lambda: staff_said("I can't write to you privately yet."))
+        await standin.text(STAFF_CHAT, "/web", chat_type="supergroup", user_id=OUTSIDER)
+        await standin.wait_until(lambda: len([r for r in standin.replies(STAFF_CHAT) if "Only IMC" in r]) == 2)
+        assert not standin.replies(OUTSIDER)
     finally:
         await process.stop()
 

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.app import build_desk, build_storage
+from bot.app import build_desk, build_storage, build_web_access
 from bot.channels.console.listing import print_listing
 from bot.settings import Settings
 from conversations.application.flow import Flow
@@ -18,10 +18,21 @@ from conversations.dossier.numbers import applicant_id_in, dossier_number
 from conversations.staff import commands as staff_commands
 from conversations.staff.desk import StaffDesk
 from conversations.staff.export import to_json, to_text
+from conversations.staff.web_access import WebAccess
 from storage.private_files import make_private_folder, write_private_file
 
 
-def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
+def run_staff_command(desk: StaffDesk, text: str, *, out: Path, web: WebAccess | None = None) -> int:
+    """A staff command typed in the terminal; ``web-link NAME`` gives a sign-in link to the web
+    desk for NAME (whoever runs this on the server is trusted as staff)."""
+    words = text.split(maxsplit=1)
+    if words and words[0] == "web-link":
+        name = words[1].strip() if len(words) > 1 else ""
+        if web is None or not name:
+            print("Say who the link is for: python -m bot staff web-link NAME (e.g. web-link ana)", file=sys.stderr)
+            return 1
+        print(staff_commands.web_link_reply(web.link_for(f"terminal:{name}")).text)
+        return 0
     reply = staff_commands.run(desk, text or "help", actor=f"terminal:{getpass.getuser()}")
     print(reply.text)
     for name, content in reply.files:
@@ -32,7 +43,10 @@ def run_staff_command(desk: StaffDesk, text: str, *, out: Path) -> int:
 
 
 def run_staff(args: argparse.Namespace, settings: Settings) -> int:
-    return run_staff_command(build_desk(settings, build_storage(settings)), " ".join(args.words), out=args.out)
+    storage = build_storage(settings)
+    return run_staff_command(
+        build_desk(settings, storage), " ".join(args.words), out=args.out, web=build_web_access(settings, storage)
+    )
 
 
 def run_dossiers(args: argparse.Namespace, settings: Settings) -> int:

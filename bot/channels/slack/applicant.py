@@ -41,6 +41,7 @@ from conversations.application.forms import Form, FormField
 from conversations.keyed_lock import AsyncKeyedLocks
 from conversations.messages import Inbound, IncomingFile, Outbound
 from conversations.staff.desk import StaffDesk
+from conversations.staff.web_access import WebAccess
 from storage.models import OutboxMessage
 
 CHANNEL = "slack"
@@ -407,6 +408,7 @@ def build_app(
     desk: StaffDesk,
     staff_channel: str | None = None,
     staff_ids: frozenset[str] = frozenset(),
+    web: WebAccess | None = None,
     support_channel: str | None = None,
     support_ids: frozenset[str] = frozenset(),
 ) -> tuple[AsyncApp, SlackChannel]:
@@ -419,7 +421,7 @@ def build_app(
         request_verification_enabled=signing_secret is not None,  # Socket Mode needs no signature
         process_before_response=True,  # acknowledged once handled: see the module's docstring
     )
-    staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids) if staff_channel else None
+    staff = SlackStaff(desk, client, channel=staff_channel, staff_ids=staff_ids, web=web) if staff_channel else None
     support = (
         SlackSupport(engine.storage, client, channel=support_channel, support_ids=support_ids)
         if support_channel

@@ -8,7 +8,7 @@ import asyncio
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
+from bot.app import StartupError, build_desk, build_engine, build_storage, build_web_access, outbox_dispatcher
 from bot.channels.slack import applicant as slack
 from bot.settings import Settings
 from conversations.notices import applicant_destination, staff_destination, support_destination
@@ -43,6 +43,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         desk=desk,
         staff_channel=settings.slack_staff_channel,
         staff_ids=settings.ids(settings.staff_slack_user_ids),
+        web=build_web_access(settings, storage),
         support_channel=settings.slack_support_channel,
         support_ids=settings.ids(settings.support_slack_user_ids),
     )

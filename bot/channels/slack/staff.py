@@ -15,6 +15,7 @@ from bot.channels.slack.text import SECTION_LIMIT, plain_sections, top_level_tex
 from bot.shared.text import split_message
 from conversations.staff.actions import ACTIONS, NOT_MINE, REFUSED, QuestionsNeeded, StaffActions, press_of
 from conversations.staff.desk import StaffDesk
+from conversations.staff.web_access import WebAccess
 from storage.models import Dossier, OutboxMessage
 
 REQUEST_CALLBACK = "staff-request"
@@ -69,8 +70,16 @@ def request_modal(questions: QuestionsNeeded) -> dict:
 
 
 class SlackStaff:
-    def __init__(self, desk: StaffDesk, client: AsyncWebClient, *, channel: str, staff_ids: frozenset[str]) -> None:
-        self.actions = StaffActions(desk, platform="slack", allowed=staff_ids)
+    def __init__(
+        self,
+        desk: StaffDesk,
+        client: AsyncWebClient,
+        *,
+        channel: str,
+        staff_ids: frozenset[str],
+        web: WebAccess | None = None,
+    ) -> None:
+        self.actions = StaffActions(desk, platform="slack", allowed=staff_ids, web=web)
         self.client = client
         self.channel = channel
 
@@ -149,6 +158,11 @@ class SlackStaff:
             await self._refuse(user_id)
             return
         reply = await asyncio.to_thread(self.actions.command, command.get("text", ""), actor=actor)
+        if reply.private:  # a sign-in link: shown to the one who asked alone
+            await self.client.chat_postEphemeral(
+                channel=command.get("channel_id") or self.channel, user=user_id, text=reply.text, unfurl_links=False
+            )
+            return
         await self.say(reply.text)
         if reply.files:
             await self._upload(reply.files)

@@ -6,7 +6,7 @@ import argparse
 
 from telegram import Bot
 
-from bot.app import StartupError, build_desk, build_engine, build_storage, outbox_dispatcher
+from bot.app import StartupError, build_desk, build_engine, build_storage, build_web_access, outbox_dispatcher
 from bot.channels.telegram import applicant as telegram
 from bot.channels.telegram.pacing import DeliveryLimiter, storage_uri
 from bot.channels.telegram.staff import TelegramStaff
@@ -37,7 +37,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     staff = None
     if settings.telegram_staff_chat_id:
         staff = TelegramStaff(
-            desk, chat_id=settings.telegram_staff_chat_id, staff_ids=settings.ids(settings.staff_telegram_user_ids)
+            desk,
+            chat_id=settings.telegram_staff_chat_id,
+            staff_ids=settings.ids(settings.staff_telegram_user_ids),
+            web=build_web_access(settings, storage),
         )
 
     support = None

@@ -9,8 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.shared.text import split_message
@@ -25,10 +35,15 @@ from conversations.staff.actions import (
     press_of,
 )
 from conversations.staff.desk import StaffDesk
+from conversations.staff.web_access import WebAccess
 from storage.models import Dossier, OutboxMessage
 
 log = logging.getLogger(__name__)
 PREFIX = "staff"
+SENT_PRIVATELY = "{name}: I sent it to you in our private chat."
+PRIVATE_CHAT_NEEDED = (
+    "{name}: I can't write to you privately yet. Open a private chat with me, press Start, then send /web here again."
+)
 
 
 def staff_keyboard(dossier: Dossier) -> InlineKeyboardMarkup:
@@ -51,8 +66,10 @@ def rendered(pressed: Outcome | QuestionsNeeded | None) -> str:
 
 
 class TelegramStaff:
-    def __init__(self, desk: StaffDesk, *, chat_id: int, staff_ids: frozenset[str]) -> None:
-        self.actions = StaffActions(desk, platform="telegram", allowed=staff_ids)
+    def __init__(
+        self, desk: StaffDesk, *, chat_id: int, staff_ids: frozenset[str], web: WebAccess | None = None
+    ) -> None:
+        self.actions = StaffActions(desk, platform="telegram", allowed=staff_ids, web=web)
         self.chat_id = chat_id
 
     # -- the outbox sender for "staff:telegram" ----------------------------------------------
@@ -116,9 +133,23 @@ class TelegramStaff:
             await message.reply_text(REFUSED)
             return
         reply = await asyncio.to_thread(self.actions.command, text, actor=actor)
+        if reply.private and user is not None:
+            await self._tell_privately(context.bot, user, reply.text)
+            return
         await self.say(context.bot, reply.text)
         for filename, content in reply.files:
             await context.bot.send_document(self.chat_id, content, filename=filename)
+
+    async def _tell_privately(self, bot: Bot, user: User, text: str) -> None:
+        """In the staff member's private chat with the bot (a sign-in link is for them alone); the
+        group hears only where it went, or how to open that chat."""
+        try:
+            await bot.send_message(user.id, text, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except (Forbidden, BadRequest) as error:  # they never started a chat with the bot, or left it
+            log.info("could not message staff user %s privately: %s", user.id, error)
+            await self.say(bot, PRIVATE_CHAT_NEEDED.format(name=user.full_name))
+            return
+        await self.say(bot, SENT_PRIVATELY.format(name=user.full_name))
 
 
 class StaffGroupSender:

@@ -1,0 +1,253 @@
+"""The staff web desk over HTTP (aiohttp, pages from Jinja2 templates, no JavaScript).
+
+Every page but the sign-in ones needs a session (``conversations.staff.web_access``): its secret
+is in an HttpOnly, SameSite=Strict cookie, Secure when the desk is reached over https. Every form
+that changes something carries the session's form token, and a POST without it changes nothing
+(CSRF). Every response says that nothing is to be cached, sniffed, framed by another site or told
+where it came from (the sign-in link's secret is in its address), and allows no script at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from conversations.application.flow import CENTER_TYPES
+from conversations.dossier.numbers import dossier_number, pdf_name
+from conversations.staff.desk import StaffDesk, StaffError, waited
+from conversations.staff.web_access import SESSION_LIFETIME, SignedIn, WebAccess
+from storage.models import DossierStatus
+
+log = logging.getLogger(__name__)
+
+COOKIE = "cmm_desk"
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+FEE_STATUSES = ("due", "paid")
+
+DESK: web.AppKey[StaffDesk] = web.AppKey("desk", StaffDesk)
+ACCESS: web.AppKey[WebAccess] = web.AppKey("access", WebAccess)
+SECURE: web.AppKey[bool] = web.AppKey("secure", bool)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def staff_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+@web.middleware
+async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        error.headers.update(SECURITY_HEADERS)
+        raise
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def _signed_in(request: web.Request) -> SignedIn:
+    """The request's session, or a 401 page that says how to sign in."""
+    secret = request.cookies.get(COOKIE, "")
+    signed_in = await asyncio.to_thread(request.app[ACCESS].signed_in, secret) if secret else None
+    if signed_in is None:
+        raise _page_error(request, web.HTTPUnauthorized, "signed_out.html", {})
+    return signed_in
+
+
+async def _posted_by_staff(request: web.Request) -> tuple[SignedIn, dict[str, str]]:
+    """A form posted in a live session from one of its pages (its form token), and its fields;
+    anything else is refused with 403 and changes nothing."""
+    signed_in = await _signed_in(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    if not signed_in.shows(form.get("form_token", "")):
+        log.warning("refused a form without this session's token from %s", signed_in.staff)
+        raise _page_error(
+            request,
+            web.HTTPForbidden,
+            "problem.html",
+            {
+                "problem": "This form is out of date or did not come from the desk; nothing was changed.",
+                "signed_in": signed_in,
+            },
+        )
+    return signed_in, form
+
+
+def _page_error(request: web.Request, kind: type[web.HTTPException], template: str, context: dict) -> web.HTTPException:
+    body = aiohttp_jinja2.render_string(template, request, context)
+    return kind(text=body, content_type="text/html")
+
+
+# -- signing in and out -------------------------------------------------------------------------
+
+
+@aiohttp_jinja2.template("sign_in.html")
+async def sign_in_page(request: web.Request) -> dict:
+    """The link's page asks to press a button: opening a link uses nothing (a chat's link
+    preview, a mail scanner), only the POST does."""
+    return {"secret": request.match_info["secret"]}
+
+
+async def sign_in(request: web.Request) -> web.StreamResponse:
+    secret = str((await request.post()).get("secret", ""))
+    opened = await asyncio.to_thread(request.app[ACCESS].sign_in, secret) if secret else None
+    if opened is None:
+        raise _page_error(request, web.HTTPForbidden, "link_refused.html", {})
+    log.info("%s signed in to the web desk", opened.signed_in.staff)
+    response = _see_other("/")
+    response.set_cookie(
+        COOKIE,
+        opened.secret,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
+        httponly=True,
+        secure=request.app[SECURE],
+        samesite="Strict",
+    )
+    return response
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    signed_in, _ = await _posted_by_staff(request)
+    await asyncio.to_thread(request.app[ACCESS].sign_out, request.cookies.get(COOKIE, ""))
+    log.info("%s signed out of the web desk", signed_in.staff)
+    response = _see_other("/signed-out")
+    response.del_cookie(COOKIE, path="/")
+    return response
+
+
+def _see_other(location: str) -> web.Response:
+    """After a POST, the page to GET next (303)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
+@aiohttp_jinja2.template("signed_out.html")
+async def signed_out(request: web.Request) -> dict:
+    return {"just_signed_out": True}
+
+
+# -- looking ------------------------------------------------------------------------------------
+
+
+@aiohttp_jinja2.template("queue.html")
+async def queue(request: web.Request) -> dict:
+    signed_in = await _signed_in(request)
+    query = request.query
+    status = query.get("status", "") if query.get("status", "") in {"", "all", *DossierStatus} else ""
+    fee = query.get("fee", "") if query.get("fee", "") in FEE_STATUSES else ""
+    centers = {option.value: option.label for option in CENTER_TYPES}
+    center = query.get("center", "") if query.get("center", "") in centers else ""
+    text = query.get("q", "").strip()[:200]
+    desk = request.app[DESK]
+    if status == "all":
+        found = [entry for wanted in DossierStatus for entry in await asyncio.to_thread(desk.queue, wanted)]
+        found.sort(key=lambda entry: entry.waiting, reverse=True)
+    else:
+        found = await asyncio.to_thread(desk.queue, status or None)
+    entries = [
+        entry
+        for entry in found
+        if (not fee or entry.fee_status == fee) and (not center or entry.center_type == center) and entry.matches(text)
+    ]
+    return {
+        "signed_in": signed_in,
+        "entries": entries,
+        "status": status,
+        "fee": fee,
+        "center": center,
+        "text": text,
+        "statuses": list(DossierStatus),
+        "fees": FEE_STATUSES,
+        "centers": centers,
+        "filtered": bool(status or fee or center or text),
+    }
+
+
+async def dossier(request: web.Request) -> web.StreamResponse:
+    signed_in = await _signed_in(request)
+    try:
+        reading = await asyncio.to_thread(request.app[DESK].read, request.match_info["number"])
+    except StaffError as error:
+        raise _page_error(
+            request, web.HTTPNotFound, "problem.html", {"problem": str(error), "signed_in": signed_in}
+        ) from None
+    centers = {option.value: option.label for option in CENTER_TYPES}
+    return aiohttp_jinja2.render_template(
+        "dossier.html",
+        request,
+        {
+            "signed_in": signed_in,
+            "reading": reading,
+            "number": dossier_number(reading.dossier),
+            "center": centers.get(reading.dossier.content.get("training", {}).get("center_type", ""), "?"),
+        },
+    )
+
+
+async def dossier_pdf(request: web.Request) -> web.StreamResponse:
+    await _signed_in(request)
+    desk = request.app[DESK]
+    try:
+        reading = await asyncio.to_thread(desk.read, request.match_info["number"])
+    except StaffError as error:
+        raise web.HTTPNotFound(text=str(error)) from None
+    pdf = await asyncio.to_thread(desk.pdf, reading.dossier)
+    name = pdf_name(reading.dossier)
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
+    app = web.Application(middlewares=[_headers], client_max_size=64 * 1024)
+    app[DESK] = desk
+    app[ACCESS] = access
+    app[SECURE] = access.base_url.startswith("https://")
+    environment = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    environment.filters["waited"] = waited
+    environment.filters["staff_words"] = staff_words
+    app.router.add_get("/", queue)
+    app.router.add_get("/sign-in/{secret}", sign_in_page)
+    app.router.add_post("/sign-in", sign_in)
+    app.router.add_post("/sign-out", sign_out)
+    app.router.add_get("/signed-out", signed_out)
+    app.router.add_get("/dossiers/{number}", dossier)
+    app.router.add_get("/dossiers/{number}/pdf", dossier_pdf)
+    app.router.add_static("/static", HERE / "static")
+    return app
+
+
+async def serve(desk: StaffDesk, access: WebAccess, host: str, port: int) -> None:
+    """Serve until SIGINT or SIGTERM."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stopping.set)
+    runner = web.AppRunner(desk_app(desk, access))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("the staff web desk is at %s (listening on %s:%d)", access.base_url, host, port)
+        await stopping.wait()
+    finally:
+        await runner.cleanup()

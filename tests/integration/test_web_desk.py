@@ -1,0 +1,299 @@
+"""The staff web desk over HTTP, as a browser meets it: a one-time link signs a staff member in,
+the queue and the dossier show what the database holds, and nothing is shown or changed without a
+live session and, for a form, its token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import Session, select
+
+from bot.channels.console.staff import run_staff_command
+from bot.channels.web.server import COOKIE, desk_app
+from conversations.application.engine import ConversationEngine
+from conversations.application.policy import Policy
+from conversations.staff import commands
+from conversations.staff.desk import StaffDesk
+from conversations.staff.web_access import WebAccess
+from storage.models import Dossier
+from storage.unit_of_work import Storage
+from tests.conftest import FULL_APPLICATION, SUBMIT, ManualClock
+from tests.conftest import Applicant as Talker
+
+STAFF = "telegram:42 (@ana)"
+NUMBER = "CMM-000001"
+PAGES = ("/", f"/dossiers/{NUMBER}", f"/dossiers/{NUMBER}/pdf")
+
+
+@pytest.fixture
+def access(sqlite_storage: Storage) -> WebAccess:
+    return WebAccess(sqlite_storage, base_url="http://desk.example.org")
+
+
+@pytest.fixture
+def desk(sqlite_storage: Storage) -> StaffDesk:
+    return StaffDesk(sqlite_storage, policy=Policy())
+
+
+@pytest.fixture
+def submitted(engine: ConversationEngine) -> None:
+    Talker(engine).answer_all(FULL_APPLICATION + SUBMIT)
+
+
+@pytest.fixture
+async def browser(desk: StaffDesk, access: WebAccess) -> AsyncIterator[TestClient]:
+    client = TestClient(TestServer(desk_app(desk, access)))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+def secret_of(link: str) -> str:
+    path = urlparse(link).path
+    assert path.startswith("/sign-in/")
+    return path.removeprefix("/sign-in/")
+
+
+async def follow_link(browser: TestClient, link: str) -> ClientResponse:
+    """Open the link's page and press its button, as a staff member does."""
+    page = await browser.get(urlparse(link).path)
+    assert page.status == 200
+    secret = re.search(r'name="secret" value="([^"]+)"', await page.text())
+    assert secret is not None
+    return await browser.post("/sign-in", data={"secret": secret.group(1)}, allow_redirects=False)
+
+
+async def signed_in(browser: TestClient, access: WebAccess, staff: str = STAFF) -> str:
+    """Sign in through a new link; the session's form token."""
+    response = await follow_link(browser, access.link_for(staff))
+    assert response.status == 303 and response.headers["Location"] == "/"
+    queue = await browser.get("/")
+    token = re.search(r'name="form_token" value="([^"]+)"', await queue.text())
+    assert token is not None
+    return token.group(1)
+
+
+async def test_a_link_signs_in_and_the_queue_shows_the_dossier(submitted, browser: TestClient, access: WebAccess):
+    await signed_in(browser, access)
+    page = await browser.get("/")
+    text = await page.text()
+    assert page.status == 200
+    assert NUMBER in text and "Maria Gonzalez" in text and "maria@example.org" in text
+    assert f"Signed in as {STAFF}" in text
+
+
+async def test_opening_the_link_uses_nothing_pressing_sign_in_does(browser: TestClient, access: WebAccess):
+    link = access.link_for(STAFF)
+    for _ in range(2):  # a chat's link preview, then the staff member
+        assert (await browser.get(urlparse(link).path)).status == 200
+    assert (await follow_link(browser, link)).status == 303
+
+
+async def test_a_link_works_once(browser: TestClient, access: WebAccess):
+    link = access.link_for(STAFF)
+    assert (await follow_link(browser, link)).status == 303
+    browser.session.cookie_jar.clear()
+    again = await follow_link(browser, link)
+    assert again.status == 403
+    assert "can't be used" in await again.text()
+    assert COOKIE not in again.cookies
+
+
+async def test_a_link_expires_after_10_minutes(browser: TestClient, access: WebAccess, clock: ManualClock):
+    link = access.link_for(STAFF)
+    clock.advance(minutes=10, seconds=1)
+    assert (await follow_link(browser, link)).status == 403
+
+
+async def test_a_forged_or_altered_link_is_refused(browser: TestClient, access: WebAccess):
+    real = secret_of(access.link_for(STAFF))
+    for secret in ("A" * len(real), real[:-1] + ("A" if real[-1] != "A" else "B"), ""):
+        response = await browser.post("/sign-in", data={"secret": secret}, allow_redirects=False)
+        assert response.status == 403
+    assert (await browser.get("/")).status == 401
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_no_page_or_file_without_a_session(submitted, browser: TestClient, path: str):
+    response = await browser.get(path)
+    text = await response.text()
+    assert response.status == 401
+    assert "Maria" not in text and "%PDF" not in text
+    assert "/web" in text  # how to get a link
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_a_made_up_session_cookie_is_no_session(submitted, browser: TestClient, path: str):
+    browser.session.cookie_jar.update_cookies({COOKIE: "x" * 43})
+    assert (await browser.get(path)).status == 401
+
+
+async def test_a_session_ends_after_8_hours(browser: TestClient, access: WebAccess, clock: ManualClock):
+    await signed_in(browser, access)
+    clock.advance(hours=7, minutes=59)
+    assert (await browser.get("/")).status == 200
+    clock.advance(minutes=1)
+    assert (await browser.get("/")).status == 401
+
+
+async def test_signing_out_ends_the_session(browser: TestClient, access: WebAccess):
+    token = await signed_in(browser, access)
+    cookie = browser.session.cookie_jar.filter_cookies(browser.make_url("/"))[COOKIE].value
+    response = await browser.post("/sign-out", data={"form_token": token}, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/signed-out"
+    assert (await browser.get("/signed-out")).status == 200
+    browser.session.cookie_jar.update_cookies({COOKIE: cookie})  # the old cookie, kept
+    assert (await browser.get("/")).status == 401
+
+
+@pytest.mark.parametrize("token", [None, "", "not-this-session's"])
+async def test_a_form_without_the_session_token_changes_nothing(browser: TestClient, access: WebAccess, token):
+    await signed_in(browser, access)
+    response = await browser.post("/sign-out", data={} if token is None else {"form_token": token})
+    assert response.status == 403
+    assert "nothing was changed" in await response.text()
+    assert (await browser.get("/")).status == 200  # still signed in
+
+
+async def test_another_sessions_token_is_refused(browser: TestClient, access: WebAccess, desk: StaffDesk):
+    theirs = await signed_in(browser, access, "telegram:7 (@bo)")
+    other = TestClient(TestServer(desk_app(desk, access)))
+    await other.start_server()
+    try:
+        await signed_in(other, access)
+        assert (await other.post("/sign-out", data={"form_token": theirs})).status == 403
+    finally:
+        await other.close()
+
+
+async def test_the_cookie_is_http_only_same_site_strict_for_8_hours(browser: TestClient, access: WebAccess):
+    response = await follow_link(browser, access.link_for(STAFF))
+    cookie = response.cookies[COOKIE]
+    assert cookie["httponly"] is True and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["max-age"] == str(8 * 3600)
+    assert not cookie["secure"]  # the desk is reached over http here
+
+
+async def test_the_cookie_is_secure_when_the_desk_is_reached_over_https(desk: StaffDesk, sqlite_storage: Storage):
+    access = WebAccess(sqlite_storage, base_url="https://desk.example.org")
+    client = TestClient(TestServer(desk_app(desk, access)))
+    await client.start_server()
+    try:
+        response = await follow_link(client, access.link_for(STAFF))
+        assert response.cookies[COOKIE]["secure"] is True
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize("signed", [False, True])
+@pytest.mark.parametrize("path", [*PAGES, "/dossiers/CMM-000099", "/static/desk.css", "/sign-in/whatever"])
+async def test_every_response_forbids_scripts_framing_sniffing_and_referrers(
+    submitted, browser: TestClient, access: WebAccess, path: str, signed: bool
+):
+    if signed:
+        await signed_in(browser, access)
+    headers = (await browser.get(path)).headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "script-src" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "no-store"
+
+
+async def test_the_dossier_page_shows_the_verdict_history_answers_and_references(
+    submitted, browser: TestClient, access: WebAccess
+):
+    await signed_in(browser, access)
+    response = await browser.get(f"/dossiers/{NUMBER}")
+    text = await response.text()
+    assert response.status == 200
+    for heading in ("Eligibility", "Status history", "About you", "Training", "Experience", "Supervision"):
+        assert f"<h2>{heading}</h2>" in text
+    assert "All rules pass" in text and "Training hours" in text
+    assert "<td>submitted</td>" in text  # the history
+    assert "Consent to store and process the data: given" in text
+    assert text.count('<th scope="row">') >= 5  # a row per reference, and one per rule
+    assert "mentee1@example.com" in text
+
+
+async def test_the_pdf_opens_in_the_browser(submitted, browser: TestClient, access: WebAccess):
+    await signed_in(browser, access)
+    response = await browser.get(f"/dossiers/{NUMBER}/pdf")
+    assert response.status == 200 and response.content_type == "application/pdf"
+    assert (await response.read()).startswith(b"%PDF")
+    assert response.headers["Content-Disposition"].startswith("inline; filename*=UTF-8''CMM-000001")
+
+
+async def test_an_unknown_dossier_is_not_found(browser: TestClient, access: WebAccess):
+    await signed_in(browser, access)
+    response = await browser.get("/dossiers/CMM-000099")
+    assert response.status == 404
+    assert "CMM-000099" in await response.text()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("", True),
+        ("?q=gonz", True),
+        ("?q=MARIA@example", True),
+        ("?q=000001", True),
+        ("?q=nobody", False),
+        ("?fee=due", True),
+        ("?fee=paid", False),
+        ("?status=approved", False),
+        ("?status=all", True),
+        ("?status=nonsense", True),  # an unknown filter is no filter
+    ],
+)
+async def test_the_queue_filters(submitted, browser: TestClient, access: WebAccess, query: str, found: bool):
+    await signed_in(browser, access)
+    text = await (await browser.get(f"/{query}")).text()
+    assert (NUMBER in text) is found
+    if not found:
+        assert "No application matches." in text
+
+
+async def test_what_applicants_typed_is_shown_as_text_never_as_markup(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    with Session(sqlite_storage.engine) as session:
+        dossier = session.exec(select(Dossier)).one()
+        dossier.content = {**dossier.content, "applicant": {**dossier.content["applicant"], "full_name": "<b>Bo</b>"}}
+        session.add(dossier)
+        session.commit()
+    await signed_in(browser, access)
+    for path in ("/", f"/dossiers/{NUMBER}"):
+        text = await (await browser.get(path)).text()
+        assert "&lt;b&gt;Bo&lt;/b&gt;" in text and "<b>Bo</b>" not in text
+
+
+def test_the_web_command_gives_a_private_link_that_signs_in(desk: StaffDesk, access: WebAccess):
+    reply = commands.run(desk, "/web", actor=STAFF, web=access)
+    assert reply.private and not reply.refused
+    link = re.search(r"http://desk\.example\.org/sign-in/\S+", reply.text)
+    assert link is not None
+    opened = access.sign_in(secret_of(link.group(0)))
+    assert opened is not None and opened.signed_in.staff == STAFF
+
+
+def test_without_a_web_desk_the_web_command_says_so(desk: StaffDesk):
+    reply = commands.run(desk, "web", actor=STAFF)
+    assert reply.refused and not reply.private
+    assert "not set up" in reply.text
+
+
+def test_the_terminal_gives_a_link_for_a_name(desk: StaffDesk, access: WebAccess, tmp_path: Path, capsys):
+    assert run_staff_command(desk, "web-link ana", out=tmp_path, web=access) == 0
+    link = re.search(r"http://desk\.example\.org/sign-in/\S+", capsys.readouterr().out)
+    assert link is not None
+    opened = access.sign_in(secret_of(link.group(0)))
+    assert opened is not None and opened.signed_in.staff == "terminal:ana"
+    assert run_staff_command(desk, "web-link", out=tmp_path, web=access) == 1
+    assert "web-link NAME" in capsys.readouterr().err
