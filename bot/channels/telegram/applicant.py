@@ -150,6 +150,9 @@ class TelegramChannel:
         if chat.type != ChatType.PRIVATE:
             await self._point_to_private_chat(update, context)
             return
+        if self.staff is not None and self.staff.asks_for_a_link(update):
+            await self.staff.link_in_private_chat(context.bot, user)  # not an applicant's message
+            return
         if self.sequenced:
             await asyncio.sleep(SETTLE_SECONDS)  # an earlier one received elsewhere just now is noted too
         inbound = await self._inbound(update, str(user.id))
@@ -186,6 +189,7 @@ class TelegramChannel:
             and not (self.staff is not None and chat.id == self.staff.chat_id)
             and not (self.support is not None and chat.id == self.support.chat_id)
             and (update.message or update.callback_query or update.edited_message) is not None
+            and not (self.staff is not None and self.staff.asks_for_a_link(update))
         )
         person = str(user.id) if turn and user is not None else ""
         return Inbound(CHANNEL, person, str(update.update_id), sequence=update.update_id)

@@ -144,12 +144,31 @@ class TelegramStaff:
         """In the staff member's private chat with the bot (a sign-in link is for them alone); the
         group hears only where it went, or how to open that chat."""
         try:
-            await bot.send_message(user.id, text, link_preview_options=LinkPreviewOptions(is_disabled=True))
+            await self._send_privately(bot, user, text)
         except (Forbidden, BadRequest) as error:  # they never started a chat with the bot, or left it
             log.info("could not message staff user %s privately: %s", user.id, error)
             await self.say(bot, PRIVATE_CHAT_NEEDED.format(name=user.full_name))
             return
         await self.say(bot, SENT_PRIVATELY.format(name=user.full_name))
+
+    async def _send_privately(self, bot: Bot, user: User, text: str) -> None:
+        await bot.send_message(user.id, text, link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+    def asks_for_a_link(self, update: Update) -> bool:
+        """``/web`` from a staff member in their private chat with the bot; from anyone else it is
+        an applicant's message like any other."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or str(user.id) not in self.actions.allowed:
+            return False
+        return (message.text or "").strip().split("@", 1)[0] == "/web"
+
+    async def link_in_private_chat(self, bot: Bot, user: User) -> None:
+        """A sign-in link to the web desk, asked for in the private chat: given there."""
+        actor = self._actor(user)
+        if actor is None:
+            return
+        reply = await asyncio.to_thread(self.actions.command, "/web", actor=actor)
+        await self._send_privately(bot, user, reply.text)
 
 
 class StaffGroupSender:
