@@ -323,9 +323,9 @@ class StaffDesk:
             )
             return dossier
 
-    def mark_paid(self, reference: str | int, *, actor: str) -> Dossier:
+    def mark_paid(self, reference: str | int, *, actor: str, version: int | None = None) -> Dossier:
         with self.storage.transaction() as tx:
-            dossier = self._latest(tx, reference)
+            dossier = self._latest(tx, reference, version)
             if dossier.fee_status == "paid":
                 raise StaffError(f"The fee for {dossier_number(dossier)} is already marked paid.")
             dossier.fee_status = "paid"
@@ -373,7 +373,7 @@ class StaffDesk:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
         if version is not None and version != found.version:
             raise StaffError(
-                f"That button was for version {version} of {dossier_number(found)}; "
+                f"That was for version {version} of {dossier_number(found)}; "
                 f"version {found.version} is the current one."
             )
         return tx.dossiers.locked(found)

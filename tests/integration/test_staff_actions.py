@@ -80,7 +80,7 @@ def test_a_request_asks_the_chosen_questions_or_says_why_not(actions: StaffActio
 
     assert request(99, 1) == Outcome(NO_DOSSIER, changed=False)
     assert request(1, 2) == Outcome(
-        "That button was for version 2 of CMM-000001; version 1 is the current one.", changed=False
+        "That was for version 2 of CMM-000001; version 1 is the current one.", changed=False
     )
     assert request(1, 1) == Outcome("CMM-000001: asked the applicant about 1 question(s), by U1.")
 

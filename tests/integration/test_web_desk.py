@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.channels.console.staff import run_staff_command
 from bot.channels.web.server import COOKIE, desk_app
@@ -23,7 +23,7 @@ from conversations.staff.desk import StaffDesk
 from conversations.staff.web_access import WebAccess
 from storage.models import Dossier
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, SUBMIT, ManualClock
+from tests.conftest import FULL_APPLICATION, SUBMIT, ManualClock, applicant_notices
 from tests.conftest import Applicant as Talker
 
 STAFF = "telegram:42 (@ana)"
@@ -297,3 +297,116 @@ def test_the_terminal_gives_a_link_for_a_name(desk: StaffDesk, access: WebAccess
     assert opened is not None and opened.signed_in.staff == "terminal:ana"
     assert run_staff_command(desk, "web-link", out=tmp_path, web=access) == 1
     assert "web-link NAME" in capsys.readouterr().err
+
+
+def status_and_fee(storage: Storage) -> tuple[str, str]:
+    with Session(storage.engine) as session:
+        dossier = session.exec(select(Dossier).order_by(col(Dossier.version).desc())).first()
+    assert dossier is not None
+    return dossier.status, dossier.fee_status
+
+
+async def post_action(browser: TestClient, token: str, action: str, *, version: int = 1, note: str = ""):
+    data = {"form_token": token, "version": str(version), "action": action, "note": note}
+    return await browser.post(f"/dossiers/{NUMBER}/actions", data=data, allow_redirects=False)
+
+
+async def test_a_review_in_the_browser_tells_the_applicant_each_step(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    token = await signed_in(browser, access)
+    response = await post_action(browser, token, "start_review")
+    assert response.status == 303 and response.headers["Location"] == f"/dossiers/{NUMBER}?done=start_review"
+    page = await (await browser.get(response.headers["Location"])).text()
+    assert "The review has started; the applicant is told." in page
+    assert f"<td>in review</td><td>{STAFF}</td>" in page  # the history names who did it
+    assert "Start review</button>" not in page  # started already
+    assert (await post_action(browser, token, "paid")).status == 303
+    assert (await post_action(browser, token, "approve", note="Well done")).status == 303
+    assert status_and_fee(sqlite_storage) == ("approved", "paid")
+    told = applicant_notices(sqlite_storage)
+    assert any("IMC has started reviewing your application CMM-000001" in text for text in told)
+    assert any("Congratulations" in text and "Well done" in text for text in told)
+    page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
+    assert "nothing more to decide" in page and "Approve</button>" not in page and "Mark the fee paid" not in page
+
+
+async def test_request_information_reopens_the_questions_ticked(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    token = await signed_in(browser, access)
+    page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
+    assert 'name="question" value="training_hours"' in page and 'name="question" value="ref2_mentee_email"' in page
+    data = [
+        ("form_token", token),
+        ("version", "1"),
+        ("question", "training_hours"),
+        ("question", "ref2_mentee_email"),
+        ("note", "Please confirm"),
+    ]
+    response = await browser.post(f"/dossiers/{NUMBER}/request", data=data, allow_redirects=False)
+    assert response.status == 303
+    with Session(sqlite_storage.engine) as session:
+        dossier = session.exec(select(Dossier)).one()
+    assert (dossier.status, dossier.requested) == ("info_requested", ["training_hours", "ref2_mentee_email"])
+    assert any("Please confirm" in text for text in applicant_notices(sqlite_storage))
+    assert "until the applicant resubmits" in await (await browser.get(f"/dossiers/{NUMBER}")).text()
+
+
+async def test_request_information_without_a_question_changes_nothing(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    token = await signed_in(browser, access)
+    data = {"form_token": token, "version": "1", "note": "Please confirm"}
+    response = await browser.post(f"/dossiers/{NUMBER}/request", data=data)
+    assert response.status == 400 and "Tick at least one question" in await response.text()
+    assert status_and_fee(sqlite_storage) == ("submitted", "due")
+
+
+@pytest.mark.parametrize(
+    ("action", "version", "status", "said"),
+    [
+        ("approve", 2, 409, "That was for version 2 of CMM-000001; version 1 is the current one."),
+        ("paid", 2, 409, "version 1 is the current one"),
+        ("resubmit", 1, 400, "The desk does not know this form"),
+        ("approve", 0, 409, "version 1 is the current one"),
+    ],
+)
+async def test_an_action_on_another_version_or_unknown_changes_nothing(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage, action, version, status, said
+):
+    token = await signed_in(browser, access)
+    told = applicant_notices(sqlite_storage)
+    response = await post_action(browser, token, action, version=version)
+    assert response.status == status and said in await response.text()
+    assert status_and_fee(sqlite_storage) == ("submitted", "due")
+    assert applicant_notices(sqlite_storage) == told
+
+
+async def test_an_action_its_status_does_not_allow_says_why(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    token = await signed_in(browser, access)
+    assert (await post_action(browser, token, "reject", note="Not eligible")).status == 303
+    again = await post_action(browser, token, "approve")
+    assert again.status == 409
+    assert status_and_fee(sqlite_storage) == ("rejected", "due")
+
+
+@pytest.mark.parametrize("token", [None, "forged"])
+async def test_an_action_without_the_session_token_changes_nothing(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage, token
+):
+    await signed_in(browser, access)
+    data = {"version": "1", "action": "approve"} | ({"form_token": token} if token else {})
+    response = await browser.post(f"/dossiers/{NUMBER}/actions", data=data)
+    assert response.status == 403
+    assert status_and_fee(sqlite_storage) == ("submitted", "due")
+
+
+async def test_an_action_without_a_session_changes_nothing(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    response = await browser.post(f"/dossiers/{NUMBER}/actions", data={"version": "1", "action": "approve"})
+    assert response.status == 401
+    assert status_and_fee(sqlite_storage) == ("submitted", "due")

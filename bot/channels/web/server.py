@@ -19,8 +19,10 @@ from urllib.parse import quote
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from conversations.application.flow import CENTER_TYPES
+from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number, pdf_name
 from conversations.staff.desk import StaffDesk, StaffError, waited
 from conversations.staff.web_access import SESSION_LIFETIME, SignedIn, WebAccess
@@ -40,6 +42,14 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 FEE_STATUSES = ("due", "paid")
+# What a dossier's forms do, and what the page says once one is done (the applicant is told of each).
+DONE = {
+    "start_review": "The review has started",
+    "approve": "Approved",
+    "reject": "Rejected",
+    "request": "The applicant is asked for information",
+    "paid": "The fee is marked paid",
+}
 
 DESK: web.AppKey[StaffDesk] = web.AppKey("desk", StaffDesk)
 ACCESS: web.AppKey[WebAccess] = web.AppKey("access", WebAccess)
@@ -72,19 +82,20 @@ async def _signed_in(request: web.Request) -> SignedIn:
     return signed_in
 
 
-async def _posted_by_staff(request: web.Request) -> tuple[SignedIn, dict[str, str]]:
+async def _posted_by_staff(request: web.Request) -> tuple[SignedIn, MultiDictProxy]:
     """A form posted in a live session from one of its pages (its form token), and its fields;
     anything else is refused with 403 and changes nothing."""
     signed_in = await _signed_in(request)
-    form = {key: str(value) for key, value in (await request.post()).items()}
-    if not signed_in.shows(form.get("form_token", "")):
+    form = await request.post()
+    if not signed_in.shows(str(form.get("form_token", ""))):
         log.warning("refused a form without this session's token from %s", signed_in.staff)
         raise _page_error(
             request,
             web.HTTPForbidden,
             "problem.html",
             {
-                "problem": "This form is out of date or did not come from the desk; nothing was changed.",
+                "problem": "This form did not come from your current session of the desk; nothing was changed. "
+                "Reload the page and try again.",
                 "signed_in": signed_in,
             },
         )
@@ -190,16 +201,75 @@ async def dossier(request: web.Request) -> web.StreamResponse:
             request, web.HTTPNotFound, "problem.html", {"problem": str(error), "signed_in": signed_in}
         ) from None
     centers = {option.value: option.label for option in CENTER_TYPES}
+    dossier = reading.dossier
+    done = request.query.get("done", "")
     return aiohttp_jinja2.render_template(
         "dossier.html",
         request,
         {
             "signed_in": signed_in,
             "reading": reading,
-            "number": dossier_number(reading.dossier),
-            "center": centers.get(reading.dossier.content.get("training", {}).get("center_type", ""), "?"),
+            "number": dossier_number(dossier),
+            "center": centers.get(dossier.content.get("training", {}).get("center_type", ""), "?"),
+            "done": DONE.get(done, ""),
+            "open": dossier.status in lifecycle.OPEN,
+            "reviewing": dossier.status == DossierStatus.IN_REVIEW,
+            "requestable": request.app[DESK].requestable(dossier),
         },
     )
+
+
+async def act(request: web.Request) -> web.StreamResponse:
+    """Start review, approve, reject or mark the fee paid: on the version the page showed, as the
+    signed-in staff member, through the same lifecycle and notices as in the chats."""
+    signed_in, form = await _posted_by_staff(request)
+    number, action = request.match_info["number"], str(form.get("action", ""))
+    version, note = _version(form), str(form.get("note", ""))
+    desk = request.app[DESK]
+    if action not in DONE or action == "request" or version is None:
+        raise _page_error(request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, UNKNOWN_FORM))
+    try:
+        if action == "paid":
+            await asyncio.to_thread(desk.mark_paid, number, actor=signed_in.staff, version=version)
+        else:
+            await asyncio.to_thread(desk.act, number, action, actor=signed_in.staff, note=note, version=version)
+    except StaffError as error:
+        raise _page_error(request, web.HTTPConflict, "problem.html", _problem(signed_in, number, str(error))) from None
+    log.info("%s: %s on %s (web desk)", signed_in.staff, action, number)
+    return _see_other(f"/dossiers/{number}?done={action}")
+
+
+async def request_information(request: web.Request) -> web.StreamResponse:
+    """Reopen the questions ticked, with the note, as Request information does in the chats."""
+    signed_in, form = await _posted_by_staff(request)
+    number, version = request.match_info["number"], _version(form)
+    questions = [str(key) for key in form.getall("question", [])]
+    if version is None:
+        raise _page_error(request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, UNKNOWN_FORM))
+    if not questions:
+        problem = "Tick at least one question, reference or section to ask the applicant about; nothing was changed."
+        raise _page_error(request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, problem))
+    note = str(form.get("note", ""))
+    try:
+        await asyncio.to_thread(
+            request.app[DESK].request_information, number, questions, actor=signed_in.staff, note=note, version=version
+        )
+    except StaffError as error:
+        raise _page_error(request, web.HTTPConflict, "problem.html", _problem(signed_in, number, str(error))) from None
+    log.info("%s: request on %s (web desk)", signed_in.staff, number)
+    return _see_other(f"/dossiers/{number}?done=request")
+
+
+UNKNOWN_FORM = "The desk does not know this form; nothing was changed."
+
+
+def _version(form: MultiDictProxy) -> int | None:
+    version = str(form.get("version", ""))
+    return int(version) if version.isdigit() else None
+
+
+def _problem(signed_in: SignedIn, number: str, problem: str) -> dict:
+    return {"problem": problem, "signed_in": signed_in, "back": f"/dossiers/{number}"}
 
 
 async def dossier_pdf(request: web.Request) -> web.StreamResponse:
@@ -233,6 +303,8 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app.router.add_get("/signed-out", signed_out)
     app.router.add_get("/dossiers/{number}", dossier)
     app.router.add_get("/dossiers/{number}/pdf", dossier_pdf)
+    app.router.add_post("/dossiers/{number}/actions", act)
+    app.router.add_post("/dossiers/{number}/request", request_information)
     app.router.add_static("/static", HERE / "static")
     return app
 
