@@ -62,6 +62,13 @@ class QueueEntry:
 
 
 @dataclass(frozen=True)
+class EvidenceItem:
+    name: str  # numbered in the order of the questions: "01-certificate.pdf"
+    sha256: str
+    mime: str  # as checked when it was received: application/pdf, image/jpeg or image/png
+
+
+@dataclass(frozen=True)
 class DossierReading:
     """A dossier's newest version as staff read it whole: its status history, the verdict on it,
     and its sections."""
@@ -205,11 +212,15 @@ class StaffDesk:
     def evidence_files(self, dossier: Dossier) -> list[tuple[str, bytes]]:
         """The files the dossier's answers give (not one the applicant replaced), in the order of
         the questions, numbered so that two files of the same name stay apart."""
+        return [(item.name, self.storage.files.read(item.sha256)) for item in self.evidence(dossier)]
+
+    def evidence(self, dossier: Dossier) -> list[EvidenceItem]:
+        """What ``evidence_files`` gives, without reading the files."""
         with self.storage.transaction() as tx:
-            names = {item.sha256: item.original_name for item in tx.evidence.of(dossier.applicant_id)}
-        given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in names]
+            stored = {item.sha256: item for item in tx.evidence.of(dossier.applicant_id)}
+        given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in stored]
         return [
-            (f"{number:02d}-{names[sha256]}", self.storage.files.read(sha256))
+            EvidenceItem(f"{number:02d}-{stored[sha256].original_name}", sha256, stored[sha256].mime)
             for number, sha256 in enumerate(given, start=1)
             if self.storage.files.path(sha256).exists()
         ]

@@ -23,12 +23,13 @@ from conversations.staff.desk import StaffDesk
 from conversations.staff.web_access import WebAccess
 from storage.models import Dossier
 from storage.unit_of_work import Storage
-from tests.conftest import FULL_APPLICATION, SUBMIT, ManualClock, applicant_notices
+from tests.conftest import FULL_APPLICATION, PDF, SUBMIT, ManualClock, applicant_notices
 from tests.conftest import Applicant as Talker
 
 STAFF = "telegram:42 (@ana)"
 NUMBER = "CMM-000001"
 PAGES = ("/", f"/dossiers/{NUMBER}", f"/dossiers/{NUMBER}/pdf")
+EVIDENCE = f"/dossiers/{NUMBER}/evidence/1"
 
 
 @pytest.fixture
@@ -119,12 +120,12 @@ async def test_a_forged_or_altered_link_is_refused(browser: TestClient, access: 
     assert (await browser.get("/")).status == 401
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", [*PAGES, EVIDENCE, f"{EVIDENCE}?download"])
 async def test_no_page_or_file_without_a_session(submitted, browser: TestClient, path: str):
     response = await browser.get(path)
     text = await response.text()
     assert response.status == 401
-    assert "Maria" not in text and "%PDF" not in text
+    assert "Maria" not in text and "%PDF" not in text and response.content_type == "text/html"
     assert "/web" in text  # how to get a link
 
 
@@ -410,3 +411,25 @@ async def test_an_action_without_a_session_changes_nothing(
     response = await browser.post(f"/dossiers/{NUMBER}/actions", data={"version": "1", "action": "approve"})
     assert response.status == 401
     assert status_and_fee(sqlite_storage) == ("submitted", "due")
+
+
+async def test_evidence_is_shown_in_the_dossier_page_and_downloadable(
+    submitted, browser: TestClient, access: WebAccess
+):
+    await signed_in(browser, access)
+    page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
+    assert f'<iframe src="{EVIDENCE}" title="01-' in page
+    shown = await browser.get(EVIDENCE)
+    assert shown.status == 200 and shown.content_type == "application/pdf" and await shown.read() == PDF
+    assert shown.headers["Content-Disposition"].startswith("inline; filename*=UTF-8''01-")
+    assert shown.headers["X-Content-Type-Options"] == "nosniff"
+    policy = shown.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    downloaded = await browser.get(f"{EVIDENCE}?download")
+    assert downloaded.headers["Content-Disposition"].startswith("attachment; filename*=UTF-8''01-")
+    for missing in (
+        "/dossiers/CMM-000001/evidence/9",
+        "/dossiers/CMM-000001/evidence/0",
+        "/dossiers/CMM-000001/evidence/x",
+    ):
+        assert (await browser.get(missing)).status == 404

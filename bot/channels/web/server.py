@@ -34,7 +34,7 @@ COOKIE = "cmm_desk"
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -69,7 +69,8 @@ async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse
     except web.HTTPException as error:
         error.headers.update(SECURITY_HEADERS)
         raise
-    response.headers.update(SECURITY_HEADERS)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)  # an evidence file may be framed by the desk's pages
     return response
 
 
@@ -215,6 +216,7 @@ async def dossier(request: web.Request) -> web.StreamResponse:
             "open": dossier.status in lifecycle.OPEN,
             "reviewing": dossier.status == DossierStatus.IN_REVIEW,
             "requestable": request.app[DESK].requestable(dossier),
+            "evidence": await asyncio.to_thread(request.app[DESK].evidence, dossier),
         },
     )
 
@@ -288,6 +290,39 @@ async def dossier_pdf(request: web.Request) -> web.StreamResponse:
     )
 
 
+# Evidence shown in the desk's own pages: what was checked as such when it was received.
+VIEWABLE = {"application/pdf", "image/jpeg", "image/png"}
+
+
+async def evidence_file(request: web.Request) -> web.StreamResponse:
+    """An evidence file of the newest version, for staff alone: shown in the dossier's page (a
+    PDF, JPEG or PNG as received), or downloaded with ``?download``."""
+    await _signed_in(request)
+    desk = request.app[DESK]
+    try:
+        reading = await asyncio.to_thread(desk.read, request.match_info["number"])
+    except StaffError as error:
+        raise web.HTTPNotFound(text=str(error)) from None
+    items = await asyncio.to_thread(desk.evidence, reading.dossier)
+    index = request.match_info["index"]
+    if not index.isdigit() or not 1 <= int(index) <= len(items):
+        raise web.HTTPNotFound(text="No such evidence file.")
+    item = items[int(index) - 1]
+    content = await asyncio.to_thread(desk.storage.files.read, item.sha256)
+    inline = item.mime in VIEWABLE and "download" not in request.query
+    return web.Response(
+        body=content,
+        content_type=item.mime if item.mime in VIEWABLE else "application/octet-stream",
+        headers={
+            "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(item.name)}",
+            # Nothing in it runs, and only the desk's own pages may show it (a sandbox would keep the
+            # browser's PDF viewer out too).
+            "Content-Security-Policy": "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+            + ("" if item.mime == "application/pdf" else "; sandbox"),
+        },
+    )
+
+
 def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app = web.Application(middlewares=[_headers], client_max_size=64 * 1024)
     app[DESK] = desk
@@ -303,6 +338,7 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app.router.add_get("/signed-out", signed_out)
     app.router.add_get("/dossiers/{number}", dossier)
     app.router.add_get("/dossiers/{number}/pdf", dossier_pdf)
+    app.router.add_get("/dossiers/{number}/evidence/{index}", evidence_file)
     app.router.add_post("/dossiers/{number}/actions", act)
     app.router.add_post("/dossiers/{number}/request", request_information)
     app.router.add_static("/static", HERE / "static")
