@@ -69,12 +69,24 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class VersionEntry:
+    """A version the applicant submitted, and what it changed from the one before (nothing for
+    the first)."""
+
+    version: int
+    submitted_at: dt.datetime
+    status: str
+    changes: list[str]
+
+
+@dataclass(frozen=True)
 class DossierReading:
-    """A dossier's newest version as staff read it whole: its status history, the verdict on it,
-    and its sections."""
+    """A dossier's newest version as staff read it whole: its status history, every version with
+    what it changed, the verdict on it, and its sections."""
 
     dossier: Dossier
     history: list[StatusChange]
+    versions: list[VersionEntry]  # the newest first
     verdict: Verdict
     sections: list[SectionReading]
 
@@ -161,8 +173,22 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossier = self._latest(tx, reference)
             history = tx.dossiers.history(dossier.applicant_id)
+            versions = tx.dossiers.versions_of(dossier.applicant_id)
         sections = read(self.flow, dossier.content, submitted_at=dossier.submitted_at, policy=self.policy)
-        return DossierReading(dossier, history, self.verdict(dossier), sections)
+        return DossierReading(dossier, history, self._versions(versions), self.verdict(dossier), sections)
+
+    def _versions(self, versions: Sequence[Dossier]) -> list[VersionEntry]:
+        entries: list[VersionEntry] = []
+        before: dict | None = None
+        for version in versions:
+            answers = flatten(self.flow, version.content)
+            changed: list[str] = []
+            if before is not None:
+                today = version.submitted_at.date()
+                changed = prompts.changes(self.flow, before, answers, today=today, policy=self.policy)
+            entries.append(VersionEntry(version.version, version.submitted_at, version.status, changed))
+            before = answers
+        return entries[::-1]
 
     def verdict(self, dossier: Dossier) -> Verdict:
         return verdict(self.flow, dossier.content, today=dossier.submitted_at.date(), policy=self.policy)

@@ -43,8 +43,10 @@ def desk(sqlite_storage: Storage) -> StaffDesk:
 
 
 @pytest.fixture
-def submitted(engine: ConversationEngine) -> None:
-    Talker(engine).answer_all(FULL_APPLICATION + SUBMIT)
+def submitted(engine: ConversationEngine) -> Talker:
+    talker = Talker(engine)
+    talker.answer_all(FULL_APPLICATION + SUBMIT)
+    return talker
 
 
 @pytest.fixture
@@ -352,6 +354,16 @@ async def test_request_information_reopens_the_questions_ticked(
     assert (dossier.status, dossier.requested) == ("info_requested", ["training_hours", "ref2_mentee_email"])
     assert any("Please confirm" in text for text in applicant_notices(sqlite_storage))
     assert "until the applicant resubmits" in await (await browser.get(f"/dossiers/{NUMBER}")).text()
+
+    submitted.answer_all(["60", "jordan@example.com", "Resubmit"])
+    assert "✓ Resubmitted. Version 2" in submitted.say("submit now")
+    page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
+    assert f"{NUMBER} <span class=\"muted\">version 2</span>" in page
+    versions = page[page.index("<h2>Versions</h2>") : page.index("<h2>Status history</h2>")]
+    assert "<li>Training · Training hours: 52.5 → 60</li>" in versions
+    assert "<li>Reference 2 · Mentee email: mentee2@example.com → jordan@example.com</li>" in versions
+    assert "the first version" in versions
+    assert 'name="version" value="2"' in page  # the actions now act on version 2
 
 
 async def test_request_information_without_a_question_changes_nothing(
