@@ -358,7 +358,7 @@ async def test_request_information_reopens_the_questions_ticked(
     submitted.answer_all(["60", "jordan@example.com", "Resubmit"])
     assert "✓ Resubmitted. Version 2" in submitted.say("submit now")
     page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
-    assert f"{NUMBER} <span class=\"muted\">version 2</span>" in page
+    assert f'{NUMBER} <span class="muted">version 2</span>' in page
     versions = page[page.index("<h2>Versions</h2>") : page.index("<h2>Status history</h2>")]
     assert "<li>Training · Training hours: 52.5 → 60</li>" in versions
     assert "<li>Reference 2 · Mentee email: mentee2@example.com → jordan@example.com</li>" in versions
