@@ -235,3 +235,21 @@ class StaffWebSession(SQLModel, table=True):
     started_at: dt.datetime = _time_column()
     expires_at: dt.datetime = _time_column()
     ended_at: dt.datetime | None = _time_column(nullable=True)
+
+
+class StaffNote(SQLModel, table=True):
+    """A note between staff about an application, which its applicant never sees."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="applicant.id", index=True, ondelete="CASCADE")
+    author: str = Field(max_length=128)
+    text: str = Field(max_length=4000)
+    at: dt.datetime = _time_column()
+
+
+class StaffClaim(SQLModel, table=True):
+    """Who has taken an application to review, so that two reviewers don't work on it at once."""
+
+    applicant_id: int = Field(primary_key=True, foreign_key="applicant.id", ondelete="CASCADE")
+    staff: str = Field(max_length=128)
+    at: dt.datetime = _time_column()

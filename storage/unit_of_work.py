@@ -20,6 +20,7 @@ from storage.repositories.faq_entries import FaqEntries
 from storage.repositories.inbox import Inbox
 from storage.repositories.outbox import Outbox
 from storage.repositories.questions import Questions
+from storage.repositories.staff_notes import StaffNotes
 from storage.repositories.staff_web import StaffWeb
 
 
@@ -52,3 +53,4 @@ class Transaction:
         self.questions = Questions(session, now)
         self.faq_entries = FaqEntries(session, now)
         self.staff_web = StaffWeb(session, now)
+        self.staff_notes = StaffNotes(session, now)

@@ -34,7 +34,7 @@ from conversations.staff.export import to_json, to_text
 from conversations.staff.reading import SectionReading, read
 from conversations.staff.verdict import Verdict, verdict
 from conversations.text_hygiene import Unusable, clean_text
-from storage.models import Applicant, Dossier, DossierStatus, StatusChange, saved_id
+from storage.models import Applicant, Dossier, DossierStatus, StaffNote, StatusChange, saved_id
 from storage.unit_of_work import Storage, Transaction
 
 
@@ -53,6 +53,7 @@ class QueueEntry:
     center_type: str  # the option's value, as ``CENTER_TYPES`` has it
     fee_status: str
     waiting: dt.timedelta  # since the last change of status
+    claimed_by: str  # the staff member reviewing it, or ""
 
     def matches(self, text: str) -> bool:
         """Whether ``text`` is part of the applicant's name or email or of the dossier number,
@@ -89,6 +90,8 @@ class DossierReading:
     versions: list[VersionEntry]  # the newest first
     verdict: Verdict
     sections: list[SectionReading]
+    notes: list[StaffNote]  # between staff, oldest first; the applicant never sees them
+    claimed_by: str  # the staff member reviewing it, or ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ def waited(delta: dt.timedelta) -> str:
     return f"{hours} h {delta.seconds % 3600 // 60} min"
 
 
+NOTE_LENGTH = 4000  # characters of a note between staff
+
 # Rendered PDFs kept by a desk: a submission needs its PDF two or three times at once (staff's
 # hand-off, the applicant's copy in the chat and by email), and a PDF takes a quarter of a second.
 _KEPT_PDFS = 16
@@ -136,6 +141,7 @@ class StaffDesk:
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.dossiers.latest_versions() if dossier.status in wanted]
             changed = tx.dossiers.last_changes([saved_id(dossier) for dossier in dossiers])
+            claims = tx.staff_notes.claims([dossier.applicant_id for dossier in dossiers])
             now = tx.now
         entries = [
             QueueEntry(
@@ -148,6 +154,7 @@ class StaffDesk:
                 dossier.content.get("training", {}).get("center_type", ""),
                 dossier.fee_status,
                 now - changed.get(saved_id(dossier), dossier.submitted_at),
+                claims.get(dossier.applicant_id, ""),
             )
             for dossier in dossiers
         ]
@@ -174,8 +181,37 @@ class StaffDesk:
             dossier = self._latest(tx, reference)
             history = tx.dossiers.history(dossier.applicant_id)
             versions = tx.dossiers.versions_of(dossier.applicant_id)
+            notes = tx.staff_notes.of(dossier.applicant_id)
+            claim = tx.staff_notes.claim(dossier.applicant_id)
         sections = read(self.flow, dossier.content, submitted_at=dossier.submitted_at, policy=self.policy)
-        return DossierReading(dossier, history, self._versions(versions), self.verdict(dossier), sections)
+        return DossierReading(
+            dossier,
+            history,
+            self._versions(versions),
+            self.verdict(dossier),
+            sections,
+            notes,
+            claim.staff if claim is not None else "",
+        )
+
+    def claim(self, reference: str | int, *, actor: str, release: bool = False) -> Dossier:
+        """The application is ``actor``'s to review from now (or, with ``release``, no one's)."""
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference)
+            tx.staff_notes.set_claim(dossier.applicant_id, None if release else actor)
+            return dossier
+
+    def add_note(self, reference: str | int, *, actor: str, text: str) -> Dossier:
+        """A note for staff about the application; the applicant never sees it."""
+        text = text.strip()
+        if not text:
+            raise StaffError("The note is empty; write it first. Nothing was saved.")
+        if len(text) > NOTE_LENGTH:
+            raise StaffError(f"A note can be at most {NOTE_LENGTH} characters; this one is {len(text)}.")
+        with self.storage.transaction() as tx:
+            dossier = self._latest(tx, reference)
+            tx.staff_notes.add(dossier.applicant_id, actor, text)
+            return dossier
 
     def _versions(self, versions: Sequence[Dossier]) -> list[VersionEntry]:
         entries: list[VersionEntry] = []

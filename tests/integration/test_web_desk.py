@@ -445,3 +445,44 @@ async def test_evidence_is_shown_in_the_dossier_page_and_downloadable(
         "/dossiers/CMM-000001/evidence/x",
     ):
         assert (await browser.get(missing)).status == 404
+
+
+async def test_a_claim_shows_who_reviews_it_in_the_queue_and_the_dossier(
+    submitted, browser: TestClient, access: WebAccess, desk: StaffDesk
+):
+    token = await signed_in(browser, access)
+    assert "No one has claimed it." in await (await browser.get(f"/dossiers/{NUMBER}")).text()
+    response = await browser.post(f"/dossiers/{NUMBER}/claim", data={"form_token": token}, allow_redirects=False)
+    assert response.status == 303
+    page = await (await browser.get(response.headers["Location"])).text()
+    assert "It is yours to review." in page and "Release it</button>" in page
+    assert f"<td>{STAFF}</td>" in await (await browser.get("/")).text()
+    other = TestClient(TestServer(desk_app(desk, access)))
+    await other.start_server()
+    try:
+        await signed_in(other, access, "slack:U0BO")
+        assert f"Claimed by {STAFF}." in await (await other.get(f"/dossiers/{NUMBER}")).text()
+    finally:
+        await other.close()
+    await browser.post(f"/dossiers/{NUMBER}/claim", data={"form_token": token, "release": "yes"})
+    assert "No one has claimed it." in await (await browser.get(f"/dossiers/{NUMBER}")).text()
+
+
+async def test_notes_between_staff_are_kept_and_never_reach_the_applicant(
+    submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
+):
+    token = await signed_in(browser, access)
+    told = applicant_notices(sqlite_storage)
+    response = await browser.post(
+        f"/dossiers/{NUMBER}/notes", data={"form_token": token, "text": "Call the <b>center</b>"}, allow_redirects=False
+    )
+    assert response.status == 303
+    page = await (await browser.get(response.headers["Location"])).text()
+    assert "The note is saved." in page and f"UTC · {STAFF}" in page
+    assert "Call the &lt;b&gt;center&lt;/b&gt;" in page
+    assert applicant_notices(sqlite_storage) == told
+    empty = await browser.post(f"/dossiers/{NUMBER}/notes", data={"form_token": token, "text": "  "})
+    assert empty.status == 400 and "The note is empty" in await empty.text()
+    forged = await browser.post(f"/dossiers/{NUMBER}/notes", data={"form_token": "x", "text": "Sneaky"})
+    assert forged.status == 403
+    assert "Sneaky" not in await (await browser.get(f"/dossiers/{NUMBER}")).text()

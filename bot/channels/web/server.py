@@ -50,6 +50,8 @@ DONE = {
     "request": "The applicant is asked for information",
     "paid": "The fee is marked paid",
 }
+# What the page says once staff's own records changed (the applicant is told nothing of these).
+NOTED = {"claim": "It is yours to review", "release": "No one has it now", "note": "The note is saved"}
 
 DESK: web.AppKey[StaffDesk] = web.AppKey("desk", StaffDesk)
 ACCESS: web.AppKey[WebAccess] = web.AppKey("access", WebAccess)
@@ -213,6 +215,7 @@ async def dossier(request: web.Request) -> web.StreamResponse:
             "number": dossier_number(dossier),
             "center": centers.get(dossier.content.get("training", {}).get("center_type", ""), "?"),
             "done": DONE.get(done, ""),
+            "noted": NOTED.get(done, ""),
             "open": dossier.status in lifecycle.OPEN,
             "reviewing": dossier.status == DossierStatus.IN_REVIEW,
             "requestable": request.app[DESK].requestable(dossier),
@@ -260,6 +263,31 @@ async def request_information(request: web.Request) -> web.StreamResponse:
         raise _page_error(request, web.HTTPConflict, "problem.html", _problem(signed_in, number, str(error))) from None
     log.info("%s: request on %s (web desk)", signed_in.staff, number)
     return _see_other(f"/dossiers/{number}?done=request")
+
+
+async def claim(request: web.Request) -> web.StreamResponse:
+    """Assign the application to the signed-in staff member, or release it."""
+    signed_in, form = await _posted_by_staff(request)
+    number, release = request.match_info["number"], form.get("release") == "yes"
+    try:
+        await asyncio.to_thread(request.app[DESK].claim, number, actor=signed_in.staff, release=release)
+    except StaffError as error:
+        raise _page_error(request, web.HTTPNotFound, "problem.html", _problem(signed_in, number, str(error))) from None
+    return _see_other(f"/dossiers/{number}?done={'release' if release else 'claim'}")
+
+
+async def add_note(request: web.Request) -> web.StreamResponse:
+    signed_in, form = await _posted_by_staff(request)
+    number = request.match_info["number"]
+    try:
+        await asyncio.to_thread(
+            request.app[DESK].add_note, number, actor=signed_in.staff, text=str(form.get("text", ""))
+        )
+    except StaffError as error:
+        raise _page_error(
+            request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, str(error))
+        ) from None
+    return _see_other(f"/dossiers/{number}?done=note")
 
 
 UNKNOWN_FORM = "The desk does not know this form; nothing was changed."
@@ -341,6 +369,8 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app.router.add_get("/dossiers/{number}/evidence/{index}", evidence_file)
     app.router.add_post("/dossiers/{number}/actions", act)
     app.router.add_post("/dossiers/{number}/request", request_information)
+    app.router.add_post("/dossiers/{number}/claim", claim)
+    app.router.add_post("/dossiers/{number}/notes", add_note)
     app.router.add_static("/static", HERE / "static")
     return app
 
