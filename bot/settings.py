@@ -28,6 +28,7 @@ def _weeks(value: str) -> tuple[int, int]:
 _PAYMENT_URL = re.compile(r"(https://[^\s/?#]+|http://localhost(:\d+)?)([/?#]\S*)?")
 
 # The FAQ process's address: scheme, host (a name, IPv4, or [IPv6]) and port, nothing after.
+_WEB_URL = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?/?")
 _FAQ_URL = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}/?")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -108,7 +109,9 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
-    @field_validator("payment_url", "payment_instructions", "smtp_url", "mail_from", "faq_url", mode="before")
+    @field_validator(
+        "payment_url", "payment_instructions", "smtp_url", "mail_from", "faq_url", "web_base_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """``PAYMENT_URL=`` (say, in a .env file) leaves the setting unset, not an empty link."""
@@ -121,6 +124,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be the FAQ process's address, http:// or https://, a host and a port, without a path, "
                 "e.g. http://127.0.0.1:8090"
+            )
+        return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not _WEB_URL.fullmatch(value):
+            raise ValueError(
+                "must be where staff's browsers reach the web desk, http:// or https:// and a host, with a port "
+                "if needed and no path, e.g. https://desk.example.org"
             )
         return value
 

@@ -4,6 +4,7 @@ live session and, for a form, its token."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, col, select
 
 from bot.channels.console.staff import run_staff_command
-from bot.channels.web.server import COOKIE, desk_app
+from bot.channels.web.server import COOKIE, RUNNER_OPTIONS, desk_app
 from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.staff import commands
@@ -51,10 +52,17 @@ def submitted(engine: ConversationEngine) -> Talker:
 
 @pytest.fixture
 async def browser(desk: StaffDesk, access: WebAccess) -> AsyncIterator[TestClient]:
-    client = TestClient(TestServer(desk_app(desk, access)))
+    client = await desk_client(desk, access)
     await client.start_server()
     yield client
     await client.close()
+
+
+async def desk_client(desk: StaffDesk, access: WebAccess) -> TestClient:
+    """A browser's client of the desk, served as ``python -m bot web`` serves it."""
+    server = TestServer(desk_app(desk, access))
+    await server.start_server(**RUNNER_OPTIONS)
+    return TestClient(server)
 
 
 def secret_of(link: str) -> str:
@@ -166,7 +174,7 @@ async def test_a_form_without_the_session_token_changes_nothing(browser: TestCli
 
 async def test_another_sessions_token_is_refused(browser: TestClient, access: WebAccess, desk: StaffDesk):
     theirs = await signed_in(browser, access, "telegram:7 (@bo)")
-    other = TestClient(TestServer(desk_app(desk, access)))
+    other = await desk_client(desk, access)
     await other.start_server()
     try:
         await signed_in(other, access)
@@ -185,7 +193,7 @@ async def test_the_cookie_is_http_only_same_site_strict_for_8_hours(browser: Tes
 
 async def test_the_cookie_is_secure_when_the_desk_is_reached_over_https(desk: StaffDesk, sqlite_storage: Storage):
     access = WebAccess(sqlite_storage, base_url="https://desk.example.org")
-    client = TestClient(TestServer(desk_app(desk, access)))
+    client = await desk_client(desk, access)
     await client.start_server()
     try:
         response = await follow_link(client, access.link_for(STAFF))
@@ -298,8 +306,28 @@ def test_the_terminal_gives_a_link_for_a_name(desk: StaffDesk, access: WebAccess
     assert link is not None
     opened = access.sign_in(secret_of(link.group(0)))
     assert opened is not None and opened.signed_in.staff == "terminal:ana"
-    assert run_staff_command(desk, "web-link", out=tmp_path, web=access) == 1
-    assert "web-link NAME" in capsys.readouterr().err
+    for wrong in ("web-link", "web-link <b>Bo</b>", "web-link " + "a" * 65, "web"):
+        assert run_staff_command(desk, wrong, out=tmp_path, web=access) == 1
+        assert "web-link NAME" in capsys.readouterr().err
+
+
+async def test_the_access_log_shows_no_link_secret_and_no_search(
+    browser: TestClient, access: WebAccess, caplog: pytest.LogCaptureFixture
+):
+    link = access.link_for(STAFF)
+    with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+        await follow_link(browser, link)
+        await browser.get("/?q=maria@example.org")
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "aiohttp.access")
+    assert "GET /sign-in/… 200" in logged and "POST /sign-in 303" in logged and "GET / 200" in logged
+    assert secret_of(link) not in logged and "maria" not in logged
+
+
+async def test_an_unknown_address_is_a_page_of_the_desk(browser: TestClient):
+    for method, path, status in (("GET", "/nope", 404), ("GET", "/sign-in", 405), ("DELETE", "/", 405)):
+        response = await browser.request(method, path)
+        assert response.status == status and "Start again from the queue" in await response.text()
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
 
 
 def status_and_fee(storage: Storage) -> tuple[str, str]:
@@ -457,7 +485,7 @@ async def test_a_claim_shows_who_reviews_it_in_the_queue_and_the_dossier(
     page = await (await browser.get(response.headers["Location"])).text()
     assert "It is yours to review." in page and "Release it</button>" in page
     assert f"<td>{STAFF}</td>" in await (await browser.get("/")).text()
-    other = TestClient(TestServer(desk_app(desk, access)))
+    other = await desk_client(desk, access)
     await other.start_server()
     try:
         await signed_in(other, access, "slack:U0BO")

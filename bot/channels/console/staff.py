@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -21,15 +22,24 @@ from conversations.staff.export import to_json, to_text
 from conversations.staff.web_access import WebAccess
 from storage.private_files import make_private_folder, write_private_file
 
+_STAFF_NAME = re.compile(r"[\w.@-]{1,64}")
+
 
 def run_staff_command(desk: StaffDesk, text: str, *, out: Path, web: WebAccess | None = None) -> int:
     """A staff command typed in the terminal; ``web-link NAME`` gives a sign-in link to the web
     desk for NAME (whoever runs this on the server is trusted as staff)."""
     words = text.split(maxsplit=1)
+    if words and words[0].lstrip("/") == "web":
+        print("In the terminal, a link names who it is for: python -m bot staff web-link NAME", file=sys.stderr)
+        return 1
     if words and words[0] == "web-link":
         name = words[1].strip() if len(words) > 1 else ""
-        if web is None or not name:
-            print("Say who the link is for: python -m bot staff web-link NAME (e.g. web-link ana)", file=sys.stderr)
+        if web is None or not _STAFF_NAME.fullmatch(name):
+            print(
+                "Say who the link is for, as the history will name them: python -m bot staff web-link NAME "
+                "(letters, digits, . _ - @, at most 64; e.g. web-link ana)",
+                file=sys.stderr,
+            )
             return 1
         print(staff_commands.web_link_reply(web.link_for(f"terminal:{name}")).text)
         return 0

@@ -14,18 +14,23 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
 from multidict import MultiDictProxy
 
+from bot.app import StartupError
 from conversations.application.flow import CENTER_TYPES
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number, pdf_name
 from conversations.staff.desk import StaffDesk, StaffError, waited
-from conversations.staff.web_access import SESSION_LIFETIME, SignedIn, WebAccess
+from conversations.staff.web_access import SESSION_LIFETIME, SIGN_IN_PATH, SignedIn, WebAccess
 from storage.models import DossierStatus
 
 log = logging.getLogger(__name__)
@@ -42,6 +47,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 FEE_STATUSES = ("due", "paid")
+NO_PAGE = "The desk has no page at this address. Start again from the queue."
 # What a dossier's forms do, and what the page says once one is done (the applicant is told of each).
 DONE = {
     "start_review": "The review has started",
@@ -64,10 +70,26 @@ def staff_words(status: str) -> str:
     return status.replace("_", " ")
 
 
+class AccessLog(AbstractAccessLogger):
+    """A line per request without what must not be in a log: a sign-in link's secret is in its
+    path, and a search's words (applicants' names and emails) in the query."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        path = SIGN_IN_PATH + "…" if request.path.startswith(SIGN_IN_PATH) else request.path
+        self.logger.info("%s %s %d %.0f ms", request.method, path, response.status, time * 1000)
+
+
 @web.middleware
 async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as error:
+        if error.content_type == "text/html":  # a page of the desk's own already
+            error.headers.update(SECURITY_HEADERS)
+            raise
+        page = aiohttp_jinja2.render_string("problem.html", request, {"title": "No such page", "problem": NO_PAGE})
+        headers = {**SECURITY_HEADERS, **({"Allow": error.headers["Allow"]} if "Allow" in error.headers else {})}
+        return web.Response(status=error.status, text=page, content_type="text/html", headers=headers)
     except web.HTTPException as error:
         error.headers.update(SECURITY_HEADERS)
         raise
@@ -191,7 +213,7 @@ async def queue(request: web.Request) -> dict:
         "statuses": list(DossierStatus),
         "fees": FEE_STATUSES,
         "centers": centers,
-        "filtered": bool(status or fee or center or text),
+        "filtered": bool(request.query),
     }
 
 
@@ -200,9 +222,8 @@ async def dossier(request: web.Request) -> web.StreamResponse:
     try:
         reading = await asyncio.to_thread(request.app[DESK].read, request.match_info["number"])
     except StaffError as error:
-        raise _page_error(
-            request, web.HTTPNotFound, "problem.html", {"problem": str(error), "signed_in": signed_in}
-        ) from None
+        context = {"title": "No such dossier", "problem": str(error), "signed_in": signed_in}
+        raise _page_error(request, web.HTTPNotFound, "problem.html", context) from None
     centers = {option.value: option.label for option in CENTER_TYPES}
     dossier = reading.dossier
     done = request.query.get("done", "")
@@ -351,6 +372,10 @@ async def evidence_file(request: web.Request) -> web.StreamResponse:
     )
 
 
+# How the desk's application runs (in the tests too).
+RUNNER_OPTIONS: dict[str, Any] = {"access_log_class": AccessLog}
+
+
 def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app = web.Application(middlewares=[_headers], client_max_size=64 * 1024)
     app[DESK] = desk
@@ -381,10 +406,16 @@ async def serve(desk: StaffDesk, access: WebAccess, host: str, port: int) -> Non
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stopping.set)
-    runner = web.AppRunner(desk_app(desk, access))
+    runner = web.AppRunner(desk_app(desk, access), **RUNNER_OPTIONS)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as error:
+            raise StartupError(
+                f"The web desk can't listen on {host}:{port}: {error.strerror}. Is another process using the port? "
+                "Set WEB_PORT (or PORT) to a free one."
+            ) from None
         log.info("the staff web desk is at %s (listening on %s:%d)", access.base_url, host, port)
         await stopping.wait()
     finally:
