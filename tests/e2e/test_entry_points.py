@@ -4,8 +4,10 @@ naming the command."""
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
@@ -94,3 +96,23 @@ def test_a_webhook_worker_without_a_webhook_address_stops_instead_of_polling(tmp
     stopped = run_bot("telegram", "--webhook", env=env)
     assert stopped.returncode == 2
     assert "TELEGRAM_WEBHOOK_URL is not set" in stopped.stderr and "Traceback" not in stopped.stderr
+
+
+@pytest.mark.parametrize(("command", "port_variable"), [("web", "PORT"), ("web", "WEB_PORT"), ("faq", "PORT")])
+def test_a_port_in_use_is_a_clear_stop(tmp_path: Path, command: str, port_variable: str):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            "LISTEN_HOST": "127.0.0.1",
+            port_variable: str(port),
+        }
+        stopped = run_bot(command, env=env)
+    assert stopped.returncode == 2
+    assert (
+        f"Can't listen on 127.0.0.1:{port}" in stopped.stderr and "Is another process using the port?" in stopped.stderr
+    )
+    assert "Traceback" not in stopped.stderr

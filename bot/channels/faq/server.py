@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 
 from aiohttp import web
 
+from bot.shared.serving import serve_until_stopped
 from conversations.support.faq.matcher import LocalMatcher
 from storage.unit_of_work import Storage
 
@@ -59,16 +59,10 @@ def faq_app(matcher: LocalMatcher, storage: Storage) -> web.Application:
 
 async def serve(matcher: LocalMatcher, storage: Storage, host: str, port: int) -> None:
     """Serve until SIGINT or SIGTERM; the index is made in the background meanwhile."""
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signal_number, stopping.set)
-    runner = web.AppRunner(faq_app(matcher, storage), access_log=None)  # a line per question is noise
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
+
+    def started() -> None:
         matcher.start()
         log.info("answering FAQ questions on http://%s:%d (the index loads in the background)", host, port)
-        await stopping.wait()
-    finally:
-        await runner.cleanup()
+
+    # No access log: a line per question is noise.
+    await serve_until_stopped(faq_app(matcher, storage), host, port, started=started, access_log=None)

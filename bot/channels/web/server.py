@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 from multidict import MultiDictProxy
 
-from bot.app import StartupError
+from bot.shared.serving import serve_until_stopped
 from conversations.application.flow import CENTER_TYPES
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number, pdf_name
@@ -402,21 +401,8 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
 
 async def serve(desk: StaffDesk, access: WebAccess, host: str, port: int) -> None:
     """Serve until SIGINT or SIGTERM."""
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signal_number, stopping.set)
-    runner = web.AppRunner(desk_app(desk, access), **RUNNER_OPTIONS)
-    await runner.setup()
-    try:
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except OSError as error:
-            raise StartupError(
-                f"The web desk can't listen on {host}:{port}: {error.strerror}. Is another process using the port? "
-                "Set WEB_PORT (or PORT) to a free one."
-            ) from None
+
+    def started() -> None:
         log.info("the staff web desk is at %s (listening on %s:%d)", access.base_url, host, port)
-        await stopping.wait()
-    finally:
-        await runner.cleanup()
+
+    await serve_until_stopped(desk_app(desk, access), host, port, started=started, **RUNNER_OPTIONS)
