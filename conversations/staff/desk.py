@@ -135,9 +135,12 @@ class StaffDesk:
 
     # -- looking ----------------------------------------------------------------------------
 
-    def queue(self, status: str | None = None) -> list[QueueEntry]:
-        """Open applications (or those in ``status``), the longest waiting first."""
-        wanted = (status,) if status else (*lifecycle.OPEN, DossierStatus.INFO_REQUESTED)
+    def queue(self, status: str | None = None, *, every: bool = False) -> list[QueueEntry]:
+        """Open applications (or those in ``status``, or with ``every`` all), the longest waiting
+        first."""
+        wanted = (
+            tuple(DossierStatus) if every else (status,) if status else (*lifecycle.OPEN, DossierStatus.INFO_REQUESTED)
+        )
         with self.storage.transaction() as tx:
             dossiers = [dossier for dossier in tx.dossiers.latest_versions() if dossier.status in wanted]
             changed = tx.dossiers.last_changes([saved_id(dossier) for dossier in dossiers])
@@ -178,7 +181,7 @@ class StaffDesk:
     def read(self, reference: str | int) -> DossierReading:
         """The newest version of a dossier, whole (``describe`` tells the same as text)."""
         with self.storage.transaction() as tx:
-            dossier = self._latest(tx, reference)
+            dossier = self._found(tx, reference)
             history = tx.dossiers.history(dossier.applicant_id)
             versions = tx.dossiers.versions_of(dossier.applicant_id)
             notes = tx.staff_notes.of(dossier.applicant_id)
@@ -193,6 +196,11 @@ class StaffDesk:
             notes,
             claim.staff if claim is not None else "",
         )
+
+    def newest(self, reference: str | int) -> Dossier:
+        """The newest version of the application ``reference`` names, to look at."""
+        with self.storage.transaction() as tx:
+            return self._found(tx, reference)
 
     def claim(self, reference: str | int, *, actor: str, release: bool = False) -> Dossier:
         """The application is ``actor``'s to review from now (or, with ``release``, no one's)."""
@@ -439,8 +447,12 @@ class StaffDesk:
         return status_email(dossier, status, text, sends_email=self.policy.sends_email)
 
     def _latest(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
-        """The newest version of the application ``reference`` names; with ``version`` (from a
-        button), that version must still be the newest."""
+        """The newest version of the application ``reference`` names, locked to be changed; with
+        ``version`` (from a button), that version must still be the newest."""
+        return tx.dossiers.locked(self._found(tx, reference, version))
+
+    def _found(self, tx: Transaction, reference: str | int, version: int | None = None) -> Dossier:
+        """``_latest``, not locked: to look at."""
         found = tx.dossiers.latest(_applicant_number(reference))
         if found is None:
             raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
@@ -449,7 +461,7 @@ class StaffDesk:
                 f"That was for version {version} of {dossier_number(found)}; "
                 f"version {found.version} is the current one."
             )
-        return tx.dossiers.locked(found)
+        return found
 
     def _resolve(self, dossier: Dossier, wanted: Sequence[str]) -> list[Step]:
         steps = self.requestable(dossier)

@@ -30,7 +30,7 @@ from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number, pdf_name
 from conversations.staff.desk import StaffDesk, StaffError, waited
 from conversations.staff.web_access import SESSION_LIFETIME, SIGN_IN_PATH, SignedIn, WebAccess
-from storage.models import DossierStatus
+from storage.models import Dossier, DossierStatus
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 FEE_STATUSES = ("due", "paid")
+CENTERS = {option.value: option.label for option in CENTER_TYPES}
 NO_PAGE = "The desk has no page at this address. Start again from the queue."
 # What a dossier's forms do, and what the page says once one is done (the applicant is told of each).
 DONE = {
@@ -188,15 +189,10 @@ async def queue(request: web.Request) -> dict:
     query = request.query
     status = query.get("status", "") if query.get("status", "") in {"", "all", *DossierStatus} else ""
     fee = query.get("fee", "") if query.get("fee", "") in FEE_STATUSES else ""
-    centers = {option.value: option.label for option in CENTER_TYPES}
-    center = query.get("center", "") if query.get("center", "") in centers else ""
+    center = query.get("center", "") if query.get("center", "") in CENTERS else ""
     text = query.get("q", "").strip()[:200]
-    desk = request.app[DESK]
-    if status == "all":
-        found = [entry for wanted in DossierStatus for entry in await asyncio.to_thread(desk.queue, wanted)]
-        found.sort(key=lambda entry: entry.waiting, reverse=True)
-    else:
-        found = await asyncio.to_thread(desk.queue, status or None)
+    every = status == "all"
+    found = await asyncio.to_thread(request.app[DESK].queue, None if every else status or None, every=every)
     entries = [
         entry
         for entry in found
@@ -211,7 +207,7 @@ async def queue(request: web.Request) -> dict:
         "text": text,
         "statuses": list(DossierStatus),
         "fees": FEE_STATUSES,
-        "centers": centers,
+        "centers": CENTERS,
         "filtered": bool(request.query),
     }
 
@@ -223,7 +219,6 @@ async def dossier(request: web.Request) -> web.StreamResponse:
     except StaffError as error:
         context = {"title": "No such dossier", "problem": str(error), "signed_in": signed_in}
         raise _page_error(request, web.HTTPNotFound, "problem.html", context) from None
-    centers = {option.value: option.label for option in CENTER_TYPES}
     dossier = reading.dossier
     done = request.query.get("done", "")
     return aiohttp_jinja2.render_template(
@@ -233,7 +228,7 @@ async def dossier(request: web.Request) -> web.StreamResponse:
             "signed_in": signed_in,
             "reading": reading,
             "number": dossier_number(dossier),
-            "center": centers.get(dossier.content.get("training", {}).get("center_type", ""), "?"),
+            "center": CENTERS.get(dossier.content.get("training", {}).get("center_type", ""), "?"),
             "done": DONE.get(done, ""),
             "noted": NOTED.get(done, ""),
             "open": dossier.status in lifecycle.OPEN,
@@ -252,14 +247,14 @@ async def act(request: web.Request) -> web.StreamResponse:
     version, note = _version(form), str(form.get("note", ""))
     desk = request.app[DESK]
     if action not in DONE or action == "request" or version is None:
-        raise _page_error(request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, UNKNOWN_FORM))
+        raise _refused(request, web.HTTPBadRequest, signed_in, number, UNKNOWN_FORM)
     try:
         if action == "paid":
             await asyncio.to_thread(desk.mark_paid, number, actor=signed_in.staff, version=version)
         else:
             await asyncio.to_thread(desk.act, number, action, actor=signed_in.staff, note=note, version=version)
     except StaffError as error:
-        raise _page_error(request, web.HTTPConflict, "problem.html", _problem(signed_in, number, str(error))) from None
+        raise _refused(request, web.HTTPConflict, signed_in, number, str(error)) from None
     log.info("%s: %s on %s (web desk)", signed_in.staff, action, number)
     return _see_other(f"/dossiers/{number}?done={action}")
 
@@ -270,17 +265,17 @@ async def request_information(request: web.Request) -> web.StreamResponse:
     number, version = request.match_info["number"], _version(form)
     questions = [str(key) for key in form.getall("question", [])]
     if version is None:
-        raise _page_error(request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, UNKNOWN_FORM))
+        raise _refused(request, web.HTTPBadRequest, signed_in, number, UNKNOWN_FORM)
     if not questions:
         problem = "Tick at least one question, reference or section to ask the applicant about; nothing was changed."
-        raise _page_error(request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, problem))
+        raise _refused(request, web.HTTPBadRequest, signed_in, number, problem)
     note = str(form.get("note", ""))
     try:
         await asyncio.to_thread(
             request.app[DESK].request_information, number, questions, actor=signed_in.staff, note=note, version=version
         )
     except StaffError as error:
-        raise _page_error(request, web.HTTPConflict, "problem.html", _problem(signed_in, number, str(error))) from None
+        raise _refused(request, web.HTTPConflict, signed_in, number, str(error)) from None
     log.info("%s: request on %s (web desk)", signed_in.staff, number)
     return _see_other(f"/dossiers/{number}?done=request")
 
@@ -292,7 +287,7 @@ async def claim(request: web.Request) -> web.StreamResponse:
     try:
         await asyncio.to_thread(request.app[DESK].claim, number, actor=signed_in.staff, release=release)
     except StaffError as error:
-        raise _page_error(request, web.HTTPNotFound, "problem.html", _problem(signed_in, number, str(error))) from None
+        raise _refused(request, web.HTTPNotFound, signed_in, number, str(error)) from None
     return _see_other(f"/dossiers/{number}?done={'release' if release else 'claim'}")
 
 
@@ -304,9 +299,7 @@ async def add_note(request: web.Request) -> web.StreamResponse:
             request.app[DESK].add_note, number, actor=signed_in.staff, text=str(form.get("text", ""))
         )
     except StaffError as error:
-        raise _page_error(
-            request, web.HTTPBadRequest, "problem.html", _problem(signed_in, number, str(error))
-        ) from None
+        raise _refused(request, web.HTTPBadRequest, signed_in, number, str(error)) from None
     return _see_other(f"/dossiers/{number}?done=note")
 
 
@@ -318,19 +311,27 @@ def _version(form: MultiDictProxy) -> int | None:
     return int(version) if version.isdigit() else None
 
 
-def _problem(signed_in: SignedIn, number: str, problem: str) -> dict:
-    return {"problem": problem, "signed_in": signed_in, "back": f"/dossiers/{number}"}
+def _refused(
+    request: web.Request, kind: type[web.HTTPException], signed_in: SignedIn, number: str, problem: str
+) -> web.HTTPException:
+    """A form on a dossier's page that did nothing: the page that says why, with the way back."""
+    context = {"problem": problem, "signed_in": signed_in, "back": f"/dossiers/{number}"}
+    return _page_error(request, kind, "problem.html", context)
+
+
+async def _newest(request: web.Request) -> Dossier:
+    """The newest version of the dossier the address names, for a signed-in session."""
+    await _signed_in(request)
+    try:
+        return await asyncio.to_thread(request.app[DESK].newest, request.match_info["number"])
+    except StaffError as error:
+        raise web.HTTPNotFound(text=str(error)) from None
 
 
 async def dossier_pdf(request: web.Request) -> web.StreamResponse:
-    await _signed_in(request)
-    desk = request.app[DESK]
-    try:
-        reading = await asyncio.to_thread(desk.read, request.match_info["number"])
-    except StaffError as error:
-        raise web.HTTPNotFound(text=str(error)) from None
-    pdf = await asyncio.to_thread(desk.pdf, reading.dossier)
-    name = pdf_name(reading.dossier)
+    dossier = await _newest(request)
+    pdf = await asyncio.to_thread(request.app[DESK].pdf, dossier)
+    name = pdf_name(dossier)
     return web.Response(
         body=pdf,
         content_type="application/pdf",
@@ -345,13 +346,9 @@ VIEWABLE = {"application/pdf", "image/jpeg", "image/png"}
 async def evidence_file(request: web.Request) -> web.StreamResponse:
     """An evidence file of the newest version, for staff alone: shown in the dossier's page (a
     PDF, JPEG or PNG as received), or downloaded with ``?download``."""
-    await _signed_in(request)
+    dossier = await _newest(request)
     desk = request.app[DESK]
-    try:
-        reading = await asyncio.to_thread(desk.read, request.match_info["number"])
-    except StaffError as error:
-        raise web.HTTPNotFound(text=str(error)) from None
-    items = await asyncio.to_thread(desk.evidence, reading.dossier)
+    items = await asyncio.to_thread(desk.evidence, dossier)
     index = request.match_info["index"]
     if not index.isdigit() or not 1 <= int(index) <= len(items):
         raise web.HTTPNotFound(text="No such evidence file.")
