@@ -20,6 +20,7 @@ from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
 from conversations.messages import Inbound, IncomingFile, Outbound
 from conversations.notices import notice_in
+from conversations.staff.desk import StaffDesk
 from conversations.support.faq.knowledge import load
 from storage.database import make_engine
 from storage.files import FileStore
@@ -202,6 +203,12 @@ SUBMIT = ["submit", "yes, submit"]  # at the review, then at the confirmation
 def engine(sqlite_storage: Storage, asking: Asking) -> ConversationEngine:
     """The engine on SQLite; tests of storage and durability use ``storage`` (both databases)."""
     return make_engine_on(sqlite_storage, asking=asking)
+
+
+@pytest.fixture
+def desk(sqlite_storage: Storage) -> StaffDesk:
+    """Staff's desk on the same SQLite database as ``engine``."""
+    return StaffDesk(sqlite_storage, policy=Policy())
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from bot.channels.console.applicant import ConsoleApplicantSender
 from bot.delivery.applicant_notices import ApplicantNotices
 from conversations.application.engine import ConversationEngine
-from conversations.application.policy import Policy
 from conversations.notices import APPLICANT_COPY_TOPIC
 from conversations.staff import pdf as pdf_module
 from conversations.staff.actions import StaffActions
@@ -23,11 +22,6 @@ from storage.models import OutboxMessage
 from storage.unit_of_work import Storage
 from tests.conftest import FULL_APPLICATION, SUBMIT
 from tests.conftest import Applicant as Talker
-
-
-@pytest.fixture
-def desk(sqlite_storage: Storage) -> StaffDesk:
-    return StaffDesk(sqlite_storage, policy=Policy())
 
 
 def for_the_applicant(storage: Storage) -> list[OutboxMessage]:

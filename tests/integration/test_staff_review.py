@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 
 from conversations.application.engine import ConversationEngine
 from conversations.application.machine import NavigationState
-from conversations.application.policy import Policy
 from conversations.dossier import lifecycle
 from conversations.staff.desk import StaffDesk, StaffError
 from storage.models import Dossier, OutboxMessage, StatusChange
@@ -27,11 +26,6 @@ from tests.conftest import (
     stored_draft,
 )
 from tests.conftest import Applicant as Talker
-
-
-@pytest.fixture
-def desk(sqlite_storage: Storage) -> StaffDesk:
-    return StaffDesk(sqlite_storage, policy=Policy())
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from bot.channels.console.staff import run_staff_command
 from bot.channels.web.server import COOKIE, RUNNER_OPTIONS, desk_app
 from conversations.application.engine import ConversationEngine
-from conversations.application.policy import Policy
 from conversations.staff import commands
 from conversations.staff.desk import StaffDesk
 from conversations.staff.web_access import WebAccess
@@ -36,11 +35,6 @@ EVIDENCE = f"/dossiers/{NUMBER}/evidence/1"
 @pytest.fixture
 def access(sqlite_storage: Storage) -> WebAccess:
     return WebAccess(sqlite_storage, base_url="http://desk.example.org")
-
-
-@pytest.fixture
-def desk(sqlite_storage: Storage) -> StaffDesk:
-    return StaffDesk(sqlite_storage, policy=Policy())
 
 
 @pytest.fixture
