@@ -82,6 +82,12 @@ _COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None] |
         _support_arguments,
         False,
     ),
+    "funnel": (
+        "where applicants are and where they stop: stages, parts reached, refused answers, FAQ",
+        "bot.channels.console.funnel:run_funnel",
+        None,
+        False,
+    ),
     "dossiers": ("list submitted dossiers", "bot.channels.console.staff:run_dossiers", None, False),
     "export": ("print one submitted dossier", "bot.channels.console.staff:run_export", _export_arguments, False),
 }

@@ -253,3 +253,17 @@ class StaffClaim(SQLModel, table=True):
     applicant_id: int = Field(primary_key=True, foreign_key="applicant.id", ondelete="CASCADE")
     staff: str = Field(max_length=128)
     at: dt.datetime = _time_column()
+
+
+class FunnelEvent(SQLModel, table=True):
+    """A step of the application funnel that leaves no other record: someone wrote for the first
+    time, declined consent, had an answer refused, or had a question answered by the FAQ before
+    consenting (after, ``FaqQuestion`` keeps it). Nothing in it names the person, so it is
+    kept before consent too and stays when an applicant is forgotten; a refusal keeps the kind of
+    error, never the answer (``conversations.application.refusals``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)  # started | declined | refused | asked
+    question: str | None = Field(default=None, max_length=64)  # the question's key, or the FAQ entry's id
+    error: str | None = Field(default=None, max_length=200)
+    at: dt.datetime = _time_column()

@@ -17,6 +17,7 @@ from storage.repositories.arrivals import Arrivals
 from storage.repositories.dossiers import Dossiers
 from storage.repositories.evidence import Evidence
 from storage.repositories.faq_entries import FaqEntries
+from storage.repositories.funnel import Funnel
 from storage.repositories.inbox import Inbox
 from storage.repositories.outbox import Outbox
 from storage.repositories.questions import Questions
@@ -54,3 +55,4 @@ class Transaction:
         self.faq_entries = FaqEntries(session, now)
         self.staff_web = StaffWeb(session, now)
         self.staff_notes = StaffNotes(session, now)
+        self.funnel = Funnel(session, now)

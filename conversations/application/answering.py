@@ -13,6 +13,7 @@ from conversations.application.fields import Step
 from conversations.application.flow import Flow
 from conversations.application.parsing import parse, show
 from conversations.application.policy import Policy
+from conversations.application.refusals import error_kind
 from conversations.application.summary import broken_rules, ineligibility, refusal
 from conversations.application.turn import FormRefused, Turn
 from conversations.application.validators import Invalid
@@ -33,11 +34,11 @@ class Answering:
         try:
             parsed = parse(step.field, turn.inbound, self.policy)
         except Invalid as error:
-            turn.notes.append(str(error))
+            turn.notes.append(_refused(turn, step, str(error), turn.inbound.text))
             return None
         today = conversation.today
         if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
-            turn.notes.append(message)
+            turn.notes.append(_refused(turn, step, message, turn.inbound.text))
             return None
         value = parsed.value
         if parsed.file is not None:
@@ -69,22 +70,23 @@ class Answering:
         today = conversation.today
         values: dict[str, object] = {}
         errors: dict[str, str] = {}
+        typed = {step.key: (raw.get(step.key) or "").strip() for step in steps}
         for step in steps:
-            text = (raw.get(step.key) or "").strip()
+            text = typed[step.key]
             if not text and step.field.optional:
                 values[step.key] = None
                 continue
             try:
                 values[step.key] = parse(step.field, replace(turn.inbound, text=text, file=None), self.policy).value
             except Invalid as error:
-                errors[step.key] = str(error)
+                errors[step.key] = _refused(turn, step, str(error), text)
         if not errors:  # checks between answers, the form's own ones included
             candidate = {**conversation.answers, **values}
             for step in steps:
                 if values[step.key] is not None and (
                     message := refusal(self.flow, step, values[step.key], candidate, today=today, policy=self.policy)
                 ):
-                    errors[step.key] = message
+                    errors[step.key] = _refused(turn, step, message, typed[step.key])
         if errors or not steps:
             turn.outcome = FormRefused(errors or {"": "This form is not available now."})
             return False
@@ -94,3 +96,9 @@ class Answering:
         if kept:
             turn.notes.append(prompts.form_ineligible(kept))
         return True
+
+
+def _refused(turn: Turn, step: Step, message: str, typed: str) -> str:
+    """Count the refusal for the funnel (the kind of error, not the answer); the message as told."""
+    turn.tx.funnel.record("refused", question=step.key, error=error_kind(message, typed, turn.conversation.answers))
+    return message

@@ -262,7 +262,8 @@ class Asking:
     def answer(
         self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
     ) -> list[Outbound]:
-        """The answer, or the closest topics and a person; kept for the report (not before consent)."""
+        """The answer, or the closest topics and a person; kept for the report (before consent, only
+        which entry answered)."""
         result = Result(None)  # not looked up before the turn: offer a person rather than guess
         if looked_up is not None and looked_up.question == question:
             result = looked_up.result
@@ -275,6 +276,8 @@ class Asking:
                 score=result.score,
                 outcome="answered" if result.answer else "unsure",
             )
+        elif result.answer is not None:  # counted for the funnel by the entry alone, not the words
+            tx.funnel.record("asked", question=result.answer.id)
         return [self.render(result)]
 
     def render(self, result: Result) -> Outbound:

@@ -255,6 +255,8 @@ class ConversationEngine:
         text = turn.inbound.text
         command = parse_command(text)
         first = not turn.tx.inbox.heard_from(turn.inbound.channel, turn.inbound.user_id)
+        if first:
+            turn.tx.funnel.record("started")
         turn.show_whole = first or (command is not None and command.name == "start")  # the welcome, not every time
         if command is not None and command.name == "faq":
             turn.extra += self.asking.faq_command(turn.tx, None, command.argument, turn.looked_up)
@@ -278,6 +280,7 @@ class ConversationEngine:
                 turn.notes.append(prompts.CONSENT_FIRST)
             return
         if consent == "no":
+            turn.tx.funnel.record("declined")
             turn.notes.append(prompts.NO_CONSENT)
             turn.outcome = Withdrawn()
             return

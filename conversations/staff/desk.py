@@ -112,10 +112,13 @@ class Submission:
 
 
 def waited(delta: dt.timedelta) -> str:
-    days, hours = delta.days, delta.seconds // 3600
+    """A time waited, as staff read it: "2 days 3 h", "3 h 5 min", "5 min", "under a minute"."""
+    days, hours, minutes = delta.days, delta.seconds // 3600, delta.seconds % 3600 // 60
     if days:
         return f"{days} day{'s' if days != 1 else ''} {hours} h"
-    return f"{hours} h {delta.seconds % 3600 // 60} min"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else "under a minute"
 
 
 NOTE_LENGTH = 4000  # characters of a note between staff

@@ -3,7 +3,7 @@ support threads where a question was posted, so a reply there reaches the applic
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from storage.models import FaqQuestion, SupportThread
 from storage.repositories.base import Repository
@@ -39,6 +39,24 @@ class Questions(Repository):
     def unanswered(self) -> list[FaqQuestion]:
         query = select(FaqQuestion).where(col(FaqQuestion.outcome).in_(("unsure", "escalated")))
         return list(self.session.exec(query.order_by(col(FaqQuestion.id))))
+
+    def answered_by_entry(self) -> dict[str, int]:
+        """How many questions each FAQ entry answered, by its id."""
+        query = (
+            select(FaqQuestion.matched, func.count())
+            .where(FaqQuestion.outcome == "answered", col(FaqQuestion.matched).is_not(None))
+            .group_by(col(FaqQuestion.matched))
+        )
+        return {matched or "": count for matched, count in self.session.exec(query)}
+
+    def escalated(self, limit: int) -> list[FaqQuestion]:
+        """The newest questions passed to a person, at most ``limit``."""
+        query = select(FaqQuestion).where(FaqQuestion.outcome == "escalated").order_by(col(FaqQuestion.id).desc())
+        return list(self.session.exec(query.limit(limit)))
+
+    def escalated_count(self) -> int:
+        query = select(func.count()).select_from(FaqQuestion).where(FaqQuestion.outcome == "escalated")
+        return self.session.exec(query).one()
 
     def escalate(self, question: FaqQuestion) -> None:
         """The question is passed to a person."""

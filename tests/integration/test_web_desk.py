@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, col, select
 
 from bot.channels.console.staff import run_staff_command
-from bot.channels.web.server import COOKIE, RUNNER_OPTIONS, desk_app
+from bot.channels.web.server import COOKIE, FUNNEL, RUNNER_OPTIONS, desk_app
 from conversations.application.engine import ConversationEngine
 from conversations.staff import commands
 from conversations.staff.desk import StaffDesk
@@ -28,7 +28,7 @@ from tests.conftest import Applicant as Talker
 
 STAFF = "telegram:42 (@ana)"
 NUMBER = "CMM-000001"
-PAGES = ("/", f"/dossiers/{NUMBER}", f"/dossiers/{NUMBER}/pdf")
+PAGES = ("/", f"/dossiers/{NUMBER}", f"/dossiers/{NUMBER}/pdf", "/funnel", "/funnel/stages.svg")
 EVIDENCE = f"/dossiers/{NUMBER}/evidence/1"
 
 
@@ -277,6 +277,49 @@ async def test_what_applicants_typed_is_shown_as_text_never_as_markup(
     for path in ("/", f"/dossiers/{NUMBER}"):
         text = await (await browser.get(path)).text()
         assert "&lt;b&gt;Bo&lt;/b&gt;" in text and "<b>Bo</b>" not in text
+
+
+async def test_the_funnel_shows_the_counts_as_charts_with_their_tables(
+    submitted, engine: ConversationEngine, browser: TestClient, access: WebAccess
+):
+    Talker(engine, "stopper").answer_all(["yes", "Ana Lopez", "ana at example"])
+    await signed_in(browser, access)
+    text = await (await browser.get("/funnel")).text()
+    assert '<th scope="row">Consented</th><td class="number">2</td>' in text
+    assert '<th scope="row">Submitted</th><td class="number">1</td>' in text
+    assert "That doesn&#39;t look like an email address (1×)" in text and "ana at" not in text
+    assert "The median time from consent to the first submission is" in text
+    for name in ("stages", "parts", "refusals"):
+        assert f'<img src="/funnel/{name}.svg" alt="' in text
+        chart = await browser.get(f"/funnel/{name}.svg")
+        body = await chart.text()
+        assert chart.status == 200 and chart.content_type == "image/svg+xml"
+        assert body.startswith("<?xml") and "<script" not in body
+        assert "script" not in chart.headers["Content-Security-Policy"]
+    assert "Consented" in await (await browser.get("/funnel/stages.svg")).text()
+    assert "Email" in await (await browser.get("/funnel/refusals.svg")).text()
+    assert (await browser.get("/funnel/nothing.svg")).status == 404
+
+
+async def test_a_failure_is_a_page_of_the_desk_without_a_traceback(
+    browser: TestClient, access: WebAccess, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    def broken() -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(browser.server.app[FUNNEL], "report", broken)
+    await signed_in(browser, access)
+    response = await browser.get("/funnel")
+    text = await response.text()
+    assert response.status == 500 and "Reload the page" in text
+    assert "Traceback" not in text and "database went away" not in text
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "the desk failed to answer GET /funnel" in caplog.text
+
+
+async def test_the_funnel_says_when_no_one_has_written(browser: TestClient, access: WebAccess):
+    await signed_in(browser, access)
+    assert "No one has written to the assistant yet" in await (await browser.get("/funnel")).text()
 
 
 def test_the_web_command_gives_a_private_link_that_signs_in(desk: StaffDesk, access: WebAccess):

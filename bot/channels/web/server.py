@@ -24,11 +24,13 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 from multidict import MultiDictProxy
 
+from bot.channels.web.charts import CHARTS, svg
 from bot.shared.serving import serve_until_stopped
 from conversations.application.flow import CENTER_TYPES
 from conversations.dossier import lifecycle
 from conversations.dossier.numbers import dossier_number, pdf_name
 from conversations.staff.desk import StaffDesk, StaffError, waited
+from conversations.staff.funnel import Funnel
 from conversations.staff.web_access import SESSION_LIFETIME, SIGN_IN_PATH, SignedIn, WebAccess
 from storage.models import Dossier, DossierStatus
 
@@ -48,6 +50,7 @@ SECURITY_HEADERS = {
 FEE_STATUSES = ("due", "paid")
 CENTERS = {option.value: option.label for option in CENTER_TYPES}
 NO_PAGE = "The desk has no page at this address. Start again from the queue."
+BROKE = "The desk failed to answer this. Reload the page; if it fails again, tell whoever runs the desk."
 # What a dossier's forms do, and what the page says once one is done (the applicant is told of each).
 DONE = {
     "start_review": "The review has started",
@@ -59,7 +62,11 @@ DONE = {
 # What the page says once staff's own records changed (the applicant is told nothing of these).
 NOTED = {"claim": "It is yours to review", "release": "No one has it now", "note": "The note is saved"}
 
+# A chart is an SVG document of its own, which styles itself (pygal's <style>) and runs nothing.
+CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+
 DESK: web.AppKey[StaffDesk] = web.AppKey("desk", StaffDesk)
+FUNNEL: web.AppKey[Funnel] = web.AppKey("funnel", Funnel)
 ACCESS: web.AppKey[WebAccess] = web.AppKey("access", WebAccess)
 SECURE: web.AppKey[bool] = web.AppKey("secure", bool)
 
@@ -93,6 +100,11 @@ async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse
     except web.HTTPException as error:
         error.headers.update(SECURITY_HEADERS)
         raise
+    except Exception:
+        log.exception("the desk failed to answer %s %s", request.method, request.path)
+        context = {"title": "Something went wrong", "problem": BROKE}
+        page = aiohttp_jinja2.render_string("problem.html", request, context)
+        return web.Response(status=500, text=page, content_type="text/html", headers=SECURITY_HEADERS)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)  # an evidence file may be framed by the desk's pages
     return response
@@ -210,6 +222,22 @@ async def queue(request: web.Request) -> dict:
         "centers": CENTERS,
         "filtered": bool(request.query),
     }
+
+
+@aiohttp_jinja2.template("funnel.html")
+async def funnel(request: web.Request) -> dict:
+    signed_in = await _signed_in(request)
+    return {"signed_in": signed_in, "report": await asyncio.to_thread(request.app[FUNNEL].report)}
+
+
+async def funnel_chart(request: web.Request) -> web.StreamResponse:
+    await _signed_in(request)
+    name = request.match_info["name"]
+    if name not in CHARTS:
+        raise web.HTTPNotFound()
+    report = await asyncio.to_thread(request.app[FUNNEL].report)
+    body = await asyncio.to_thread(svg, report, name)
+    return web.Response(body=body, content_type="image/svg+xml", headers={"Content-Security-Policy": CHART_POLICY})
 
 
 async def dossier(request: web.Request) -> web.StreamResponse:
@@ -375,6 +403,7 @@ RUNNER_OPTIONS: dict[str, Any] = {"access_log_class": AccessLog}
 def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app = web.Application(middlewares=[_headers], client_max_size=64 * 1024)
     app[DESK] = desk
+    app[FUNNEL] = Funnel(desk.storage, policy=desk.policy, flow=desk.flow)
     app[ACCESS] = access
     app[SECURE] = access.base_url.startswith("https://")
     environment = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
@@ -385,6 +414,8 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app.router.add_post("/sign-in", sign_in)
     app.router.add_post("/sign-out", sign_out)
     app.router.add_get("/signed-out", signed_out)
+    app.router.add_get("/funnel", funnel)
+    app.router.add_get("/funnel/{name}.svg", funnel_chart)
     app.router.add_get("/dossiers/{number}", dossier)
     app.router.add_get("/dossiers/{number}/pdf", dossier_pdf)
     app.router.add_get("/dossiers/{number}/evidence/{index}", evidence_file)

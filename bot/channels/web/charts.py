@@ -1,0 +1,79 @@
+"""The funnel's charts, drawn by pygal as SVG images (the page shows the same numbers in a table
+beside each). pygal's tooltips need its script from the web, which the desk never loads, and the
+script element it writes for them is taken out: each chart is a still image."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+
+import pygal
+from pygal.style import Style
+
+from conversations.staff.funnel import FunnelReport
+
+# The desk's colours (desk.css), on a white ground.
+_STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1d2733",
+    foreground_strong="#1d2733",
+    foreground_subtle="#5b6673",
+    colors=("#1f5fa8", "#c4661f", "#3d8a4c", "#8a3d7a"),
+    font_family="system-ui, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    value_font_size=13,
+    title_font_size=16,
+    legend_font_size=13,
+)
+_SIZE = {"width": 800, "height": 420, "style": _STYLE, "js": [], "print_values": True, "truncate_label": 60}
+
+
+def _stages(report: FunnelReport) -> pygal.Graph:
+    chart = pygal.Bar(title="Where applicants are", show_legend=False, **_SIZE)
+    chart.x_labels = [stage.label for stage in report.stages]
+    chart.add("People", [stage.count for stage in report.stages])
+    return chart
+
+
+def _parts(report: FunnelReport) -> pygal.Graph:
+    chart = pygal.Bar(title="How far they got", legend_at_bottom=True, x_label_rotation=30, **_SIZE)
+    chart.x_labels = [part.part for part in report.parts]
+    chart.add("Reached", [part.reached for part in report.parts])
+    chart.add("Waiting there (not submitted)", [part.waiting for part in report.parts])
+    return chart
+
+
+def _refusals(report: FunnelReport) -> pygal.Graph:
+    chart = pygal.HorizontalBar(title="Questions with the most refused answers", show_legend=False, **_SIZE)
+    rows = list(reversed(report.refusals))  # pygal draws the first bar at the bottom
+    chart.x_labels = [f"{row.part} · {row.label}" for row in rows]
+    chart.add("Refused", [row.refused for row in rows])
+    return chart
+
+
+def _faq(report: FunnelReport) -> pygal.Graph:
+    chart = pygal.HorizontalBar(title="FAQ answers most given", show_legend=False, **_SIZE)
+    rows = list(reversed(report.faq_topics))
+    chart.x_labels = [topic.label for topic in rows]
+    chart.add("Questions answered", [topic.count for topic in rows])
+    return chart
+
+
+CHARTS: dict[str, Callable[[FunnelReport], pygal.Graph]] = {
+    "stages": _stages,
+    "parts": _parts,
+    "refusals": _refusals,
+    "faq": _faq,
+}
+
+
+def svg(report: FunnelReport, name: str) -> bytes:
+    """The chart ``name`` (one of ``CHARTS``) of ``report``, as an SVG document with no script."""
+    tree: ElementTree.Element = CHARTS[name](report).render_tree()
+    for parent in tree.iter():
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rpartition("}")[2] == "script":  # not a comment
+                parent.remove(child)
+    return ElementTree.tostring(tree, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,171 @@
+"""The application funnel counts what applicants did, from the database: who wrote, consented,
+submitted and was approved, how far each got, which answers were refused and why (without what
+they typed), and what they asked the FAQ and a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.channels.console.funnel import print_funnel
+from conversations.application.engine import ConversationEngine
+from conversations.application.policy import Policy
+from conversations.application.refusals import error_kind
+from conversations.staff.desk import StaffDesk
+from conversations.staff.funnel import AT_REVIEW, Funnel, FunnelReport
+from storage.models import FunnelEvent
+from storage.unit_of_work import Storage
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, SUBMIT, TRAINING_ANSWERS, ManualClock
+from tests.conftest import Applicant as Talker
+
+STAFF = "telegram:42 (@ana)"
+
+
+def report(storage: Storage) -> FunnelReport:
+    return Funnel(storage, policy=Policy()).report()
+
+
+def by_label(rows: list) -> dict:
+    return {(row.part, row.label): row for row in rows}
+
+
+@pytest.fixture
+def funnel_day(engine: ConversationEngine, desk: StaffDesk, clock: ManualClock) -> None:
+    """Four people: one submits after two days and is approved, one stops in Training after a
+    refused email, one declines consent, one only asks a question."""
+    finished = Talker(engine, "finisher")
+    finished.answer_all(FULL_APPLICATION[:20])
+    clock.advance(days=2)
+    finished.answer_all(FULL_APPLICATION[20:] + SUBMIT)
+    desk.start_review(1, actor=STAFF)
+    desk.approve(1, actor=STAFF)
+
+    stopped = Talker(engine, "stopper")
+    stopped.answer_all(APPLICANT_ANSWERS[:2])
+    stopped.say("maria.gonzalez at example")  # refused: no @
+    stopped.say("ana.lopez at example")  # refused again, the same way
+    stopped.answer_all(APPLICANT_ANSWERS[2:] + TRAINING_ANSWERS[:3])
+    stopped.say("fifty-two")  # refused: not a number
+    stopped.say("how much is the fee?")  # answered by the FAQ
+    stopped.say("who won the football world cup?")
+    stopped.say("/human")
+
+    declined = Talker(engine, "decliner")
+    declined.say("hello")
+    declined.say("no")
+
+    Talker(engine, "asker").say("/faq how much is the fee?")
+
+
+def test_nothing_yet_is_an_empty_funnel(sqlite_storage: Storage):
+    found = report(sqlite_storage)
+    assert found.empty
+    assert [stage.count for stage in found.stages] == [0, 0, 0, 0]
+    assert found.median_to_submit is None and found.refusals == [] and found.faq_topics == []
+    assert all(part.reached == 0 and part.waiting == 0 for part in found.parts)
+
+
+def test_the_stages_count_each_person_once(funnel_day: None, sqlite_storage: Storage):
+    found = report(sqlite_storage)
+    assert [(stage.label, stage.count) for stage in found.stages] == [
+        ("Wrote to the assistant", 4),
+        ("Consented", 2),
+        ("Submitted", 1),
+        ("Approved", 1),
+    ]
+    assert found.declined == 1
+    assert not found.empty
+
+
+def test_parts_and_questions_reached_and_where_those_not_submitted_wait(funnel_day: None, sqlite_storage: Storage):
+    found = report(sqlite_storage)
+    parts = {part.part: (part.reached, part.waiting) for part in found.parts}
+    assert parts["About you"] == (2, 0)
+    assert parts["Training"] == (2, 1)  # the one who stopped waits there
+    assert parts["Reference 5"] == (1, 0)
+    assert parts[AT_REVIEW] == (1, 0)  # reached by the one who submitted
+    assert [part.part for part in found.parts] == [
+        "About you",
+        "Training",
+        "Experience",
+        *(f"Reference {number}" for number in range(1, 6)),
+        "Supervision",
+        AT_REVIEW,
+    ]
+    questions = by_label(found.questions)
+    assert (questions["Training", "Training hours"].reached, questions["Training", "Training hours"].waiting) == (2, 1)
+    assert questions["Training", "Mode"].reached == 1
+    assert sum(question.waiting for question in found.questions) == 1
+
+
+def test_the_median_time_runs_from_consent_to_the_first_submission(funnel_day: None, sqlite_storage: Storage):
+    assert report(sqlite_storage).median_to_submit == dt.timedelta(days=2)
+    assert report(sqlite_storage).submissions_timed == 1
+
+
+def test_refused_answers_by_question_with_their_most_common_error(funnel_day: None, sqlite_storage: Storage):
+    found = report(sqlite_storage)
+    [email, hours] = found.refusals
+    assert (email.part, email.label, email.refused, email.error_times) == ("About you", "Email", 2, 2)
+    assert email.error == "That doesn't look like an email address"
+    assert (hours.label, hours.refused, hours.error) == ("Training hours", 1, "Please answer with a number")
+    assert found.refusals_count == 3
+
+
+def test_a_refusal_keeps_nothing_the_applicant_typed(funnel_day: None, sqlite_storage: Storage):
+    with Session(sqlite_storage.engine) as session:
+        kept = " ".join(f"{event.question} {event.error}" for event in session.exec(select(FunnelEvent)))
+    for typed in ("maria", "gonzalez", "ana.lopez", "fifty"):
+        assert typed not in kept.lower()
+
+
+@pytest.mark.parametrize(
+    ("message", "typed", "answers", "kind"),
+    [
+        ("That is 612 characters; please keep it to 500. For example: x", "a" * 612, {}, "That is # characters"),
+        ("12345678 looks like a typo: the most this accepts is 2,000.", "12345678", {}, "… looks like a typo"),
+        (
+            "Reference 2 already has the mentee Zoe Park; the 5 references must differ.",
+            "Zoe Park",
+            {"ref1_mentee_name": "Zoe Park"},
+            "Reference # already has the mentee …",
+        ),
+        (
+            "That is the email you gave for the mentee of reference 3; please give your own.",
+            "zoe@example.org",
+            {"ref3_mentee_email": "zoe@example.org"},
+            "That is the email you gave for the mentee of reference #",
+        ),
+        ("Did you mean 15 September 2022? Numbers are read day first.", "09/15/2022", {}, "Did you mean # September #"),
+    ],
+)
+def test_the_kind_of_an_error_hides_words_and_numbers(message: str, typed: str, answers: dict, kind: str):
+    assert error_kind(message, typed, answers) == kind
+
+
+def test_faq_topics_asked_most_and_the_questions_passed_to_a_person(funnel_day: None, sqlite_storage: Storage):
+    found = report(sqlite_storage)
+    [fee] = found.faq_topics
+    assert (fee.label, fee.count) == ("How much does the CMM application cost?", 2)
+    assert found.faq_answered == 2
+    assert [question.text for question in found.escalated] == ["who won the football world cup?"]
+    assert found.escalated_count == 1
+
+
+def test_the_terminal_prints_the_tables(funnel_day: None, sqlite_storage: Storage, capsys: pytest.CaptureFixture):
+    print_funnel(report(sqlite_storage))
+    printed = capsys.readouterr().out
+    assert "Wrote to the assistant\t4\nConsented\t2\nSubmitted\t1\nApproved\t1\n" in printed
+    assert "Declined consent: 1" in printed
+    assert "Median time from consent to the first submission: 2 days 0 h (1 submitted)" in printed
+    assert "Training\t2\t1\n" in printed
+    assert "About you\tEmail\t2\tThat doesn't look like an email address (2×)" in printed
+    assert "2\tHow much does the CMM application cost?" in printed
+    assert "who won the football world cup?" in printed
+
+
+def test_the_terminal_says_when_there_is_nothing_to_count(sqlite_storage: Storage, capsys: pytest.CaptureFixture):
+    print_funnel(report(sqlite_storage))
+    assert capsys.readouterr().out == "No one has written to the assistant yet.\n"
