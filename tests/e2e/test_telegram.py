@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from playwright.async_api import expect
 from sqlmodel import Session, select
 
 from conversations.staff.web_access import WebAccess
@@ -19,6 +20,7 @@ from storage.files import FileStore
 from storage.models import Applicant, Dossier
 from storage.unit_of_work import Storage
 from tests.conftest import JPEG, PDF, UNIQUE_EMAIL, UNIQUE_NAME, stored_draft
+from tests.e2e.browser import browser_page, chromium
 from tests.e2e.processes import BotProcess, accepting, assert_log_hides, free_port, run_bot
 from tests.e2e.recording import answered
 from tests.e2e.telegram_standin import TelegramStandIn
@@ -758,3 +760,98 @@ async def test_a_bot_stopped_while_telegram_is_unreachable_stops_cleanly(
     await process.stop()
     assert process.process is not None and process.process.returncode == 0
     assert " ERROR " not in log.read_text()  # e.g. "Unclosed client session"
+
+
+async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
+    standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path, storage: Storage
+):
+    """In a real Chromium: sign in by the link the staff chat gives, find the dossier, open its
+    evidence, ask for information on two answers, see the applicant's version 2 with its changes,
+    approve it and mark the fee paid; the applicant hears of each step in Telegram, and the staff
+    chat agrees."""
+    browser = chromium()  # before anything starts: skipped (or failed, in CI) without it
+    port = free_port()
+    desk = f"http://127.0.0.1:{port}"
+    env = {
+        **bot_env,
+        "TELEGRAM_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "STAFF_TELEGRAM_USER_IDS": str(STAFF),
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "WEB_BASE_URL": desk,
+        "WEB_PORT": str(port),
+        "LISTEN_HOST": "127.0.0.1",
+    }
+    bot = await started(standin, env, tmp_path / "bot.log")
+    web = BotProcess("web", env, tmp_path / "web.log")
+    await web.start()
+    applicant = Chat(standin)
+
+    def applicant_told(text: str) -> bool:
+        return any(text in reply for reply in standin.replies(CHAT))
+
+    try:
+        await accepting(port)
+        await complete_application(applicant)
+        await standin.wait_until(lambda: len(standin.documents(STAFF_CHAT)) == 2)
+        await standin.text(STAFF_CHAT, "/web", chat_type="supergroup", user_id=STAFF)
+        await standin.wait_until(lambda: any("/sign-in/" in reply for reply in standin.replies(STAFF)))
+        [link] = [word for reply in standin.replies(STAFF) for word in reply.split() if "/sign-in/" in word]
+        assert link.startswith(f"{desk}/sign-in/")
+
+        async with browser_page(browser, "web-desk-review") as page:
+            await page.goto(link)
+            await page.get_by_role("button", name="Sign in").click()
+            await expect(page.get_by_text(f"Signed in as telegram:{STAFF}")).to_be_visible()
+            await page.get_by_label("Name, email or number").fill("maria@example")
+            await page.get_by_role("button", name="Show").click()
+            await page.get_by_role("link", name="CMM-000001").click()
+            await expect(page.get_by_role("heading", name="CMM-000001 version 1")).to_be_visible()
+
+            await expect(page.locator('iframe[title="01-certificate.pdf"]')).to_be_visible()
+            async with page.expect_download() as downloading:
+                await page.get_by_role("link", name="download").click()
+            download = await downloading.value
+            assert download.suggested_filename == "01-certificate.pdf"
+            assert await asyncio.to_thread(Path(await download.path()).read_bytes) == PDF
+
+            await page.get_by_role("button", name="Start review").click()
+            await expect(page.get_by_role("status")).to_contain_text("The review has started")
+            await page.get_by_label("Training · Training hours").check()
+            await page.get_by_label("Reference 2 · Mentee email").check()
+            await page.get_by_label("Note for the applicant", exact=True).fill("Please confirm these two.")
+            await page.get_by_role("button", name="Request information").click()
+            await expect(page.get_by_role("status")).to_contain_text("The applicant is asked for information")
+
+            await standin.wait_until(lambda: applicant_told("IMC needs more information"))
+            assert "Please confirm these two." in standin.replies(CHAT)[-1]
+            assert "Reference 2 of 5\nWhat is the mentee's email address?" in await applicant.say("60")
+            assert "Resubmit" in await applicant.say("jordan@example.com")
+            await applicant.press("Resubmit the application")
+            assert "✓ Resubmitted. Version 2" in await applicant.press("Submit now")
+
+            await page.reload()
+            await expect(page.get_by_role("heading", name="CMM-000001 version 2")).to_be_visible()
+            versions = page.get_by_role("table", name="Versions")
+            await expect(versions).to_contain_text("Training · Training hours: 52.5 → 60")
+            await expect(versions).to_contain_text("jordan@example.com")
+            await page.get_by_role("button", name="Approve").click()
+            await expect(page.get_by_role("status")).to_contain_text("Approved")
+            await page.get_by_role("button", name="Mark the fee paid").click()
+            await expect(page.get_by_role("status")).to_contain_text("The fee is marked paid")
+            await expect(page.get_by_text("nothing more to decide")).to_be_visible()
+
+            await standin.wait_until(lambda: applicant_told("Congratulations! Your application CMM-000001 is approved"))
+            await standin.wait_until(lambda: applicant_told("IMC has received your application fee for CMM-000001"))
+            await standin.text(STAFF_CHAT, "/queue", chat_type="supergroup", user_id=STAFF)
+            await standin.wait_until(lambda: any("Nothing waiting." in r for r in standin.replies(STAFF_CHAT)))
+            await page.get_by_role("link", name="Applications", exact=True).click()
+            await expect(page.get_by_text("CMM-000001")).to_have_count(0)
+        with Session(storage.engine) as session:
+            versions_kept = session.exec(select(Dossier).order_by(Dossier.version)).all()
+        assert [(d.version, d.status, d.fee_status) for d in versions_kept] == [
+            (1, "info_requested", "due"),
+            (2, "approved", "paid"),
+        ]
+    finally:
+        await web.stop()
+        await bot.stop()

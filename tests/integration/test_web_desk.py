@@ -397,6 +397,7 @@ async def test_a_review_in_the_browser_tells_the_applicant_each_step(
     assert any("Congratulations" in text and "Well done" in text for text in told)
     page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
     assert "nothing more to decide" in page and "Approve</button>" not in page and "Mark the fee paid" not in page
+    assert f"<td>fee marked paid</td><td>{STAFF}</td><td></td>" in page  # no status row: the fee
 
 
 async def test_request_information_reopens_the_questions_ticked(

@@ -32,7 +32,7 @@ from conversations.dossier.numbers import dossier_number, pdf_name
 from conversations.staff.desk import StaffDesk, StaffError, waited
 from conversations.staff.funnel import Funnel
 from conversations.staff.web_access import SESSION_LIFETIME, SIGN_IN_PATH, SignedIn, WebAccess
-from storage.models import Dossier, DossierStatus
+from storage.models import Dossier, DossierStatus, StatusChange
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def staff_words(status: str) -> str:
     return status.replace("_", " ")
+
+
+def history_entry(change: StatusChange) -> tuple[str, str]:
+    """A line of the status history as staff read it: what happened, and staff's note. The fee
+    marked paid is said as such, not as the status it left unchanged."""
+    if change.note == lifecycle.FEE_PAID:
+        return "fee marked paid", ""
+    return staff_words(change.status), change.note
 
 
 class AccessLog(AbstractAccessLogger):
@@ -409,6 +417,7 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     environment = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     environment.filters["waited"] = waited
     environment.filters["staff_words"] = staff_words
+    environment.filters["history_entry"] = history_entry
     app.router.add_get("/", queue)
     app.router.add_get("/sign-in/{secret}", sign_in_page)
     app.router.add_post("/sign-in", sign_in)
