@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import aiohttp
 import pytest
@@ -753,11 +754,25 @@ async def test_a_bot_stopped_while_telegram_is_unreachable_stops_cleanly(
     standin: TelegramStandIn, bot_env: dict[str, str], tmp_path: Path
 ):
     await standin.stop()  # Telegram never comes back before the bot is stopped
+    tries: list[int] = []
+    tried_twice = asyncio.Event()
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        tries.append(1)
+        if len(tries) >= 2:
+            tried_twice.set()
+        writer.close()
+
+    # At Telegram's address, something that takes each connection and closes it, counting them.
+    unreachable = await asyncio.start_server(hang_up, "127.0.0.1", urlparse(standin.url).port)
     log = tmp_path / "bot.log"
     process = BotProcess("telegram", bot_env, log)
-    await process.start()
-    await asyncio.sleep(4)  # a few tries at getMe, each opening connections
-    await process.stop()
+    try:
+        await process.start()
+        await asyncio.wait_for(tried_twice.wait(), 30)  # a few tries at getMe, each opening a connection
+        await process.stop()
+    finally:
+        unreachable.close()
     assert process.process is not None and process.process.returncode == 0
     assert " ERROR " not in log.read_text()  # e.g. "Unclosed client session"
 
