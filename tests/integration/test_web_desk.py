@@ -290,7 +290,7 @@ async def test_the_funnel_shows_the_counts_as_charts_with_their_tables(
     assert "That doesn&#39;t look like an email address (1×)" in text and "ana at" not in text
     assert "The median time from consent to the first submission is" in text
     for name in ("stages", "parts", "refusals"):
-        assert f'<img src="/funnel/{name}.svg" alt="' in text
+        assert f'<img src="/funnel/{name}.svg?of=' in text
         chart = await browser.get(f"/funnel/{name}.svg")
         body = await chart.text()
         assert chart.status == 200 and chart.content_type == "image/svg+xml"
@@ -299,6 +299,23 @@ async def test_the_funnel_shows_the_counts_as_charts_with_their_tables(
     assert "Consented" in await (await browser.get("/funnel/stages.svg")).text()
     assert "Email" in await (await browser.get("/funnel/refusals.svg")).text()
     assert (await browser.get("/funnel/nothing.svg")).status == 404
+
+
+async def test_the_funnels_charts_draw_what_the_page_counted_without_counting_again(
+    submitted, browser: TestClient, access: WebAccess, monkeypatch: pytest.MonkeyPatch
+):
+    funnel = browser.server.app[FUNNEL]
+    counted = []
+    monkeypatch.setattr(funnel, "report", lambda report=funnel.report: counted.append(1) or report())
+    await signed_in(browser, access)
+    page = await (await browser.get("/funnel")).text()
+    charts = re.findall(r'<img src="(/funnel/\w+\.svg\?of=[\w-]+)"', page)
+    assert [chart.split("?")[0] for chart in charts] == ["/funnel/stages.svg", "/funnel/parts.svg"]  # none refused
+    for chart in charts:
+        assert (await browser.get(chart)).status == 200
+    assert len(counted) == 1
+    assert (await browser.get("/funnel/stages.svg?of=unknown")).status == 200  # counted anew
+    assert len(counted) == 2
 
 
 async def test_a_failure_is_a_page_of_the_desk_without_a_traceback(

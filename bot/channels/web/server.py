@@ -24,7 +24,7 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 from multidict import MultiDictProxy
 
-from bot.channels.web.charts import CHARTS, svg
+from bot.channels.web.charts import CHARTS, CountedReports, svg
 from bot.shared.serving import serve_until_stopped
 from conversations.application.flow import CENTER_TYPES
 from conversations.dossier import lifecycle
@@ -67,6 +67,7 @@ CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors '
 
 DESK: web.AppKey[StaffDesk] = web.AppKey("desk", StaffDesk)
 FUNNEL: web.AppKey[Funnel] = web.AppKey("funnel", Funnel)
+COUNTED: web.AppKey[CountedReports] = web.AppKey("counted", CountedReports)
 ACCESS: web.AppKey[WebAccess] = web.AppKey("access", WebAccess)
 SECURE: web.AppKey[bool] = web.AppKey("secure", bool)
 
@@ -235,15 +236,19 @@ async def queue(request: web.Request) -> dict:
 @aiohttp_jinja2.template("funnel.html")
 async def funnel(request: web.Request) -> dict:
     signed_in = await _signed_in(request)
-    return {"signed_in": signed_in, "report": await asyncio.to_thread(request.app[FUNNEL].report)}
+    report = await asyncio.to_thread(request.app[FUNNEL].report)
+    return {"signed_in": signed_in, "report": report, "counted": request.app[COUNTED].keep(report)}
 
 
 async def funnel_chart(request: web.Request) -> web.StreamResponse:
+    """A chart of the counts the page showed (``?of=``), or, once those are gone, of new ones."""
     await _signed_in(request)
     name = request.match_info["name"]
     if name not in CHARTS:
         raise web.HTTPNotFound()
-    report = await asyncio.to_thread(request.app[FUNNEL].report)
+    report = request.app[COUNTED].get(request.query.get("of", ""))
+    if report is None:
+        report = await asyncio.to_thread(request.app[FUNNEL].report)
     body = await asyncio.to_thread(svg, report, name)
     return web.Response(body=body, content_type="image/svg+xml", headers={"Content-Security-Policy": CHART_POLICY})
 
@@ -412,6 +417,7 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app = web.Application(middlewares=[_headers], client_max_size=64 * 1024)
     app[DESK] = desk
     app[FUNNEL] = Funnel(desk.storage, policy=desk.policy, flow=desk.flow)
+    app[COUNTED] = CountedReports()
     app[ACCESS] = access
     app[SECURE] = access.base_url.startswith("https://")
     environment = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
