@@ -10,14 +10,14 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.channels.console.funnel import print_funnel
-from conversations.application.engine import ConversationEngine
+from conversations.application.asking import Asking
 from conversations.application.policy import Policy
 from conversations.application.refusals import error_kind
 from conversations.staff.desk import StaffDesk
 from conversations.staff.funnel import AT_REVIEW, Funnel, FunnelReport
 from storage.models import FunnelEvent
 from storage.unit_of_work import Storage
-from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, SUBMIT, TRAINING_ANSWERS, ManualClock
+from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, SUBMIT, TRAINING_ANSWERS, ManualClock, make_engine_on
 from tests.conftest import Applicant as Talker
 
 STAFF = "telegram:42 (@ana)"
@@ -32,9 +32,11 @@ def by_label(rows: list) -> dict:
 
 
 @pytest.fixture
-def funnel_day(engine: ConversationEngine, desk: StaffDesk, clock: ManualClock) -> None:
+def funnel_day(storage: Storage, asking: Asking, clock: ManualClock) -> None:
     """Four people: one submits after two days and is approved, one stops in Training after a
-    refused email, one declines consent, one only asks a question."""
+    refused email, one declines consent, one only asks a question (on SQLite and PostgreSQL)."""
+    engine = make_engine_on(storage, asking=asking)
+    desk = StaffDesk(storage, policy=Policy())
     finished = Talker(engine, "finisher")
     finished.answer_all(FULL_APPLICATION[:20])
     clock.advance(days=2)
@@ -59,16 +61,16 @@ def funnel_day(engine: ConversationEngine, desk: StaffDesk, clock: ManualClock) 
     Talker(engine, "asker").say("/faq how much is the fee?")
 
 
-def test_nothing_yet_is_an_empty_funnel(sqlite_storage: Storage):
-    found = report(sqlite_storage)
+def test_nothing_yet_is_an_empty_funnel(storage: Storage):
+    found = report(storage)
     assert found.empty
     assert [stage.count for stage in found.stages] == [0, 0, 0, 0]
     assert found.median_to_submit is None and found.refusals == [] and found.faq_topics == []
     assert all(part.reached == 0 and part.waiting == 0 for part in found.parts)
 
 
-def test_the_stages_count_each_person_once(funnel_day: None, sqlite_storage: Storage):
-    found = report(sqlite_storage)
+def test_the_stages_count_each_person_once(funnel_day: None, storage: Storage):
+    found = report(storage)
     assert [(stage.label, stage.count) for stage in found.stages] == [
         ("Wrote to the assistant", 4),
         ("Consented", 2),
@@ -79,8 +81,8 @@ def test_the_stages_count_each_person_once(funnel_day: None, sqlite_storage: Sto
     assert not found.empty
 
 
-def test_parts_and_questions_reached_and_where_those_not_submitted_wait(funnel_day: None, sqlite_storage: Storage):
-    found = report(sqlite_storage)
+def test_parts_and_questions_reached_and_where_those_not_submitted_wait(funnel_day: None, storage: Storage):
+    found = report(storage)
     parts = {part.part: (part.reached, part.waiting) for part in found.parts}
     assert parts["About you"] == (2, 0)
     assert parts["Training"] == (2, 1)  # the one who stopped waits there
@@ -100,13 +102,13 @@ def test_parts_and_questions_reached_and_where_those_not_submitted_wait(funnel_d
     assert sum(question.waiting for question in found.questions) == 1
 
 
-def test_the_median_time_runs_from_consent_to_the_first_submission(funnel_day: None, sqlite_storage: Storage):
-    assert report(sqlite_storage).median_to_submit == dt.timedelta(days=2)
-    assert report(sqlite_storage).submissions_timed == 1
+def test_the_median_time_runs_from_consent_to_the_first_submission(funnel_day: None, storage: Storage):
+    assert report(storage).median_to_submit == dt.timedelta(days=2)
+    assert report(storage).submissions_timed == 1
 
 
-def test_refused_answers_by_question_with_their_most_common_error(funnel_day: None, sqlite_storage: Storage):
-    found = report(sqlite_storage)
+def test_refused_answers_by_question_with_their_most_common_error(funnel_day: None, storage: Storage):
+    found = report(storage)
     [email, hours] = found.refusals
     assert (email.part, email.label, email.refused, email.error_times) == ("About you", "Email", 2, 2)
     assert email.error == "That doesn't look like an email address"
@@ -114,8 +116,8 @@ def test_refused_answers_by_question_with_their_most_common_error(funnel_day: No
     assert found.refusals_count == 3
 
 
-def test_a_refusal_keeps_nothing_the_applicant_typed(funnel_day: None, sqlite_storage: Storage):
-    with Session(sqlite_storage.engine) as session:
+def test_a_refusal_keeps_nothing_the_applicant_typed(funnel_day: None, storage: Storage):
+    with Session(storage.engine) as session:
         kept = " ".join(f"{event.question} {event.error}" for event in session.exec(select(FunnelEvent)))
     for typed in ("maria", "gonzalez", "ana.lopez", "fifty"):
         assert typed not in kept.lower()
@@ -145,8 +147,8 @@ def test_the_kind_of_an_error_hides_words_and_numbers(message: str, typed: str, 
     assert error_kind(message, typed, answers) == kind
 
 
-def test_faq_topics_asked_most_and_the_questions_passed_to_a_person(funnel_day: None, sqlite_storage: Storage):
-    found = report(sqlite_storage)
+def test_faq_topics_asked_most_and_the_questions_passed_to_a_person(funnel_day: None, storage: Storage):
+    found = report(storage)
     [fee] = found.faq_topics
     assert (fee.label, fee.count) == ("How much does the CMM application cost?", 2)
     assert found.faq_answered == 2
@@ -154,8 +156,8 @@ def test_faq_topics_asked_most_and_the_questions_passed_to_a_person(funnel_day: 
     assert found.escalated_count == 1
 
 
-def test_the_terminal_prints_the_tables(funnel_day: None, sqlite_storage: Storage, capsys: pytest.CaptureFixture):
-    print_funnel(report(sqlite_storage))
+def test_the_terminal_prints_the_tables(funnel_day: None, storage: Storage, capsys: pytest.CaptureFixture):
+    print_funnel(report(storage))
     printed = capsys.readouterr().out
     assert "Wrote to the assistant\t4\nConsented\t2\nSubmitted\t1\nApproved\t1\n" in printed
     assert "Declined consent: 1" in printed
@@ -166,6 +168,6 @@ def test_the_terminal_prints_the_tables(funnel_day: None, sqlite_storage: Storag
     assert "who won the football world cup?" in printed
 
 
-def test_the_terminal_says_when_there_is_nothing_to_count(sqlite_storage: Storage, capsys: pytest.CaptureFixture):
-    print_funnel(report(sqlite_storage))
+def test_the_terminal_says_when_there_is_nothing_to_count(storage: Storage, capsys: pytest.CaptureFixture):
+    print_funnel(report(storage))
     assert capsys.readouterr().out == "No one has written to the assistant yet.\n"
