@@ -3,7 +3,8 @@ chromium``), driven by Playwright through ``executable_path``, so that no browse
 
 Without Chromium the test is skipped and says how to install it; ``.ci/run`` installs it and sets
 ``BROWSER_TEST_REQUIRED=1``, so that in CI a missing browser fails instead. A failing step leaves a
-screenshot of the page in ``SCREENSHOTS_DIR`` (by default ``data/screenshots``)."""
+screenshot of the page in ``SCREENSHOTS_DIR`` (by default ``data/screenshots``). axe-core's rules
+check each page the test visits for what keeps a page from being used without a mouse or sight."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,3 +53,24 @@ async def browser_page(executable: str, name: str) -> AsyncIterator[Page]:
             raise
         finally:
             await browser.close()
+
+
+async def accessibility_problems(page: Page) -> list[str]:
+    """What axe-core's rules (WCAG 2 A and AA, and its best practices) find wrong with the page
+    shown: each as its rule, what it asks and the first elements that break it."""
+    found = await Axe().run(page)
+    return [
+        f"{rule['id']}: {rule['help']} {[node['target'] for node in rule['nodes'][:3]]}"
+        for rule in found.response["violations"]
+    ]
+
+
+async def tab_to(page: Page, name: str, *, most: int = 20) -> None:
+    """Move the focus with the Tab key alone to the control called ``name``, as a keyboard user
+    would; fail if it is not reached in ``most`` presses."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        focused = await page.evaluate("() => (document.activeElement.innerText || document.activeElement.value || '')")
+        if focused.strip() == name:
+            return
+    raise AssertionError(f"{name!r} is not reached with the Tab key")

@@ -21,7 +21,7 @@ from storage.files import FileStore
 from storage.models import Applicant, Dossier
 from storage.unit_of_work import Storage
 from tests.conftest import JPEG, PDF, UNIQUE_EMAIL, UNIQUE_NAME, stored_draft
-from tests.e2e.browser import browser_page, chromium
+from tests.e2e.browser import accessibility_problems, browser_page, chromium, tab_to
 from tests.e2e.processes import BotProcess, accepting, assert_log_hides, free_port, run_bot
 from tests.e2e.recording import answered
 from tests.e2e.telegram_standin import TelegramStandIn
@@ -815,26 +815,32 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
 
         async with browser_page(browser, "web-desk-review") as page:
             await page.goto(link)
-            await page.get_by_role("button", name="Sign in").click()
+            await tab_to(page, "Sign in")  # the keyboard alone signs in
+            await page.keyboard.press("Enter")
             await expect(page.get_by_text(f"Signed in as telegram:{STAFF}")).to_be_visible()
+            assert await accessibility_problems(page) == []
             await page.get_by_label("Name, email or number").fill("maria@example")
             await page.get_by_role("button", name="Show").click()
             await page.get_by_role("link", name="CMM-000001").click()
             await expect(page.get_by_role("heading", name="CMM-000001 version 1")).to_be_visible()
 
             await expect(page.locator('iframe[title="01-certificate.pdf"]')).to_be_visible()
+            # From here on the keyboard works the dossier's controls, as a staff member without a
+            # mouse would (headless Chromium's PDF viewer, once loaded in the evidence frame, also
+            # swallows the page's mouse clicks).
             async with page.expect_download() as downloading:
-                await page.get_by_role("link", name="download").click()
+                await page.get_by_role("link", name="download").press("Enter")
             download = await downloading.value
             assert download.suggested_filename == "01-certificate.pdf"
             assert await asyncio.to_thread(Path(await download.path()).read_bytes) == PDF
 
-            await page.get_by_role("button", name="Start review").click()
+            await page.get_by_role("button", name="Start review").press("Enter")
             await expect(page.get_by_role("status")).to_contain_text("The review has started")
-            await page.get_by_label("Training · Training hours").check()
-            await page.get_by_label("Reference 2 · Mentee email").check()
+            await page.get_by_label("Training · Training hours").press("Space")
+            await page.get_by_label("Reference 2 · Mentee email").press("Space")
+            await expect(page.get_by_label("Training · Training hours")).to_be_checked()
             await page.get_by_label("Note for the applicant", exact=True).fill("Please confirm these two.")
-            await page.get_by_role("button", name="Request information").click()
+            await page.get_by_role("button", name="Request information").press("Enter")
             await expect(page.get_by_role("status")).to_contain_text("The applicant is asked for information")
 
             await standin.wait_until(lambda: applicant_told("IMC needs more information"))
@@ -846,12 +852,13 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
 
             await page.reload()
             await expect(page.get_by_role("heading", name="CMM-000001 version 2")).to_be_visible()
+            assert await accessibility_problems(page) == []
             versions = page.get_by_role("table", name="Versions")
             await expect(versions).to_contain_text("Training · Training hours: 52.5 → 60")
             await expect(versions).to_contain_text("jordan@example.com")
-            await page.get_by_role("button", name="Approve").click()
+            await page.get_by_role("button", name="Approve").press("Enter")
             await expect(page.get_by_role("status")).to_contain_text("Approved")
-            await page.get_by_role("button", name="Mark the fee paid").click()
+            await page.get_by_role("button", name="Mark the fee paid").press("Enter")
             await expect(page.get_by_role("status")).to_contain_text("The fee is marked paid")
             await expect(page.get_by_text("nothing more to decide")).to_be_visible()
 
@@ -859,8 +866,16 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
             await standin.wait_until(lambda: applicant_told("IMC has received your application fee for CMM-000001"))
             await standin.text(STAFF_CHAT, "/queue", chat_type="supergroup", user_id=STAFF)
             await standin.wait_until(lambda: any("Nothing waiting." in r for r in standin.replies(STAFF_CHAT)))
-            await page.get_by_role("link", name="Applications", exact=True).click()
+            await page.get_by_role("link", name="Applications", exact=True).press("Enter")
             await expect(page.get_by_text("CMM-000001")).to_have_count(0)
+
+            await page.get_by_role("link", name="Funnel", exact=True).click()
+            stages = page.get_by_role("table", name="People at each stage")
+            await expect(stages.get_by_role("row", name="Approved")).to_contain_text("1")
+            chart = page.get_by_role("img", name="Bar chart of the people at each stage", exact=False)
+            await expect(chart).to_be_visible()
+            assert await chart.evaluate("image => image.naturalWidth") > 0  # the SVG was drawn
+            assert await accessibility_problems(page) == []
         with Session(storage.engine) as session:
             versions_kept = session.exec(select(Dossier).order_by(Dossier.version)).all()
         assert [(d.version, d.status, d.fee_status) for d in versions_kept] == [

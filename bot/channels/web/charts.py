@@ -4,6 +4,7 @@ script element it writes for them is taken out: each chart is a still image."""
 
 from __future__ import annotations
 
+import math
 import secrets
 import xml.etree.ElementTree as ElementTree
 from collections import OrderedDict
@@ -32,35 +33,45 @@ _STYLE = Style(
 _SIZE = {"width": 800, "height": 420, "style": _STYLE, "js": [], "print_values": True, "truncate_label": 60}
 
 
+def _counted(chart: pygal.Graph, *series: tuple[str, list[int]]) -> pygal.Graph:
+    """``chart`` with ``series`` (title, counts), on an axis of whole numbers (people and answers
+    come whole), at most about ten steps."""
+    highest = max((count for _, counts in series for count in counts), default=0)
+    step = max(1, math.ceil(highest / 10))
+    chart.y_labels = list(range(0, max(highest, 1) + step, step))
+    for title, counts in series:
+        chart.add(title, counts)
+    return chart
+
+
 def _stages(report: FunnelReport) -> pygal.Graph:
     chart = pygal.Bar(title="Where applicants are", show_legend=False, **_SIZE)
     chart.x_labels = [stage.label for stage in report.stages]
-    chart.add("People", [stage.count for stage in report.stages])
-    return chart
+    return _counted(chart, ("People", [stage.count for stage in report.stages]))
 
 
 def _parts(report: FunnelReport) -> pygal.Graph:
     chart = pygal.Bar(title="How far they got", legend_at_bottom=True, x_label_rotation=30, **_SIZE)
     chart.x_labels = [part.part for part in report.parts]
-    chart.add("Reached", [part.reached for part in report.parts])
-    chart.add("Waiting there (not submitted)", [part.waiting for part in report.parts])
-    return chart
+    return _counted(
+        chart,
+        ("Reached", [part.reached for part in report.parts]),
+        ("Waiting there (not submitted)", [part.waiting for part in report.parts]),
+    )
 
 
 def _refusals(report: FunnelReport) -> pygal.Graph:
     chart = pygal.HorizontalBar(title="Questions with the most refused answers", show_legend=False, **_SIZE)
     rows = list(reversed(report.refusals))  # pygal draws the first bar at the bottom
     chart.x_labels = [f"{row.part} · {row.label}" for row in rows]
-    chart.add("Refused", [row.refused for row in rows])
-    return chart
+    return _counted(chart, ("Refused", [row.refused for row in rows]))
 
 
 def _faq(report: FunnelReport) -> pygal.Graph:
     chart = pygal.HorizontalBar(title="FAQ answers most given", show_legend=False, **_SIZE)
     rows = list(reversed(report.faq_topics))
     chart.x_labels = [topic.label for topic in rows]
-    chart.add("Questions answered", [topic.count for topic in rows])
-    return chart
+    return _counted(chart, ("Questions answered", [topic.count for topic in rows]))
 
 
 CHARTS: dict[str, Callable[[FunnelReport], pygal.Graph]] = {
