@@ -4,6 +4,7 @@ staff web desk)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import StartupError
+
+log = logging.getLogger(__name__)
+
+
+def _stop(stopping: asyncio.Event, signal_number: int) -> None:
+    log.info("stopping on %s", signal.Signals(signal_number).name)
+    stopping.set()
 
 
 async def serve_until_stopped(
@@ -21,7 +29,7 @@ async def serve_until_stopped(
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signal_number, stopping.set)
+        loop.add_signal_handler(signal_number, _stop, stopping, signal_number)
     runner = web.AppRunner(app, **runner_options)
     await runner.setup()
     try:

@@ -263,7 +263,7 @@ class Asking:
         self, tx: Transaction, applicant_id: int | None, question: str, looked_up: LookedUp | None
     ) -> list[Outbound]:
         """The answer, or the closest topics and a person; kept for the report (before consent, only
-        which entry answered)."""
+        which entry answered, or that none did)."""
         result = Result(None)  # not looked up before the turn: offer a person rather than guess
         if looked_up is not None and looked_up.question == question:
             result = looked_up.result
@@ -276,21 +276,28 @@ class Asking:
                 score=result.score,
                 outcome="answered" if result.answer else "unsure",
             )
-        elif result.answer is not None:  # counted for the funnel by the entry alone, not the words
-            tx.funnel.record("asked", question=result.answer.id)
-        return [self.render(result)]
+        else:  # counted for the funnel by the entry alone, or as not answered, never by the words
+            found = result.answer
+            tx.funnel.record("asked" if found is not None else "unsure", question=found.id if found else None)
+        return [self.render(result, consented=applicant_id is not None)]
 
-    def render(self, result: Result) -> Outbound:
+    def render(self, result: Result, *, consented: bool) -> Outbound:
+        """The answer, or the closest topics and (once the applicant has consented, for support
+        keeps their question and who asked it) a person."""
         if result.answer is not None:
             return Outbound(result.answer.answer + MORE)
         choices = tuple(
             Choice(f"/faq #{match.entry.id}", _label(match.entry)) for match in result.closest if match.entry
         )
-        person = "a person from IMC's credentialing support answers here if you send /human"
+        person = (
+            "a person from IMC's credentialing support answers here if you send /human"
+            if consented
+            else "a person from IMC's credentialing support can answer once you have agreed to the consent question"
+        )
         text = "I'm not sure I have the answer to that, and I'd rather not guess: " + (
             f"is it one of these topics? If not, {person}." if choices else f"{person}."
         )
-        return Outbound(text, choices + (Choice("/human", "Ask a person"),))
+        return Outbound(text, choices + ((Choice("/human", "Ask a person"),) if consented else ()))
 
     def faq_command(
         self, tx: Transaction, applicant_id: int | None, argument: str, looked_up: LookedUp | None

@@ -264,6 +264,9 @@ class ConversationEngine:
         if self.asking.question_in(turn.inbound, self.flow.steps[0], self.policy, turn.looked_up):
             turn.extra += self.asking.answer(turn.tx, None, text.strip(), turn.looked_up)
             return
+        if command is not None and command.name == "human":
+            turn.notes.append(prompts.PERSON_AFTER_CONSENT)
+            return
         if self._unusable(turn) or turn.inbound.file is not None or command or not text.strip():
             return
         if turn.inbound.choice_for is None and choice_number(text.strip(), len(YES_NO)) is not None:

@@ -78,6 +78,11 @@ _LABEL_LIMIT = 60
 
 STALE_BUTTON = "That button belongs to an earlier question or list, so I didn't use it. Here is the current question."
 KEPT_INELIGIBLE = "Kept your answer to {label}. /edit changes it later; the review lists what is left to meet."
+# Before consent nothing is kept, and support needs the question and who asked to answer it.
+PERSON_AFTER_CONSENT = (
+    "A person from IMC's credentialing support can answer once you have agreed to the consent "
+    "question: to answer, they keep your question and who asked it."
+)
 ASK_A_PERSON = (
     "What would you like to ask IMC's credentialing support? Send your question as your next message "
     "(or /start to go back to the question)."

@@ -78,11 +78,14 @@ class FunnelReport:
     faq_answered: int
     escalated: list[Escalated]  # the newest first
     escalated_count: int
+    faq_unsure: int  # questions the FAQ could not answer, not passed to a person
+    faq_unsure_before_consent: int  # of those, asked before consent: not kept, only counted
     refusals_count: int
 
     @property
     def empty(self) -> bool:
-        return not any(stage.count for stage in self.stages) and not self.faq_answered and not self.escalated_count
+        asked = self.faq_answered + self.faq_unsure + self.escalated_count
+        return not any(stage.count for stage in self.stages) and not asked
 
 
 class Funnel:
@@ -103,7 +106,9 @@ class Funnel:
             approved = sum(dossier.status == DossierStatus.APPROVED for dossier in tx.dossiers.latest_versions())
             answered_by_entry = Counter(tx.questions.answered_by_entry()) + Counter(tx.funnel.by_question("asked"))
             escalated = tx.questions.escalated(_ESCALATED_SHOWN)
-            escalated_count = tx.questions.escalated_count()
+            escalated_count = tx.questions.count("escalated")
+            unsure_before_consent = tx.funnel.count("unsure")
+            unsure = tx.questions.count("unsure") + unsure_before_consent
             entries = [*load(), *added_entries(tx)]
         reached: Counter[str] = Counter()
         waiting: Counter[str] = Counter()
@@ -136,6 +141,8 @@ class Funnel:
             faq_answered=answered_by_entry.total(),
             escalated=[Escalated(question.text, question.asked_at) for question in escalated],
             escalated_count=escalated_count,
+            faq_unsure=unsure,
+            faq_unsure_before_consent=unsure_before_consent,
             refusals_count=sum(times for _, _, times in refusals),
         )
 

@@ -54,8 +54,9 @@ class Questions(Repository):
         query = select(FaqQuestion).where(FaqQuestion.outcome == "escalated").order_by(col(FaqQuestion.id).desc())
         return list(self.session.exec(query.limit(limit)))
 
-    def escalated_count(self) -> int:
-        query = select(func.count()).select_from(FaqQuestion).where(FaqQuestion.outcome == "escalated")
+    def count(self, outcome: str) -> int:
+        """How many questions have ``outcome`` (answered, unsure, escalated)."""
+        query = select(func.count()).select_from(FaqQuestion).where(FaqQuestion.outcome == outcome)
         return self.session.exec(query).one()
 
     def escalate(self, question: FaqQuestion) -> None:

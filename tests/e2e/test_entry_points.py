@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import make_engine
 from storage.migrate import is_current
-from tests.e2e.processes import bot_subprocess, run_bot
+from tests.e2e.processes import BotProcess, accepting, bot_subprocess, free_port, run_bot
 
 
 def test_sqlite_entry_point_migrates_an_empty_database(tmp_path: Path):
@@ -116,3 +116,22 @@ def test_a_port_in_use_is_a_clear_stop(tmp_path: Path, command: str, port_variab
         f"Can't listen on 127.0.0.1:{port}" in stopped.stderr and "Is another process using the port?" in stopped.stderr
     )
     assert "Traceback" not in stopped.stderr
+
+
+@pytest.mark.parametrize("command", ["web", "faq"])
+async def test_a_server_stopped_says_so_and_exits_cleanly(tmp_path: Path, command: str):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "LISTEN_HOST": "127.0.0.1",
+        "PORT": str(port),
+        "LOG_LEVEL": "INFO",
+    }
+    log = tmp_path / f"{command}.log"
+    server = BotProcess(command, env, log)
+    await server.start()
+    await accepting(port)
+    await server.stop()
+    assert server.process is not None and server.process.returncode == 0
+    assert "stopping on SIGTERM" in log.read_text()

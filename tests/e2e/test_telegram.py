@@ -841,7 +841,7 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
             await expect(page.get_by_label("Training · Training hours")).to_be_checked()
             await page.get_by_label("Note for the applicant", exact=True).fill("Please confirm these two.")
             await page.get_by_role("button", name="Request information").press("Enter")
-            await expect(page.get_by_role("status")).to_contain_text("The applicant is asked for information")
+            await expect(page.get_by_role("status")).to_contain_text("Information is requested")
 
             await standin.wait_until(lambda: applicant_told("IMC needs more information"))
             assert "Please confirm these two." in standin.replies(CHAT)[-1]

@@ -11,7 +11,9 @@ from sqlmodel import Session, select
 
 from bot.channels.console.funnel import print_funnel
 from conversations.application.asking import Asking
+from conversations.application.engine import ConversationEngine
 from conversations.application.policy import Policy
+from conversations.application.prompts import PERSON_AFTER_CONSENT
 from conversations.application.refusals import error_kind
 from conversations.staff.desk import StaffDesk
 from conversations.staff.funnel import AT_REVIEW, Funnel, FunnelReport
@@ -33,8 +35,9 @@ def by_label(rows: list) -> dict:
 
 @pytest.fixture
 def funnel_day(storage: Storage, asking: Asking, clock: ManualClock) -> None:
-    """Four people: one submits after two days and is approved, one stops in Training after a
-    refused email, one declines consent, one only asks a question (on SQLite and PostgreSQL)."""
+    """Five people: one submits after two days and is approved, one stops in Training after a
+    refused email, one declines consent, one only asks a question, and one asks what the FAQ
+    cannot answer before consenting (on SQLite and PostgreSQL)."""
     engine = make_engine_on(storage, asking=asking)
     desk = StaffDesk(storage, policy=Policy())
     finished = Talker(engine, "finisher")
@@ -60,6 +63,10 @@ def funnel_day(storage: Storage, asking: Asking, clock: ManualClock) -> None:
 
     Talker(engine, "asker").say("/faq how much is the fee?")
 
+    wondering = Talker(engine, "wonderer")  # before consent: not answered, and no person yet
+    wondering.say("who won the football world cup?")
+    wondering.say("/human")
+
 
 def test_nothing_yet_is_an_empty_funnel(storage: Storage):
     found = report(storage)
@@ -72,7 +79,7 @@ def test_nothing_yet_is_an_empty_funnel(storage: Storage):
 def test_the_stages_count_each_person_once(funnel_day: None, storage: Storage):
     found = report(storage)
     assert [(stage.label, stage.count) for stage in found.stages] == [
-        ("Wrote to the assistant", 4),
+        ("Wrote to the assistant", 5),
         ("Consented", 2),
         ("Submitted", 1),
         ("Approved", 1),
@@ -140,7 +147,20 @@ def test_a_refusal_keeps_nothing_the_applicant_typed(funnel_day: None, storage: 
             {"ref3_mentee_email": "zoe@example.org"},
             "That is the email you gave for the mentee of reference #",
         ),
-        ("Did you mean 15 September 2022? Numbers are read day first.", "09/15/2022", {}, "Did you mean # September #"),
+        ("Did you mean 15 September 2022? Numbers are read day first.", "09/15/2022", {}, "Did you mean a date"),
+        (
+            "3 March 2030 is in the future; please give a date up to today.",
+            "3 March 2030",
+            {},
+            "a date is in the future",
+        ),
+        ("3 March 2030 is in the future; please give a date up to today.", "2030-03-03", {}, "a date is in the future"),
+        (
+            "The end date can't be before the start date, 1 February 2024. For example: 2024-02-01 or later.",
+            "2024-01-01",
+            {"training_start_date": "2024-02-01"},
+            "The end date can't be before the start date, a date",
+        ),
     ],
 )
 def test_the_kind_of_an_error_hides_words_and_numbers(message: str, typed: str, answers: dict, kind: str):
@@ -154,16 +174,26 @@ def test_faq_topics_asked_most_and_the_questions_passed_to_a_person(funnel_day: 
     assert found.faq_answered == 2
     assert [question.text for question in found.escalated] == ["who won the football world cup?"]
     assert found.escalated_count == 1
+    assert (found.faq_unsure, found.faq_unsure_before_consent) == (1, 1)  # the world cup, before consent
+
+
+def test_before_consent_a_person_is_offered_only_once_the_applicant_consents(engine: ConversationEngine):
+    wondering = Talker(engine, "wonderer")
+    reply = wondering.say("who won the football world cup?")
+    assert "can answer once you have agreed to the consent question" in reply and "/human" not in reply
+    assert all(choice.value != "/human" for choice in wondering.last.choices)
+    reply = wondering.say("/human")
+    assert reply.startswith(PERSON_AFTER_CONSENT) and "Do you consent" in reply
 
 
 def test_the_terminal_prints_the_tables(funnel_day: None, storage: Storage, capsys: pytest.CaptureFixture):
     print_funnel(report(storage))
     printed = capsys.readouterr().out
-    assert "Wrote to the assistant\t4\nConsented\t2\nSubmitted\t1\nApproved\t1\n" in printed
+    assert "Wrote to the assistant\t5\nConsented\t2\nSubmitted\t1\nApproved\t1\n" in printed
     assert "Declined consent: 1" in printed
     assert "Median time from consent to the first submission: 2 days 0 h (1 submitted)" in printed
     assert "Training\t2\t1\n" in printed
-    assert "About you\tEmail\t2\tThat doesn't look like an email address (2×)" in printed
+    assert "About you\tEmail\t2\tThat doesn't look like an email address (2 of 2)" in printed
     assert "2\tHow much does the CMM application cost?" in printed
     assert "who won the football world cup?" in printed
 

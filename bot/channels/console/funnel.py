@@ -35,7 +35,10 @@ def print_funnel(report: FunnelReport) -> None:
     )
     _titled(f"Questions with the most refused answers ({report.refusals_count} refused in all)")
     print_listing(
-        ((row.part, row.label, row.refused, f"{row.error} ({row.error_times}×)") for row in report.refusals),
+        (
+            (row.part, row.label, row.refused, f"{row.error} ({row.error_times} of {row.refused})")
+            for row in report.refusals
+        ),
         header=("part", "question", "refused", "most common error"),
         empty="No answer has been refused.",
     )
@@ -44,6 +47,12 @@ def print_funnel(report: FunnelReport) -> None:
         ((topic.count, topic.label) for topic in report.faq_topics),
         header=("times", "FAQ question"),
         empty="The FAQ has answered no question yet.",
+    )
+    before_consent = report.faq_unsure_before_consent
+    print(
+        f"Not answered and not passed to a person: {report.faq_unsure}"
+        + (f" ({before_consent} before consent, counted without their words)" if before_consent else "")
+        + "; see python -m bot faq-report"
     )
     _titled(f"Questions passed to a person ({report.escalated_count} in all, the newest first)")
     print_listing(

@@ -56,7 +56,7 @@ DONE = {
     "start_review": "The review has started",
     "approve": "Approved",
     "reject": "Rejected",
-    "request": "The applicant is asked for information",
+    "request": "Information is requested",
     "paid": "The fee is marked paid",
 }
 # What the page says once staff's own records changed (the applicant is told nothing of these).
@@ -209,9 +209,11 @@ async def queue(request: web.Request) -> dict:
     signed_in = await _signed_in(request)
     query = request.query
     status = query.get("status", "") if query.get("status", "") in {"", "all", *DossierStatus} else ""
+    text = query.get("q", "").strip()[:200]
+    if text and not status:  # a name searched for is looked for whatever its status
+        status = "all"
     fee = query.get("fee", "") if query.get("fee", "") in FEE_STATUSES else ""
     center = query.get("center", "") if query.get("center", "") in CENTERS else ""
-    text = query.get("q", "").strip()[:200]
     every = status == "all"
     found = await asyncio.to_thread(request.app[DESK].queue, None if every else status or None, every=every)
     entries = [
@@ -413,6 +415,11 @@ async def evidence_file(request: web.Request) -> web.StreamResponse:
 RUNNER_OPTIONS: dict[str, Any] = {"access_log_class": AccessLog}
 
 
+async def no_icon(request: web.Request) -> web.StreamResponse:
+    """Browsers ask every site for an icon; the desk has none to give, and says so without a 404."""
+    return web.Response(status=204)
+
+
 def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app = web.Application(middlewares=[_headers], client_max_size=64 * 1024)
     app[DESK] = desk
@@ -438,6 +445,7 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     app.router.add_post("/dossiers/{number}/request", request_information)
     app.router.add_post("/dossiers/{number}/claim", claim)
     app.router.add_post("/dossiers/{number}/notes", add_note)
+    app.router.add_get("/favicon.ico", no_icon)
     app.router.add_static("/static", HERE / "static")
     return app
 
