@@ -13,6 +13,9 @@ from storage.private_files import create_private_file, make_private_folder
 
 # The local SQLite file, when DATABASE_URL is not set.
 DEFAULT_URL = "sqlite:///data/cmm.sqlite3"
+# The execution option of a unit of work that only reads (``Storage.reading``): on SQLite it
+# begins without the write lock.
+READ_ONLY = "cmm_read_only"
 
 
 def normalize_url(url: str) -> str:
@@ -50,7 +53,8 @@ def _serialize_sqlite_writers(engine: Engine) -> None:
 
     A conversation turn reads the draft, then writes it: with SQLite's default deferred
     transactions two processes could both read the old draft. Taking the lock at BEGIN makes
-    turns queue up instead, across processes. (The pysqlite recipe from SQLAlchemy's docs.)
+    turns queue up instead, across processes. (The pysqlite recipe from SQLAlchemy's docs.) A
+    unit of work that only reads (``READ_ONLY``) begins deferred, and takes no lock from them.
     """
 
     @event.listens_for(engine, "connect")
@@ -63,4 +67,5 @@ def _serialize_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

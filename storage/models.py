@@ -255,15 +255,15 @@ class StaffClaim(SQLModel, table=True):
     at: dt.datetime = _time_column()
 
 
-class FunnelEvent(SQLModel, table=True):
-    """A step of the application funnel that leaves no other record: someone wrote for the first
-    time, declined consent, had an answer refused, or had a question answered by the FAQ before
-    consenting (after, ``FaqQuestion`` keeps it). Nothing in it names the person, so it is
-    kept before consent too and stays when an applicant is forgotten; a refusal keeps the kind of
+class FunnelCount(SQLModel, table=True):
+    """How often a step of the application funnel that leaves no other record happened: someone
+    wrote for the first time, declined consent, had an answer refused, or asked the FAQ before
+    consenting (after, ``FaqQuestion`` keeps it). Counts alone, with no time and no row per event,
+    so that nothing links one to a person (the ids of applied messages are kept beside them
+    before consent too); they stay when an applicant is forgotten. A refusal keeps the kind of
     error, never the answer (``conversations.application.refusals``)."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, index=True)  # started | declined | refused | asked
-    question: str | None = Field(default=None, max_length=64)  # the question's key, or the FAQ entry's id
-    error: str | None = Field(default=None, max_length=200)
-    at: dt.datetime = _time_column()
+    kind: str = Field(primary_key=True, max_length=16)  # started | declined | refused | asked | unsure
+    question: str = Field(default="", primary_key=True, max_length=64)  # the question's key, the FAQ entry's id
+    error: str = Field(default="", primary_key=True, max_length=200)
+    times: int = 0

@@ -100,5 +100,5 @@ class Answering:
 
 def _refused(turn: Turn, step: Step, message: str, typed: str) -> str:
     """Count the refusal for the funnel (the kind of error, not the answer); the message as told."""
-    turn.tx.funnel.record("refused", question=step.key, error=error_kind(message, typed, turn.conversation.answers))
+    turn.tx.funnel.add("refused", question=step.key, error=error_kind(message, typed, turn.conversation.answers))
     return message

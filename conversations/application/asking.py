@@ -278,7 +278,7 @@ class Asking:
             )
         else:  # counted for the funnel by the entry alone, or as not answered, never by the words
             found = result.answer
-            tx.funnel.record("asked" if found is not None else "unsure", question=found.id if found else None)
+            tx.funnel.add("asked" if found is not None else "unsure", question=found.id if found else "")
         return [self.render(result, consented=applicant_id is not None)]
 
     def render(self, result: Result, *, consented: bool) -> Outbound:

@@ -256,7 +256,7 @@ class ConversationEngine:
         command = parse_command(text)
         first = not turn.tx.inbox.heard_from(turn.inbound.channel, turn.inbound.user_id)
         if first:
-            turn.tx.funnel.record("started")
+            turn.tx.funnel.add("started")
         turn.show_whole = first or (command is not None and command.name == "start")  # the welcome, not every time
         if command is not None and command.name == "faq":
             turn.extra += self.asking.faq_command(turn.tx, None, command.argument, turn.looked_up)
@@ -283,7 +283,7 @@ class ConversationEngine:
                 turn.notes.append(prompts.CONSENT_FIRST)
             return
         if consent == "no":
-            turn.tx.funnel.record("declined")
+            turn.tx.funnel.add("declined")
             turn.notes.append(prompts.NO_CONSENT)
             turn.outcome = Withdrawn()
             return

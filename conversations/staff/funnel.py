@@ -18,7 +18,6 @@ from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
 from conversations.support.faq.knowledge import Entry, load
 from conversations.support.faq.matcher import added_entries
-from storage.models import DossierStatus
 from storage.unit_of_work import Storage
 
 AT_REVIEW = "Review"  # every question answered, not submitted
@@ -96,32 +95,37 @@ class Funnel:
         self._steps = [step for step in self.flow.steps if step.key != CONSENT]
 
     def report(self) -> FunnelReport:
-        with self.storage.transaction() as tx:
+        entries = load()  # the knowledge base's file, read before the transaction
+        with self.storage.reading() as tx:
             today = tx.now.date()
             started = tx.funnel.count("started")
             declined = tx.funnel.count("declined")
             refusals = tx.funnel.refusals()
             drafts = tx.funnel.drafts()
             first_submissions = tx.funnel.first_submissions()
-            approved = sum(dossier.status == DossierStatus.APPROVED for dossier in tx.dossiers.latest_versions())
+            approved = tx.funnel.approved()
             answered_by_entry = Counter(tx.questions.answered_by_entry()) + Counter(tx.funnel.by_question("asked"))
             escalated = tx.questions.escalated(_ESCALATED_SHOWN)
             escalated_count = tx.questions.count("escalated")
             unsure_before_consent = tx.funnel.count("unsure")
             unsure = tx.questions.count("unsure") + unsure_before_consent
-            entries = [*load(), *added_entries(tx)]
+            added = added_entries(tx)
         reached: Counter[str] = Counter()
         waiting: Counter[str] = Counter()
-        for applicant, draft in drafts:
-            reached.update(step.key for step in self._steps if step.key in draft.answers or step.key == draft.state)
-            if applicant.id not in first_submissions:
-                step = self.flow.first_waiting(draft.answers, today=today, policy=self.policy)
-                waiting[step.key if step is not None and step.key != CONSENT else AT_REVIEW] += 1
+        for applicant_id, _, state, answers in drafts:
+            next_step = None
+            if applicant_id not in first_submissions:
+                next_step = self.flow.first_waiting(answers, today=today, policy=self.policy)
+                waiting[next_step.key if next_step is not None and next_step.key != CONSENT else AT_REVIEW] += 1
+            # Reached: answered, asked now, or next to be asked (from a menu or a check between).
+            at = {state, next_step.key if next_step is not None else ""}
+            reached.update(step.key for step in self._steps if step.key in answers or step.key in at)
         times = [
-            (first_submissions[applicant.id] - applicant.consented_at).total_seconds()
-            for applicant, _ in drafts
-            if applicant.id in first_submissions
+            (first_submissions[applicant_id] - consented_at).total_seconds()
+            for applicant_id, consented_at, _, _ in drafts
+            if applicant_id in first_submissions
         ]
+        counted_refusals = [(key, error, times) for key, error, times in refusals if self.flow.has_step(key)]
         return FunnelReport(
             stages=[
                 Stage("Wrote to the assistant", started),
@@ -136,14 +140,14 @@ class Funnel:
             ],
             median_to_submit=dt.timedelta(seconds=statistics.median(times)) if times else None,
             submissions_timed=len(times),
-            refusals=self._refusals(refusals),
-            faq_topics=_topics(answered_by_entry, entries),
+            refusals=self._refusals(counted_refusals),
+            faq_topics=_topics(answered_by_entry, [*entries, *added]),
             faq_answered=answered_by_entry.total(),
             escalated=[Escalated(question.text, question.asked_at) for question in escalated],
             escalated_count=escalated_count,
             faq_unsure=unsure,
             faq_unsure_before_consent=unsure_before_consent,
-            refusals_count=sum(times for _, _, times in refusals),
+            refusals_count=sum(times for _, _, times in counted_refusals),
         )
 
     def _parts(self, reached: Counter[str], waiting: Counter[str], submitted: int) -> list[Reach]:
@@ -158,17 +162,26 @@ class Funnel:
         return [*parts, Reach(AT_REVIEW, AT_REVIEW, waiting[AT_REVIEW] + submitted, waiting[AT_REVIEW])]
 
     def _refusals(self, refusals: Sequence[tuple[str, str, int]]) -> list[RefusedQuestion]:
-        errors: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        for question, error, times in refusals:
-            if self.flow.has_step(question):  # not a question since removed from the form
-                errors[question][error] += times
-        ranked = sorted(errors.items(), key=lambda item: (-item[1].total(), self.flow.index(item[0])))
-        found = []
-        for key, counted in ranked[:_REFUSALS_SHOWN]:
+        """The questions that refused the most answers; a question of the references is counted
+        over the five (its mistakes are the same in each)."""
+        errors: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        first_index: dict[tuple[str, str], int] = {}
+        for key, error, times in refusals:
             step = self.flow.step(key)
+            question = (_part(step), step.field.label)
+            errors[question][error] += times
+            first_index[question] = min(first_index.get(question, len(self.flow.steps)), self.flow.index(key))
+        ranked = sorted(errors.items(), key=lambda item: (-item[1].total(), first_index[item[0]]))
+        found = []
+        for (part, label), counted in ranked[:_REFUSALS_SHOWN]:
             error, error_times = min(counted.items(), key=lambda item: (-item[1], item[0]))
-            found.append(RefusedQuestion(step.field.label, step.group, counted.total(), error, error_times))
+            found.append(RefusedQuestion(label, part, counted.total(), error, error_times))
         return found
+
+
+def _part(step: Step) -> str:
+    """The part a question is in, the repeats of the references taken together."""
+    return f"{step.repeat.title} 1–{step.repeat.count}" if step.repeat is not None else step.group
 
 
 def _topics(answered_by_entry: Counter[str], entries: Sequence[Entry]) -> list[Asked]:

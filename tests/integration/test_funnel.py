@@ -5,6 +5,7 @@ they typed), and what they asked the FAQ and a person."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlmodel import Session, select
@@ -17,7 +18,7 @@ from conversations.application.prompts import PERSON_AFTER_CONSENT
 from conversations.application.refusals import error_kind
 from conversations.staff.desk import StaffDesk
 from conversations.staff.funnel import AT_REVIEW, Funnel, FunnelReport
-from storage.models import FunnelEvent
+from storage.models import FunnelCount
 from storage.unit_of_work import Storage
 from tests.conftest import APPLICANT_ANSWERS, FULL_APPLICATION, SUBMIT, TRAINING_ANSWERS, ManualClock, make_engine_on
 from tests.conftest import Applicant as Talker
@@ -125,7 +126,7 @@ def test_refused_answers_by_question_with_their_most_common_error(funnel_day: No
 
 def test_a_refusal_keeps_nothing_the_applicant_typed(funnel_day: None, storage: Storage):
     with Session(storage.engine) as session:
-        kept = " ".join(f"{event.question} {event.error}" for event in session.exec(select(FunnelEvent)))
+        kept = " ".join(f"{count.question} {count.error}" for count in session.exec(select(FunnelCount)))
     for typed in ("maria", "gonzalez", "ana.lopez", "fifty"):
         assert typed not in kept.lower()
 
@@ -201,3 +202,30 @@ def test_the_terminal_prints_the_tables(funnel_day: None, storage: Storage, caps
 def test_the_terminal_says_when_there_is_nothing_to_count(storage: Storage, capsys: pytest.CaptureFixture):
     print_funnel(report(storage))
     assert capsys.readouterr().out == "No one has written to the assistant yet.\n"
+
+
+def test_counting_holds_up_no_turn_on_sqlite(sqlite_storage: Storage):
+    """The funnel reads without SQLite's write lock: a turn can commit while it reads."""
+    committed = threading.Event()
+
+    def a_turn() -> None:
+        with sqlite_storage.transaction() as tx:
+            tx.funnel.add("started")
+        committed.set()
+
+    with sqlite_storage.reading() as tx:
+        assert tx.funnel.count("started") == 0
+        writer = threading.Thread(target=a_turn)
+        writer.start()
+        assert committed.wait(timeout=10)
+        assert tx.funnel.count("started") == 0  # one snapshot: what was committed since is not seen
+    writer.join()
+    assert report(sqlite_storage).stages[0].count == 1
+
+
+def test_two_turns_counting_the_same_thing_both_count(storage: Storage):
+    for _ in range(2):
+        with storage.transaction() as tx:
+            tx.funnel.add("refused", question="email", error="That doesn't look like an email address")
+    with storage.reading() as tx:
+        assert tx.funnel.refusals() == [("email", "That doesn't look like an email address", 2)]
