@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conversations.application import prompts
-from conversations.application.fields import Step
+from conversations.application.fields import Kind, Step
 from conversations.application.flow import Flow
 from conversations.application.parsing import parse, show
 from conversations.application.policy import Policy
@@ -34,11 +34,11 @@ class Answering:
         try:
             parsed = parse(step.field, turn.inbound, self.policy)
         except Invalid as error:
-            turn.notes.append(_refused(turn, step, str(error), turn.inbound.text))
+            turn.notes.append(_refused(turn, self.flow, step, str(error), turn.inbound.text))
             return None
         today = conversation.today
         if message := refusal(self.flow, step, parsed.value, conversation.answers, today=today, policy=self.policy):
-            turn.notes.append(_refused(turn, step, message, turn.inbound.text))
+            turn.notes.append(_refused(turn, self.flow, step, message, turn.inbound.text))
             return None
         value = parsed.value
         if parsed.file is not None:
@@ -79,14 +79,14 @@ class Answering:
             try:
                 values[step.key] = parse(step.field, replace(turn.inbound, text=text, file=None), self.policy).value
             except Invalid as error:
-                errors[step.key] = _refused(turn, step, str(error), text)
+                errors[step.key] = _refused(turn, self.flow, step, str(error), text)
         if not errors:  # checks between answers, the form's own ones included
             candidate = {**conversation.answers, **values}
             for step in steps:
                 if values[step.key] is not None and (
                     message := refusal(self.flow, step, values[step.key], candidate, today=today, policy=self.policy)
                 ):
-                    errors[step.key] = _refused(turn, step, message, typed[step.key])
+                    errors[step.key] = _refused(turn, self.flow, step, message, typed[step.key])
         if errors or not steps:
             turn.outcome = FormRefused(errors or {"": "This form is not available now."})
             return False
@@ -98,7 +98,13 @@ class Answering:
         return True
 
 
-def _refused(turn: Turn, step: Step, message: str, typed: str) -> str:
+def _refused(turn: Turn, flow: Flow, step: Step, message: str, typed: str) -> str:
     """Count the refusal for the funnel (the kind of error, not the answer); the message as told."""
-    turn.tx.funnel.add("refused", question=step.key, error=error_kind(message, typed, turn.conversation.answers))
+    answers = turn.conversation.answers
+    in_own_words = [
+        value
+        for key, value in answers.items()
+        if isinstance(value, str) and flow.has_step(key) and flow.step(key).field.kind in (Kind.TEXT, Kind.EMAIL)
+    ]
+    turn.tx.funnel.add("refused", question=step.key, error=error_kind(message, typed, in_own_words))
     return message
