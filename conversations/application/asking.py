@@ -276,7 +276,8 @@ class Asking:
                 score=result.score,
                 outcome="answered" if result.answer else "unsure",
             )
-        else:  # counted for the funnel by the entry alone, or as not answered, never by the words
+        elif looked_up is not None and looked_up.question == question:
+            # Counted for the funnel by the entry alone, or as not answered, never by the words.
             found = result.answer
             tx.funnel.add("asked" if found is not None else "unsure", question=found.id if found else "")
         return [self.render(result, consented=applicant_id is not None)]

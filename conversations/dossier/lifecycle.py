@@ -33,10 +33,15 @@ WORDS: dict[str, str] = {  # by status
 FEE_PAID = "fee paid"
 
 
+def marks_fee_paid(change: StatusChange) -> bool:
+    """Whether the history entry is the fee marked paid, which left the status unchanged."""
+    return change.note == FEE_PAID
+
+
 def history_words(change: StatusChange) -> str:
     """One entry of the history as the applicant reads it: the status and staff's note ("approved:
     welcome"); the fee marked paid is said as such, not as the status it left unchanged."""
-    if change.note == FEE_PAID:
+    if marks_fee_paid(change):
         return "application fee paid"
     status = WORDS.get(change.status, change.status)
     return f"{status}: {change.note}" if change.note else status

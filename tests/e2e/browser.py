@@ -56,7 +56,8 @@ async def browser_page(executable: str, name: str) -> AsyncIterator[Page]:
 
 
 async def accessibility_problems(page: Page) -> list[str]:
-    """What axe-core's rules (WCAG 2 A and AA, and its best practices) find wrong with the page
+    """What axe-core's rules (all but its experimental ones: WCAG 2 A and AA, and its best
+    practices) find wrong with the page
     shown: each as its rule, what it asks and the first elements that break it."""
     found = await Axe().run(page)
     return [

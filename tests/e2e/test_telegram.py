@@ -763,7 +763,8 @@ async def test_a_bot_stopped_while_telegram_is_unreachable_stops_cleanly(
             tried_twice.set()
         writer.close()
 
-    # At Telegram's address, something that takes each connection and closes it, counting them.
+    # At Telegram's address, something that takes each connection and closes it, counting them:
+    # Telegram unreachable, and the bot's tries seen without a timed wait.
     unreachable = await asyncio.start_server(hang_up, "127.0.0.1", urlparse(standin.url).port)
     log = tmp_path / "bot.log"
     process = BotProcess("telegram", bot_env, log)
@@ -867,6 +868,7 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
             await standin.text(STAFF_CHAT, "/queue", chat_type="supergroup", user_id=STAFF)
             await standin.wait_until(lambda: any("Nothing waiting." in r for r in standin.replies(STAFF_CHAT)))
             await page.get_by_role("link", name="Applications", exact=True).press("Enter")
+            await expect(page.get_by_role("heading", name="Applications")).to_be_visible()
             await expect(page.get_by_text("CMM-000001")).to_have_count(0)
 
             await page.get_by_role("link", name="Funnel", exact=True).click()
@@ -874,7 +876,8 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
             await expect(stages.get_by_role("row", name="Approved")).to_contain_text("1")
             chart = page.get_by_role("img", name="Bar chart of the people at each stage", exact=False)
             await expect(chart).to_be_visible()
-            assert await chart.evaluate("image => image.naturalWidth") > 0  # the SVG was drawn
+            drawn = await chart.element_handle()
+            await page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=drawn)
             assert await accessibility_problems(page) == []
         with Session(storage.engine) as session:
             versions_kept = session.exec(select(Dossier).order_by(Dossier.version)).all()

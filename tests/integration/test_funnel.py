@@ -213,7 +213,7 @@ def test_the_terminal_prints_the_tables(funnel_day: None, storage: Storage, caps
     print_funnel(report(storage))
     printed = capsys.readouterr().out
     assert "Wrote to the assistant\t5\nConsented\t2\nSubmitted\t1\nApproved\t1\n" in printed
-    assert "Declined consent: 1" in printed
+    assert "Consent declined (times; no one is known before consent): 1" in printed
     assert "Median time from consent to the first submission: 2 days 0 h (1 submitted)" in printed
     assert "Training\t2\t1\n" in printed
     assert "About you\tEmail\t2\tThat doesn't look like an email address (2 of 2)" in printed

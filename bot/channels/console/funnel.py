@@ -18,7 +18,7 @@ def print_funnel(report: FunnelReport) -> None:
         return
     _titled("Where applicants are")
     print_listing(((stage.label, stage.count) for stage in report.stages), header=("stage", "people"), empty="")
-    print(f"Declined consent: {report.declined}")
+    print(f"Consent declined (times; no one is known before consent): {report.declined}")
     median = "none submitted yet" if report.median_to_submit is None else waited(report.median_to_submit)
     print(f"Median time from consent to the first submission: {median} ({report.submissions_timed} submitted)")
     _titled("How far they got (waiting: not submitted, next question there)")

@@ -81,7 +81,7 @@ def staff_words(status: str) -> str:
 def history_entry(change: StatusChange) -> tuple[str, str]:
     """A line of the status history as staff read it: what happened, and staff's note. The fee
     marked paid is said as such, not as the status it left unchanged."""
-    if change.note == lifecycle.FEE_PAID:
+    if lifecycle.marks_fee_paid(change):
         return "fee marked paid", ""
     return staff_words(change.status), change.note
 
@@ -110,7 +110,8 @@ async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse
         error.headers.update(SECURITY_HEADERS)
         raise
     except Exception:
-        log.exception("the desk failed to answer %s %s", request.method, request.path)
+        route = request.match_info.route.resource  # its pattern: the path may hold a sign-in secret
+        log.exception("the desk failed to answer %s %s", request.method, route.canonical if route else "?")
         context = {"title": "Something went wrong", "problem": BROKE}
         page = aiohttp_jinja2.render_string("problem.html", request, context)
         return web.Response(status=500, text=page, content_type="text/html", headers=SECURITY_HEADERS)
