@@ -144,7 +144,7 @@ class StaffDesk:
         wanted = (
             tuple(DossierStatus) if every else (status,) if status else (*lifecycle.OPEN, DossierStatus.INFO_REQUESTED)
         )
-        with self.storage.transaction() as tx:
+        with self.storage.reading() as tx:
             dossiers = [dossier for dossier in tx.dossiers.latest_versions() if dossier.status in wanted]
             changed = tx.dossiers.last_changes([saved_id(dossier) for dossier in dossiers])
             claims = tx.staff_notes.claims([dossier.applicant_id for dossier in dossiers])
@@ -183,7 +183,7 @@ class StaffDesk:
 
     def read(self, reference: str | int) -> DossierReading:
         """The newest version of a dossier, whole (``describe`` tells the same as text)."""
-        with self.storage.transaction() as tx:
+        with self.storage.reading() as tx:
             dossier = self._found(tx, reference)
             history = tx.dossiers.history(dossier.applicant_id)
             versions = tx.dossiers.versions_of(dossier.applicant_id)
@@ -202,7 +202,7 @@ class StaffDesk:
 
     def newest(self, reference: str | int) -> Dossier:
         """The newest version of the application ``reference`` names, to look at."""
-        with self.storage.transaction() as tx:
+        with self.storage.reading() as tx:
             return self._found(tx, reference)
 
     def claim(self, reference: str | int, *, actor: str, release: bool = False) -> Dossier:
@@ -289,7 +289,7 @@ class StaffDesk:
 
     def evidence(self, dossier: Dossier) -> list[EvidenceItem]:
         """What ``evidence_files`` gives, without reading the files."""
-        with self.storage.transaction() as tx:
+        with self.storage.reading() as tx:
             stored = {item.sha256: item for item in tx.evidence.of(dossier.applicant_id)}
         given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in stored]
         return [
@@ -334,7 +334,7 @@ class StaffDesk:
 
     def dossier(self, dossier_id: int) -> Dossier | None:
         """A dossier named from outside (a button, a command line), which may not exist."""
-        with self.storage.transaction() as tx:
+        with self.storage.reading() as tx:
             return tx.dossiers.by_id(dossier_id)
 
     def submission(self, payload: dict) -> Submission:
