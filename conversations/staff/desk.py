@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from conversations.application import prompts
 from conversations.application.evidence import given_files
-from conversations.application.fields import Step
+from conversations.application.fields import Kind, Step
 from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
@@ -67,6 +67,7 @@ class EvidenceItem:
     name: str  # numbered in the order of the questions: "01-certificate.pdf"
     sha256: str
     mime: str  # as checked when it was received: application/pdf, image/jpeg or image/png
+    given_for: tuple[str, ...] = ()  # the questions that gave it ("Reference 1 · Reference letter"), one file for all
 
 
 @dataclass(frozen=True)
@@ -291,9 +292,16 @@ class StaffDesk:
         """What ``evidence_files`` gives, without reading the files."""
         with self.storage.reading() as tx:
             stored = {item.sha256: item for item in tx.evidence.of(dossier.applicant_id)}
-        given = [sha256 for sha256 in given_files(self.flow, flatten(self.flow, dossier.content)) if sha256 in stored]
+        answers = flatten(self.flow, dossier.content)
+        given = [sha256 for sha256 in given_files(self.flow, answers) if sha256 in stored]
+        questions: dict[str, list[str]] = {}
+        for step in self.flow.steps:  # the same file sent for two questions is kept once
+            if step.field.kind is Kind.FILE and answers.get(step.key):
+                questions.setdefault(answers[step.key]["sha256"], []).append(f"{step.group} · {step.field.label}")
         return [
-            EvidenceItem(f"{number:02d}-{stored[sha256].original_name}", sha256, stored[sha256].mime)
+            EvidenceItem(
+                f"{number:02d}-{stored[sha256].original_name}", sha256, stored[sha256].mime, tuple(questions[sha256])
+            )
             for number, sha256 in enumerate(given, start=1)
             if self.storage.files.path(sha256).exists()
         ]

@@ -526,6 +526,9 @@ async def test_evidence_is_shown_in_the_dossier_page_and_downloadable(
     await signed_in(browser, access)
     page = await (await browser.get(f"/dossiers/{NUMBER}")).text()
     assert f'<iframe src="{EVIDENCE}" title="01-' in page
+    # The same file sent for the training and as reference 1's letter is kept once, named for both.
+    assert "(Training · Evidence; Reference 1 · Reference letter)" in page
+    assert "/dossiers/CMM-000001/evidence/2" not in page
     shown = await browser.get(EVIDENCE)
     assert shown.status == 200 and shown.content_type == "application/pdf" and await shown.read() == PDF
     assert shown.headers["Content-Disposition"].startswith("inline; filename*=UTF-8''01-")
