@@ -251,3 +251,25 @@ def test_two_turns_counting_the_same_thing_both_count(storage: Storage):
             tx.funnel.add("refused", question="email", error="That doesn't look like an email address")
     with storage.reading() as tx:
         assert tx.funnel.refusals() == [("email", "That doesn't look like an email address", 2)]
+
+
+def test_a_withdrawn_applicant_leaves_the_funnel_but_not_its_counts(
+    engine: ConversationEngine, sqlite_storage: Storage
+):
+    maria = Talker(engine, "maria")
+    maria.answer_all(APPLICANT_ANSWERS[:2] + ["maria at example"])
+    maria.say("/cancel")
+    assert "withdrawn" in maria.say("yes")
+    found = report(sqlite_storage)
+    assert [stage.count for stage in found.stages] == [1, 0, 0, 0]  # wrote; no one consented now
+    assert found.refusals_count == 1  # the counts stay: they name no one
+    assert all(part.reached == 0 for part in found.parts)
+
+
+def test_declining_twice_is_counted_twice(engine: ConversationEngine, sqlite_storage: Storage):
+    """Before consent no one is known: the funnel counts declines, not people who declined."""
+    undecided = Talker(engine, "undecided")
+    undecided.say("no")
+    undecided.say("no")
+    found = report(sqlite_storage)
+    assert (found.stages[0].count, found.declined) == (1, 2)
