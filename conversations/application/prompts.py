@@ -448,10 +448,8 @@ def _fee_status(dossier: Dossier, policy: Policy) -> list[str]:
     """The fee in the status; while it is due, how to pay it: the link and/or the instructions
     IMC set, with the dossier number to quote, or, with neither, that IMC will send instructions
     and whom to ask meanwhile. (The reply to a submission ends with the status, so it shows them.)"""
-    if dossier.fee_status != "due":
-        return [f"Application fee: {dossier.fee_status}."]
-    if dossier.status == DossierStatus.REJECTED:
-        return ["Application fee: nothing to pay."]
+    if (fee := lifecycle.fee_words(dossier.status, dossier.fee_status)) != "due":
+        return [f"Application fee: {fee}."]
     amount = frozen_quote(dossier.content).fee_usd
     due = f"Application fee: {amount} USD is due." if amount is not None else "Application fee: due."
     if not policy.tells_how_to_pay:

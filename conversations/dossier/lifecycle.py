@@ -33,6 +33,15 @@ WORDS: dict[str, str] = {  # by status
 FEE_PAID = "fee paid"
 
 
+NOTHING_TO_PAY = "nothing to pay"
+
+
+def fee_words(status: str, fee_status: str) -> str:
+    """The fee as applicant and staff read it: due, paid, or, for an application not approved
+    whose fee was not paid, nothing to pay."""
+    return NOTHING_TO_PAY if fee_status == "due" and status == DossierStatus.REJECTED else fee_status
+
+
 def marks_fee_paid(change: StatusChange) -> bool:
     """Whether the history entry is the fee marked paid, which left the status unchanged."""
     return change.note == FEE_PAID

@@ -51,14 +51,17 @@ class QueueEntry:
     applicant: str
     email: str
     center_type: str  # the option's value, as ``CENTER_TYPES`` has it
-    fee_status: str
+    fee_status: str  # due, paid or nothing to pay (``lifecycle.fee_words``)
     waiting: dt.timedelta  # since the last change of status
     claimed_by: str  # the staff member reviewing it, or ""
 
     def matches(self, text: str) -> bool:
-        """Whether ``text`` is part of the applicant's name or email or of the dossier number,
-        whatever the case; every entry matches no text."""
+        """Whether ``text`` is part of the applicant's name or email or of the dossier number
+        (or is the number as staff shorten it: CMM-3, 3), whatever the case; every entry matches
+        no text."""
         wanted = text.strip().casefold()
+        if wanted and applicant_id_in(wanted) == applicant_id_in(self.number):
+            return True
         return not wanted or any(wanted in said.casefold() for said in (self.applicant, self.email, self.number))
 
 
@@ -159,7 +162,7 @@ class StaffDesk:
                 dossier.content.get("applicant", {}).get("full_name", "?"),
                 dossier.content.get("applicant", {}).get("email", ""),
                 dossier.content.get("training", {}).get("center_type", ""),
-                dossier.fee_status,
+                lifecycle.fee_words(dossier.status, dossier.fee_status),
                 now - changed.get(saved_id(dossier), dossier.submitted_at),
                 claims.get(dossier.applicant_id, ""),
             )
@@ -466,7 +469,7 @@ class StaffDesk:
         """``_latest``, not locked: to look at."""
         found = tx.dossiers.latest(_applicant_number(reference))
         if found is None:
-            raise StaffError(f"There is no dossier {reference}. `queue` lists them.")
+            raise StaffError(f"There is no dossier {reference}; the queue lists those there are.")
         if version is not None and version != found.version:
             raise StaffError(
                 f"That was for version {version} of {dossier_number(found)}; "

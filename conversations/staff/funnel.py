@@ -18,6 +18,7 @@ from conversations.application.flow import CONSENT, Flow
 from conversations.application.policy import Policy
 from conversations.support.faq.knowledge import Entry, load
 from conversations.support.faq.matcher import added_entries
+from storage.models import DossierStatus
 from storage.unit_of_work import Storage
 
 AT_REVIEW = "Review"  # every question answered, not submitted
@@ -66,7 +67,7 @@ class Escalated:
 
 @dataclass(frozen=True)
 class FunnelReport:
-    stages: list[Stage]  # wrote, consented, submitted, approved
+    stages: list[Stage]  # wrote, consented, submitted, approved, not approved
     declined: int
     parts: list[Reach]  # in the order of the form, then those at the review
     questions: list[Reach]
@@ -103,7 +104,8 @@ class Funnel:
             refusals = tx.funnel.refusals()
             drafts = tx.funnel.drafts()
             first_submissions = tx.funnel.first_submissions()
-            approved = tx.funnel.approved()
+            approved = tx.funnel.decided(DossierStatus.APPROVED)
+            rejected = tx.funnel.decided(DossierStatus.REJECTED)
             answered_by_entry = Counter(tx.questions.answered_by_entry()) + Counter(tx.funnel.by_question("asked"))
             escalated = tx.questions.escalated(_ESCALATED_SHOWN)
             escalated_count = tx.questions.count("escalated")
@@ -132,6 +134,7 @@ class Funnel:
                 Stage("Consented", len(drafts)),
                 Stage("Submitted", len(first_submissions)),
                 Stage("Approved", approved),
+                Stage("Not approved", rejected),
             ],
             declined=declined,
             parts=self._parts(reached, waiting, len(first_submissions)),

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 
-from storage.models import Applicant, Dossier, DossierStatus, Draft, FunnelCount
+from storage.models import Applicant, Dossier, Draft, FunnelCount
 from storage.repositories.base import Repository
 
 _KEY = ["kind", "question", "error"]
@@ -60,7 +60,7 @@ class Funnel(Repository):
         query = select(Dossier.applicant_id, Dossier.submitted_at).where(Dossier.version == 1)
         return dict(self.session.exec(query).all())
 
-    def approved(self) -> int:
-        """How many applicants were approved (a decision no later version follows)."""
-        query = select(func.count(func.distinct(Dossier.applicant_id))).where(Dossier.status == DossierStatus.APPROVED)
+    def decided(self, status: str) -> int:
+        """How many applicants were approved, or not (``status``: a decision no version follows)."""
+        query = select(func.count(func.distinct(Dossier.applicant_id))).where(Dossier.status == status)
         return self.session.exec(query).one()

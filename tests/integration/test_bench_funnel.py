@@ -14,7 +14,7 @@ def test_the_seeded_applicants_are_what_the_funnel_counts(tmp_path: Path):
     storage = seeded(tmp_path, 30)
     funnel = Funnel(storage, policy=Policy())
     found = funnel.report()
-    assert [stage.count for stage in found.stages] == [30, 30, 3, 0]
+    assert [stage.count for stage in found.stages] == [30, 30, 3, 0, 0]
     assert found.refusals_count == 300
     assert sum(part.waiting for part in found.parts) == 27  # every one not submitted waits somewhere
     assert turn_wait(storage, funnel) >= 0

@@ -72,7 +72,7 @@ def funnel_day(storage: Storage, asking: Asking, clock: ManualClock) -> None:
 def test_nothing_yet_is_an_empty_funnel(storage: Storage):
     found = report(storage)
     assert found.empty
-    assert [stage.count for stage in found.stages] == [0, 0, 0, 0]
+    assert [stage.count for stage in found.stages] == [0, 0, 0, 0, 0]
     assert found.median_to_submit is None and found.refusals == [] and found.faq_topics == []
     assert all(part.reached == 0 and part.waiting == 0 for part in found.parts)
 
@@ -84,6 +84,7 @@ def test_the_stages_count_each_person_once(funnel_day: None, storage: Storage):
         ("Consented", 2),
         ("Submitted", 1),
         ("Approved", 1),
+        ("Not approved", 0),
     ]
     assert found.declined == 1
     assert not found.empty
@@ -212,7 +213,7 @@ def test_before_consent_a_person_is_offered_only_once_the_applicant_consents(eng
 def test_the_terminal_prints_the_tables(funnel_day: None, storage: Storage, capsys: pytest.CaptureFixture):
     print_funnel(report(storage))
     printed = capsys.readouterr().out
-    assert "Wrote to the assistant\t5\nConsented\t2\nSubmitted\t1\nApproved\t1\n" in printed
+    assert "Wrote to the assistant\t5\nConsented\t2\nSubmitted\t1\nApproved\t1\nNot approved\t0\n" in printed
     assert "Consent declined (times; no one is known before consent): 1" in printed
     assert "Median time from consent to the first submission: 2 days 0 h (1 submitted)" in printed
     assert "Training\t2\t1\n" in printed
@@ -261,7 +262,7 @@ def test_a_withdrawn_applicant_leaves_the_funnel_but_not_its_counts(
     maria.say("/cancel")
     assert "withdrawn" in maria.say("yes")
     found = report(sqlite_storage)
-    assert [stage.count for stage in found.stages] == [1, 0, 0, 0]  # wrote; no one consented now
+    assert [stage.count for stage in found.stages] == [1, 0, 0, 0, 0]  # wrote; no one consented now
     assert found.refusals_count == 1  # the counts stay: they name no one
     assert all(part.reached == 0 for part in found.parts)
 
@@ -273,3 +274,13 @@ def test_declining_twice_is_counted_twice(engine: ConversationEngine, sqlite_sto
     undecided.say("no")
     found = report(sqlite_storage)
     assert (found.stages[0].count, found.declined) == (1, 2)
+
+
+def test_an_application_not_approved_is_its_own_stage(
+    engine: ConversationEngine, desk: StaffDesk, sqlite_storage: Storage
+):
+    Talker(engine, "refused").answer_all(FULL_APPLICATION + SUBMIT)
+    desk.start_review(1, actor=STAFF)
+    desk.reject(1, actor=STAFF, note="No CPM cycle")
+    stages = {stage.label: stage.count for stage in report(sqlite_storage).stages}
+    assert (stages["Submitted"], stages["Approved"], stages["Not approved"]) == (1, 0, 1)

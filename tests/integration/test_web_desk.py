@@ -277,6 +277,25 @@ async def test_a_search_finds_an_application_whatever_its_status(
     assert NUMBER not in await (await browser.get("/?status=in_review&q=maria")).text()  # a status chosen holds
 
 
+async def test_an_application_not_approved_has_no_fee_to_chase(
+    submitted, browser: TestClient, access: WebAccess, desk: StaffDesk
+):
+    desk.start_review(NUMBER, actor=STAFF)
+    desk.reject(NUMBER, actor=STAFF, note="No CPM cycle")
+    await signed_in(browser, access)
+    assert NUMBER not in await (await browser.get("/?status=all&fee=due")).text()
+    assert NUMBER in await (await browser.get("/?status=all&fee=nothing+to+pay")).text()
+    assert "<dt>Fee</dt><dd>nothing to pay</dd>" in await (await browser.get(f"/dossiers/{NUMBER}")).text()
+
+
+@pytest.mark.parametrize("short", ["CMM-1", "cmm-01", "1"])
+async def test_a_number_as_staff_shorten_it_finds_the_application(
+    submitted, browser: TestClient, access: WebAccess, short: str
+):
+    await signed_in(browser, access)
+    assert NUMBER in await (await browser.get(f"/?q={short}")).text()
+
+
 async def test_what_applicants_typed_is_shown_as_text_never_as_markup(
     submitted, browser: TestClient, access: WebAccess, sqlite_storage: Storage
 ):

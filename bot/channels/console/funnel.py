@@ -42,7 +42,8 @@ def print_funnel(report: FunnelReport) -> None:
         header=("part", "question", "refused", "most common error"),
         empty="No answer has been refused.",
     )
-    _titled(f"FAQ answers most given ({report.faq_answered} questions answered)")
+    answered = report.faq_answered
+    _titled(f"FAQ answers most given ({answered} question{'s' if answered != 1 else ''} answered)")
     print_listing(
         ((topic.count, topic.label) for topic in report.faq_topics),
         header=("times", "FAQ question"),
@@ -50,8 +51,8 @@ def print_funnel(report: FunnelReport) -> None:
     )
     before_consent = report.faq_unsure_before_consent
     print(
-        f"Not answered and not passed to a person: {report.faq_unsure}"
-        + (f" ({before_consent} before consent, counted without their words)" if before_consent else "")
+        f"Not answered by the FAQ nor passed on to a person: {report.faq_unsure}"
+        + (f" ({before_consent} asked before consent, counted without their words)" if before_consent else "")
         + "; see python -m bot faq-report"
     )
     _titled(f"Questions passed to a person ({report.escalated_count} in all, the newest first)")

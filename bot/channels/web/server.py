@@ -47,7 +47,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-FEE_STATUSES = ("due", "paid")
+FEE_STATUSES = ("due", "paid", lifecycle.NOTHING_TO_PAY)
 CENTERS = {option.value: option.label for option in CENTER_TYPES}
 NO_PAGE = "The desk has no page at this address. Start again from the queue."
 BROKE = "The desk failed to answer this. Reload the page; if it fails again, tell whoever runs the desk."
@@ -432,6 +432,7 @@ def desk_app(desk: StaffDesk, access: WebAccess) -> web.Application:
     environment.filters["waited"] = waited
     environment.filters["staff_words"] = staff_words
     environment.filters["history_entry"] = history_entry
+    environment.globals["fee_words"] = lifecycle.fee_words
     app.router.add_get("/", queue)
     app.router.add_get("/sign-in/{secret}", sign_in_page)
     app.router.add_post("/sign-in", sign_in)
