@@ -873,7 +873,8 @@ async def test_a_review_in_the_web_desk_from_a_link_in_the_staff_chat(
 
             await page.get_by_role("link", name="Funnel", exact=True).click()
             stages = page.get_by_role("table", name="People at each stage")
-            await expect(stages.get_by_role("row", name="Approved")).to_contain_text("1")
+            await expect(stages.get_by_role("row", name="Approved 1", exact=True)).to_be_visible()
+            await expect(stages.get_by_role("row", name="Not approved 0", exact=True)).to_be_visible()
             chart = page.get_by_role("img", name="Bar chart of the people at each stage", exact=False)
             await expect(chart).to_be_visible()
             drawn = await chart.element_handle()
