@@ -88,9 +88,15 @@ def turn_wait(storage: Storage, funnel: Funnel) -> float:
             tx.funnel.add("started")
         waited.append(time.perf_counter() - started)
 
-    reporting = threading.Thread(target=funnel.report)
+    begun = threading.Event()
+
+    def a_report() -> None:
+        begun.set()
+        funnel.report()
+
+    reporting = threading.Thread(target=a_report)
     reporting.start()
-    time.sleep(0.01)  # the report is under way
+    begun.wait()  # the report is under way
     a_turn()
     reporting.join()
     return waited[0]
