@@ -264,9 +264,8 @@ class Asking:
     ) -> list[Outbound]:
         """The answer, or the closest topics and a person; kept for the report (before consent, only
         which entry answered, or that none did)."""
-        result = Result(None)  # not looked up before the turn: offer a person rather than guess
-        if looked_up is not None and looked_up.question == question:
-            result = looked_up.result
+        looked = looked_up.result if looked_up is not None and looked_up.question == question else None
+        result = looked if looked is not None else Result(None)  # not looked up: offer a person, not a guess
         if applicant_id is not None:
             best = result.closest[0].entry if result.closest else None
             tx.questions.record(
@@ -276,7 +275,7 @@ class Asking:
                 score=result.score,
                 outcome="answered" if result.answer else "unsure",
             )
-        elif looked_up is not None and looked_up.question == question:
+        elif looked is not None:
             # Counted for the funnel by the entry alone, or as not answered, never by the words.
             found = result.answer
             tx.funnel.add("asked" if found is not None else "unsure", question=found.id if found else "")
