@@ -103,21 +103,28 @@ async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse
         if error.content_type == "text/html":  # a page of the desk's own already
             error.headers.update(SECURITY_HEADERS)
             raise
-        page = aiohttp_jinja2.render_string("problem.html", request, {"title": "No such page", "problem": NO_PAGE})
-        headers = {**SECURITY_HEADERS, **({"Allow": error.headers["Allow"]} if "Allow" in error.headers else {})}
-        return web.Response(status=error.status, text=page, content_type="text/html", headers=headers)
+        allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else {}
+        return _problem(request, error.status, "No such page", NO_PAGE, allow)
     except web.HTTPException as error:
         error.headers.update(SECURITY_HEADERS)
         raise
     except Exception:
         route = request.match_info.route.resource  # its pattern: the path may hold a sign-in secret
         log.exception("the desk failed to answer %s %s", request.method, route.canonical if route else "?")
-        context = {"title": "Something went wrong", "problem": BROKE}
-        page = aiohttp_jinja2.render_string("problem.html", request, context)
-        return web.Response(status=500, text=page, content_type="text/html", headers=SECURITY_HEADERS)
+        return _problem(request, 500, "Something went wrong", BROKE)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)  # an evidence file may be framed by the desk's pages
     return response
+
+
+def _problem(
+    request: web.Request, status: int, title: str, problem: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    """The desk's own page for a request it can't answer, with the headers of every response."""
+    page = aiohttp_jinja2.render_string("problem.html", request, {"title": title, "problem": problem})
+    return web.Response(
+        status=status, text=page, content_type="text/html", headers={**SECURITY_HEADERS, **(headers or {})}
+    )
 
 
 async def _signed_in(request: web.Request) -> SignedIn:
