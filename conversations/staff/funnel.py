@@ -28,7 +28,9 @@ _TOPICS_SHOWN = 10
 
 
 @dataclass(frozen=True)
-class Stage:
+class Tally:
+    """How many of something: people at a stage, questions an FAQ entry answered."""
+
     label: str
     count: int
 
@@ -54,12 +56,6 @@ class RefusedQuestion:
 
 
 @dataclass(frozen=True)
-class Asked:
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
 class Escalated:
     text: str
     asked_at: dt.datetime
@@ -67,14 +63,14 @@ class Escalated:
 
 @dataclass(frozen=True)
 class FunnelReport:
-    stages: list[Stage]  # wrote, consented, submitted, approved, not approved
+    stages: list[Tally]  # wrote, consented, submitted, approved, not approved
     declined: int
     parts: list[Reach]  # in the order of the form, then those at the review
     questions: list[Reach]
     median_to_submit: dt.timedelta | None  # from consent to the first submission
     submissions_timed: int
     refusals: list[RefusedQuestion]  # the most refused first
-    faq_topics: list[Asked]  # the entries that answered the most questions first
+    faq_topics: list[Tally]  # the entries that answered the most questions first
     faq_answered: int
     escalated: list[Escalated]  # the newest first
     escalated_count: int
@@ -130,11 +126,11 @@ class Funnel:
         counted_refusals = [(key, error, times) for key, error, times in refusals if self.flow.has_step(key)]
         return FunnelReport(
             stages=[
-                Stage("Wrote to the assistant", started),
-                Stage("Consented", len(drafts)),
-                Stage("Submitted", len(first_submissions)),
-                Stage("Approved", approved),
-                Stage("Not approved", rejected),
+                Tally("Wrote to the assistant", started),
+                Tally("Consented", len(drafts)),
+                Tally("Submitted", len(first_submissions)),
+                Tally("Approved", approved),
+                Tally("Not approved", rejected),
             ],
             declined=declined,
             parts=self._parts(reached, waiting, len(first_submissions)),
@@ -187,9 +183,9 @@ def _part(step: Step) -> str:
     return f"{step.repeat.title} 1–{step.repeat.count}" if step.repeat is not None else step.group
 
 
-def _topics(answered_by_entry: Counter[str], entries: Sequence[Entry]) -> list[Asked]:
+def _topics(answered_by_entry: Counter[str], entries: Sequence[Entry]) -> list[Tally]:
     """The FAQ entries that answered the most questions, by their question (an entry support
     removed since, by its id)."""
     questions = {entry.id: entry.question for entry in entries}
     ranked = sorted(answered_by_entry.items(), key=lambda item: (-item[1], item[0]))
-    return [Asked(questions.get(entry_id, entry_id), count) for entry_id, count in ranked[:_TOPICS_SHOWN]]
+    return [Tally(questions.get(entry_id, entry_id), count) for entry_id, count in ranked[:_TOPICS_SHOWN]]
