@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.application.fields import Kind
+from conversations.application.fields import Kind, Step
 from conversations.application.flow import Flow
 from conversations.application.summary import flatten
 from storage.unit_of_work import Transaction
@@ -16,10 +16,17 @@ from storage.unit_of_work import Transaction
 def given_files(flow: Flow, answers: Mapping[str, Any]) -> list[str]:
     """The hashes of the files ``answers`` give (a draft's, or a dossier's through ``flatten``),
     in the order of the questions, each once."""
-    hashes = (
-        answers[step.key]["sha256"] for step in flow.steps if step.field.kind is Kind.FILE and answers.get(step.key)
-    )
-    return list(dict.fromkeys(hashes))
+    return list(questions_of_files(flow, answers))
+
+
+def questions_of_files(flow: Flow, answers: Mapping[str, Any]) -> dict[str, list[Step]]:
+    """The questions that gave each file of ``answers``, by its hash, in the order of the
+    questions (the same file sent for two questions is one file)."""
+    given: dict[str, list[Step]] = {}
+    for step in flow.steps:
+        if step.field.kind is Kind.FILE and answers.get(step.key):
+            given.setdefault(answers[step.key]["sha256"], []).append(step)
+    return given
 
 
 def may_leave_unused_files(flow: Flow, before: Mapping[str, Any], after: Mapping[str, Any], *, received: bool) -> bool:

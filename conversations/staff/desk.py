@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conversations.application import prompts
-from conversations.application.evidence import given_files
-from conversations.application.fields import Kind, Step
+from conversations.application.evidence import questions_of_files
+from conversations.application.fields import Step
 from conversations.application.flow import CENTER_TYPES, CONSENT, Flow
 from conversations.application.machine import Conversation
 from conversations.application.policy import Policy
@@ -295,17 +295,15 @@ class StaffDesk:
         """What ``evidence_files`` gives, without reading the files."""
         with self.storage.reading() as tx:
             stored = {item.sha256: item for item in tx.evidence.of(dossier.applicant_id)}
-        answers = flatten(self.flow, dossier.content)
-        given = [sha256 for sha256 in given_files(self.flow, answers) if sha256 in stored]
-        questions: dict[str, list[str]] = {}
-        for step in self.flow.steps:  # the same file sent for two questions is kept once
-            if step.field.kind is Kind.FILE and answers.get(step.key):
-                questions.setdefault(answers[step.key]["sha256"], []).append(f"{step.group} · {step.field.label}")
+        given = questions_of_files(self.flow, flatten(self.flow, dossier.content))
         return [
             EvidenceItem(
-                f"{number:02d}-{stored[sha256].original_name}", sha256, stored[sha256].mime, tuple(questions[sha256])
+                f"{number:02d}-{stored[sha256].original_name}",
+                sha256,
+                stored[sha256].mime,
+                tuple(f"{step.group} · {step.field.label}" for step in given[sha256]),
             )
-            for number, sha256 in enumerate(given, start=1)
+            for number, sha256 in enumerate((sha256 for sha256 in given if sha256 in stored), start=1)
             if self.storage.files.path(sha256).exists()
         ]
 
